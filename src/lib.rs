@@ -1,0 +1,1 @@
+//! nag2prom: move monitoring from Nagios Core 4 to Prometheus.

@@ -1,0 +1,2 @@
+//! The `nag2prom` command.
+fn main() {}
