@@ -31,6 +31,7 @@
 pub mod command;
 pub mod diagnostic;
 pub mod main_cfg;
+pub mod number;
 pub mod object;
 pub mod perfdata;
 pub mod range;

@@ -196,7 +196,9 @@ pub enum ObjectErrorKind {
     #[error("invalid object definition type `{0}`")]
     UnknownObjectType(String),
     /// A `define` line while a definition is still open.
-    #[error("unexpected start of object definition: the `define {0}` above is not closed with a `}}` line")]
+    #[error(
+        "unexpected start of object definition: the `define {0}` above is not closed with a `}}` line"
+    )]
     UnexpectedDefine(String),
     /// End of file inside a definition.
     #[error("unexpected end of file: `define {0}` is not closed with a `}}` line")]
@@ -213,7 +215,9 @@ pub enum ObjectErrorKind {
         name: String,
     },
     /// A custom variable (`_NAME`) on a type that has none, or a bare `_`.
-    #[error("invalid custom variable `{name}` on a {object_type}: only hosts, services and contacts have custom variables, and the name cannot be empty")]
+    #[error(
+        "invalid custom variable `{name}` on a {object_type}: only hosts, services and contacts have custom variables, and the name cannot be empty"
+    )]
     InvalidCustomVariable {
         /// The object type.
         object_type: ObjectType,
