@@ -1,1 +1,14 @@
-//! nag2prom: move monitoring from Nagios Core 4 to Prometheus.
+//! nag2prom: move monitoring from Nagios Core 4 (and Naemon / Icinga 1) to Prometheus.
+//!
+//! The pipeline, each stage in its own module (see `docs/ARCHITECTURE.md`):
+//!
+//! 1. [`source`] reads `nagios.cfg` and every file it names, in Nagios' order (the only I/O of
+//!    the front end);
+//! 2. `nag2prom_parsers` parses each file (no I/O, never panics, all errors with spans);
+//! 3. [`diag`] turns parser and front-end problems into coded diagnostics shown as
+//!    `file:line:column` with the offending line;
+//! 4. [`cli`] holds the `nag2prom` subcommands.
+
+pub mod cli;
+pub mod diag;
+pub mod source;

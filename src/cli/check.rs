@@ -1,0 +1,104 @@
+//! `nag2prom check`: parse an installation and print every diagnostic.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::Args;
+
+use super::Format;
+use crate::diag::{self, Tally};
+use crate::source::Installation;
+
+/// Arguments of `nag2prom check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The main configuration file (nagios.cfg); every file it names is checked.
+    #[arg(long, short = 'c', value_name = "NAGIOS_CFG", env = "NAG2PROM_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Object files or directories (read like cfg_dir) to check, without a nagios.cfg.
+    #[arg(value_name = "OBJECT_PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format of the diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Do not print the summary line (diagnostics are still printed).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Run the check; `Ok` carries the exit code (0 clean, 1 errors).
+pub(super) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let mut inst = match (&args.config, args.paths.is_empty()) {
+        (None, true) => {
+            bail!("nothing to check: give --config NAGIOS_CFG or object files/directories")
+        }
+        (Some(config), _) => Installation::load(config)?,
+        (None, false) => Installation::default(),
+    };
+    if !args.paths.is_empty() {
+        for path in &args.paths {
+            if !path.exists() {
+                bail!("no such file or directory: {}", path.display());
+            }
+        }
+        let extra = Installation::load_object_paths(&args.paths);
+        merge(&mut inst, extra);
+    }
+
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    for diagnostic in &inst.diagnostics {
+        match args.format {
+            Format::Human => {
+                diag::render_human(&mut out, &inst.db, diagnostic)?;
+                writeln!(out)?;
+            }
+            Format::Json => diag::render_json(&mut out, &inst.db, diagnostic)?,
+        }
+    }
+    out.flush().context("writing diagnostics")?;
+
+    let tally = Tally::of(&inst.diagnostics);
+    if !args.quiet {
+        let elapsed = started.elapsed();
+        let summary = format!(
+            "checked {} files ({:.1} MB) in {:.0?}: {} errors, {} warnings",
+            inst.db.len(),
+            inst.db.total_bytes() as f64 / 1e6,
+            elapsed,
+            tally.errors,
+            tally.warnings
+        );
+        let mut err = io::stderr();
+        if err.is_terminal() || args.format == Format::Human {
+            let _ = writeln!(err, "{summary}");
+        }
+    }
+    Ok(if tally.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Append `extra`'s files and diagnostics to `inst`, renumbering file ids.
+fn merge(inst: &mut Installation, extra: Installation) {
+    if inst.db.is_empty() {
+        *inst = extra;
+        return;
+    }
+    let Installation { db, object_files, diagnostics, .. } = extra;
+    let mut map = std::collections::HashMap::new();
+    for (old, file) in db.into_files() {
+        let new = inst.db.add(file.path, file.role, file.bytes);
+        map.insert(old, new);
+    }
+    inst.object_files.extend(object_files.iter().filter_map(|id| map.get(id).copied()));
+    inst.diagnostics.extend(diagnostics.into_iter().map(|mut d| {
+        d.location = d.location.and_then(|(file, span)| map.get(&file).map(|new| (*new, span)));
+        d
+    }));
+}

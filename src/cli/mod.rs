@@ -1,0 +1,89 @@
+//! The command line: argument definitions (clap derive), dispatch, and the exit-code policy.
+//!
+//! Exit codes scripts can rely on:
+//! - `0`: success (warnings allowed);
+//! - `1`: the configuration has errors (diagnostics were printed);
+//! - `2`: usage or I/O error (bad flag, unreadable `nagios.cfg`, …).
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+mod check;
+
+/// Move monitoring from Nagios Core 4 (Naemon, Icinga 1) to Prometheus.
+///
+/// nag2prom reads a Nagios installation exactly as Nagios 4 does (nagios.cfg, cfg_file,
+/// cfg_dir, resource_file, object definitions, status.dat) and reports every problem with
+/// file:line:column.
+#[derive(Debug, Parser)]
+#[command(name = "nag2prom", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse a Nagios configuration and report every problem.
+    ///
+    /// Reads nagios.cfg, every object file it names (cfg_file, cfg_dir, include_file,
+    /// include_dir) and every resource_file, in the order Nagios reads them, and prints each
+    /// problem with its file, line, column and the offending line. Exits 0 when there are no
+    /// errors (warnings allowed), 1 when there are errors, 2 on usage or I/O errors.
+    ///
+    /// Examples:
+    ///
+    ///   nag2prom check --config /etc/nagios4/nagios.cfg
+    ///
+    ///   nag2prom check objects/hosts.cfg objects/services/      # files or cfg_dir-style dirs
+    ///
+    ///   nag2prom check --config nagios.cfg --format json | jq .code
+    Check(check::CheckArgs),
+}
+
+/// Output format of diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// rustc-style text: `error[code]: message`, then `--> file:line:column`, the line and a caret.
+    #[default]
+    Human,
+    /// One JSON object per line: severity, code, message, file, line, column, byte_start, byte_end.
+    Json,
+}
+
+/// Parse the command line, run, and return the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // --help and --version are not errors.
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            let _ = writeln!(io::stderr(), "nag2prom: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A closed stdout (`nag2prom check … | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,275 @@
+//! Diagnostics shown to users: a stable code, a severity, a message and a location
+//! (`file:line:column` plus the offending line with a caret), rendered as text or JSON Lines.
+//!
+//! Parser errors arrive through [`Diagnostic::from_parser`]; the front end adds its own codes
+//! ([`Code`]). Line and column are computed only here, when a diagnostic is shown. The renderer
+//! is written out rather than taken from a crate because Nagios files are bytes, not UTF-8
+//! strings: spans are byte offsets into the raw file and must stay exact when a file contains
+//! ISO-8859-1. Lines of resource files are never echoed (they hold passwords).
+
+use std::io::{self, Write};
+
+use nag2prom_parsers::diagnostic::{Diagnostic as ParserDiagnostic, Severity};
+use nag2prom_parsers::span::Span;
+
+use crate::source::{FileId, SourceDb};
+
+/// Codes of the diagnostics the front end itself raises (parsers have their own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// A file or directory named by the configuration cannot be read.
+    UnreadableFile,
+}
+
+impl Code {
+    /// Stable identifier.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::UnreadableFile => "source/unreadable-file",
+        }
+    }
+
+    /// Default severity.
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::UnreadableFile => Severity::Error,
+        }
+    }
+}
+
+/// A diagnostic's code: either one of ours or a parser's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiagCode(&'static str);
+
+impl DiagCode {
+    /// The stable `area/name` identifier.
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// A problem to show to the user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// Stable identifier, `area/kebab-name`.
+    pub code: DiagCode,
+    /// Error, warning or note.
+    pub severity: Severity,
+    /// One line, lower case, no trailing period.
+    pub message: String,
+    /// Where, when it has a location.
+    pub location: Option<(FileId, Span)>,
+}
+
+impl Diagnostic {
+    /// A front-end diagnostic at a location.
+    pub fn new(code: Code, file: FileId, span: Span, message: String) -> Self {
+        Diagnostic {
+            code: DiagCode(code.as_str()),
+            severity: code.severity(),
+            message,
+            location: Some((file, span)),
+        }
+    }
+
+    /// A front-end diagnostic with no location (e.g. a path given on the command line).
+    pub fn without_location(code: Code, message: String) -> Self {
+        Diagnostic {
+            code: DiagCode(code.as_str()),
+            severity: code.severity(),
+            message,
+            location: None,
+        }
+    }
+
+    /// Wrap a parser's error found in `file`.
+    pub fn from_parser(file: FileId, error: &impl ParserDiagnostic) -> Self {
+        Diagnostic {
+            code: DiagCode(error.code()),
+            severity: error.severity(),
+            message: error.message(),
+            location: Some((file, error.span())),
+        }
+    }
+}
+
+/// Counts by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Notes.
+    pub notes: usize,
+}
+
+impl Tally {
+    /// Count `diagnostics`.
+    pub fn of(diagnostics: &[Diagnostic]) -> Tally {
+        let mut tally = Tally::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => tally.errors += 1,
+                Severity::Warning => tally.warnings += 1,
+                Severity::Note => tally.notes += 1,
+            }
+        }
+        tally
+    }
+}
+
+/// Where a diagnostic points, resolved for display.
+struct Resolved {
+    path: String,
+    line: usize,
+    column: usize,
+    /// The source line and the caret's start column and width, unless the file is sensitive.
+    snippet: Option<(String, usize, usize)>,
+}
+
+fn resolve(db: &SourceDb, file: FileId, span: Span) -> Option<Resolved> {
+    let source = db.file(file)?;
+    let index = source.line_index();
+    let start = index.line_col(&source.bytes, span.start);
+    let snippet = if source.is_sensitive() {
+        None
+    } else {
+        let range = index.line_range(&source.bytes, start.line - 1);
+        let line_text = String::from_utf8_lossy(source.bytes.get(range.clone()).unwrap_or(&[]))
+            .replace('\t', " ");
+        // The caret covers the span's part on its first line (at least one character).
+        let end_offset = span.end.min(range.end).max(span.start);
+        let end = index.line_col(&source.bytes, end_offset);
+        let width =
+            if end.line == start.line { end.column.saturating_sub(start.column).max(1) } else { 1 };
+        Some((line_text, start.column, width))
+    };
+    Some(Resolved {
+        path: source.path.display().to_string(),
+        line: start.line,
+        column: start.column,
+        snippet,
+    })
+}
+
+/// Write `diagnostic` in the human format:
+///
+/// ```text
+/// error[object/unknown-directive]: invalid host object directive `host_name=a`
+///   --> objects/hosts.cfg:3:5
+///    |
+///  3 |     host_name=a
+///    |     ^^^^^^^^^^^
+/// ```
+pub fn render_human(out: &mut dyn Write, db: &SourceDb, diagnostic: &Diagnostic) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}[{}]: {}",
+        diagnostic.severity.as_str(),
+        diagnostic.code.as_str(),
+        diagnostic.message
+    )?;
+    let Some((file, span)) = diagnostic.location else { return Ok(()) };
+    let Some(resolved) = resolve(db, file, span) else { return Ok(()) };
+    let gutter = resolved.line.to_string().len();
+    writeln!(out, "{:gutter$}--> {}:{}:{}", "", resolved.path, resolved.line, resolved.column)?;
+    if let Some((text, column, width)) = resolved.snippet {
+        writeln!(out, "{:gutter$} |", "")?;
+        writeln!(out, "{} | {}", resolved.line, text)?;
+        writeln!(out, "{:gutter$} | {:pad$}{}", "", "", "^".repeat(width), pad = column - 1)?;
+    }
+    Ok(())
+}
+
+/// Write `diagnostic` as one JSON object on one line (keys: severity, code, message, file,
+/// line, column, byte_start, byte_end).
+pub fn render_json(out: &mut dyn Write, db: &SourceDb, diagnostic: &Diagnostic) -> io::Result<()> {
+    let mut line = format!(
+        "{{\"severity\":{},\"code\":{},\"message\":{}",
+        json_string(diagnostic.severity.as_str()),
+        json_string(diagnostic.code.as_str()),
+        json_string(&diagnostic.message)
+    );
+    if let Some((file, span)) = diagnostic.location {
+        if let Some(resolved) = resolve(db, file, span) {
+            line.push_str(&format!(
+                ",\"file\":{},\"line\":{},\"column\":{},\"byte_start\":{},\"byte_end\":{}",
+                json_string(&resolved.path),
+                resolved.line,
+                resolved.column,
+                span.start,
+                span.end
+            ));
+        }
+    }
+    line.push('}');
+    writeln!(out, "{line}")
+}
+
+/// A JSON string literal.
+pub fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::source::FileRole;
+
+    #[test]
+    fn human_rendering_has_location_line_and_caret() {
+        let mut db = SourceDb::default();
+        let file = db.add(
+            PathBuf::from("objects/hosts.cfg"),
+            FileRole::Objects,
+            b"define host {\n    host_name=a\n}\n".to_vec(),
+        );
+        let d = Diagnostic::new(Code::UnreadableFile, file, Span::new(18, 29), "x".into());
+        let mut out = Vec::new();
+        render_human(&mut out, &db, &d).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "error[source/unreadable-file]: x\n --> objects/hosts.cfg:2:5\n  |\n2 |     host_name=a\n  |     ^^^^^^^^^^^\n"
+        );
+    }
+
+    #[test]
+    fn sensitive_files_are_never_echoed() {
+        let mut db = SourceDb::default();
+        let file = db.add(
+            PathBuf::from("resource.cfg"),
+            FileRole::Resource,
+            b"$USER2$ = hunter2\n".to_vec(),
+        );
+        let d = Diagnostic::new(Code::UnreadableFile, file, Span::new(0, 8), "x".into());
+        let mut out = Vec::new();
+        render_human(&mut out, &db, &d).unwrap();
+        render_json(&mut out, &db, &d).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("resource.cfg:1:1"));
+    }
+
+    #[test]
+    fn json_escapes() {
+        assert_eq!(json_string("a\"b\\c\n\u{1}"), "\"a\\\"b\\\\c\\n\\u0001\"");
+    }
+}
