@@ -1,0 +1,12 @@
+//! nagios.cfg and resource files: any bytes.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use nag2prom_parsers::main_cfg::parse_main_cfg;
+use nag2prom_parsers::resource::parse_resource;
+
+fuzz_target!(|data: &[u8]| {
+    let config = parse_main_cfg(data);
+    let _ = config.object_sources();
+    let _ = parse_resource(data);
+});
