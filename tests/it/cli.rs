@@ -1,0 +1,163 @@
+//! `nag2prom check` as a user runs it: exit codes (0 clean, 1 config errors, 2 usage or I/O),
+//! rendered diagnostics, real installations (Debian's /etc/nagios4, the bundled example, the
+//! corpus), cross-checked against the real `nagios4 -v` where it is installed.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::{corpus, have, nag2prom, root, text};
+
+#[test]
+fn help_teaches_and_exits_zero() {
+    let out = nag2prom(&["check", "--help"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--config"), "{help}");
+    assert!(help.contains("nag2prom check --config /etc/nagios4/nagios.cfg"), "{help}");
+}
+
+#[test]
+fn usage_and_io_errors_exit_two() {
+    assert_eq!(nag2prom(&["check"]).status.code(), Some(2));
+    assert_eq!(nag2prom(&["check", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(nag2prom(&["frobnicate"]).status.code(), Some(2));
+    let out = nag2prom(&["check", "--config", "/nonexistent/nagios.cfg"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/nagios.cfg"));
+}
+
+#[test]
+fn config_errors_exit_one_with_file_line_column_and_caret() {
+    let dir = std::env::temp_dir().join(format!("nag2prom-cli-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("nagios.cfg"), "cfg_file=bad.cfg\n").unwrap();
+    fs::write(dir.join("bad.cfg"), "define host {\n    host_name=a\n}\ndefine Host {\n}\n")
+        .unwrap();
+    let out = nag2prom(&["check", "--config", dir.join("nagios.cfg").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let bad = dir.join("bad.cfg");
+    assert!(stdout.contains(&format!("--> {}:2:5", bad.display())), "{stdout}");
+    assert!(stdout.contains("2 |     host_name=a\n  |     ^^^^^^^^^^^"), "{stdout}");
+    assert!(stdout.contains(&format!("--> {}:4:8", bad.display())), "{stdout}");
+    assert!(stdout.contains("error[object/unknown-object-type]"), "{stdout}");
+
+    let out = nag2prom(&[
+        "check",
+        "--format",
+        "json",
+        "--config",
+        dir.join("nagios.cfg").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(
+        stdout.lines().all(|l| l.starts_with("{\"severity\":\"error\"") && l.ends_with('}')),
+        "{stdout}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn resource_secrets_never_appear_in_output() {
+    let dir = std::env::temp_dir().join(format!("nag2prom-secret-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("nagios.cfg"), "resource_file=resource.cfg\ncfg_file=o.cfg\n").unwrap();
+    fs::write(
+        dir.join("resource.cfg"),
+        "$USER1$=/usr/lib/nagios/plugins\n$USER3$ = hunter2-secret\n   # indented hunter2-secret\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("o.cfg"),
+        "define command {\n command_name c\n command_line $USER1$/check_mysql -p $USER3$\n}\n",
+    )
+    .unwrap();
+    for format in ["human", "json"] {
+        let out = nag2prom(&[
+            "check",
+            "--format",
+            format,
+            "--config",
+            dir.join("nagios.cfg").to_str().unwrap(),
+        ]);
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{all}");
+        assert!(all.contains("resource/not-a-user-macro"), "{all}");
+        assert!(!all.contains("hunter2"), "a secret leaked:\n{all}");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn debian_etc_nagios4_is_clean() {
+    let cfg = Path::new("/etc/nagios4/nagios.cfg");
+    if !have(cfg, "nagios4-core") {
+        return;
+    }
+    let out = nag2prom(&["check", "--config", "/etc/nagios4/nagios.cfg"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(out.stdout.is_empty(), "{}", text(&out));
+}
+
+#[test]
+fn bundled_example_is_clean_and_nagios_agrees() {
+    let cfg = root().join("examples/demo/nagios.cfg");
+    assert!(cfg.is_file(), "the bundled example installation is missing");
+    let out = nag2prom(&["check", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(out.stdout.is_empty(), "{}", text(&out));
+    let nagios = Path::new("/usr/sbin/nagios4");
+    if have(nagios, "nagios4-core") {
+        let verify = Command::new(nagios).arg("-v").arg(&cfg).output().unwrap();
+        assert_eq!(
+            verify.status.code(),
+            Some(0),
+            "nagios4 -v rejects the example:\n{}",
+            text(&verify)
+        );
+    }
+}
+
+#[test]
+fn corpus_configurations_that_nagios_rejects_for_syntax_exit_one() {
+    let Some(corpus) = corpus() else { return };
+    for case in ["x1", "x2", "x3", "x4", "x5", "x9", "x10", "e10b"] {
+        let input = corpus.join("nagios4-oracle-edgecases").join(case).join("input");
+        let base = corpus.join("nagios4-oracle-edgecases/00base.cfg");
+        let out = nag2prom(&["check", base.to_str().unwrap(), input.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{case}: {}", text(&out));
+    }
+    let pynag = corpus.join("pynag/tests/dataset01/nagios/conf.d");
+    assert_eq!(nag2prom(&["check", pynag.to_str().unwrap()]).status.code(), Some(1));
+}
+
+#[test]
+fn corpus_configurations_that_nagios_accepts_exit_zero() {
+    let Some(corpus) = corpus() else { return };
+    let edge = corpus.join("nagios4-oracle-edgecases");
+    let mut n_cases = 0;
+    for entry in fs::read_dir(&edge).unwrap().flatten() {
+        let rc = fs::read_to_string(entry.path().join("expected/verify.rc")).unwrap_or_default();
+        if rc.trim() != "0" {
+            continue;
+        }
+        let out = nag2prom(&[
+            "check",
+            edge.join("00base.cfg").to_str().unwrap(),
+            entry.path().join("input").to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}: {}", entry.path().display(), text(&out));
+        n_cases += 1;
+    }
+    assert!(n_cases >= 20, "{n_cases}");
+    let debian = corpus.join("debian-nagios4");
+    let out = nag2prom(&[
+        "check",
+        debian.join("etc-nagios-plugins-config").to_str().unwrap(),
+        debian.join("etc-nagios4/objects").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}

@@ -1,0 +1,6 @@
+//! The root crate's single integration-test binary.
+
+/// The `nag2prom` command line: exit codes, diagnostics, real installations.
+mod cli;
+/// Shared helpers: the built binary, the shared corpus, the real tools.
+mod support;
