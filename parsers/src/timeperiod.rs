@@ -31,7 +31,7 @@
 //!
 //! After the date comes the time-range text, the longest run of `[0-9:, -]` (anything after it is
 //! ignored). It is split on **each** comma or space, so `09:00-12:00, 13:00-17:00` has an empty
-//! second range and fails with "could not parse timerange #2" ([e10b]); each range is
+//! second range and fails with "could not parse timerange #2" (edge case e10b); each range is
 //! `HH:MM-HH:MM` read with C `atoi` (`24:00` is the end of the day, `00:00-00:00` an empty range,
 //! seconds ignored), and must lie within 00:00–24:00. Nagios checks the ranges only when it
 //! registers the timeperiod (after template inheritance), so a range error in a `register 0`
