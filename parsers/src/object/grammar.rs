@@ -22,12 +22,15 @@ use nom::bytes::complete::{tag, take_till, take_till1, take_while};
 use nom::combinator::rest;
 use nom::{IResult, Parser};
 
-use super::directives::is_known_directive;
+use super::directives::{
+    accepts_custom_variables, deprecated_directive_note, is_known_directive, is_timeperiod_day_line,
+};
 use super::lexer::{Comments, Lines, bytes_to_text, unescape_semicolons};
 use super::{
     Definition, Directive, Include, Mode, ObjectError, ObjectErrorKind, ObjectFile, ObjectType,
 };
 use crate::span::Span;
+use crate::timeperiod;
 
 fn is_blank(b: u8) -> bool {
     b == b' ' || b == b'\t'
@@ -225,13 +228,24 @@ fn check_directive(
         });
         return;
     }
-    // Timeperiod day and exception lines are checked once the timeperiod grammar lands.
-    let _ = (value, value_span);
-}
-
-/// Hosts, services and contacts have custom variables (`_NAME value`); other types do not.
-fn accepts_custom_variables(object_type: ObjectType) -> bool {
-    matches!(object_type, ObjectType::Host | ObjectType::Service | ObjectType::Contact)
+    if let Some(note) = deprecated_directive_note(object_type, name) {
+        errors.push(ObjectError {
+            kind: ObjectErrorKind::DeprecatedDirective { name: name.to_owned(), note },
+            span: name_span,
+        });
+    }
+    if object_type == ObjectType::TimePeriod && is_timeperiod_day_line(name) {
+        if let Err(err) = timeperiod::parse_timeperiod_line(name, value) {
+            // Nagios checks time ranges when it registers a timeperiod, after inheritance, so a
+            // broken range in a never-used `register 0` template is accepted there; here every
+            // line is checked as written.
+            let span = timeperiod::source_span(err.span, name, name_span, value_span);
+            errors.push(ObjectError {
+                kind: ObjectErrorKind::TimePeriod(err.kind.to_string()),
+                span,
+            });
+        }
+    }
 }
 
 #[cfg(test)]

@@ -227,6 +227,14 @@ pub enum ObjectErrorKind {
     /// A timeperiod day or exception line Nagios cannot parse.
     #[error("{0}")]
     TimePeriod(String),
+    /// A directive Nagios accepts with a deprecation warning.
+    #[error("`{name}` is deprecated: {note}")]
+    DeprecatedDirective {
+        /// The directive name.
+        name: String,
+        /// What to use instead.
+        note: &'static str,
+    },
     /// Deprecated `hostextinfo`/`serviceextinfo` definitions.
     #[error("`{0}` objects are deprecated: Nagios merges them into the matching objects and warns")]
     DeprecatedExtInfo(String),
@@ -244,6 +252,7 @@ impl ObjectErrorKind {
             ObjectErrorKind::UnknownDirective { .. } => "object/unknown-directive",
             ObjectErrorKind::InvalidCustomVariable { .. } => "object/invalid-custom-variable",
             ObjectErrorKind::TimePeriod(_) => "object/invalid-timeperiod-line",
+            ObjectErrorKind::DeprecatedDirective { .. } => "object/deprecated-directive",
             ObjectErrorKind::DeprecatedExtInfo(_) => "object/deprecated-extinfo",
         }
     }
@@ -251,7 +260,9 @@ impl ObjectErrorKind {
     /// Error when `nagios4 -v` refuses it, warning when it only warns.
     pub fn severity(&self) -> Severity {
         match self {
-            ObjectErrorKind::DeprecatedExtInfo(_) => Severity::Warning,
+            ObjectErrorKind::DeprecatedExtInfo(_) | ObjectErrorKind::DeprecatedDirective { .. } => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }
