@@ -181,6 +181,7 @@ pub fn split_check_command(input: &str) -> CheckCommand<'_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

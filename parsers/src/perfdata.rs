@@ -616,6 +616,7 @@ impl fmt::Display for PerfData<'_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::range::Bound;

@@ -100,7 +100,7 @@ impl fmt::Display for Range {
             f.write_str("@")?;
         }
         match (self.start, self.end) {
-            (Bound::Finite(s), Bound::Finite(e)) if s == 0.0 => write_number(f, e),
+            (Bound::Finite(0.0), Bound::Finite(e)) => write_number(f, e),
             (start, end) => {
                 match start {
                     Bound::Infinite => f.write_str("~")?,
@@ -531,6 +531,7 @@ pub fn parse_thresholds(input: &str) -> Vec<Result<SpannedRange, RangeError>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
