@@ -4,3 +4,5 @@
 mod cli;
 /// Shared helpers: the built binary, the shared corpus, the real tools.
 mod support;
+/// Repository hygiene: documented diagnostic codes.
+mod tidy;
