@@ -191,17 +191,17 @@ pub fn render_json(out: &mut dyn Write, db: &SourceDb, diagnostic: &Diagnostic) 
         json_string(diagnostic.code.as_str()),
         json_string(&diagnostic.message)
     );
-    if let Some((file, span)) = diagnostic.location {
-        if let Some(resolved) = resolve(db, file, span) {
-            line.push_str(&format!(
-                ",\"file\":{},\"line\":{},\"column\":{},\"byte_start\":{},\"byte_end\":{}",
-                json_string(&resolved.path),
-                resolved.line,
-                resolved.column,
-                span.start,
-                span.end
-            ));
-        }
+    if let Some((file, span)) = diagnostic.location
+        && let Some(resolved) = resolve(db, file, span)
+    {
+        line.push_str(&format!(
+            ",\"file\":{},\"line\":{},\"column\":{},\"byte_start\":{},\"byte_end\":{}",
+            json_string(&resolved.path),
+            resolved.line,
+            resolved.column,
+            span.start,
+            span.end
+        ));
     }
     line.push('}');
     writeln!(out, "{line}")

@@ -250,14 +250,14 @@ impl Installation {
         // Symbolic links are followed, so guard against loops: `visited` holds the canonical
         // paths of the directories being read (the ancestors), not every directory seen.
         let canonical = fs::canonicalize(dir).ok();
-        if let Some(canonical) = &canonical {
-            if !visited.insert(canonical.clone()) {
-                self.unreadable(
-                    origin,
-                    format!("directory loop through symbolic links at {}", dir.display()),
-                );
-                return;
-            }
+        if let Some(canonical) = &canonical
+            && !visited.insert(canonical.clone())
+        {
+            self.unreadable(
+                origin,
+                format!("directory loop through symbolic links at {}", dir.display()),
+            );
+            return;
         }
         self.read_dir_entries(dir, origin, depth, visited);
         if let Some(canonical) = &canonical {

@@ -1,5 +1,8 @@
 //! The root crate's single integration-test binary.
 
+// Test code may unwrap: a panic is a test failure with a message.
+#![allow(clippy::unwrap_used)]
+
 /// The `nag2prom` command line: exit codes, diagnostics, real installations.
 mod cli;
 /// Shared helpers: the built binary, the shared corpus, the real tools.

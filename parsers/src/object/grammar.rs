@@ -234,17 +234,15 @@ fn check_directive(
             span: name_span,
         });
     }
-    if object_type == ObjectType::TimePeriod && is_timeperiod_day_line(name) {
-        if let Err(err) = timeperiod::parse_timeperiod_line(name, value) {
-            // Nagios checks time ranges when it registers a timeperiod, after inheritance, so a
-            // broken range in a never-used `register 0` template is accepted there; here every
-            // line is checked as written.
-            let span = timeperiod::source_span(err.span, name, name_span, value_span);
-            errors.push(ObjectError {
-                kind: ObjectErrorKind::TimePeriod(err.kind.to_string()),
-                span,
-            });
-        }
+    if object_type == ObjectType::TimePeriod
+        && is_timeperiod_day_line(name)
+        && let Err(err) = timeperiod::parse_timeperiod_line(name, value)
+    {
+        // Nagios checks time ranges when it registers a timeperiod, after inheritance, so a
+        // broken range in a never-used `register 0` template is accepted there; here every
+        // line is checked as written.
+        let span = timeperiod::source_span(err.span, name, name_span, value_span);
+        errors.push(ObjectError { kind: ObjectErrorKind::TimePeriod(err.kind.to_string()), span });
     }
 }
 
