@@ -161,8 +161,9 @@ impl<'a> StatusReader<'a> {
         self.blocks
     }
 
-    /// True once the whole input was read, at least one block was found and the last block
-    /// was closed: the file is not truncated (§14 S10). Other errors do not matter here.
+    /// True once the whole input was read, at least one block was found, the last block was
+    /// closed and nothing but comments and blank lines follows it: the file is not truncated
+    /// (§14 S10). Errors before the last block do not matter here.
     pub fn is_complete(&self) -> bool {
         self.phase == Phase::Done && self.blocks > 0 && self.last_closed
     }
@@ -244,6 +245,8 @@ impl<'a> StatusReader<'a> {
                 StatusErrorKind::UnexpectedLine
             };
             self.errors.push(StatusError::new(kind, span));
+            // Something other than a block after the last block: not a cleanly ended file.
+            self.last_closed = false;
         }
         None
     }
@@ -575,5 +578,8 @@ mod tests {
         assert!(!parse_status(b"}").complete);
         assert!(!parse_status(b"a {\n}\nb {\n").complete);
         assert!(parse_status(b"a {\n}\nb {\n}").complete);
+        assert!(parse_status(b"a {\n}\n# end\n\n").complete);
+        assert!(!parse_status(b"a {\n}\nhoststat").complete);
+        assert!(!parse_status(b"a {\n}\n}\n").complete);
     }
 }

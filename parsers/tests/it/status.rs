@@ -377,14 +377,13 @@ proptest! {
 
     #[test]
     fn grammar_shaped_bytes_never_panic(
-        bytes in proptest::collection::vec(
-            prop_oneof![
-                Just(b'\n'), Just(b'{'), Just(b'}'), Just(b'='), Just(b' '), Just(b'\t'),
-                Just(b'#'), Just(b'\r'), Just(b';'), Just(b'['), Just(b'0'), Just(b'a'),
-                any::<u8>(),
-            ],
-            0..4096,
-        )
+        bytes in proptest::collection::vec(any::<u16>(), 0..4096).prop_map(|words| {
+            const ALPHABET: &[u8] = b"\n\n\n{}= \t#\r;[0a_";
+            words
+                .into_iter()
+                .map(|w| if w % 3 == 0 { (w >> 8) as u8 } else { ALPHABET[usize::from(w) % ALPHABET.len()] })
+                .collect::<Vec<u8>>()
+        })
     ) {
         check_never_panics(&bytes)?;
     }
@@ -411,6 +410,26 @@ proptest! {
             }
             None => prop_assert_eq!(unterminated, 0),
         }
+    }
+}
+
+/// Every cut of a real file (with a stride): no panic, and an unterminated-block error exactly
+/// when the cut falls inside a block (after its header, before its `}`).
+#[test]
+fn truncations_of_the_real_status_dat() {
+    let Some(text) = scenario("status.dat") else { return };
+    let full = parse_status(&text);
+    for cut in (0..=text.len()).step_by(29).chain([text.len() - 1, text.len() - 2]) {
+        let file = parse_status(&text[..cut]);
+        let inside = full.blocks.iter().any(|b| b.header_span.end <= cut && cut < b.span.end);
+        let unterminated = file
+            .errors
+            .iter()
+            .filter(|e| matches!(e.kind, StatusErrorKind::UnterminatedBlock(_)))
+            .count();
+        assert_eq!(unterminated, usize::from(inside), "cut at {cut}: {:?}", file.errors);
+        let ends_closed = looks_complete(&text[..cut]) && !file.blocks.is_empty();
+        assert_eq!(file.complete, ends_closed, "cut at {cut}");
     }
 }
 
