@@ -26,7 +26,8 @@ pub(crate) fn corpus() -> Option<PathBuf> {
     None
 }
 
-fn files_under(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+/// Every file under `dir` whose path ends in `suffix`, sorted.
+pub(crate) fn files_under(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

@@ -6,7 +6,6 @@
 
 use std::borrow::Cow;
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use nag2prom_parsers::command::{CommandErrorKind, MAX_COMMAND_ARGUMENTS, split_check_command};
 use nag2prom_parsers::perfdata::{PerfData, PerfValue, Uom, parse_perfdata};
@@ -448,37 +447,6 @@ fn one_megabyte_parses_in_linear_time() {
 // ---------------------------------------------------------------------------------------------
 // The shared corpus
 
-fn shared_corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("NAG2PROM_REQUIRE_SHARED").is_some_and(|v| v == "1") {
-        panic!("../shared/corpus not found at {} and NAG2PROM_REQUIRE_SHARED=1", dir.display());
-    }
-    eprintln!("skipped: ../shared/corpus not found");
-    None
-}
-
-/// status.dat-like files (`*.dat`) under `dir`.
-fn dat_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&d) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "dat") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 /// Real values that are malformed at the source, with the reason. Each still parses: its value
 /// is kept and only the bad threshold fields are reported.
 const KNOWN_MALFORMED: &[(&str, &str)] = &[
@@ -500,12 +468,12 @@ const KNOWN_MALFORMED: &[(&str, &str)] = &[
 
 #[test]
 fn corpus_performance_data_parses() {
-    let Some(dir) = shared_corpus() else { return };
+    let Some(dir) = crate::corpus::corpus() else { return };
     let mut values = 0;
     let mut clean = 0;
     let mut malformed_seen = Vec::new();
     let mut failures = Vec::new();
-    for path in dat_files(&dir) {
+    for path in crate::corpus::files_under(&dir, ".dat") {
         let bytes = fs::read(&path).unwrap();
         for line in bytes.split(|b| *b == b'\n') {
             let trimmed = line.trim_ascii_start();

@@ -4,45 +4,12 @@
 #![allow(clippy::unwrap_used)]
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use nag2prom_parsers::status::{
     BlockKind, Comment, Downtime, HostStatus, Info, ProgramStatus, Record, ServiceStatus,
     StatusErrorKind, StatusReader, looks_complete, parse_status,
 };
 use proptest::prelude::*;
-
-/// `../shared/corpus`, or `None` after printing why (panics with `NAG2PROM_REQUIRE_SHARED=1`).
-fn shared_corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("NAG2PROM_REQUIRE_SHARED").is_some_and(|v| v == "1") {
-        panic!("../shared/corpus not found at {} and NAG2PROM_REQUIRE_SHARED=1", dir.display());
-    }
-    eprintln!("skipped: ../shared/corpus not found");
-    None
-}
-
-/// Every `*.dat` file under `dir` (status.dat, NNstatus.dat, retention.dat, Nagios 2 v2log.dat).
-fn dat_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&d) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "dat") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 /// Independent count: lines that are exactly one of `headers` at column 0.
 fn count_headers(text: &[u8], headers: &[&str]) -> usize {
@@ -56,8 +23,8 @@ fn count_headers(text: &[u8], headers: &[&str]) -> usize {
 
 #[test]
 fn corpus_status_and_retention_files_parse_cleanly() {
-    let Some(dir) = shared_corpus() else { return };
-    let files = dat_files(&dir);
+    let Some(dir) = crate::corpus::corpus() else { return };
+    let files = crate::corpus::files_under(&dir, ".dat");
     assert!(files.len() >= 15, "expected the corpus status/retention files, found {files:?}");
     let mut total_services = 0;
     for path in &files {
@@ -99,7 +66,7 @@ fn count_headers_any(text: &[u8]) -> usize {
 
 #[test]
 fn nagios1_status_log_is_reported_as_unsupported() {
-    let Some(dir) = shared_corpus() else { return };
+    let Some(dir) = crate::corpus::corpus() else { return };
     let text = fs::read(dir.join("perl-nagios-object/t/status.log")).unwrap();
     let file = parse_status(&text);
     assert!(file.blocks.is_empty());
@@ -111,7 +78,7 @@ fn nagios1_status_log_is_reported_as_unsupported() {
 }
 
 fn scenario(name: &str) -> Option<Vec<u8>> {
-    let dir = shared_corpus()?;
+    let dir = crate::corpus::corpus()?;
     Some(fs::read(dir.join("nagios4-oracle-generated/scenario-states/output").join(name)).unwrap())
 }
 
