@@ -17,6 +17,7 @@ use crate::diagnostic::{Severity, impl_diagnostic};
 use crate::number;
 use crate::object::lexer::{Comments, Lines};
 use crate::span::Span;
+use crate::text::strip_bounds;
 
 mod variables;
 
@@ -124,12 +125,12 @@ impl<'a> MainConfig<'a> {
 
     /// `interval_length`: seconds per object interval unit; Nagios' default is 60.
     pub fn interval_length(&self) -> i64 {
-        self.string("interval_length").map_or(60, |v| number::atoi(v).0)
+        self.string("interval_length").map_or(60, |v| number::strtol(v.as_bytes()).0)
     }
 
     /// `status_update_interval` in seconds; Nagios' default is 10 and its minimum 1.
     pub fn status_update_interval(&self) -> i64 {
-        self.string("status_update_interval").map_or(10, |v| number::atoi(v).0.max(1))
+        self.string("status_update_interval").map_or(10, |v| number::strtol(v.as_bytes()).0.max(1))
     }
 
     /// `use_regexp_matching` (boolean, `atoi > 0`).
@@ -226,12 +227,10 @@ impl MainCfgErrorKind {
 
 impl_diagnostic!(MainCfgError);
 
+/// Stripped bounds of `bytes[start..end]`, as offsets into `bytes`.
 fn strip_range(bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
-    let slice = &bytes[start..end];
-    let lo = slice.iter().position(|b| !crate::text::is_strip_space(*b)).map_or(end, |i| start + i);
-    let hi =
-        slice.iter().rposition(|b| !crate::text::is_strip_space(*b)).map_or(lo, |i| start + i + 1);
-    (lo, hi.max(lo))
+    let (lo, hi) = strip_bounds(bytes.get(start..end).unwrap_or_default());
+    (start + lo, start + hi)
 }
 
 /// Parse `nagios.cfg`. Never fails: returns every entry it could read and every problem.

@@ -21,12 +21,8 @@
 
 use std::fmt;
 
-use nom::branch::alt;
-use nom::character::complete::{char, digit0, digit1, one_of};
-use nom::combinator::opt;
-use nom::{IResult, Parser};
-
 use crate::diagnostic::{Severity, impl_diagnostic};
+use crate::number::{number_text, strtod};
 use crate::span::Span;
 
 /// One end of a [`Range`].
@@ -219,25 +215,6 @@ impl RangeError {
     }
 }
 
-/// `number = ["+"|"-"] (digits ["." digits*] | "." digits) [("e"|"E") ["+"|"-"] digits]`:
-/// what `strtod` reads in decimal, without `inf`/`nan`/hex. Unlike nom's `recognize_float`, an
-/// `e` without exponent digits is not consumed (`1e` is `1` followed by `e`).
-///
-/// The consumed text is computed from lengths, not with `recognize`: in nom 8.0.0,
-/// `split_at_position_complete` on `&str` returns an empty remainder that points at the
-/// *start* of the input when a `digit0`/`digit1`/`take_till` run reaches the end, so
-/// pointer-based `recognize`/`Offset` read `0.5` as `0.`.
-pub(crate) fn number_text(input: &str) -> IResult<&str, &str, ()> {
-    let (rest, _) = (
-        opt(one_of("+-")),
-        alt(((digit1, opt((char('.'), digit0))).map(|_| ()), (char('.'), digit1).map(|_| ()))),
-        opt((one_of("eE"), opt(one_of("+-")), digit1)),
-    )
-        .parse(input)?;
-    let used = input.len() - rest.len();
-    Ok((rest, input.get(..used).unwrap_or("")))
-}
-
 /// The number at the start of `input`: `None` when there is none, `Some(Err)` when it overflows.
 pub(crate) fn number(input: &str) -> Option<(&str, Result<f64, RangeErrorKind>, usize)> {
     let (rest, text) = number_text(input).ok()?;
@@ -340,117 +317,6 @@ fn check_order(range: Range, len: usize) -> Result<Range, RangeError> {
     }
 }
 
-/// C `isspace` in the C locale, which `strtod` skips before a number.
-fn is_c_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r')
-}
-
-/// What C's `strtod` reads at the start of `input`: the value and the number of bytes used,
-/// or `None` when it converts nothing (it then returns 0 and uses no byte). Handles leading
-/// white space, signs, decimal and hexadecimal (`0x1A`, `0x1.8p1`) numbers, `inf`,
-/// `infinity` and `nan[(…)]`, case-insensitively.
-pub(crate) fn strtod_prefix(input: &str) -> Option<(f64, usize)> {
-    let body = input.trim_start_matches(is_c_space);
-    let skipped = input.len() - body.len();
-    let (negative, unsigned) = match body.as_bytes().first() {
-        Some(b'-') => (true, body.get(1..).unwrap_or("")),
-        Some(b'+') => (false, body.get(1..).unwrap_or("")),
-        _ => (false, body),
-    };
-    let sign_len = body.len() - unsigned.len();
-    let sign = if negative { -1.0 } else { 1.0 };
-    let starts_with_ci = |s: &str, word: &str| {
-        s.get(..word.len()).is_some_and(|head| head.eq_ignore_ascii_case(word))
-    };
-
-    if starts_with_ci(unsigned, "infinity") {
-        return Some((sign * f64::INFINITY, skipped + sign_len + 8));
-    }
-    if starts_with_ci(unsigned, "inf") {
-        return Some((sign * f64::INFINITY, skipped + sign_len + 3));
-    }
-    if starts_with_ci(unsigned, "nan") {
-        let mut used = 3;
-        if let Some(paren) = unsigned.get(3..).and_then(|r| r.strip_prefix('(')) {
-            let inner =
-                paren.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
-            if paren.as_bytes().get(inner) == Some(&b')') {
-                used += inner + 2;
-            }
-        }
-        return Some((f64::NAN, skipped + sign_len + used));
-    }
-    if let Some(hex) = unsigned.strip_prefix("0x").or_else(|| unsigned.strip_prefix("0X")) {
-        if let Some((value, used)) = hex_float(hex) {
-            return Some((sign * value, skipped + sign_len + 2 + used));
-        }
-        // `0x` without hex digits: strtod reads the `0` only.
-        return Some((sign * 0.0, skipped + sign_len + 1));
-    }
-    if unsigned.starts_with(['+', '-']) {
-        return None;
-    }
-    let (_, text) = number_text(unsigned).ok()?;
-    let value = text.parse::<f64>().ok()?;
-    Some((sign * value, skipped + sign_len + text.len()))
-}
-
-/// Hexadecimal mantissa `h* [. h*]` (at least one digit) with an optional `p[+-]d+` exponent.
-fn hex_float(input: &str) -> Option<(f64, usize)> {
-    let bytes = input.as_bytes();
-    let mut i = 0;
-    let mut value = 0.0f64;
-    let mut digits = 0;
-    while let Some(d) = bytes.get(i).and_then(|b| (*b as char).to_digit(16)) {
-        value = value * 16.0 + f64::from(d);
-        digits += 1;
-        i += 1;
-    }
-    if bytes.get(i) == Some(&b'.') {
-        let mut scale = 1.0 / 16.0;
-        let mut j = i + 1;
-        let mut frac_digits = 0;
-        while let Some(d) = bytes.get(j).and_then(|b| (*b as char).to_digit(16)) {
-            value += f64::from(d) * scale;
-            scale /= 16.0;
-            frac_digits += 1;
-            j += 1;
-        }
-        if digits + frac_digits > 0 {
-            digits += frac_digits;
-            i = j;
-        }
-    }
-    if digits == 0 {
-        return None;
-    }
-    if matches!(bytes.get(i), Some(b'p' | b'P')) {
-        let mut j = i + 1;
-        let negative = match bytes.get(j) {
-            Some(b'-') => {
-                j += 1;
-                true
-            }
-            Some(b'+') => {
-                j += 1;
-                false
-            }
-            _ => false,
-        };
-        let exp_start = j;
-        let mut exp: i32 = 0;
-        while let Some(d) = bytes.get(j).filter(|b| b.is_ascii_digit()) {
-            exp = exp.saturating_mul(10).saturating_add(i32::from(d - b'0'));
-            j += 1;
-        }
-        if j > exp_start {
-            value *= 2f64.powi(if negative { -exp } else { exp });
-            i = j;
-        }
-    }
-    Some((value, i))
-}
-
 /// Parse one threshold range the way Nagios-era plugins do (`parse_range_string` with
 /// `strtod`): leading white space is skipped, text after each number is ignored and reported
 /// as an [`RangeErrorKind::IgnoredText`] warning (`10%` → `0..10`, `80,90` → `0..80`,
@@ -474,7 +340,7 @@ pub fn parse_range_lenient(input: &str) -> Result<LenientRange, RangeError> {
         }
     };
     let read = |text: &str, at: usize| -> Result<(f64, usize), RangeError> {
-        match strtod_prefix(text) {
+        match strtod(text) {
             None => Ok((0.0, 0)),
             Some((v, used)) if v.is_nan() => {
                 Err(RangeError::new(RangeErrorKind::NotANumber, Span::new(at, at + used)))
@@ -643,23 +509,6 @@ mod tests {
         ] {
             assert_eq!(parse_range_lenient(text).unwrap_err().kind.code(), code, "{text:?}");
         }
-    }
-
-    #[test]
-    fn strtod_prefix_reads_like_c() {
-        assert_eq!(strtod_prefix("  -1.5e2xyz"), Some((-150.0, 8)));
-        assert_eq!(strtod_prefix("INFINITY!"), Some((f64::INFINITY, 8)));
-        assert_eq!(strtod_prefix("-inf"), Some((f64::NEG_INFINITY, 4)));
-        assert_eq!(strtod_prefix("nan(123)x").map(|(_, n)| n), Some(8));
-        assert_eq!(strtod_prefix("0x"), Some((0.0, 1)));
-        assert_eq!(strtod_prefix("0xff"), Some((255.0, 4)));
-        assert_eq!(strtod_prefix("x"), None);
-        assert_eq!(strtod_prefix(""), None);
-        assert_eq!(strtod_prefix("+.5"), Some((0.5, 3)));
-        assert_eq!(strtod_prefix("--5"), None);
-        assert_eq!(number_text("0.5"), Ok(("", "0.5")));
-        assert_eq!(number_text("1e5"), Ok(("", "1e5")));
-        assert_eq!(number_text("-1.e-3x"), Ok(("x", "-1.e-3")));
     }
 
     #[test]

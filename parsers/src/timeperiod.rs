@@ -54,7 +54,9 @@ use nom::{
 };
 
 use crate::diagnostic::{Severity, impl_diagnostic};
+use crate::number;
 use crate::span::Span;
+use crate::text::is_c_space;
 
 /// A day of the week, in Nagios' order (Sunday is day 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -551,11 +553,6 @@ pub fn parse_timeperiod_line(name: &str, value: &str) -> Result<TimePeriodLine, 
 type In<'a> = &'a [u8];
 type Res<'a, O> = IResult<In<'a>, O>;
 
-/// C `isspace` in the "C" locale.
-fn is_c_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
-}
-
 fn fail<O>(input: In<'_>, kind: ErrorKind) -> Res<'_, O> {
     Err(nom::Err::Error(NomError::new(input, kind)))
 }
@@ -597,11 +594,7 @@ fn int(width: usize) -> impl Fn(In<'_>) -> Res<'_, i32> {
     move |input| {
         let start = input.iter().position(|b| !is_c_space(*b)).unwrap_or(input.len());
         let rest = input.get(start..).unwrap_or_default();
-        let (negative, sign_len) = match rest.first() {
-            Some(b'-') => (true, 1),
-            Some(b'+') => (false, 1),
-            _ => (false, 0),
-        };
+        let sign_len = usize::from(matches!(rest.first(), Some(b'-' | b'+')));
         let digits = rest.get(sign_len..).unwrap_or_default();
         let count = digits
             .iter()
@@ -611,36 +604,9 @@ fn int(width: usize) -> impl Fn(In<'_>) -> Res<'_, i32> {
         if count == 0 {
             return fail(input, ErrorKind::Digit);
         }
-        let value = c_long_to_int(negative, digits.get(..count).unwrap_or_default());
+        let value = number::atoi(rest.get(..sign_len + count).unwrap_or_default());
         Ok((digits.get(count..).unwrap_or_default(), value))
     }
-}
-
-/// `(int) strtol(digits)` with the sign applied, glibc style (clamp to `long`, then truncate).
-fn c_long_to_int(negative: bool, digits: &[u8]) -> i32 {
-    let mut magnitude: u64 = 0;
-    for &b in digits {
-        magnitude = magnitude.saturating_mul(10).saturating_add(u64::from(b.wrapping_sub(b'0')));
-    }
-    let long: i64 = if negative {
-        i64::try_from(magnitude).map_or(i64::MIN, |m| -m)
-    } else {
-        i64::try_from(magnitude).unwrap_or(i64::MAX)
-    };
-    long as i32
-}
-
-/// C `atoi` as glibc implements it (`(int) strtol(s, NULL, 10)`).
-pub(crate) fn c_atoi(s: &[u8]) -> i32 {
-    let start = s.iter().position(|b| !is_c_space(*b)).unwrap_or(s.len());
-    let rest = s.get(start..).unwrap_or_default();
-    let (negative, digits) = match rest.split_first() {
-        Some((b'-', tail)) => (true, tail),
-        Some((b'+', tail)) => (false, tail),
-        _ => (false, rest),
-    };
-    let count = digits.iter().take_while(|b| b.is_ascii_digit()).count();
-    c_long_to_int(negative, digits.get(..count).unwrap_or_default())
 }
 
 /// `%4d-%2d-%2d`
@@ -850,8 +816,8 @@ fn range_seconds(piece: &[u8]) -> Option<(i32, i32)> {
 /// `HH:MM[:…]` → seconds; `None` without a `:`.
 fn clock_seconds(part: &[u8]) -> Option<i32> {
     let mut fields = part.splitn(3, |&b| b == b':');
-    let hours = c_atoi(fields.next()?);
-    let minutes = c_atoi(fields.next()?);
+    let hours = number::atoi(fields.next()?);
+    let minutes = number::atoi(fields.next()?);
     Some(minutes.wrapping_mul(60).wrapping_add(hours.wrapping_mul(3600)))
 }
 

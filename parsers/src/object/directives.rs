@@ -17,7 +17,8 @@
 //! `event_handler_period` is a Nagios 4.5 addition and is *not* accepted by 4.4.6.
 
 use super::ObjectType;
-use crate::timeperiod::c_atoi;
+use crate::number;
+use crate::text::is_c_space;
 
 /// `define timeperiod` (besides day and exception lines).
 const TIMEPERIOD: &[&str] = &["alias", "exclude", "name", "register", "timeperiod_name", "use"];
@@ -430,7 +431,7 @@ pub fn is_custom_variable_name(name: &str) -> bool {
 /// space, optional sign, digits, anything after ignored), is between 1 and 6.
 pub fn contact_address_index(name: &str) -> Option<u8> {
     let rest = name.strip_prefix("address")?;
-    let n = c_atoi(rest.as_bytes());
+    let n = number::atoi(rest.as_bytes());
     if (1..=MAX_CONTACT_ADDRESSES).contains(&n) { u8::try_from(n).ok() } else { None }
 }
 
@@ -480,11 +481,6 @@ pub fn deprecated_directive_note(object_type: ObjectType, name: &str) -> Option<
         .ok()
         .and_then(|i| table.get(i))
         .map(|(_, note)| *note)
-}
-
-/// C `isspace` in the "C" locale.
-fn is_c_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
 #[cfg(test)]
@@ -627,11 +623,7 @@ mod tests {
     }
 
     #[test]
-    fn atoi() {
-        assert_eq!(c_atoi(b""), 0);
-        assert_eq!(c_atoi(b" 12x"), 12);
-        assert_eq!(c_atoi(b"-3"), -3);
-        assert_eq!(c_atoi(b"99999999999999999999"), -1);
+    fn contact_address_numbers_read_like_c_atoi() {
         assert_eq!(contact_address_index("address05"), Some(5));
         assert_eq!(contact_address_index("address4294967297"), Some(1)); // (int) 2^32+1 == 1
     }

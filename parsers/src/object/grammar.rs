@@ -25,11 +25,12 @@ use nom::{IResult, Parser};
 use super::directives::{
     accepts_custom_variables, deprecated_directive_note, is_known_directive, is_timeperiod_day_line,
 };
-use super::lexer::{Comments, Lines, bytes_to_text, unescape_semicolons};
+use super::lexer::{Comments, Lines, unescape_semicolons};
 use super::{
     Definition, Directive, Include, Mode, ObjectError, ObjectErrorKind, ObjectFile, ObjectType,
 };
 use crate::span::Span;
+use crate::text::to_text;
 use crate::timeperiod;
 
 fn is_blank(b: u8) -> bool {
@@ -163,8 +164,8 @@ pub fn parse_objects(input: &[u8], mode: Mode) -> ObjectFile<'_> {
         let name_text = line.slice_text(name_start, name_start + name.len());
         let raw_value = line.slice(value_start, value_start + value.len());
         let value_text = match mode {
-            Mode::Config => bytes_to_text(unescape_owned(raw_value)),
-            Mode::Cache => bytes_to_text(raw_value),
+            Mode::Config => to_text(unescape_owned(raw_value)),
+            Mode::Cache => to_text(raw_value),
         };
         definition.span = definition.span.to(full);
 

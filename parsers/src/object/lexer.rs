@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use memchr::memchr;
 
 use crate::span::Span;
-use crate::text::is_strip_space;
+use crate::text::{strip_bounds, to_text};
 
 /// Which comment rule applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +87,7 @@ impl<'a> LogicalLine<'a> {
 
     /// `text[start..end]` as text: borrowed when possible, invalid UTF-8 replaced lossily.
     pub fn slice_text(&self, start: usize, end: usize) -> Cow<'a, str> {
-        bytes_to_text(self.slice(start, end))
+        to_text(self.slice(start, end))
     }
 
     /// Input span of the whole logical line, from its first physical line to its last.
@@ -189,8 +189,7 @@ impl<'a> Iterator for Lines<'a> {
                 Comments::Semicolon => comment_start(&text),
                 Comments::HashLineOnly | Comments::HashFirstColumn => text.len(),
             };
-            let lo = text[..cut].iter().position(|b| !is_strip_space(*b)).unwrap_or(cut);
-            let hi = text[..cut].iter().rposition(|b| !is_strip_space(*b)).map_or(lo, |i| i + 1);
+            let (lo, hi) = strip_bounds(&text[..cut]);
             let hash_comment =
                 self.comments != Comments::HashFirstColumn && text.get(lo) == Some(&b'#');
             if lo >= hi || hash_comment {
@@ -258,17 +257,6 @@ fn shift_pieces(pieces: Vec<(usize, usize)>, lo: usize) -> Vec<(usize, usize)> {
         }
     }
     out
-}
-
-/// Bytes to text without copying valid borrowed UTF-8; invalid sequences become U+FFFD.
-pub fn bytes_to_text(bytes: Cow<'_, [u8]>) -> Cow<'_, str> {
-    match bytes {
-        Cow::Borrowed(b) => String::from_utf8_lossy(b),
-        Cow::Owned(v) => match String::from_utf8(v) {
-            Ok(s) => Cow::Owned(s),
-            Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        },
-    }
 }
 
 /// Offset of the first `;` that starts a comment (not preceded by `\`), or the length.
