@@ -98,14 +98,6 @@ impl SourceDb {
         self.files.is_empty()
     }
 
-    /// Take the files out, with their old ids (to merge into another database).
-    pub fn into_files(self) -> impl Iterator<Item = (FileId, SourceFile)> {
-        self.files
-            .into_iter()
-            .enumerate()
-            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
-    }
-
     /// Total bytes read.
     pub fn total_bytes(&self) -> usize {
         self.files.iter().map(|f| f.bytes.len()).sum()
@@ -206,19 +198,17 @@ impl Installation {
         Ok(inst)
     }
 
-    /// Read object files and directories named directly (no `nagios.cfg`): each path is a file
-    /// or a directory read like `cfg_dir`.
-    pub fn load_object_paths(paths: &[PathBuf]) -> Installation {
-        let mut inst = Installation::default();
+    /// Read object files and directories named directly (without, or besides, a
+    /// `nagios.cfg`): each path is a file or a directory read like `cfg_dir`.
+    pub fn read_object_paths(&mut self, paths: &[PathBuf]) {
         for path in paths {
             if path.is_dir() {
                 let mut visited = HashSet::new();
-                inst.read_dir(path, None, 0, &mut visited);
+                self.read_dir(path, None, 0, &mut visited);
             } else {
-                inst.read_object_file(path.clone(), None, 0);
+                self.read_object_file(path.clone(), None, 0);
             }
         }
-        inst
     }
 
     fn unreadable(&mut self, origin: Option<(FileId, Span)>, message: String) {
@@ -429,7 +419,8 @@ mod tests {
         let dir = temp_dir("loop");
         let file = dir.join("a.cfg");
         fs::write(&file, format!("include_file={}\n", file.display())).unwrap();
-        let inst = Installation::load_object_paths(std::slice::from_ref(&file));
+        let mut inst = Installation::default();
+        inst.read_object_paths(std::slice::from_ref(&file));
         assert!(inst.diagnostics.iter().any(|d| d.message.contains("nesting")));
         fs::remove_dir_all(&dir).unwrap();
     }

@@ -42,15 +42,12 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         (Some(config), _) => Installation::load(config)?,
         (None, false) => Installation::default(),
     };
-    if !args.paths.is_empty() {
-        for path in &args.paths {
-            if !path.exists() {
-                bail!("no such file or directory: {}", path.display());
-            }
+    for path in &args.paths {
+        if !path.exists() {
+            bail!("no such file or directory: {}", path.display());
         }
-        let extra = Installation::load_object_paths(&args.paths);
-        merge(&mut inst, extra);
     }
+    inst.read_object_paths(&args.paths);
 
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -82,23 +79,4 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(if tally.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
-
-/// Append `extra`'s files and diagnostics to `inst`, renumbering file ids.
-fn merge(inst: &mut Installation, extra: Installation) {
-    if inst.db.is_empty() {
-        *inst = extra;
-        return;
-    }
-    let Installation { db, object_files, diagnostics, .. } = extra;
-    let mut map = std::collections::HashMap::new();
-    for (old, file) in db.into_files() {
-        let new = inst.db.add(file.path, file.role, file.bytes);
-        map.insert(old, new);
-    }
-    inst.object_files.extend(object_files.iter().filter_map(|id| map.get(id).copied()));
-    inst.diagnostics.extend(diagnostics.into_iter().map(|mut d| {
-        d.location = d.location.and_then(|(file, span)| map.get(&file).map(|new| (*new, span)));
-        d
-    }));
 }

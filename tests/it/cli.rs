@@ -161,3 +161,27 @@ fn corpus_configurations_that_nagios_accepts_exit_zero() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+#[test]
+fn config_and_extra_object_paths_are_checked_together() {
+    let dir = std::env::temp_dir().join(format!("nag2prom-both-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("nagios.cfg"), "cfg_file=good.cfg\n").unwrap();
+    fs::write(
+        dir.join("good.cfg"),
+        "define command {\n command_name c\n command_line /bin/true\n}\n",
+    )
+    .unwrap();
+    fs::write(dir.join("extra.cfg"), "define host {\n host_name=a\n}\n").unwrap();
+    let out = nag2prom(&[
+        "check",
+        "--config",
+        dir.join("nagios.cfg").to_str().unwrap(),
+        dir.join("extra.cfg").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&format!("--> {}:2:2", dir.join("extra.cfg").display())), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checked 3 files"), "{}", text(&out));
+    fs::remove_dir_all(&dir).unwrap();
+}
