@@ -19,20 +19,134 @@ use crate::source::{FileId, SourceDb};
 pub enum Code {
     /// A file or directory named by the configuration cannot be read.
     UnreadableFile,
+    /// A `use` names a template that does not exist (among `name`s of the same type).
+    UnknownTemplate,
+    /// Two templates of one type share a `name`.
+    DuplicateTemplate,
+    /// Templates use each other in a loop (Nagios accepts it silently).
+    CircularTemplate,
+    /// Two definitions of one type share a real name.
+    DuplicateObject,
+    /// A definition gives its name directive twice.
+    RepeatedName,
+    /// A registered definition has neither its own real name nor a template name.
+    UnnamedObject,
+    /// A value Nagios refuses (option letter, regex, max_check_attempts, member pairs).
+    InvalidValue,
+    /// A required directive is missing.
+    MissingDirective,
+    /// The same service is defined twice on one host; one copy wins.
+    DuplicateService,
+    /// A registered service has no hosts or no description.
+    ServiceWithoutHost,
+    /// A service's hostgroup list selects no group and rejects no host.
+    EmptyHostgroupAssignment,
+    /// Groups include each other through `*group_members`.
+    GroupLoop,
+    /// A host name that is not defined (or is only a template).
+    UnknownHost,
+    /// A host group name that is not defined.
+    UnknownHostgroup,
+    /// A host/description pair that is not defined.
+    UnknownService,
+    /// A service group name that is not defined.
+    UnknownServicegroup,
+    /// A contact name that is not defined.
+    UnknownContact,
+    /// A contact group name that is not defined.
+    UnknownContactgroup,
+    /// A timeperiod name that is not defined.
+    UnknownTimeperiod,
+    /// A command name that is not defined.
+    UnknownCommand,
+    /// A dependency without failure options is ignored.
+    LameDependency,
+    /// An object depends on itself.
+    CircularDependency,
+    /// Host parents form a loop.
+    CircularParents,
+    /// A name contains a character of `illegal_object_name_chars`.
+    IllegalName,
+    /// A host has no services.
+    HostWithoutServices,
+    /// A host or service has no contacts or contact groups.
+    NoContacts,
+    /// A service has no check_period.
+    NoCheckPeriod,
+    /// Service notification options are only `r`.
+    RecoveryOnly,
+    /// A notification interval shorter than the check interval.
+    ShortNotificationInterval,
+    /// No hosts, services or contacts at all.
+    NoObjects,
 }
 
 impl Code {
+    /// The "unknown name" code for references to objects of `ty`.
+    pub fn unknown(ty: nag2prom_parsers::object::ObjectType) -> Code {
+        use nag2prom_parsers::object::ObjectType as T;
+        match ty {
+            T::Host => Code::UnknownHost,
+            T::HostGroup => Code::UnknownHostgroup,
+            T::ServiceGroup => Code::UnknownServicegroup,
+            T::Contact => Code::UnknownContact,
+            T::ContactGroup => Code::UnknownContactgroup,
+            T::TimePeriod => Code::UnknownTimeperiod,
+            T::Command => Code::UnknownCommand,
+            _ => Code::UnknownService,
+        }
+    }
+
     /// Stable identifier.
     pub fn as_str(self) -> &'static str {
         match self {
             Code::UnreadableFile => "source/unreadable-file",
+            Code::UnknownTemplate => "model/unknown-template",
+            Code::DuplicateTemplate => "model/duplicate-template",
+            Code::CircularTemplate => "model/circular-template",
+            Code::DuplicateObject => "model/duplicate-object",
+            Code::RepeatedName => "model/repeated-name",
+            Code::UnnamedObject => "model/unnamed-object",
+            Code::InvalidValue => "model/invalid-value",
+            Code::MissingDirective => "model/missing-directive",
+            Code::DuplicateService => "model/duplicate-service",
+            Code::ServiceWithoutHost => "model/service-without-host",
+            Code::EmptyHostgroupAssignment => "model/empty-hostgroup-assignment",
+            Code::GroupLoop => "model/group-loop",
+            Code::UnknownHost => "model/unknown-host",
+            Code::UnknownHostgroup => "model/unknown-hostgroup",
+            Code::UnknownService => "model/unknown-service",
+            Code::UnknownServicegroup => "model/unknown-servicegroup",
+            Code::UnknownContact => "model/unknown-contact",
+            Code::UnknownContactgroup => "model/unknown-contactgroup",
+            Code::UnknownTimeperiod => "model/unknown-timeperiod",
+            Code::UnknownCommand => "model/unknown-command",
+            Code::LameDependency => "model/lame-dependency",
+            Code::CircularDependency => "model/circular-dependency",
+            Code::CircularParents => "model/circular-parents",
+            Code::IllegalName => "model/illegal-name",
+            Code::HostWithoutServices => "model/host-without-services",
+            Code::NoContacts => "model/no-contacts",
+            Code::NoCheckPeriod => "model/no-check-period",
+            Code::RecoveryOnly => "model/recovery-only-notifications",
+            Code::ShortNotificationInterval => "model/short-notification-interval",
+            Code::NoObjects => "model/no-objects",
         }
     }
 
     /// Default severity.
     pub fn severity(self) -> Severity {
         match self {
-            Code::UnreadableFile => Severity::Error,
+            Code::CircularTemplate
+            | Code::DuplicateService
+            | Code::EmptyHostgroupAssignment
+            | Code::LameDependency
+            | Code::HostWithoutServices
+            | Code::NoContacts
+            | Code::NoCheckPeriod
+            | Code::RecoveryOnly
+            | Code::ShortNotificationInterval => Severity::Warning,
+            _ => Severity::Error,
         }
     }
 }

@@ -11,4 +11,5 @@
 
 pub mod cli;
 pub mod diag;
+pub mod model;
 pub mod source;

@@ -21,7 +21,7 @@ use nag2prom_parsers::{main_cfg, resource};
 use crate::diag::{Code, Diagnostic};
 
 /// Index of a file in a [`SourceDb`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(u32);
 
 /// What a file is to Nagios.

@@ -48,6 +48,11 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         }
     }
     inst.read_object_paths(&args.paths);
+    // Nagios stops at the first syntax error; resolve only a configuration that parsed.
+    if Tally::of(&inst.diagnostics).errors == 0 {
+        let (_, model_diags) = crate::model::Model::build(&inst);
+        inst.diagnostics.extend(model_diags);
+    }
 
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

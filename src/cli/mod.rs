@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
+mod objects;
 
 /// Move monitoring from Nagios Core 4 (Naemon, Icinga 1) to Prometheus.
 ///
@@ -43,6 +44,25 @@ pub enum Command {
     ///
     ///   nag2prom check --config nagios.cfg --format json | jq .code
     Check(check::CheckArgs),
+
+    /// Print the resolved objects, as Nagios registers them, as JSON Lines.
+    ///
+    /// Applies templates (multiple `use`, `+`, `null`, custom variables), expands host and
+    /// hostgroup lists (`*`, `!`, regexes), group members, services over their hosts
+    /// (duplicates resolved as Nagios 4.4.6 does), escalations and dependencies, implied
+    /// inheritance and defaults: the object set `nagios4 -vp` writes to its precache. One
+    /// object per line, keys `object_type` plus Nagios' directive names; lists are arrays,
+    /// custom variables are `_NAME` keys. Sorted by type, then name. Errors go to stderr and
+    /// make the exit code 1.
+    ///
+    /// Examples:
+    ///
+    ///   nag2prom objects --config /etc/nagios4/nagios.cfg --type host | jq .host_name
+    ///
+    ///   nag2prom objects --config nagios.cfg --type service --provenance
+    ///
+    ///   nag2prom objects --config nagios.cfg --format cache > objects.cache
+    Objects(objects::ObjectsArgs),
 }
 
 /// Output format of diagnostics.
@@ -68,6 +88,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Objects(args) => objects::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,294 @@
+//! Step 1 (`xodtemplate_process_config_file`): every definition of every object file, stored
+//! raw with one slot per directive, before any template is applied.
+
+use std::sync::Arc;
+
+use nag2prom_parsers::number;
+use nag2prom_parsers::object::{self, Definition, Mode, ObjectType};
+use nag2prom_parsers::span::Span;
+use nag2prom_parsers::timeperiod::{self, LineKind};
+
+use super::schema::{self, Kind};
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Installation};
+
+/// Shared, immutable text (values inherited by many objects share one allocation).
+pub type Text = Arc<str>;
+
+/// Index of a definition in [`Raws::all`].
+pub type RawId = u32;
+
+/// A directive's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    /// Text; `None` is `null` (set, but nothing).
+    Text(Option<Text>),
+    /// An option bit set.
+    Bits(u32),
+}
+
+/// A set directive: its value and the definition it was written in.
+#[derive(Debug, Clone)]
+pub struct Slot {
+    /// The value.
+    pub val: Val,
+    /// The definition that wrote it (the object itself or a template).
+    pub from: RawId,
+}
+
+impl Slot {
+    /// The text, when set and not `null`.
+    pub fn text(&self) -> Option<&Text> {
+        match &self.val {
+            Val::Text(text) => text.as_ref(),
+            Val::Bits(_) => None,
+        }
+    }
+}
+
+/// A timeperiod exception line, normalised.
+#[derive(Debug, Clone)]
+pub struct Exception {
+    /// Date part as `objects.cache` prints it; equal keys are the same date range.
+    pub date: String,
+    /// Time ranges as `objects.cache` prints them.
+    pub ranges: String,
+    /// Sort rank of the exception type (`DATERANGE_*`).
+    pub rank: u8,
+    /// Where it was written.
+    pub from: RawId,
+}
+
+/// One definition.
+#[derive(Debug, Clone)]
+pub struct Raw {
+    /// Object type.
+    pub ty: ObjectType,
+    /// File it is in.
+    pub file: FileId,
+    /// The `define` keyword.
+    pub span: Span,
+    /// Template name (`name`).
+    pub name: Option<Text>,
+    /// `use` list, split on `,` without trimming (Nagios 4).
+    pub uses: Vec<Text>,
+    /// Where `use` is written.
+    pub use_span: Option<Span>,
+    /// `register` (default 1).
+    pub register: bool,
+    /// One slot per field of [`schema::fields`].
+    pub slots: Vec<Option<Slot>>,
+    /// Value spans of the object's own directives, per field.
+    pub spans: Vec<Option<Span>>,
+    /// Custom variables: upper-cased name without `_`, value (`None` = empty or `null`).
+    pub custom: Vec<(Text, Option<Text>, RawId)>,
+    /// Service `check_command` written with a leading `!` (overrides children's commands).
+    pub important: bool,
+    /// Timeperiod weekday ranges, Sunday first.
+    pub days: [Option<(Text, RawId)>; 7],
+    /// Timeperiod exceptions.
+    pub exceptions: Vec<Exception>,
+}
+
+impl Raw {
+    /// The slot of canonical field `name`.
+    pub fn get(&self, name: &str) -> Option<&Slot> {
+        schema::lookup(self.ty, name).and_then(|i| self.slots.get(i)).and_then(Option::as_ref)
+    }
+
+    /// The text of canonical field `name`, when set and not `null`.
+    pub fn text(&self, name: &str) -> Option<&Text> {
+        self.get(name).and_then(Slot::text)
+    }
+
+    /// The value span of the object's own directive `name`, else the definition.
+    pub fn span_of(&self, name: &str) -> Span {
+        schema::lookup(self.ty, name)
+            .and_then(|i| self.spans.get(i).copied().flatten())
+            .unwrap_or(self.span)
+    }
+
+    /// The object's real name (`host_name` of a host), for the types that have one.
+    pub fn real_name(&self) -> Option<&Text> {
+        schema::name_field(self.ty).and_then(|field| self.text(field))
+    }
+}
+
+/// Every definition, in read order.
+#[derive(Debug, Default)]
+pub struct Raws {
+    /// All definitions of all types.
+    pub all: Vec<Raw>,
+}
+
+/// Read every object file of `inst`. Parser diagnostics were already reported by
+/// [`Installation`]; this reports what Nagios rejects while storing definitions.
+pub fn collect(inst: &Installation, diags: &mut Vec<Diagnostic>) -> Raws {
+    let mut raws = Raws::default();
+    for &file in &inst.object_files {
+        let Some(source) = inst.db.file(file) else { continue };
+        let parsed = object::parse_objects(&source.bytes, Mode::Config);
+        for def in &parsed.definitions {
+            let Some(ty) = def.object_type else { continue };
+            let id = raws.all.len() as RawId;
+            let raw = lower(ty, file, id, def, diags);
+            raws.all.push(raw);
+        }
+    }
+    raws
+}
+
+fn lower(
+    ty: ObjectType,
+    file: FileId,
+    id: RawId,
+    def: &Definition<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Raw {
+    let fields = schema::fields(ty);
+    let mut raw = Raw {
+        ty,
+        file,
+        span: def.keyword_span,
+        name: None,
+        uses: Vec::new(),
+        use_span: None,
+        register: true,
+        slots: vec![None; fields.len()],
+        spans: vec![None; fields.len()],
+        custom: Vec::new(),
+        important: false,
+        days: Default::default(),
+        exceptions: Vec::new(),
+    };
+    for directive in &def.directives {
+        let name: &str = &directive.name;
+        let value: &str = &directive.value;
+        match name {
+            "use" => {
+                raw.uses = value.split(',').filter(|t| !t.is_empty()).map(Text::from).collect();
+                raw.use_span = Some(directive.value_span);
+                continue;
+            }
+            "name" => {
+                raw.name = Some(Text::from(value));
+                continue;
+            }
+            "register" => {
+                raw.register = number::atoi(value.as_bytes()) > 0;
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(var) = name.strip_prefix('_')
+            && !var.is_empty()
+            && matches!(ty, ObjectType::Host | ObjectType::Service | ObjectType::Contact)
+        {
+            let var = Text::from(var.to_ascii_uppercase());
+            let value = (!value.is_empty() && value != "null").then(|| Text::from(value));
+            if let Some(existing) = raw.custom.iter_mut().find(|(n, _, _)| *n == var) {
+                existing.1 = value;
+            } else {
+                raw.custom.push((var, value, id));
+            }
+            continue;
+        }
+        let Some(index) = schema::lookup(ty, name) else {
+            if ty == ObjectType::TimePeriod {
+                timeperiod_line(&mut raw, id, name, value);
+            } else if ty == ObjectType::Contact && name.starts_with("address") {
+                // `address01`, `address+2`: Nagios reads the number with atoi.
+                let n = number::atoi(name[7..].as_bytes());
+                if (1..=6).contains(&n) {
+                    let index = schema::slot(ty, &format!("address{n}"));
+                    set_text(&mut raw, index, id, value, Kind::Text, directive.value_span);
+                }
+            }
+            // Anything else was reported by the parser (unknown or obsolete directive).
+            continue;
+        };
+        let kind = fields[index].kind;
+        if kind == Kind::Name && raw.slots[index].is_some() {
+            diags.push(Diagnostic::new(
+                Code::RepeatedName,
+                file,
+                directive.name_span,
+                format!("`{name}` is given twice in one {ty} definition (Nagios stops: duplicate definition)"),
+            ));
+        }
+        match kind {
+            Kind::Options(opts) => match opts.parse(value) {
+                Ok(bits) => {
+                    let bits = match &raw.slots[index] {
+                        Some(Slot { val: Val::Bits(old), .. })
+                            if !opts.replaces() && !opts.is_state() =>
+                        {
+                            old | bits
+                        }
+                        _ => bits,
+                    };
+                    raw.slots[index] = Some(Slot { val: Val::Bits(bits), from: id });
+                    raw.spans[index] = Some(directive.value_span);
+                }
+                Err(word) => diags.push(Diagnostic::new(
+                    Code::InvalidValue,
+                    file,
+                    directive.value_span,
+                    format!("invalid {name} option `{word}` in {ty} definition"),
+                )),
+            },
+            Kind::List if name == "members" && raw.slots[index].is_some() => {
+                // Repeated group `members` lines are concatenated.
+                let old = raw.slots[index].as_ref().and_then(Slot::text).cloned();
+                let joined = match (old, value) {
+                    (_, "null") => None,
+                    (Some(old), value) => Some(Text::from(format!("{old},{value}"))),
+                    (None, value) => Some(Text::from(value)),
+                };
+                raw.slots[index] = Some(Slot { val: Val::Text(joined), from: id });
+                raw.spans[index] = Some(directive.value_span);
+            }
+            _ => {
+                if ty == ObjectType::Service && fields[index].name == "check_command" {
+                    if let Some(rest) = value.strip_prefix('!') {
+                        raw.important = true;
+                        set_text(&mut raw, index, id, rest, kind, directive.value_span);
+                        continue;
+                    }
+                    raw.important = false;
+                }
+                set_text(&mut raw, index, id, value, kind, directive.value_span);
+            }
+        }
+    }
+    raw
+}
+
+fn set_text(raw: &mut Raw, index: usize, id: RawId, value: &str, kind: Kind, span: Span) {
+    let text = match kind {
+        Kind::Name | Kind::Plain => Some(Text::from(value)),
+        _ if value == "null" => None,
+        _ => Some(Text::from(value)),
+    };
+    raw.slots[index] = Some(Slot { val: Val::Text(text), from: id });
+    raw.spans[index] = Some(span);
+}
+
+fn timeperiod_line(raw: &mut Raw, id: RawId, name: &str, value: &str) {
+    // Errors were reported by the parser.
+    let Ok(line) = timeperiod::parse_timeperiod_line(name, value) else { return };
+    let ranges = line.ranges.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+    match line.kind {
+        LineKind::Weekday(day) => {
+            raw.days[usize::from(day.index()) % 7] = Some((Text::from(ranges), id));
+        }
+        kind => {
+            // An exception whose range text is `null` is dropped (TP4).
+            if value.trim_end().ends_with("null") && line.ranges.is_empty() {
+                return;
+            }
+            let rank = kind.exception_type().map_or(9, |t| t as u8);
+            raw.exceptions.push(Exception { date: line.date_text(), ranges, rank, from: id });
+        }
+    }
+}

@@ -1,0 +1,758 @@
+//! Steps 8–10: implied inheritance and defaults (`xodtemplate_inherit_object_properties`,
+//! §6), registration of the final objects with every field `objects.cache` prints (§13), and
+//! the pre-flight checks (`pre_flight_check`, §11).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use nag2prom_parsers::number;
+use nag2prom_parsers::object::ObjectType;
+
+use super::expand::{Groups, Index, ServiceInst, items};
+use super::raw::{Raw, RawId, Raws, Slot, Text, Val};
+use super::relations::{Dependency, DependencyKind, Escalation};
+use super::schema::{self, Kind, bit};
+use super::services::ServiceTable;
+use super::{Field, Object, Origin, Value};
+
+/// Numbers printed with `%f`.
+fn is_float(name: &str) -> bool {
+    matches!(
+        name,
+        "check_interval"
+            | "retry_interval"
+            | "notification_interval"
+            | "first_notification_delay"
+            | "low_flap_threshold"
+            | "high_flap_threshold"
+    )
+}
+
+/// Numbers printed with `%d` that are not booleans.
+fn is_integer(name: &str) -> bool {
+    matches!(
+        name,
+        "max_check_attempts"
+            | "freshness_threshold"
+            | "first_notification"
+            | "last_notification"
+            | "importance"
+            | "minimum_importance"
+    )
+}
+
+/// Builds one object's fields in `objects.cache` order.
+pub struct Builder<'a> {
+    raws: &'a Raws,
+    /// The object being built.
+    pub obj: Object,
+}
+
+impl<'a> Builder<'a> {
+    /// Start an object of `ty` defined by `def`.
+    pub fn new(raws: &'a Raws, ty: ObjectType, def: &Raw) -> Self {
+        Builder {
+            raws,
+            obj: Object { object_type: ty, file: def.file, span: def.span, fields: Vec::new() },
+        }
+    }
+
+    /// Where `slot`'s value was written.
+    pub fn origin(&self, slot: &Slot) -> Option<Origin> {
+        let def = self.raws.all.get(slot.from as usize)?;
+        Some(Origin { file: def.file, span: def.span, template: def.name.clone(), def: slot.from })
+    }
+
+    fn push(&mut self, name: impl Into<Cow<'static, str>>, value: Value, origin: Option<Origin>) {
+        self.obj.fields.push(Field { name: name.into(), value, origin, cached: true });
+    }
+
+    /// A text field, printed when set and not `null`.
+    pub fn text(&mut self, raw: &Raw, name: &'static str) {
+        if let Some(slot) = raw.get(name)
+            && let Some(text) = slot.text()
+        {
+            let origin = self.origin(slot);
+            self.push(name, Value::Text(text.clone()), origin);
+        }
+    }
+
+    /// A text field with a fallback value.
+    pub fn text_or(&mut self, raw: &Raw, name: &'static str, default: &Text) {
+        match raw.get(name).filter(|s| s.text().is_some()) {
+            Some(_) => self.text(raw, name),
+            None => self.push(name, Value::Text(default.clone()), None),
+        }
+    }
+
+    /// A list field, printed when non-empty.
+    pub fn list(&mut self, name: &'static str, list: Vec<Text>, origin: Option<Origin>) {
+        if !list.is_empty() {
+            self.push(name, Value::List(list), origin);
+        }
+    }
+
+    /// A list directive of `raw` as written (items stripped).
+    pub fn raw_list(&mut self, raw: &Raw, name: &'static str) {
+        if let Some(slot) = raw.get(name)
+            && let Some(text) = slot.text()
+        {
+            let list = items(text).map(Text::from).collect();
+            let origin = self.origin(slot);
+            self.list(name, list, origin);
+        }
+    }
+
+    /// A number: its value if set, else `default`.
+    pub fn number(&mut self, raw: &Raw, name: &'static str, default: f64) {
+        let slot = raw.get(name).filter(|s| matches!(s.val, Val::Text(Some(_))));
+        let text = slot.and_then(Slot::text);
+        let origin = slot.and_then(|s| self.origin(s));
+        let value = if is_float(name) {
+            Value::Float(text.map_or(default, |t| number::strtod(t).map_or(0.0, |(v, _)| v)))
+        } else if is_integer(name) {
+            Value::Int(text.map_or(default as i64, |t| i64::from(number::atoi(t.as_bytes()))))
+        } else {
+            Value::Int(text.map_or(default as i64, |t| i64::from(number::atoi(t.as_bytes()) > 0)))
+        };
+        self.push(name, value, origin);
+    }
+
+    /// An option set: its value if set, else `default`.
+    pub fn options(&mut self, raw: &Raw, name: &'static str, default: u32) {
+        let Some(field) = schema::lookup(raw.ty, name).map(|i| &schema::fields(raw.ty)[i]) else {
+            return;
+        };
+        let Kind::Options(opts) = field.kind else { return };
+        let slot = raw.get(name);
+        let bits = match slot {
+            Some(Slot { val: Val::Bits(b), .. }) => *b,
+            _ => default,
+        };
+        let origin = slot.and_then(|s| self.origin(s));
+        self.push(name, Value::Options(opts.render(bits)), origin);
+    }
+
+    /// Custom variables.
+    pub fn custom(&mut self, raw: &Raw) {
+        for (name, value, from) in &raw.custom {
+            let origin = self.origin(&Slot { val: Val::Text(None), from: *from });
+            let value = value.clone().map_or(Value::Null, Value::Text);
+            self.push(format!("_{name}"), value, origin);
+        }
+    }
+
+    /// A field `objects.cache` does not print but the model exposes (group memberships).
+    pub fn derived(&mut self, name: &'static str, list: Vec<Text>) {
+        if !list.is_empty() {
+            self.obj.fields.push(Field {
+                name: name.into(),
+                value: Value::List(list),
+                origin: None,
+                cached: false,
+            });
+        }
+    }
+
+    /// Set or replace a field.
+    pub fn set(&mut self, name: &'static str, value: Value, origin: Option<Origin>) {
+        match self.obj.fields.iter_mut().find(|f| f.name == name) {
+            Some(field) => {
+                field.value = value;
+                field.origin = origin;
+            }
+            None => self.push(name, value, origin),
+        }
+    }
+
+    /// Finish.
+    pub fn finish(self) -> Object {
+        self.obj
+    }
+}
+
+/// Everything registration needs.
+pub struct Inputs<'r, 'i> {
+    /// Names.
+    pub index: &'i Index<'r>,
+    /// Host groups.
+    pub hostgroups: &'i Groups<'r>,
+    /// Contact groups.
+    pub contactgroups: &'i Groups<'r>,
+    /// Services.
+    pub services: &'i ServiceTable<'r>,
+    /// Service groups.
+    pub servicegroups: &'i HashMap<&'r str, Vec<(&'r str, &'r str)>>,
+    /// Escalations.
+    pub escalations: &'i [Escalation<'r>],
+    /// Dependencies.
+    pub dependencies: &'i [Dependency<'r>],
+}
+
+fn sorted_texts<'r>(names: impl IntoIterator<Item = &'r str>) -> Vec<Text> {
+    let mut v: Vec<&str> = names.into_iter().collect();
+    v.sort_unstable();
+    v.dedup();
+    v.into_iter().map(Text::from).collect()
+}
+
+/// Build every registered object.
+pub fn register(inp: &Inputs<'_, '_>) -> Vec<Object> {
+    let raws = inp.index.raws;
+    let mut objects = Vec::new();
+    // Memberships seen from the member side.
+    let mut host_groups: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (group, members) in &inp.hostgroups.members {
+        for m in members {
+            host_groups.entry(m).or_default().push(group);
+        }
+    }
+    let mut contact_groups: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (group, members) in &inp.contactgroups.members {
+        for m in members {
+            contact_groups.entry(m).or_default().push(group);
+        }
+    }
+    let mut service_groups: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
+    for (group, members) in inp.servicegroups {
+        for m in members {
+            service_groups.entry(*m).or_default().push(group);
+        }
+    }
+    let (host_extinfo, service_extinfo) = extinfo(inp);
+
+    for ty in [
+        ObjectType::TimePeriod,
+        ObjectType::Command,
+        ObjectType::ContactGroup,
+        ObjectType::HostGroup,
+        ObjectType::ServiceGroup,
+        ObjectType::Contact,
+        ObjectType::Host,
+    ] {
+        for raw in inp.index.of(ty) {
+            let Some(name) = raw.real_name().cloned() else { continue };
+            let mut b = Builder::new(raws, ty, raw);
+            let name_field = schema::name_field(ty).unwrap_or("name");
+            let origin = raw.get(name_field).and_then(|s| b.origin(s));
+            b.push(name_field, Value::Text(name.clone()), origin);
+            match ty {
+                ObjectType::TimePeriod => timeperiod(&mut b, raw, &name),
+                ObjectType::Command => b.text_or(raw, "command_line", &Text::from("")),
+                ObjectType::ContactGroup | ObjectType::HostGroup => {
+                    b.text_or(raw, "alias", &name);
+                    let groups = if ty == ObjectType::HostGroup {
+                        inp.hostgroups
+                    } else {
+                        inp.contactgroups
+                    };
+                    let members = groups.members.get(&*name).cloned().unwrap_or_default();
+                    b.list("members", sorted_texts(members), None);
+                    if ty == ObjectType::HostGroup {
+                        for f in ["notes", "notes_url", "action_url"] {
+                            b.text(raw, f);
+                        }
+                    }
+                }
+                ObjectType::ServiceGroup => {
+                    b.text_or(raw, "alias", &name);
+                    let mut members = inp.servicegroups.get(&*name).cloned().unwrap_or_default();
+                    members.sort_unstable();
+                    members.dedup();
+                    let flat = members
+                        .iter()
+                        .flat_map(|(h, d)| [Text::from(*h), Text::from(*d)])
+                        .collect();
+                    b.list("members", flat, None);
+                    for f in ["notes", "notes_url", "action_url"] {
+                        b.text(raw, f);
+                    }
+                }
+                ObjectType::Contact => {
+                    contact(&mut b, raw, &name);
+                    b.derived(
+                        "contactgroups",
+                        sorted_texts(contact_groups.get(&*name).cloned().unwrap_or_default()),
+                    );
+                }
+                ObjectType::Host => {
+                    host(&mut b, raw, &name, host_extinfo.get(&*name));
+                    b.derived(
+                        "hostgroups",
+                        sorted_texts(host_groups.get(&*name).cloned().unwrap_or_default()),
+                    );
+                }
+                _ => {}
+            }
+            objects.push(b.finish());
+        }
+    }
+    let mut services: Vec<&ServiceInst<'_>> = inp.services.list.iter().collect();
+    services.sort_unstable_by(|a, b| (a.host, a.description).cmp(&(b.host, b.description)));
+    for inst in services {
+        let raw = &raws.all[inst.def as usize];
+        let host = inp.index.find(ObjectType::Host, inst.host);
+        let mut b = Builder::new(raws, ObjectType::Service, raw);
+        service(&mut b, raw, inst, host, service_extinfo.get(&(inst.host, inst.description)));
+        let groups =
+            service_groups.get(&(inst.host, inst.description)).cloned().unwrap_or_default();
+        b.derived("servicegroups", sorted_texts(groups));
+        objects.push(b.finish());
+    }
+    let mut deps: Vec<&Dependency<'_>> =
+        inp.dependencies.iter().filter(|d| d.description.is_some()).collect();
+    deps.sort_by(|a, b| {
+        (
+            a.host,
+            a.description,
+            a.dependent_host,
+            a.dependent_description,
+            a.kind == DependencyKind::Execution,
+        )
+            .cmp(&(
+                b.host,
+                b.description,
+                b.dependent_host,
+                b.dependent_description,
+                b.kind == DependencyKind::Execution,
+            ))
+    });
+    for dep in deps {
+        objects.push(dependency(raws, dep));
+    }
+    let mut escs: Vec<&Escalation<'_>> =
+        inp.escalations.iter().filter(|e| e.description.is_some()).collect();
+    escs.sort_by(|a, b| (a.host, a.description).cmp(&(b.host, b.description)));
+    for esc in escs {
+        objects.push(escalation(inp, esc));
+    }
+    let mut deps: Vec<&Dependency<'_>> =
+        inp.dependencies.iter().filter(|d| d.description.is_none()).collect();
+    deps.sort_by(|a, b| {
+        (a.host, a.dependent_host, a.kind == DependencyKind::Execution).cmp(&(
+            b.host,
+            b.dependent_host,
+            b.kind == DependencyKind::Execution,
+        ))
+    });
+    for dep in deps {
+        objects.push(dependency(raws, dep));
+    }
+    let mut escs: Vec<&Escalation<'_>> =
+        inp.escalations.iter().filter(|e| e.description.is_none()).collect();
+    escs.sort_by(|a, b| a.host.cmp(b.host));
+    for esc in escs {
+        objects.push(escalation(inp, esc));
+    }
+    objects
+}
+
+fn timeperiod(b: &mut Builder<'_>, raw: &Raw, name: &Text) {
+    b.text_or(raw, "alias", name);
+    if let Some(slot) = raw.get("exclude")
+        && let Some(text) = slot.text()
+    {
+        let origin = b.origin(slot);
+        b.list("exclude", items(text).map(Text::from).collect(), origin);
+    }
+    let mut exceptions: Vec<_> = raw.exceptions.iter().collect();
+    exceptions.sort_by_key(|e| e.rank);
+    for e in exceptions {
+        let origin = b.origin(&Slot { val: Val::Text(None), from: e.from });
+        b.obj.fields.push(Field {
+            name: Cow::Owned(e.date.clone()),
+            value: Value::Text(Text::from(&*e.ranges)),
+            origin,
+            cached: true,
+        });
+    }
+    const DAYS: [&str; 7] =
+        ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+    for (day, value) in DAYS.iter().zip(&raw.days) {
+        if let Some((ranges, from)) = value {
+            // Weekday ranges are kept sorted by start time.
+            let mut list: Vec<&str> = ranges.split(',').filter(|r| !r.is_empty()).collect();
+            list.sort_by(|a, b| a.get(..5).cmp(&b.get(..5)));
+            let origin = b.origin(&Slot { val: Val::Text(None), from: *from });
+            b.push(*day, Value::Text(Text::from(list.join(","))), origin);
+        }
+    }
+}
+
+fn contact(b: &mut Builder<'_>, raw: &Raw, name: &Text) {
+    b.text_or(raw, "alias", name);
+    b.text(raw, "service_notification_period");
+    b.text(raw, "host_notification_period");
+    b.options(raw, "service_notification_options", 0);
+    b.options(raw, "host_notification_options", 0);
+    for field in ["service_notification_commands", "host_notification_commands"] {
+        if let Some(slot) = raw.get(field)
+            && let Some(text) = slot.text()
+        {
+            // Split on commas and spaces (`xodtemplate_register_contact`).
+            let list = text.split([',', ' ']).filter(|s| !s.is_empty()).map(Text::from).collect();
+            let origin = b.origin(slot);
+            b.list(field, list, origin);
+        }
+    }
+    for f in
+        ["email", "pager", "address1", "address2", "address3", "address4", "address5", "address6"]
+    {
+        b.text(raw, f);
+    }
+    b.number(raw, "minimum_importance", 0.0);
+    b.number(raw, "host_notifications_enabled", 1.0);
+    b.number(raw, "service_notifications_enabled", 1.0);
+    b.number(raw, "can_submit_commands", 1.0);
+    b.number(raw, "retain_status_information", 1.0);
+    b.number(raw, "retain_nonstatus_information", 1.0);
+    b.custom(raw);
+}
+
+type ExtInfo = Vec<(&'static str, Text, Option<Origin>)>;
+
+/// hostextinfo / serviceextinfo values per host / service (merged where the object left the
+/// field unset).
+fn extinfo<'r>(
+    inp: &Inputs<'r, '_>,
+) -> (HashMap<&'r str, ExtInfo>, HashMap<(&'r str, &'r str), ExtInfo>) {
+    let raws = inp.index.raws;
+    let mut hosts: HashMap<&'r str, ExtInfo> = HashMap::new();
+    let mut services: HashMap<(&'r str, &'r str), ExtInfo> = HashMap::new();
+    for raw in &raws.all {
+        if !raw.register || !matches!(raw.ty, ObjectType::HostExtInfo | ObjectType::ServiceExtInfo)
+        {
+            continue;
+        }
+        let mut targets: Vec<&'r str> = Vec::new();
+        if let Some(list) = raw.text("host_name") {
+            for h in items(list) {
+                if let Some(found) = inp.index.find(ObjectType::Host, h).and_then(Raw::real_name) {
+                    targets.push(found);
+                }
+            }
+        }
+        if let Some(list) = raw.text("hostgroup_name") {
+            for g in items(list) {
+                targets.extend(inp.hostgroups.members.get(g).map(Vec::as_slice).unwrap_or(&[]));
+            }
+        }
+        let fields: &[&'static str] = if raw.ty == ObjectType::HostExtInfo {
+            &[
+                "notes",
+                "notes_url",
+                "action_url",
+                "icon_image",
+                "icon_image_alt",
+                "vrml_image",
+                "statusmap_image",
+                "2d_coords",
+                "3d_coords",
+            ]
+        } else {
+            &["notes", "notes_url", "action_url", "icon_image", "icon_image_alt"]
+        };
+        let origin = raw_origin(raws, raw);
+        let values: ExtInfo = fields
+            .iter()
+            .filter_map(|f| raw.text(f).map(|t| (*f, t.clone(), origin.clone())))
+            .collect();
+        for host in targets {
+            if raw.ty == ObjectType::HostExtInfo {
+                hosts.entry(host).or_default().extend(values.iter().cloned());
+            } else if let Some(desc) = raw.text("service_description")
+                && let Some((key, _)) = inp.services.by_key.get_key_value(&(host, &**desc))
+            {
+                services.entry(*key).or_default().extend(values.iter().cloned());
+            }
+        }
+    }
+    (hosts, services)
+}
+
+/// The value of `name` from extinfo when `raw` left it unset.
+fn ext_text(b: &mut Builder<'_>, raw: &Raw, name: &'static str, ext: Option<&ExtInfo>) {
+    if raw.get(name).is_some() {
+        b.text(raw, name);
+    } else if let Some((_, value, origin)) = ext.and_then(|e| e.iter().find(|(n, _, _)| *n == name))
+    {
+        b.push(name, Value::Text(value.clone()), origin.clone());
+    }
+}
+
+fn host(b: &mut Builder<'_>, raw: &Raw, name: &Text, ext: Option<&ExtInfo>) {
+    b.text(raw, "display_name");
+    b.text_or(raw, "alias", name);
+    b.text_or(raw, "address", name);
+    b.raw_list(raw, "parents");
+    b.text(raw, "check_period");
+    b.text(raw, "check_command");
+    b.text(raw, "event_handler");
+    b.raw_list(raw, "contacts");
+    b.raw_list(raw, "contact_groups");
+    b.text(raw, "notification_period");
+    b.options(raw, "initial_state", bit::OK);
+    b.number(raw, "importance", 0.0);
+    common_numbers(b, raw);
+    b.options(raw, "stalking_options", 0);
+    b.number(raw, "process_perf_data", 1.0);
+    for f in ["icon_image", "icon_image_alt", "vrml_image", "statusmap_image"] {
+        ext_text(b, raw, f, ext);
+    }
+    let coords2 = raw.text("2d_coords").cloned().or_else(|| {
+        ext.and_then(|e| e.iter().find(|(n, _, _)| *n == "2d_coords")).map(|(_, v, _)| v.clone())
+    });
+    if let Some(c) = coords2 {
+        let parts: Vec<i32> = c.split(',').map(|p| number::atoi(p.trim().as_bytes())).collect();
+        if parts.len() == 2 {
+            b.push(
+                "2d_coords",
+                Value::Text(Text::from(format!("{},{}", parts[0], parts[1]))),
+                None,
+            );
+        }
+    }
+    let coords3 = raw.text("3d_coords").cloned().or_else(|| {
+        ext.and_then(|e| e.iter().find(|(n, _, _)| *n == "3d_coords")).map(|(_, v, _)| v.clone())
+    });
+    if let Some(c) = coords3 {
+        let parts: Vec<f64> =
+            c.split(',').map(|p| number::strtod(p.trim()).map_or(0.0, |(v, _)| v)).collect();
+        if parts.len() == 3 {
+            b.push(
+                "3d_coords",
+                Value::Text(Text::from(format!("{:.6},{:.6},{:.6}", parts[0], parts[1], parts[2]))),
+                None,
+            );
+        }
+    }
+    for f in ["notes", "notes_url", "action_url"] {
+        ext_text(b, raw, f, ext);
+    }
+    b.number(raw, "retain_status_information", 1.0);
+    b.number(raw, "retain_nonstatus_information", 1.0);
+    b.custom(raw);
+}
+
+/// The numeric and option fields hosts and services share, in `objects.cache` order.
+fn common_numbers(b: &mut Builder<'_>, raw: &Raw) {
+    b.number(raw, "check_interval", 5.0);
+    b.number(raw, "retry_interval", 1.0);
+    b.number(raw, "max_check_attempts", 0.0);
+    if raw.ty == ObjectType::Service {
+        b.number(raw, "is_volatile", 0.0);
+        b.number(raw, "parallelize_check", 1.0);
+    }
+    b.number(raw, "active_checks_enabled", 1.0);
+    b.number(raw, "passive_checks_enabled", 1.0);
+    b.number(raw, "obsess", 1.0);
+    b.number(raw, "event_handler_enabled", 1.0);
+    b.number(raw, "low_flap_threshold", 0.0);
+    b.number(raw, "high_flap_threshold", 0.0);
+    b.number(raw, "flap_detection_enabled", 1.0);
+    b.options(raw, "flap_detection_options", bit::ALL);
+    b.number(raw, "freshness_threshold", 0.0);
+    b.number(raw, "check_freshness", 0.0);
+    b.options(raw, "notification_options", bit::ALL);
+    b.number(raw, "notifications_enabled", 1.0);
+    b.number(raw, "notification_interval", 30.0);
+    b.number(raw, "first_notification_delay", 0.0);
+}
+
+/// Implied inheritance for services (I1, I2): a copy of the definition with the host's
+/// contacts, contact groups, notification interval and period filled in.
+fn implied_service(raw: &Raw, host: Option<&Raw>) -> Option<Raw> {
+    let host = host?;
+    let mut changed = raw.clone();
+    let mut any = false;
+    if raw.get("contacts").is_none() && raw.get("contact_groups").is_none() {
+        for f in ["contacts", "contact_groups"] {
+            if let (Some(i), Some(slot)) = (schema::lookup(ObjectType::Service, f), host.get(f)) {
+                changed.slots[i] = Some(slot.clone());
+                any = true;
+            }
+        }
+    }
+    for f in ["notification_interval", "notification_period"] {
+        if raw.get(f).is_none()
+            && let (Some(i), Some(slot)) = (schema::lookup(ObjectType::Service, f), host.get(f))
+        {
+            changed.slots[i] = Some(slot.clone());
+            any = true;
+        }
+    }
+    any.then_some(changed)
+}
+
+fn service(
+    b: &mut Builder<'_>,
+    def: &Raw,
+    inst: &ServiceInst<'_>,
+    host: Option<&Raw>,
+    ext: Option<&ExtInfo>,
+) {
+    let implied = implied_service(def, host);
+    let raw = implied.as_ref().unwrap_or(def);
+    b.push(
+        "host_name",
+        Value::Text(Text::from(inst.host)),
+        raw.get("host_name").and_then(|s| b.origin(s)),
+    );
+    let desc_origin = raw.get("service_description").and_then(|s| b.origin(s));
+    b.push("service_description", Value::Text(Text::from(inst.description)), desc_origin);
+    b.text(raw, "display_name");
+    if let Some(slot) = raw.get("parents")
+        && let Some(text) = slot.text()
+    {
+        let parts: Vec<&str> = items(text).collect();
+        let list: Vec<Text> = if parts.len() == 1 {
+            vec![Text::from(parts[0])]
+        } else {
+            parts.into_iter().map(Text::from).collect()
+        };
+        let origin = b.origin(slot);
+        b.list("parents", list, origin);
+    }
+    b.text(raw, "check_period");
+    b.text(raw, "check_command");
+    b.text(raw, "event_handler");
+    b.raw_list(raw, "contacts");
+    b.raw_list(raw, "contact_groups");
+    b.text(raw, "notification_period");
+    b.options(raw, "initial_state", bit::OK);
+    b.number(raw, "importance", 0.0);
+    common_numbers(b, raw);
+    b.options(raw, "stalking_options", 0);
+    b.number(raw, "process_perf_data", 1.0);
+    for f in ["icon_image", "icon_image_alt", "notes", "notes_url", "action_url"] {
+        ext_text(b, raw, f, ext);
+    }
+    b.number(raw, "retain_status_information", 1.0);
+    b.number(raw, "retain_nonstatus_information", 1.0);
+    b.custom(raw);
+}
+
+/// The final list of `field` of a registered host or service (after implied inheritance).
+fn target_list(inp: &Inputs<'_, '_>, esc: &Escalation<'_>, field: &str) -> (bool, Vec<Text>) {
+    let raws = inp.index.raws;
+    let target: Option<Raw> = match esc.description {
+        Some(d) => inp.services.by_key.get(&(esc.host, d)).map(|&i| {
+            let def = &raws.all[inp.services.list[i].def as usize];
+            let host = inp.index.find(ObjectType::Host, esc.host);
+            implied_service(def, host).unwrap_or_else(|| def.clone())
+        }),
+        None => inp.index.find(ObjectType::Host, esc.host).cloned(),
+    };
+    let Some(target) = target else { return (false, Vec::new()) };
+    let slot = target.get(field);
+    (
+        slot.is_some(),
+        slot.and_then(Slot::text).map(|t| items(t).map(Text::from).collect()).unwrap_or_default(),
+    )
+}
+
+fn escalation(inp: &Inputs<'_, '_>, esc: &Escalation<'_>) -> Object {
+    let raws = inp.index.raws;
+    let raw = &raws.all[esc.def as usize];
+    let ty = if esc.description.is_some() {
+        ObjectType::ServiceEscalation
+    } else {
+        ObjectType::HostEscalation
+    };
+    let mut b = Builder::new(raws, ty, raw);
+    b.push("host_name", Value::Text(Text::from(esc.host)), None);
+    if let Some(d) = esc.description {
+        b.push("service_description", Value::Text(Text::from(d)), None);
+    }
+    b.number(raw, "first_notification", -2.0);
+    b.number(raw, "last_notification", -2.0);
+    // notification_interval and escalation_period from the escalated object when unset (I4).
+    let target_raw: Option<Raw> = match esc.description {
+        Some(d) => inp.services.by_key.get(&(esc.host, d)).map(|&i| {
+            let def = &raws.all[inp.services.list[i].def as usize];
+            implied_service(def, inp.index.find(ObjectType::Host, esc.host))
+                .unwrap_or_else(|| def.clone())
+        }),
+        None => inp.index.find(ObjectType::Host, esc.host).cloned(),
+    };
+    let interval_slot = raw
+        .get("notification_interval")
+        .or_else(|| target_raw.as_ref().and_then(|t| t.get("notification_interval")));
+    let interval = interval_slot
+        .and_then(Slot::text)
+        .map_or(0.0, |t| number::strtod(t).map_or(0.0, |(v, _)| v))
+        .max(0.0);
+    let origin = interval_slot.and_then(|s| b.origin(s));
+    b.push("notification_interval", Value::Float(interval), origin);
+    let period = raw
+        .get("escalation_period")
+        .or_else(|| target_raw.as_ref().and_then(|t| t.get("notification_period")));
+    if let Some(slot) = period
+        && let Some(text) = slot.text()
+    {
+        let origin = b.origin(slot);
+        b.push("escalation_period", Value::Text(text.clone()), origin);
+    }
+    b.options(raw, "escalation_options", bit::ALL);
+    // Contacts (I4, I5).
+    let own_contacts = raw.get("contacts");
+    let own_groups = raw.get("contact_groups");
+    for (field, own) in [("contacts", own_contacts), ("contact_groups", own_groups)] {
+        let list: Vec<Text> = if own_contacts.is_none() && own_groups.is_none() {
+            target_list(inp, esc, field).1
+        } else {
+            match own.and_then(Slot::text) {
+                Some(text) => match text.strip_prefix('+') {
+                    Some(rest) => {
+                        let mut list: Vec<Text> = items(rest).map(Text::from).collect();
+                        for t in target_list(inp, esc, field).1 {
+                            if !list.contains(&t) {
+                                list.push(t);
+                            }
+                        }
+                        list
+                    }
+                    None => items(text).map(Text::from).collect(),
+                },
+                None => Vec::new(),
+            }
+        };
+        b.list(field, list, own.and_then(|s| b_origin(raws, s)));
+    }
+    b.finish()
+}
+
+fn b_origin(raws: &Raws, slot: &Slot) -> Option<Origin> {
+    let def = raws.all.get(slot.from as usize)?;
+    Some(Origin { file: def.file, span: def.span, template: def.name.clone(), def: slot.from })
+}
+
+fn dependency(raws: &Raws, dep: &Dependency<'_>) -> Object {
+    let raw = &raws.all[dep.def as usize];
+    let ty = if dep.description.is_some() {
+        ObjectType::ServiceDependency
+    } else {
+        ObjectType::HostDependency
+    };
+    let mut b = Builder::new(raws, ty, raw);
+    b.push("host_name", Value::Text(Text::from(dep.host)), None);
+    if let Some(d) = dep.description {
+        b.push("service_description", Value::Text(Text::from(d)), None);
+    }
+    b.push("dependent_host_name", Value::Text(Text::from(dep.dependent_host)), None);
+    if let Some(d) = dep.dependent_description {
+        b.push("dependent_service_description", Value::Text(Text::from(d)), None);
+    }
+    b.text(raw, "dependency_period");
+    b.number(raw, "inherits_parent", 0.0);
+    match dep.kind {
+        DependencyKind::Notification => b.options(raw, "notification_failure_options", 0),
+        DependencyKind::Execution => b.options(raw, "execution_failure_options", 0),
+    }
+    b.finish()
+}
+
+fn raw_origin(raws: &Raws, raw: &Raw) -> Option<Origin> {
+    let def = raws.all.iter().position(|r| std::ptr::eq(r, raw))? as RawId;
+    Some(Origin { file: raw.file, span: raw.span, template: None, def })
+}

@@ -1,0 +1,282 @@
+//! Step 6–7: services over their hosts, with Nagios 4.4.6's duplicate rules
+//! (`xodtemplate_duplicate_services`, D2/D3), and service group membership.
+
+use std::collections::{HashMap, HashSet};
+
+use nag2prom_parsers::diagnostic::Severity;
+use nag2prom_parsers::object::ObjectType;
+
+use super::expand::{At, Expander, Groups, ServiceInst, hosts_of, items};
+use super::raw::RawId;
+use crate::diag::{Code, Diagnostic};
+use crate::source::FileId;
+use nag2prom_parsers::span::Span;
+
+/// Services keyed by host, then description.
+#[derive(Debug, Default)]
+pub struct ServiceTable<'r> {
+    /// The winning instances.
+    pub list: Vec<ServiceInst<'r>>,
+    /// `(host, description)` → index in `list`.
+    pub by_key: HashMap<(&'r str, &'r str), usize>,
+    /// Descriptions per host, in `list` order.
+    pub by_host: HashMap<&'r str, Vec<&'r str>>,
+}
+
+struct Entry<'r> {
+    inst: ServiceInst<'r>,
+    tagged: bool,
+}
+
+/// Expand every registered service definition and pick one winner per (host, description).
+pub fn services<'r>(
+    ex: &mut Expander<'r, '_>,
+    hostgroups: &Groups<'r>,
+    locate: &dyn Fn(FileId, Span) -> String,
+) -> ServiceTable<'r> {
+    let raws = ex.index.raws;
+    let mut copies: Vec<Entry<'r>> = Vec::new();
+    let mut originals: Vec<Entry<'r>> = Vec::new();
+    // Nagios' list is newest first; copies are put at its head as they are made.
+    for (id, raw) in raws.all.iter().enumerate().rev() {
+        if raw.ty != ObjectType::Service || !raw.register {
+            continue;
+        }
+        let at = At { file: raw.file, span: raw.span };
+        let description = raw.text("service_description");
+        let host_list = raw.text("host_name");
+        let group_list = raw.text("hostgroup_name");
+        let Some(description) = description.filter(|_| host_list.is_some() || group_list.is_some())
+        else {
+            ex.error(
+                Code::ServiceWithoutHost,
+                at,
+                "service has no hosts and/or service_description (a template without `register 0`?)".to_owned(),
+            );
+            continue;
+        };
+        let Some((hosts, empty_groups)) = hosts_of(
+            ex,
+            hostgroups,
+            host_list.map(|t| &**t),
+            group_list.map(|t| &**t),
+            At {
+                file: raw.file,
+                span: raw.span_of(if host_list.is_some() { "host_name" } else { "hostgroup_name" }),
+            },
+        ) else {
+            continue;
+        };
+        if group_list.is_some() && host_list.is_none() && empty_groups {
+            let severity = match ex.matching.allow_empty_hostgroup_assignment {
+                0 => Some(Severity::Error),
+                1 => None,
+                _ => Some(Severity::Warning),
+            };
+            if let Some(severity) = severity {
+                let mut d = Diagnostic::new(
+                    Code::EmptyHostgroupAssignment,
+                    raw.file,
+                    raw.span_of("hostgroup_name"),
+                    format!(
+                        "could not expand hostgroups and/or hosts specified in service `{description}`: it applies to no host"
+                    ),
+                );
+                d.severity = severity;
+                ex.diags.push(d);
+            }
+        }
+        let count = hosts.len();
+        let mut made = Vec::with_capacity(count.saturating_sub(1));
+        for (i, (host, from_group)) in hosts.into_iter().enumerate() {
+            let inst = ServiceInst { def: id as RawId, host, description };
+            if i + 1 == count {
+                originals.push(Entry { inst, tagged: false });
+            } else {
+                made.push(Entry { inst, tagged: from_group });
+            }
+        }
+        made.reverse();
+        made.append(&mut copies);
+        copies = made;
+    }
+    let mut order = copies;
+    order.append(&mut originals);
+
+    let mut table = ServiceTable::default();
+    for pass_tagged in [false, true] {
+        for entry in order.iter().filter(|e| e.tagged == pass_tagged) {
+            let key = (entry.inst.host, entry.inst.description);
+            if let Some(&winner) = table.by_key.get(&key) {
+                let loser = &raws.all[entry.inst.def as usize];
+                let kept = &raws.all[table.list[winner].def as usize];
+                ex.diags.push(Diagnostic::new(
+                    Code::DuplicateService,
+                    loser.file,
+                    loser.span,
+                    format!(
+                        "duplicate definition found for service `{}` on host `{}`: this one is ignored, Nagios keeps the one at {}",
+                        key.1,
+                        key.0,
+                        locate(kept.file, kept.span)
+                    ),
+                ));
+                continue;
+            }
+            table.by_key.insert(key, table.list.len());
+            table.by_host.entry(key.0).or_default().push(key.1);
+            table.list.push(entry.inst.clone());
+        }
+    }
+    table
+}
+
+/// Service descriptions on `host` selected by a description list (`*`, `!desc`; X12). Names
+/// that do not exist on the host are returned too, for the caller to report.
+pub fn descriptions<'r>(
+    table: &ServiceTable<'r>,
+    host: &'r str,
+    list: &'r str,
+) -> (Vec<&'r str>, Vec<&'r str>) {
+    let mut accepted = Vec::new();
+    let mut rejected = HashSet::new();
+    let mut missing = Vec::new();
+    let on_host = table.by_host.get(host).map(Vec::as_slice).unwrap_or(&[]);
+    for item in items(list) {
+        if let Some(rest) = item.strip_prefix('!') {
+            rejected.insert(rest);
+        } else if item == "*" {
+            accepted.extend(on_host.iter().copied());
+        } else if on_host.contains(&item) {
+            accepted.push(item);
+        } else {
+            missing.push(item);
+        }
+    }
+    let mut seen = HashSet::new();
+    accepted.retain(|d| !rejected.contains(d) && seen.insert(*d));
+    (accepted, missing)
+}
+
+/// Service group members, each as (host, description).
+pub fn servicegroups<'r>(
+    ex: &mut Expander<'r, '_>,
+    table: &ServiceTable<'r>,
+) -> HashMap<&'r str, Vec<(&'r str, &'r str)>> {
+    let index = ex.index;
+    let mut direct: HashMap<&'r str, Vec<(&'r str, &'r str)>> = HashMap::new();
+    let mut order = Vec::new();
+    for group in index.of(ObjectType::ServiceGroup) {
+        let Some(name) = group.real_name() else { continue };
+        let mut members = Vec::new();
+        if let Some(list) = group.text("members") {
+            let at = At { file: group.file, span: group.span_of("members") };
+            let parts: Vec<&str> = items(list).collect();
+            if parts.len() % 2 == 1 {
+                ex.error(
+                    Code::InvalidValue,
+                    at,
+                    format!("servicegroup `{name}` members: service description missing from list (members are `host,description` pairs)"),
+                );
+            }
+            for pair in parts.chunks_exact(2) {
+                let (host, desc) = (pair[0], pair[1]);
+                let hosts: Vec<&'r str> = if host == "*" {
+                    table.by_host.keys().copied().collect()
+                } else {
+                    table.by_host.get_key_value(host).map(|(h, _)| *h).into_iter().collect()
+                };
+                let mut found = false;
+                for h in hosts {
+                    for &d in table.by_host.get(h).map(Vec::as_slice).unwrap_or(&[]) {
+                        if desc == "*" || d == desc {
+                            members.push((h, d));
+                            found = true;
+                        }
+                    }
+                }
+                if !found {
+                    ex.error(
+                        Code::UnknownService,
+                        at,
+                        format!("could not find a service matching host name `{host}` and description `{desc}` (servicegroup `{name}`)"),
+                    );
+                }
+            }
+        }
+        order.push(&**name);
+        direct.insert(&**name, members);
+    }
+    // Services naming their groups.
+    for inst in &table.list {
+        let raw = &index.raws.all[inst.def as usize];
+        let Some(list) = raw.text("servicegroups") else { continue };
+        for group in items(list) {
+            match direct.get_mut(group) {
+                Some(members) => members.push((inst.host, inst.description)),
+                None => ex.error(
+                    Code::UnknownServicegroup,
+                    At { file: raw.file, span: raw.span_of("servicegroups") },
+                    format!("could not find servicegroup `{group}` specified in service `{}` on host `{}`", inst.description, inst.host),
+                ),
+            }
+        }
+    }
+    // Nested groups (servicegroup_members), with loop detection.
+    let mut done: HashMap<&'r str, Vec<(&'r str, &'r str)>> = HashMap::new();
+    for &start in &order {
+        let mut stack: Vec<(&'r str, bool)> = vec![(start, false)];
+        let mut on_path: Vec<&'r str> = Vec::new();
+        while let Some((name, expanded)) = stack.pop() {
+            if done.contains_key(name) {
+                continue;
+            }
+            let children: Vec<&'r str> = index
+                .find(ObjectType::ServiceGroup, name)
+                .and_then(|g| g.text("servicegroup_members"))
+                .map(|l| items(l).collect())
+                .unwrap_or_default();
+            if expanded {
+                on_path.retain(|n| *n != name);
+                let mut members = direct.get(name).cloned().unwrap_or_default();
+                for child in children {
+                    members.extend(done.get(child).cloned().unwrap_or_default());
+                }
+                let mut seen = HashSet::new();
+                members.retain(|m| seen.insert(*m));
+                done.insert(name, members);
+                continue;
+            }
+            if on_path.contains(&name) {
+                continue;
+            }
+            on_path.push(name);
+            stack.push((name, true));
+            for child in children {
+                if on_path.contains(&child) {
+                    let group = index.find(ObjectType::ServiceGroup, name);
+                    if let Some(g) = group {
+                        ex.error(
+                            Code::GroupLoop,
+                            At { file: g.file, span: g.span_of("servicegroup_members") },
+                            format!("servicegroup `{child}` is part of a servicegroup_members include loop"),
+                        );
+                    }
+                } else if !direct.contains_key(child) {
+                    if let Some(g) = index.find(ObjectType::ServiceGroup, name) {
+                        ex.error(
+                            Code::UnknownServicegroup,
+                            At { file: g.file, span: g.span_of("servicegroup_members") },
+                            format!(
+                                "could not find servicegroup member group `{child}` of `{name}`"
+                            ),
+                        );
+                    }
+                } else {
+                    stack.push((child, false));
+                }
+            }
+        }
+    }
+    done
+}
