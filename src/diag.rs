@@ -67,8 +67,6 @@ pub enum Code {
     CircularParents,
     /// A name contains a character of `illegal_object_name_chars`.
     IllegalName,
-    /// A host has no services.
-    HostWithoutServices,
     /// A host or service has no contacts or contact groups.
     NoContacts,
     /// A service has no check_period.
@@ -125,7 +123,6 @@ impl Code {
             Code::CircularDependency => "model/circular-dependency",
             Code::CircularParents => "model/circular-parents",
             Code::IllegalName => "model/illegal-name",
-            Code::HostWithoutServices => "model/host-without-services",
             Code::NoContacts => "model/no-contacts",
             Code::NoCheckPeriod => "model/no-check-period",
             Code::RecoveryOnly => "model/recovery-only-notifications",
@@ -141,7 +138,6 @@ impl Code {
             | Code::DuplicateService
             | Code::EmptyHostgroupAssignment
             | Code::LameDependency
-            | Code::HostWithoutServices
             | Code::NoContacts
             | Code::NoCheckPeriod
             | Code::RecoveryOnly

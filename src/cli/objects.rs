@@ -105,7 +105,7 @@ pub(super) fn run(args: &ObjectsArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// One object as a JSON object: `object_type`, then Nagios' directive names.
-pub fn json_object(out: &mut String, object: &Object, provenance: Option<&Installation>) {
+pub(super) fn json_object(out: &mut String, object: &Object, provenance: Option<&Installation>) {
     out.push_str("{\"object_type\":");
     out.push_str(&diag::json_string(object.object_type.as_str()));
     for field in &object.fields {

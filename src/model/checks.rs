@@ -135,9 +135,7 @@ pub fn preflight(
         main_cfg::parse_main_cfg(&f.bytes).illegal_object_name_chars().map(str::to_owned)
     });
     let mut pre = Pre { index, diags, names };
-    let mut hosts_with_services: HashSet<&str> = HashSet::new();
     for inst_ in &table.list {
-        hosts_with_services.insert(inst_.host);
         if !index.is_registered(ObjectType::Host, inst_.host) {
             let raw = &index.raws.all[inst_.def as usize];
             pre.push(
@@ -203,15 +201,6 @@ pub fn preflight(
                 }
                 if ty == ObjectType::Host {
                     pre.list(object, "parents", ObjectType::Host);
-                    if let Some(name) = object.text("host_name")
-                        && !hosts_with_services.contains(name)
-                    {
-                        pre.push(
-                            Code::HostWithoutServices,
-                            At { file: object.file, span: object.span },
-                            format!("host `{name}` has no services associated with it"),
-                        );
-                    }
                 }
                 if object.list("contacts").is_empty() && object.list("contact_groups").is_empty() {
                     pre.push(Code::NoContacts, At { file: object.file, span: object.span }, format!("{ty} `{}` has no default contacts or contact groups: nobody is notified", object.key()));

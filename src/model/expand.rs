@@ -44,6 +44,12 @@ impl<'r> Index<'r> {
         for (id, raw) in raws.all.iter().enumerate() {
             let Some(name) = raw.real_name() else { continue };
             let id = id as RawId;
+            // Only a name written in the definition itself counts (Nagios indexes names as it
+            // reads them; an object whose name comes only from a template is rejected, T10).
+            let field = super::schema::name_field(raw.ty).unwrap_or("name");
+            if raw.get(field).is_some_and(|slot| slot.from != id) {
+                continue;
+            }
             let key = (raw.ty, &**name);
             // Nagios checks names as definitions are read, register 0 or not (D1, e07).
             if let Some(&first) = named.get(&key) {

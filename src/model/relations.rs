@@ -201,7 +201,13 @@ pub fn dependencies<'r>(
             (DependencyKind::Execution, "execution_failure_options"),
         ]
         .into_iter()
-        .filter(|(_, f)| bits(raw, f).is_some_and(|b| b != 0))
+        // Nagios 4.4.6 creates a host execution dependency even for `n`; every other kind
+        // needs at least one option.
+        .filter(|(k, f)| {
+            bits(raw, f).is_some_and(|b| {
+                b != 0 || (raw.ty == ObjectType::HostDependency && *k == DependencyKind::Execution)
+            })
+        })
         .map(|(k, _)| k)
         .collect();
         if kinds.is_empty() {

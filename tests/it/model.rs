@@ -1,0 +1,334 @@
+//! Conformance of the object model with the real Nagios 4.4.6: the resolved object set must
+//! equal `nagios4 -vp`'s precache object for object and directive for directive (lists compared
+//! as sets, since Nagios prints them in internal order), and configurations Nagios rejects must
+//! be rejected for the same reason.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use nag2prom::diag::Diagnostic;
+use nag2prom::model::Model;
+use nag2prom::source::Installation;
+use nag2prom_parsers::Severity;
+use nag2prom_parsers::object::{Mode, parse_objects};
+
+use crate::support::{corpus, root};
+
+/// Directives whose value is a list Nagios prints in internal order.
+const LISTS: &[&str] = &[
+    "members",
+    "parents",
+    "contacts",
+    "contact_groups",
+    "exclude",
+    "service_notification_commands",
+    "host_notification_commands",
+];
+
+/// Every object of an `objects.cache` text as one canonical line (fields sorted, list values
+/// and time ranges sorted), as a multiset.
+fn canonical(text: &[u8]) -> BTreeMap<String, usize> {
+    let parsed = parse_objects(text, Mode::Cache);
+    assert!(parsed.errors.is_empty(), "cache text does not parse: {:?}", parsed.errors);
+    let mut out = BTreeMap::new();
+    for def in &parsed.definitions {
+        let timeperiod = def.keyword == "timeperiod";
+        let mut fields: Vec<String> = def
+            .directives
+            .iter()
+            .map(|d| {
+                let name: &str = &d.name;
+                let value: &str = &d.value;
+                let sortable = LISTS.contains(&name)
+                    || (timeperiod && name != "timeperiod_name" && name != "alias");
+                if sortable {
+                    // Time-period lines: the ranges follow the last tab or space.
+                    let (head, tail) = match value.rfind(['\t', ' ']) {
+                        Some(i) if timeperiod && !LISTS.contains(&name) => {
+                            (&value[..i], &value[i + 1..])
+                        }
+                        _ => ("", value),
+                    };
+                    let mut items: Vec<&str> = tail.split(',').collect();
+                    items.sort_unstable();
+                    format!("{name} {} {}", head.trim(), items.join(","))
+                } else {
+                    format!("{name} {value}")
+                }
+            })
+            .collect();
+        fields.sort();
+        *out.entry(format!("{} {{ {} }}", def.keyword, fields.join(" | "))).or_default() += 1;
+    }
+    out
+}
+
+/// Compare two canonical sets; the message lists what each side alone has.
+fn assert_same(case: &str, oracle: &[u8], ours: &[u8]) {
+    let (a, b) = (canonical(oracle), canonical(ours));
+    if a == b {
+        return;
+    }
+    let only = |x: &BTreeMap<String, usize>, y: &BTreeMap<String, usize>| -> Vec<String> {
+        x.iter().filter(|(k, n)| y.get(*k) != Some(n)).map(|(k, _)| k.clone()).take(5).collect()
+    };
+    panic!(
+        "{case}: resolved objects differ from nagios4 -vp\n--- only in Nagios:\n{}\n--- only in nag2prom:\n{}",
+        only(&a, &b).join("\n"),
+        only(&b, &a).join("\n")
+    );
+}
+
+/// A scratch directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nag2prom-model-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A nagios.cfg like the one `nagios-oracle.sh` writes: the sources in order, the oracle's
+/// illegal_object_name_chars, and extra lines.
+fn oracle_like_cfg(dir: &Path, sources: &[PathBuf], extra: &str) -> PathBuf {
+    let mut cfg = String::new();
+    for s in sources {
+        let kind = if s.is_dir() { "cfg_dir" } else { "cfg_file" };
+        cfg.push_str(&format!("{kind}={}\n", s.display()));
+    }
+    cfg.push_str("illegal_object_name_chars=`~!$%^&*|'\"<>?,()=\n");
+    cfg.push_str(extra);
+    cfg.push('\n');
+    let path = dir.join("nagios.cfg");
+    fs::write(&path, cfg).unwrap();
+    path
+}
+
+fn build(cfg: &Path) -> (Installation, Model, Vec<Diagnostic>) {
+    let inst = Installation::load(cfg).unwrap();
+    let (model, mut diags) = Model::build(&inst);
+    diags.extend(inst.diagnostics.iter().cloned());
+    (inst, model, diags)
+}
+
+fn errors(diags: &[Diagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{}: {}", d.code.as_str(), d.message))
+        .collect()
+}
+
+/// Every edge case Nagios accepted: the model equals its precache, without errors. Every
+/// case it rejected: nag2prom rejects it too, with the diagnostic for the same reason.
+#[test]
+fn edge_cases_match_nagios() {
+    let Some(corpus) = corpus() else { return };
+    let cases = corpus.join("nagios4-oracle-edgecases");
+    // Why Nagios rejects each case (its verify.txt), as our diagnostic code.
+    let reasons: BTreeMap<&str, &str> = [
+        ("e01b", "model/unknown-template"),
+        ("e07", "model/duplicate-object"),
+        ("e08b", "model/duplicate-template"),
+        ("e10b", "object/invalid-timeperiod-line"),
+        ("e10c", "model/unknown-template"),
+        ("w2", "model/repeated-name"),
+        ("w4", "model/unknown-command"),
+        ("w5", "model/illegal-name"),
+        ("x1", "object/unknown-directive"),
+        ("x2", "object/unknown-directive"),
+        ("x3", "object/unknown-directive"),
+        ("x4", "object/unknown-object-type"),
+        ("x5", "object/unknown-directive"),
+        ("x8", "model/unnamed-object"),
+        ("x9", "object/unexpected-define"),
+        ("x10", "object/unexpected-statement"),
+        ("y1", "model/unknown-host"),
+        ("y2", "model/unknown-contactgroup"),
+        ("y3", "model/unknown-service"),
+        ("y5", "model/unknown-host"),
+        ("y6", "model/unknown-command"),
+        ("z2", "model/service-without-host"),
+        ("z3", "model/unnamed-object"),
+    ]
+    .into_iter()
+    .collect();
+    let mut checked = 0;
+    for entry in fs::read_dir(&cases).unwrap() {
+        let case = entry.unwrap().path();
+        if !case.join("expected").is_dir() {
+            continue;
+        }
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let rc = fs::read_to_string(case.join("expected/verify.rc")).unwrap();
+        let extra = fs::read_to_string(case.join("expected/main-extra.cfg")).unwrap_or_default();
+        let dir = scratch(&name);
+        let cfg = oracle_like_cfg(&dir, &[cases.join("00base.cfg"), case.join("input")], &extra);
+        let (_, model, diags) = build(&cfg);
+        let errors = errors(&diags);
+        if rc.trim() == "0" {
+            assert!(errors.is_empty(), "{name}: Nagios accepts it, nag2prom reports {errors:#?}");
+            let expected = fs::read(case.join("expected/objects.precache")).unwrap();
+            assert_same(&name, &expected, model.to_cache().as_bytes());
+        } else {
+            let reason = reasons
+                .get(name.as_str())
+                .unwrap_or_else(|| panic!("{name}: no expected reason recorded"));
+            assert!(
+                errors.iter().any(|e| e.starts_with(reason)),
+                "{name}: Nagios rejects it ({reason}); nag2prom reports {errors:#?}"
+            );
+        }
+        fs::remove_dir_all(&dir).unwrap();
+        checked += 1;
+    }
+    assert!(checked >= 40, "only {checked} edge cases found");
+}
+
+/// The recorded oracle results of real-world configurations in the corpus.
+#[test]
+fn corpus_configs_match_recorded_precaches() {
+    let Some(corpus) = corpus() else { return };
+    let debian = corpus.join("debian-nagios4/etc-nagios4/objects");
+    let perl = corpus.join("perl-nagios-object/t/v4_config/template-object");
+    let sets: Vec<(&str, Vec<PathBuf>)> = vec![
+        (
+            "debian-nagios4/oracle",
+            std::iter::once(corpus.join("debian-nagios4/etc-nagios-plugins-config"))
+                .chain(
+                    [
+                        "commands",
+                        "contacts",
+                        "timeperiods",
+                        "templates",
+                        "localhost",
+                        "printer",
+                        "switch",
+                        "windows",
+                    ]
+                    .iter()
+                    .map(|f| debian.join(format!("{f}.cfg"))),
+                )
+                .collect(),
+        ),
+        ("nagioscore/oracle-t-etc-minimal", vec![corpus.join("nagioscore/t/etc/minimal.cfg")]),
+        (
+            "nagioscore/oracle-t-tap-smallconfig",
+            vec![corpus.join("nagioscore/t-tap/smallconfig/minimal.cfg")],
+        ),
+        ("naemon-core/oracle-t-etc-minimal", vec![corpus.join("naemon-core/t/etc/minimal.cfg")]),
+        ("icinga-core/oracle-t-etc-minimal", vec![corpus.join("icinga-core/t/etc/minimal.cfg")]),
+        (
+            "perl-nagios-object/oracle-v4_config",
+            ["commands", "contacts", "timeperiods", "templates", "localhost"]
+                .iter()
+                .map(|f| perl.join(format!("{f}.cfg")))
+                .collect(),
+        ),
+    ];
+    for (oracle, sources) in sets {
+        let dir = scratch(&oracle.replace('/', "-"));
+        let cfg = oracle_like_cfg(&dir, &sources, "");
+        let (_, model, diags) = build(&cfg);
+        let errors = errors(&diags);
+        assert!(errors.is_empty(), "{oracle}: {errors:#?}");
+        let expected = fs::read(corpus.join(oracle).join("objects.precache")).unwrap();
+        assert_same(oracle, &expected, model.to_cache().as_bytes());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+/// `nagios4`, or a failure that says how to install it: conformance is never skipped silently.
+fn nagios4() -> PathBuf {
+    let path = PathBuf::from("/usr/sbin/nagios4");
+    assert!(
+        path.exists(),
+        "conformance tests need the real Nagios: apt-get install nagios4-core monitoring-plugins-basic (see .ci/run)"
+    );
+    path
+}
+
+/// Run the real Nagios (`nagios-oracle.sh precache`) on `sources` and compare.
+fn live_oracle(name: &str, sources: &[PathBuf]) {
+    let _ = nagios4();
+    let oracle = root().join("../shared/tools/nagios-oracle.sh");
+    assert!(oracle.exists(), "{} missing", oracle.display());
+    let out = scratch(&format!("{name}-oracle"));
+    let status = Command::new("bash")
+        .arg(&oracle)
+        .arg("precache")
+        .args(sources)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{name}: nagios4 -vp rejected it:\n{}\n{}",
+        String::from_utf8_lossy(&status.stdout),
+        fs::read_to_string(out.join("verify.txt")).unwrap_or_default()
+    );
+    let dir = scratch(name);
+    let cfg = oracle_like_cfg(&dir, sources, "");
+    let (_, model, diags) = build(&cfg);
+    let errors = errors(&diags);
+    assert!(errors.is_empty(), "{name}: {errors:#?}");
+    let mut expected = fs::read(out.join("objects.precache")).unwrap();
+    // Drop the `# Created:` header line, which only the real file has.
+    let text = String::from_utf8_lossy(&expected).replace(|_: char| false, "");
+    expected = text
+        .lines()
+        .filter(|l| !l.starts_with("# Created:"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into_bytes();
+    assert_same(name, &expected, model.to_cache().as_bytes());
+    let _ = fs::remove_dir_all(&dir);
+    let _ = fs::remove_dir_all(&out);
+}
+
+/// The object files a nagios.cfg names (cfg_file / cfg_dir), resolved against its directory.
+fn sources_of(cfg: &Path) -> Vec<PathBuf> {
+    let base = cfg.parent().unwrap();
+    fs::read_to_string(cfg)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("cfg_file=").or_else(|| l.strip_prefix("cfg_dir=")))
+        .map(|p| base.join(p.trim()))
+        .collect()
+}
+
+/// This machine's Debian configuration, run through the real Nagios now.
+#[test]
+fn etc_nagios4_matches_live_nagios() {
+    let cfg = Path::new("/etc/nagios4/nagios.cfg");
+    let _ = nagios4();
+    assert!(cfg.exists(), "/etc/nagios4/nagios.cfg missing: apt-get install nagios4-core");
+    live_oracle("etc-nagios4", &sources_of(cfg));
+}
+
+/// The bundled demo installation, run through the real Nagios now.
+#[test]
+fn demo_matches_live_nagios() {
+    live_oracle("demo", &sources_of(&root().join("examples/demo/nagios.cfg")));
+}
+
+/// An installation from the project's generator (templates with several `use`, `+`, `null`,
+/// nested host groups, `!` exclusions, escalations, dependencies), run through the real Nagios.
+#[test]
+fn generated_installation_matches_live_nagios() {
+    // Examples are built next to the test binary's directory (target/<profile>/examples).
+    let exe = std::env::current_exe().unwrap();
+    let generator = exe.parent().unwrap().parent().unwrap().join("examples/gen_install");
+    assert!(generator.exists(), "{} not built (cargo test builds examples)", generator.display());
+    let dir = scratch("gen-install");
+    let status = Command::new(&generator)
+        .args(["--hosts", "300", "--seed", "7", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    live_oracle("generated", &sources_of(&dir.join("nagios.cfg")));
+    let _ = fs::remove_dir_all(&dir);
+}
