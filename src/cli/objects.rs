@@ -86,15 +86,17 @@ pub(super) fn run(args: &ObjectsArgs) -> anyhow::Result<ExitCode> {
     let selected = |o: &&Object| args.types.is_empty() || args.types.contains(&o.object_type);
     match args.format {
         ObjectsFormat::Cache => {
-            let filtered =
-                Model { objects: model.objects.iter().filter(selected).cloned().collect() };
+            let filtered = Model {
+                objects: model.objects.iter().filter(selected).cloned().collect(),
+                definitions: Vec::new(),
+            };
             out.write_all(filtered.to_cache().as_bytes())?;
         }
         ObjectsFormat::Json => {
             let mut line = String::new();
             for object in model.objects.iter().filter(selected) {
                 line.clear();
-                json_object(&mut line, object, args.provenance.then_some(&inst));
+                json_object(&mut line, object, args.provenance.then_some((&inst, &model)));
                 line.push('\n');
                 out.write_all(line.as_bytes())?;
             }
@@ -105,7 +107,11 @@ pub(super) fn run(args: &ObjectsArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// One object as a JSON object: `object_type`, then Nagios' directive names.
-pub(super) fn json_object(out: &mut String, object: &Object, provenance: Option<&Installation>) {
+pub(super) fn json_object(
+    out: &mut String,
+    object: &Object,
+    provenance: Option<(&Installation, &Model)>,
+) {
     out.push_str("{\"object_type\":");
     out.push_str(&diag::json_string(object.object_type.as_str()));
     for field in &object.fields {
@@ -114,11 +120,11 @@ pub(super) fn json_object(out: &mut String, object: &Object, provenance: Option<
         out.push(':');
         json_value(out, &field.value);
     }
-    if let Some(inst) = provenance {
+    if let Some((inst, model)) = provenance {
         out.push_str(",\"_provenance\":{");
         let mut first = true;
         for field in &object.fields {
-            let Some(origin) = &field.origin else { continue };
+            let Some(origin) = model.origin(field) else { continue };
             if !first {
                 out.push(',');
             }

@@ -41,7 +41,7 @@ fn command_name(value: &str) -> &str {
 /// else the object's definition.
 fn at(index: &Index<'_>, object: &Object, name: &str) -> At {
     let origin = object.fields.iter().find(|f| f.name == name).and_then(|f| f.origin.as_ref());
-    match origin.and_then(|o| index.raws.all.get(o.def as usize)) {
+    match origin.and_then(|&def| index.raws.all.get(def as usize)) {
         Some(raw) => At { file: raw.file, span: raw.span_of(name) },
         None => At { file: object.file, span: object.span },
     }
@@ -318,7 +318,7 @@ fn circular_parents(model: &Model, pre: &mut Pre<'_, '_>) {
 }
 
 /// Used by tests: the names of registered objects of `ty`.
-pub fn names<'a>(model: &'a Model, ty: ObjectType) -> Vec<&'a str> {
+pub fn names(model: &Model, ty: ObjectType) -> Vec<&str> {
     model.of(ty).filter_map(|o| schema::name_field(ty).and_then(|f| o.text(f))).collect()
 }
 

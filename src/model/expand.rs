@@ -281,20 +281,24 @@ pub const CONTACTGROUPS: GroupKind = GroupKind {
     back: "contactgroups",
 };
 
+/// A group's own members, its `!` rejections, and the members as a set.
+type Direct<'r> = (Vec<&'r str>, HashSet<&'r str>, HashSet<&'r str>);
+
 /// Compute every group's members: own `members` (with `*`, `!`), members naming the group,
 /// then nested groups recursively; a `!member` of a group blocks all three ways in (X5).
 pub fn groups<'r>(ex: &mut Expander<'r, '_>, kind: GroupKind) -> Groups<'r> {
     let index = ex.index;
-    let mut direct: HashMap<&'r str, (Vec<&'r str>, HashSet<&'r str>)> = HashMap::new();
+    let mut direct: HashMap<&'r str, Direct<'r>> = HashMap::new();
     let mut order: Vec<&'r str> = Vec::new();
     for group in index.of(kind.group) {
         let Some(name) = group.real_name() else { continue };
-        let mut entry = (Vec::new(), HashSet::new());
+        let mut entry = (Vec::new(), HashSet::new(), HashSet::new());
         if let Some(list) = group.text("members") {
             let at = At { file: group.file, span: group.span_of("members") };
             if let Some(expansion) = ex.expand(kind.member, list, true, at) {
                 entry.1 = expansion.rejected.into_iter().collect();
                 entry.0 = expansion.accepted.into_iter().filter(|m| !entry.1.contains(m)).collect();
+                entry.2 = entry.0.iter().copied().collect();
             }
         }
         order.push(name);
@@ -307,8 +311,8 @@ pub fn groups<'r>(ex: &mut Expander<'r, '_>, kind: GroupKind) -> Groups<'r> {
         };
         for group in items(list) {
             match direct.get_mut(group) {
-                Some((members, rejected)) => {
-                    if !rejected.contains(&**member_name) && !members.contains(&&**member_name) {
+                Some((members, rejected, seen)) => {
+                    if !rejected.contains(&**member_name) && seen.insert(&**member_name) {
                         members.push(member_name);
                     }
                 }
@@ -335,7 +339,7 @@ fn resolve_nested<'r>(
     ex: &mut Expander<'r, '_>,
     kind: GroupKind,
     start: &'r str,
-    direct: &HashMap<&'r str, (Vec<&'r str>, HashSet<&'r str>)>,
+    direct: &HashMap<&'r str, Direct<'r>>,
     done: &mut HashMap<&'r str, Vec<&'r str>>,
 ) {
     if done.contains_key(start) {
@@ -390,7 +394,7 @@ fn resolve_nested<'r>(
         let children = std::mem::take(children);
         stack.pop();
         on_stack.remove(name);
-        let (own, rejected) = direct.get(name).cloned().unwrap_or_default();
+        let (own, rejected, _) = direct.get(name).cloned().unwrap_or_default();
         let mut members = own;
         let mut seen: HashSet<&'r str> = members.iter().copied().collect();
         for child in children {

@@ -30,10 +30,10 @@ pub fn resolve(
     let mut templates: HashMap<(ObjectType, &str), RawId> = HashMap::new();
     let mut duplicates = Vec::new();
     for (id, raw) in raws.all.iter().enumerate() {
-        if let Some(name) = &raw.name {
-            if let Some(first) = templates.insert((raw.ty, name), id as RawId) {
-                duplicates.push((id, first));
-            }
+        if let Some(name) = &raw.name
+            && let Some(first) = templates.insert((raw.ty, name), id as RawId)
+        {
+            duplicates.push((id, first));
         }
     }
     for (id, first) in duplicates {
@@ -100,10 +100,9 @@ pub fn resolve(
                     stack.push((template, 0));
                     continue;
                 }
-                State::InProgress => {
-                    if stack.iter().any(|&(o, _)| o == template) {
-                        let raw = &raws.all[object];
-                        diags.push(Diagnostic::new(
+                State::InProgress if stack.iter().any(|&(o, _)| o == template) => {
+                    let raw = &raws.all[object];
+                    diags.push(Diagnostic::new(
                             Code::CircularTemplate,
                             raw.file,
                             raw.use_span.unwrap_or(raw.span),
@@ -112,7 +111,6 @@ pub fn resolve(
                                 raws.all[template].name.as_deref().unwrap_or("")
                             ),
                         ));
-                    }
                 }
                 _ => {}
             }

@@ -49,7 +49,7 @@ pub enum Value {
     /// A number printed with six decimals.
     Float(f64),
     /// Option letters as `objects.cache` prints them (`r,d`, `a`, `n`).
-    Options(String),
+    Options(Cow<'static, str>),
     /// A custom variable without a value.
     Null,
 }
@@ -62,7 +62,7 @@ impl Value {
             Value::List(items) => items.join(","),
             Value::Int(i) => i.to_string(),
             Value::Float(f) => format!("{f:.6}"),
-            Value::Options(o) => o.clone(),
+            Value::Options(o) => o.to_string(),
             Value::Null => "null".to_owned(),
         }
     }
@@ -89,8 +89,9 @@ pub struct Field {
     pub name: Cow<'static, str>,
     /// The value.
     pub value: Value,
-    /// Where it was written; `None` for defaults and computed values.
-    pub origin: Option<Origin>,
+    /// The definition it was written in (see [`Model::origin`]); `None` for defaults and
+    /// computed values.
+    pub origin: Option<raw::RawId>,
     /// False for memberships computed from the other side (host `hostgroups`, service
     /// `servicegroups`, contact `contactgroups`), which `objects.cache` does not print.
     pub cached: bool,
@@ -149,6 +150,8 @@ impl Object {
 pub struct Model {
     /// Every registered object, in `objects.cache` order (type, then name).
     pub objects: Vec<Object>,
+    /// Every definition read (objects and templates): file, `define` keyword, template name.
+    pub definitions: Vec<(FileId, Span, Option<Text>)>,
 }
 
 /// The `objects.cache` type order (O1).
@@ -206,9 +209,18 @@ impl Model {
             dependencies: &dependencies,
         };
         let objects = register::register(&inputs);
-        let model = Model { objects };
+        let definitions = raws.all.iter().map(|r| (r.file, r.span, r.name.clone())).collect();
+        let model = Model { objects, definitions };
         checks::preflight(&model, &index, &table, inst, &mut diags);
         (model, diags)
+    }
+
+    /// Where `field`'s value was written: the definition (object or template) and, for a
+    /// template, its name.
+    pub fn origin(&self, field: &Field) -> Option<Origin> {
+        let def = field.origin?;
+        let (file, span, template) = self.definitions.get(def as usize)?.clone();
+        Some(Origin { file, span, template, def })
     }
 
     /// Objects of one type.

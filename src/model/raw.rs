@@ -198,7 +198,7 @@ fn lower(
                 timeperiod_line(&mut raw, id, name, value);
             } else if ty == ObjectType::Contact && name.starts_with("address") {
                 // `address01`, `address+2`: Nagios reads the number with atoi.
-                let n = number::atoi(name[7..].as_bytes());
+                let n = number::atoi(&name.as_bytes()[7..]);
                 if (1..=6).contains(&n) {
                     let index = schema::slot(ty, &format!("address{n}"));
                     set_text(&mut raw, index, id, value, Kind::Text, directive.value_span);

@@ -13,7 +13,7 @@ use super::raw::{Raw, RawId, Raws, Slot, Text, Val};
 use super::relations::{Dependency, DependencyKind, Escalation};
 use super::schema::{self, Kind, bit};
 use super::services::ServiceTable;
-use super::{Field, Object, Origin, Value};
+use super::{Field, Object, Value};
 
 /// Numbers printed with `%f`.
 fn is_float(name: &str) -> bool {
@@ -43,7 +43,8 @@ fn is_integer(name: &str) -> bool {
 
 /// Builds one object's fields in `objects.cache` order.
 pub struct Builder<'a> {
-    raws: &'a Raws,
+    /// For services: the host, for implied inheritance.
+    host: Option<&'a Raw>,
     /// The object being built.
     pub obj: Object,
 }
@@ -51,25 +52,43 @@ pub struct Builder<'a> {
 impl<'a> Builder<'a> {
     /// Start an object of `ty` defined by `def`.
     pub fn new(raws: &'a Raws, ty: ObjectType, def: &Raw) -> Self {
+        let _ = raws;
         Builder {
-            raws,
-            obj: Object { object_type: ty, file: def.file, span: def.span, fields: Vec::new() },
+            host: None,
+            obj: Object {
+                object_type: ty,
+                file: def.file,
+                span: def.span,
+                fields: Vec::with_capacity(match ty {
+                    ObjectType::Host | ObjectType::Service => 44,
+                    ObjectType::Contact => 24,
+                    _ => 10,
+                }),
+            },
         }
     }
 
     /// Where `slot`'s value was written.
-    pub fn origin(&self, slot: &Slot) -> Option<Origin> {
-        let def = self.raws.all.get(slot.from as usize)?;
-        Some(Origin { file: def.file, span: def.span, template: def.name.clone(), def: slot.from })
+    pub fn origin(&self, slot: &Slot) -> Option<RawId> {
+        Some(slot.from)
     }
 
-    fn push(&mut self, name: impl Into<Cow<'static, str>>, value: Value, origin: Option<Origin>) {
+    /// `raw`'s slot `name`, or for a service the host's where implied inheritance applies (I1,
+    /// I2).
+    fn get(&self, raw: &'a Raw, name: &str) -> Option<&'a Slot> {
+        match self.host {
+            Some(host) => implied_get(raw, host, name),
+            None => raw.get(name),
+        }
+    }
+
+    fn push(&mut self, name: impl Into<Cow<'static, str>>, value: Value, origin: Option<RawId>) {
         self.obj.fields.push(Field { name: name.into(), value, origin, cached: true });
     }
 
     /// A text field, printed when set and not `null`.
-    pub fn text(&mut self, raw: &Raw, name: &'static str) {
-        if let Some(slot) = raw.get(name)
+    pub fn text(&mut self, raw: &'a Raw, name: &'static str) {
+        if let Some(slot) = self.get(raw, name)
             && let Some(text) = slot.text()
         {
             let origin = self.origin(slot);
@@ -78,23 +97,23 @@ impl<'a> Builder<'a> {
     }
 
     /// A text field with a fallback value.
-    pub fn text_or(&mut self, raw: &Raw, name: &'static str, default: &Text) {
-        match raw.get(name).filter(|s| s.text().is_some()) {
+    pub fn text_or(&mut self, raw: &'a Raw, name: &'static str, default: &Text) {
+        match self.get(raw, name).filter(|s| s.text().is_some()) {
             Some(_) => self.text(raw, name),
             None => self.push(name, Value::Text(default.clone()), None),
         }
     }
 
     /// A list field, printed when non-empty.
-    pub fn list(&mut self, name: &'static str, list: Vec<Text>, origin: Option<Origin>) {
+    pub fn list(&mut self, name: &'static str, list: Vec<Text>, origin: Option<RawId>) {
         if !list.is_empty() {
             self.push(name, Value::List(list), origin);
         }
     }
 
     /// A list directive of `raw` as written (items stripped).
-    pub fn raw_list(&mut self, raw: &Raw, name: &'static str) {
-        if let Some(slot) = raw.get(name)
+    pub fn raw_list(&mut self, raw: &'a Raw, name: &'static str) {
+        if let Some(slot) = self.get(raw, name)
             && let Some(text) = slot.text()
         {
             let list = items(text).map(Text::from).collect();
@@ -104,8 +123,8 @@ impl<'a> Builder<'a> {
     }
 
     /// A number: its value if set, else `default`.
-    pub fn number(&mut self, raw: &Raw, name: &'static str, default: f64) {
-        let slot = raw.get(name).filter(|s| matches!(s.val, Val::Text(Some(_))));
+    pub fn number(&mut self, raw: &'a Raw, name: &'static str, default: f64) {
+        let slot = self.get(raw, name).filter(|s| matches!(s.val, Val::Text(Some(_))));
         let text = slot.and_then(Slot::text);
         let origin = slot.and_then(|s| self.origin(s));
         let value = if is_float(name) {
@@ -119,12 +138,12 @@ impl<'a> Builder<'a> {
     }
 
     /// An option set: its value if set, else `default`.
-    pub fn options(&mut self, raw: &Raw, name: &'static str, default: u32) {
+    pub fn options(&mut self, raw: &'a Raw, name: &'static str, default: u32) {
         let Some(field) = schema::lookup(raw.ty, name).map(|i| &schema::fields(raw.ty)[i]) else {
             return;
         };
         let Kind::Options(opts) = field.kind else { return };
-        let slot = raw.get(name);
+        let slot = self.get(raw, name);
         let bits = match slot {
             Some(Slot { val: Val::Bits(b), .. }) => *b,
             _ => default,
@@ -155,7 +174,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Set or replace a field.
-    pub fn set(&mut self, name: &'static str, value: Value, origin: Option<Origin>) {
+    pub fn set(&mut self, name: &'static str, value: Value, origin: Option<RawId>) {
         match self.obj.fields.iter_mut().find(|f| f.name == name) {
             Some(field) => {
                 field.value = value;
@@ -347,7 +366,7 @@ pub fn register(inp: &Inputs<'_, '_>) -> Vec<Object> {
     objects
 }
 
-fn timeperiod(b: &mut Builder<'_>, raw: &Raw, name: &Text) {
+fn timeperiod<'a>(b: &mut Builder<'a>, raw: &'a Raw, name: &Text) {
     b.text_or(raw, "alias", name);
     if let Some(slot) = raw.get("exclude")
         && let Some(text) = slot.text()
@@ -379,7 +398,7 @@ fn timeperiod(b: &mut Builder<'_>, raw: &Raw, name: &Text) {
     }
 }
 
-fn contact(b: &mut Builder<'_>, raw: &Raw, name: &Text) {
+fn contact<'a>(b: &mut Builder<'a>, raw: &'a Raw, name: &Text) {
     b.text_or(raw, "alias", name);
     b.text(raw, "service_notification_period");
     b.text(raw, "host_notification_period");
@@ -409,13 +428,13 @@ fn contact(b: &mut Builder<'_>, raw: &Raw, name: &Text) {
     b.custom(raw);
 }
 
-type ExtInfo = Vec<(&'static str, Text, Option<Origin>)>;
+type ExtInfo = Vec<(&'static str, Text, Option<RawId>)>;
+/// Extinfo values per host, and per (host, description).
+type ExtInfoMaps<'r> = (HashMap<&'r str, ExtInfo>, HashMap<(&'r str, &'r str), ExtInfo>);
 
 /// hostextinfo / serviceextinfo values per host / service (merged where the object left the
 /// field unset).
-fn extinfo<'r>(
-    inp: &Inputs<'r, '_>,
-) -> (HashMap<&'r str, ExtInfo>, HashMap<(&'r str, &'r str), ExtInfo>) {
+fn extinfo<'r>(inp: &Inputs<'r, '_>) -> ExtInfoMaps<'r> {
     let raws = inp.index.raws;
     let mut hosts: HashMap<&'r str, ExtInfo> = HashMap::new();
     let mut services: HashMap<(&'r str, &'r str), ExtInfo> = HashMap::new();
@@ -453,10 +472,8 @@ fn extinfo<'r>(
             &["notes", "notes_url", "action_url", "icon_image", "icon_image_alt"]
         };
         let origin = raw_origin(raws, raw);
-        let values: ExtInfo = fields
-            .iter()
-            .filter_map(|f| raw.text(f).map(|t| (*f, t.clone(), origin.clone())))
-            .collect();
+        let values: ExtInfo =
+            fields.iter().filter_map(|f| raw.text(f).map(|t| (*f, t.clone(), origin))).collect();
         for host in targets {
             if raw.ty == ObjectType::HostExtInfo {
                 hosts.entry(host).or_default().extend(values.iter().cloned());
@@ -471,16 +488,16 @@ fn extinfo<'r>(
 }
 
 /// The value of `name` from extinfo when `raw` left it unset.
-fn ext_text(b: &mut Builder<'_>, raw: &Raw, name: &'static str, ext: Option<&ExtInfo>) {
+fn ext_text<'a>(b: &mut Builder<'a>, raw: &'a Raw, name: &'static str, ext: Option<&ExtInfo>) {
     if raw.get(name).is_some() {
         b.text(raw, name);
     } else if let Some((_, value, origin)) = ext.and_then(|e| e.iter().find(|(n, _, _)| *n == name))
     {
-        b.push(name, Value::Text(value.clone()), origin.clone());
+        b.push(name, Value::Text(value.clone()), *origin);
     }
 }
 
-fn host(b: &mut Builder<'_>, raw: &Raw, name: &Text, ext: Option<&ExtInfo>) {
+fn host<'a>(b: &mut Builder<'a>, raw: &'a Raw, name: &Text, ext: Option<&ExtInfo>) {
     b.text(raw, "display_name");
     b.text_or(raw, "alias", name);
     b.text_or(raw, "address", name);
@@ -535,7 +552,7 @@ fn host(b: &mut Builder<'_>, raw: &Raw, name: &Text, ext: Option<&ExtInfo>) {
 }
 
 /// The numeric and option fields hosts and services share, in `objects.cache` order.
-fn common_numbers(b: &mut Builder<'_>, raw: &Raw) {
+fn common_numbers<'a>(b: &mut Builder<'a>, raw: &'a Raw) {
     b.number(raw, "check_interval", 5.0);
     b.number(raw, "retry_interval", 1.0);
     b.number(raw, "max_check_attempts", 0.0);
@@ -559,40 +576,31 @@ fn common_numbers(b: &mut Builder<'_>, raw: &Raw) {
     b.number(raw, "first_notification_delay", 0.0);
 }
 
-/// Implied inheritance for services (I1, I2): a copy of the definition with the host's
-/// contacts, contact groups, notification interval and period filled in.
-fn implied_service(raw: &Raw, host: Option<&Raw>) -> Option<Raw> {
-    let host = host?;
-    let mut changed = raw.clone();
-    let mut any = false;
-    if raw.get("contacts").is_none() && raw.get("contact_groups").is_none() {
-        for f in ["contacts", "contact_groups"] {
-            if let (Some(i), Some(slot)) = (schema::lookup(ObjectType::Service, f), host.get(f)) {
-                changed.slots[i] = Some(slot.clone());
-                any = true;
+/// Implied inheritance for services (I1, I2): the service's slot `name`, or the host's for
+/// contacts and contact groups (when the service has neither) and the notification interval
+/// and period (when the service has none).
+fn implied_get<'a>(raw: &'a Raw, host: &'a Raw, name: &str) -> Option<&'a Slot> {
+    match name {
+        "contacts" | "contact_groups" => {
+            if raw.get("contacts").is_none() && raw.get("contact_groups").is_none() {
+                host.get(name)
+            } else {
+                raw.get(name)
             }
         }
+        "notification_interval" | "notification_period" => raw.get(name).or_else(|| host.get(name)),
+        _ => raw.get(name),
     }
-    for f in ["notification_interval", "notification_period"] {
-        if raw.get(f).is_none()
-            && let (Some(i), Some(slot)) = (schema::lookup(ObjectType::Service, f), host.get(f))
-        {
-            changed.slots[i] = Some(slot.clone());
-            any = true;
-        }
-    }
-    any.then_some(changed)
 }
 
-fn service(
-    b: &mut Builder<'_>,
-    def: &Raw,
+fn service<'a>(
+    b: &mut Builder<'a>,
+    raw: &'a Raw,
     inst: &ServiceInst<'_>,
-    host: Option<&Raw>,
+    host: Option<&'a Raw>,
     ext: Option<&ExtInfo>,
 ) {
-    let implied = implied_service(def, host);
-    let raw = implied.as_ref().unwrap_or(def);
+    b.host = host;
     b.push(
         "host_name",
         Value::Text(Text::from(inst.host)),
@@ -632,19 +640,26 @@ fn service(
     b.custom(raw);
 }
 
-/// The final list of `field` of a registered host or service (after implied inheritance).
-fn target_list(inp: &Inputs<'_, '_>, esc: &Escalation<'_>, field: &str) -> (bool, Vec<Text>) {
+/// Slot `field` of the escalated host or service (after implied inheritance).
+fn target_get<'a>(inp: &Inputs<'a, '_>, esc: &Escalation<'_>, field: &str) -> Option<&'a Slot> {
     let raws = inp.index.raws;
-    let target: Option<Raw> = match esc.description {
-        Some(d) => inp.services.by_key.get(&(esc.host, d)).map(|&i| {
-            let def = &raws.all[inp.services.list[i].def as usize];
-            let host = inp.index.find(ObjectType::Host, esc.host);
-            implied_service(def, host).unwrap_or_else(|| def.clone())
-        }),
-        None => inp.index.find(ObjectType::Host, esc.host).cloned(),
-    };
-    let Some(target) = target else { return (false, Vec::new()) };
-    let slot = target.get(field);
+    let host = inp.index.find(ObjectType::Host, esc.host);
+    match esc.description {
+        Some(d) => {
+            let &i = inp.services.by_key.get(&(esc.host, d))?;
+            let def = &raws.all[inp.services.list.get(i)?.def as usize];
+            match host {
+                Some(host) => implied_get(def, host, field),
+                None => def.get(field),
+            }
+        }
+        None => host?.get(field),
+    }
+}
+
+/// The final list of `field` of the escalated host or service.
+fn target_list(inp: &Inputs<'_, '_>, esc: &Escalation<'_>, field: &str) -> (bool, Vec<Text>) {
+    let slot = target_get(inp, esc, field);
     (
         slot.is_some(),
         slot.and_then(Slot::text).map(|t| items(t).map(Text::from).collect()).unwrap_or_default(),
@@ -667,26 +682,16 @@ fn escalation(inp: &Inputs<'_, '_>, esc: &Escalation<'_>) -> Object {
     b.number(raw, "first_notification", -2.0);
     b.number(raw, "last_notification", -2.0);
     // notification_interval and escalation_period from the escalated object when unset (I4).
-    let target_raw: Option<Raw> = match esc.description {
-        Some(d) => inp.services.by_key.get(&(esc.host, d)).map(|&i| {
-            let def = &raws.all[inp.services.list[i].def as usize];
-            implied_service(def, inp.index.find(ObjectType::Host, esc.host))
-                .unwrap_or_else(|| def.clone())
-        }),
-        None => inp.index.find(ObjectType::Host, esc.host).cloned(),
-    };
-    let interval_slot = raw
-        .get("notification_interval")
-        .or_else(|| target_raw.as_ref().and_then(|t| t.get("notification_interval")));
+    let interval_slot =
+        raw.get("notification_interval").or_else(|| target_get(inp, esc, "notification_interval"));
     let interval = interval_slot
         .and_then(Slot::text)
         .map_or(0.0, |t| number::strtod(t).map_or(0.0, |(v, _)| v))
         .max(0.0);
     let origin = interval_slot.and_then(|s| b.origin(s));
     b.push("notification_interval", Value::Float(interval), origin);
-    let period = raw
-        .get("escalation_period")
-        .or_else(|| target_raw.as_ref().and_then(|t| t.get("notification_period")));
+    let period =
+        raw.get("escalation_period").or_else(|| target_get(inp, esc, "notification_period"));
     if let Some(slot) = period
         && let Some(text) = slot.text()
     {
@@ -722,9 +727,8 @@ fn escalation(inp: &Inputs<'_, '_>, esc: &Escalation<'_>) -> Object {
     b.finish()
 }
 
-fn b_origin(raws: &Raws, slot: &Slot) -> Option<Origin> {
-    let def = raws.all.get(slot.from as usize)?;
-    Some(Origin { file: def.file, span: def.span, template: def.name.clone(), def: slot.from })
+fn b_origin(_raws: &Raws, slot: &Slot) -> Option<RawId> {
+    Some(slot.from)
 }
 
 fn dependency(raws: &Raws, dep: &Dependency<'_>) -> Object {
@@ -752,7 +756,6 @@ fn dependency(raws: &Raws, dep: &Dependency<'_>) -> Object {
     b.finish()
 }
 
-fn raw_origin(raws: &Raws, raw: &Raw) -> Option<Origin> {
-    let def = raws.all.iter().position(|r| std::ptr::eq(r, raw))? as RawId;
-    Some(Origin { file: raw.file, span: raw.span, template: None, def })
+fn raw_origin(raws: &Raws, raw: &Raw) -> Option<RawId> {
+    Some(raws.all.iter().position(|r| std::ptr::eq(r, raw))? as RawId)
 }

@@ -44,6 +44,9 @@ pub struct Dependency<'r> {
     pub kind: DependencyKind,
 }
 
+/// A host and, for services, a description.
+type Endpoint<'r> = (&'r str, Option<&'r str>);
+
 /// Services selected by hosts × a description list, plus service groups.
 fn service_targets<'r>(
     ex: &mut Expander<'r, '_>,
@@ -222,9 +225,7 @@ pub fn dependencies<'r>(
             ));
             continue;
         }
-        let pairs: Vec<((&'r str, Option<&'r str>), (&'r str, Option<&'r str>))> = if raw.ty
-            == ObjectType::HostDependency
-        {
+        let pairs: Vec<(Endpoint<'r>, Endpoint<'r>)> = if raw.ty == ObjectType::HostDependency {
             let masters = hosts_of(
                 ex,
                 hostgroups,

@@ -2,6 +2,10 @@
 //! Nagios 4.4.6 accepts for it, and how it inherits (`xodtemplate_add_object_property`,
 //! `xodtemplate_resolve_*`; ../shared/docs/nagios-formats.md §5 and §10).
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
 use nag2prom_parsers::object::ObjectType;
 
 /// How a directive is stored and inherited.
@@ -194,15 +198,15 @@ impl Opts {
     /// Printed as `objects.cache` does (`opts2str`): `n` for none, `a` only for `OPT_ALL`,
     /// otherwise the OK letter then the map's letters in map order. `initial_state` is always
     /// printed `o` by Nagios 4.4.6 (the value is never stored).
-    pub fn render(self, bits: u32) -> String {
+    pub fn render(self, bits: u32) -> std::borrow::Cow<'static, str> {
         if self.is_state() {
-            return "o".to_owned();
+            return "o".into();
         }
         if bits == 0 {
-            return "n".to_owned();
+            return "n".into();
         }
         if bits == bit::ALL {
-            return "a".to_owned();
+            return "a".into();
         }
         let map: &[(u32, &str)] = if self.is_host() {
             &[
@@ -227,7 +231,7 @@ impl Opts {
             letters.push(self.ok_letter());
         }
         letters.extend(map.iter().filter(|(b, _)| bits & b != 0).map(|(_, l)| *l));
-        letters.join(",")
+        letters.join(",").into()
     }
 
     /// Parse a value: `Ok(bits)` or the first word that is not accepted. `None` means the
@@ -522,9 +526,45 @@ pub fn fields(ty: ObjectType) -> &'static [Field] {
     }
 }
 
+/// FNV-1a: directive names are short, so a simple hash beats SipHash here.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// The slot index of directive `name` (canonical or alias) in `ty`.
 pub fn lookup(ty: ObjectType, name: &str) -> Option<usize> {
-    fields(ty).iter().position(|field| field.name == name || field.aliases.contains(&name))
+    static TABLES: OnceLock<Vec<HashMap<&'static str, usize, BuildHasherDefault<Fnv>>>> =
+        OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        ObjectType::ALL
+            .iter()
+            .map(|&t| {
+                let mut map = HashMap::default();
+                for (i, field) in fields(t).iter().enumerate() {
+                    map.insert(field.name, i);
+                    for alias in field.aliases {
+                        map.insert(*alias, i);
+                    }
+                }
+                map
+            })
+            .collect()
+    });
+    let at = ObjectType::ALL.iter().position(|&t| t == ty)?;
+    tables.get(at)?.get(name).copied()
 }
 
 /// The slot index of canonical `name`; panics in tests only when the table lacks it.

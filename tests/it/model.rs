@@ -332,3 +332,109 @@ fn generated_installation_matches_live_nagios() {
     live_oracle("generated", &sources_of(&dir.join("nagios.cfg")));
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Run `nag2prom check` on object files written to a scratch directory.
+fn check_files(name: &str, files: &[(&str, String)]) -> (Option<i32>, String) {
+    let dir = scratch(name);
+    for (file, text) in files {
+        fs::write(dir.join(file), text).unwrap();
+    }
+    let out = crate::support::nag2prom(&["check", "--format", "json", dir.to_str().unwrap()]);
+    let _ = fs::remove_dir_all(&dir);
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+const BASE: &str = "define command {\n command_name ok\n command_line /bin/true\n}\n\
+define timeperiod {\n timeperiod_name 24x7\n alias a\n monday 00:00-24:00\n}\n\
+define contact {\n contact_name c\n host_notification_commands ok\n service_notification_commands ok\n\
+ host_notification_period 24x7\n service_notification_period 24x7\n}\n";
+
+/// Bad input gets a diagnostic and exit 1, never a panic or a stack overflow.
+#[test]
+fn bad_object_graphs_are_diagnosed() {
+    // A 10,000-deep inheritance chain resolves (iteratively) and is accepted.
+    let mut chain = String::from(BASE);
+    chain.push_str("define host {\n name t0\n register 0\n max_check_attempts 3\n check_command ok\n contacts c\n}\n");
+    for i in 1..10_000 {
+        chain.push_str(&format!("define host {{\n name t{i}\n use t{}\n register 0\n}}\n", i - 1));
+    }
+    chain.push_str("define host {\n host_name h\n use t9999\n}\n");
+    chain.push_str("define service {\n host_name h\n service_description s\n check_command ok\n max_check_attempts 1\n contacts c\n check_period 24x7\n}\n");
+    let (code, out) = check_files("deep", &[("a.cfg", chain)]);
+    assert_eq!(code, Some(0), "{out}");
+
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "unknown-template",
+            "define host {\n host_name h\n use nope\n}\n",
+            "model/unknown-template",
+        ),
+        (
+            "cycle",
+            "define host {\n name a\n use b\n register 0\n}\ndefine host {\n name b\n use a\n register 0\n}\ndefine host {\n host_name h\n use a\n}\n",
+            "model/circular-template",
+        ),
+        (
+            "self-hostgroup",
+            "define host {\n host_name h\n max_check_attempts 1\n}\ndefine hostgroup {\n hostgroup_name g\n hostgroup_members g\n}\n",
+            "model/group-loop",
+        ),
+        (
+            "unknown-host",
+            "define service {\n host_name ghost\n service_description s\n check_command ok\n max_check_attempts 1\n}\n",
+            "model/unknown-host",
+        ),
+        (
+            "dangling-contact",
+            "define host {\n host_name h\n max_check_attempts 1\n contacts nobody\n}\n",
+            "model/unknown-contact",
+        ),
+        (
+            "unknown-command",
+            "define host {\n host_name h\n max_check_attempts 1\n check_command nocmd!1\n contacts c\n}\n",
+            "model/unknown-command",
+        ),
+    ];
+    for (name, text, code) in cases {
+        let (status, out) = check_files(name, &[("a.cfg", format!("{BASE}{text}"))]);
+        assert!(out.contains(&format!("\"code\":\"{code}\"")), "{name}: {out}");
+        if *code != "model/circular-template" {
+            assert_eq!(status, Some(1), "{name}: {out}");
+        }
+    }
+}
+
+/// An unreadable cfg_dir is a diagnostic and exit 1.
+#[test]
+fn unreadable_cfg_dir_is_an_error() {
+    let dir = scratch("unreadable");
+    fs::write(dir.join("nagios.cfg"), "cfg_dir=does-not-exist\n").unwrap();
+    let out =
+        crate::support::nag2prom(&["check", "--config", dir.join("nagios.cfg").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", crate::support::text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("source/unreadable-file"));
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// `nag2prom objects` prints JSON Lines with Nagios' directive names, lists as arrays and
+/// custom variables as `_NAME` keys.
+#[test]
+fn objects_prints_json_lines() {
+    let out = crate::support::nag2prom(&[
+        "objects",
+        "--config",
+        root().join("examples/demo/nagios.cfg").to_str().unwrap(),
+        "--type",
+        "host",
+        "--provenance",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", crate::support::text(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 9, "{text}");
+    for line in text.lines() {
+        assert!(line.starts_with("{\"object_type\":\"host\",\"host_name\":"), "{line}");
+        assert!(line.contains("\"max_check_attempts\":"), "{line}");
+        assert!(line.contains("\"_provenance\":{"), "{line}");
+    }
+    assert!(text.contains("\"hostgroups\":["), "{text}");
+}

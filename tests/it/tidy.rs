@@ -25,6 +25,7 @@ fn collect_codes(dir: &Path, out: &mut Vec<String>) {
                     "range",
                     "command",
                     "source",
+                    "model",
                 ];
                 let kebab = |s: &str| {
                     !s.is_empty()
