@@ -144,6 +144,11 @@ fn corpus_configurations_that_nagios_accepts_exit_zero() {
         if rc.trim() != "0" {
             continue;
         }
+        // Cases that need nagios.cfg settings (e13: use_regexp_matching=1) cannot be checked
+        // as bare object files; model::edge_cases_match_nagios runs them with their settings.
+        if entry.path().join("expected/main-extra.cfg").exists() {
+            continue;
+        }
         let out = nag2prom(&[
             "check",
             edge.join("00base.cfg").to_str().unwrap(),
@@ -152,7 +157,7 @@ fn corpus_configurations_that_nagios_accepts_exit_zero() {
         assert_eq!(out.status.code(), Some(0), "{}: {}", entry.path().display(), text(&out));
         n_cases += 1;
     }
-    assert!(n_cases >= 20, "{n_cases}");
+    assert!(n_cases >= 19, "{n_cases}");
     let debian = corpus.join("debian-nagios4");
     let out = nag2prom(&[
         "check",
