@@ -5,12 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::Args;
 
 use super::Format;
 use crate::diag::{self, Tally};
-use crate::source::Installation;
 
 /// Arguments of `nag2prom check`.
 #[derive(Debug, Args)]
@@ -35,19 +34,7 @@ pub struct CheckArgs {
 /// Run the check; `Ok` carries the exit code (0 clean, 1 errors).
 pub(super) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let mut inst = match (&args.config, args.paths.is_empty()) {
-        (None, true) => {
-            bail!("nothing to check: give --config NAGIOS_CFG or object files/directories")
-        }
-        (Some(config), _) => Installation::load(config)?,
-        (None, false) => Installation::default(),
-    };
-    for path in &args.paths {
-        if !path.exists() {
-            bail!("no such file or directory: {}", path.display());
-        }
-    }
-    inst.read_object_paths(&args.paths);
+    let mut inst = super::load(args.config.as_deref(), &args.paths)?;
     // Nagios stops at the first syntax error; resolve only a configuration that parsed.
     if Tally::of(&inst.diagnostics).errors == 0 {
         let (_, model_diags) = crate::model::Model::build(&inst);

@@ -102,6 +102,27 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The installation named by `--config` and/or object paths (read like `cfg_dir`).
+fn load(
+    config: Option<&std::path::Path>,
+    paths: &[std::path::PathBuf],
+) -> anyhow::Result<crate::source::Installation> {
+    let mut inst = match (config, paths.is_empty()) {
+        (None, true) => {
+            anyhow::bail!("nothing to read: give --config NAGIOS_CFG or object files/directories")
+        }
+        (Some(config), _) => crate::source::Installation::load(config)?,
+        (None, false) => crate::source::Installation::default(),
+    };
+    for path in paths {
+        if !path.exists() {
+            anyhow::bail!("no such file or directory: {}", path.display());
+        }
+    }
+    inst.read_object_paths(paths);
+    Ok(inst)
+}
+
 /// A closed stdout (`nag2prom check … | head`) is not an error.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {

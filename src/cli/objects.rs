@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 use nag2prom_parsers::object::ObjectType;
 
@@ -57,19 +57,7 @@ fn parse_type(s: &str) -> Result<ObjectType, String> {
 
 /// Run; `Ok` carries the exit code (0, or 1 when the configuration has errors).
 pub(super) fn run(args: &ObjectsArgs) -> anyhow::Result<ExitCode> {
-    let mut inst = match (&args.config, args.paths.is_empty()) {
-        (None, true) => {
-            bail!("nothing to read: give --config NAGIOS_CFG or object files/directories")
-        }
-        (Some(config), _) => Installation::load(config)?,
-        (None, false) => Installation::default(),
-    };
-    for path in &args.paths {
-        if !path.exists() {
-            bail!("no such file or directory: {}", path.display());
-        }
-    }
-    inst.read_object_paths(&args.paths);
+    let inst = super::load(args.config.as_deref(), &args.paths)?;
     let (model, model_diags) = Model::build(&inst);
     let mut diagnostics = inst.diagnostics.clone();
     diagnostics.extend(model_diags);

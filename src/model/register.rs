@@ -240,15 +240,8 @@ pub fn register(inp: &Inputs<'_, '_>) -> Vec<Object> {
     }
     let (host_extinfo, service_extinfo) = extinfo(inp);
 
-    for ty in [
-        ObjectType::TimePeriod,
-        ObjectType::Command,
-        ObjectType::ContactGroup,
-        ObjectType::HostGroup,
-        ObjectType::ServiceGroup,
-        ObjectType::Contact,
-        ObjectType::Host,
-    ] {
+    // The named types, in objects.cache order (services and the rest follow).
+    for &ty in &super::CACHE_ORDER[..7] {
         for raw in inp.index.of(ty) {
             let Some(name) = raw.real_name().cloned() else { continue };
             let mut b = Builder::new(raws, ty, raw);
@@ -502,17 +495,7 @@ fn host<'a>(b: &mut Builder<'a>, raw: &'a Raw, name: &Text, ext: Option<&ExtInfo
     b.text_or(raw, "alias", name);
     b.text_or(raw, "address", name);
     b.raw_list(raw, "parents");
-    b.text(raw, "check_period");
-    b.text(raw, "check_command");
-    b.text(raw, "event_handler");
-    b.raw_list(raw, "contacts");
-    b.raw_list(raw, "contact_groups");
-    b.text(raw, "notification_period");
-    b.options(raw, "initial_state", bit::OK);
-    b.number(raw, "importance", 0.0);
-    common_numbers(b, raw);
-    b.options(raw, "stalking_options", 0);
-    b.number(raw, "process_perf_data", 1.0);
+    check_fields(b, raw);
     for f in ["icon_image", "icon_image_alt", "vrml_image", "statusmap_image"] {
         ext_text(b, raw, f, ext);
     }
@@ -549,6 +532,22 @@ fn host<'a>(b: &mut Builder<'a>, raw: &'a Raw, name: &Text, ext: Option<&ExtInfo
     b.number(raw, "retain_status_information", 1.0);
     b.number(raw, "retain_nonstatus_information", 1.0);
     b.custom(raw);
+}
+
+/// The fields hosts and services share, from `check_period` to `process_perf_data`, in
+/// `objects.cache` order.
+fn check_fields<'a>(b: &mut Builder<'a>, raw: &'a Raw) {
+    b.text(raw, "check_period");
+    b.text(raw, "check_command");
+    b.text(raw, "event_handler");
+    b.raw_list(raw, "contacts");
+    b.raw_list(raw, "contact_groups");
+    b.text(raw, "notification_period");
+    b.options(raw, "initial_state", bit::OK);
+    b.number(raw, "importance", 0.0);
+    common_numbers(b, raw);
+    b.options(raw, "stalking_options", 0);
+    b.number(raw, "process_perf_data", 1.0);
 }
 
 /// The numeric and option fields hosts and services share, in `objects.cache` order.
@@ -621,17 +620,7 @@ fn service<'a>(
         let origin = b.origin(slot);
         b.list("parents", list, origin);
     }
-    b.text(raw, "check_period");
-    b.text(raw, "check_command");
-    b.text(raw, "event_handler");
-    b.raw_list(raw, "contacts");
-    b.raw_list(raw, "contact_groups");
-    b.text(raw, "notification_period");
-    b.options(raw, "initial_state", bit::OK);
-    b.number(raw, "importance", 0.0);
-    common_numbers(b, raw);
-    b.options(raw, "stalking_options", 0);
-    b.number(raw, "process_perf_data", 1.0);
+    check_fields(b, raw);
     for f in ["icon_image", "icon_image_alt", "notes", "notes_url", "action_url"] {
         ext_text(b, raw, f, ext);
     }
