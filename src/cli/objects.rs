@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use nag2prom_parsers::object::ObjectType;
 
 use crate::diag::{self, Tally};
-use crate::model::{Model, Object, Value};
+use crate::model::{Model, Object, Value, cache_text};
 use crate::source::Installation;
 
 /// Output format of `nag2prom objects`.
@@ -74,11 +74,7 @@ pub(super) fn run(args: &ObjectsArgs) -> anyhow::Result<ExitCode> {
     let selected = |o: &&Object| args.types.is_empty() || args.types.contains(&o.object_type);
     match args.format {
         ObjectsFormat::Cache => {
-            let filtered = Model {
-                objects: model.objects.iter().filter(selected).cloned().collect(),
-                definitions: Vec::new(),
-            };
-            out.write_all(filtered.to_cache().as_bytes())?;
+            out.write_all(cache_text(model.objects.iter().filter(selected)).as_bytes())?;
         }
         ObjectsFormat::Json => {
             let mut line = String::new();

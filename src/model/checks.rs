@@ -4,25 +4,20 @@
 
 use std::collections::{HashMap, HashSet};
 
-use nag2prom_parsers::main_cfg;
 use nag2prom_parsers::object::ObjectType;
 
-use super::expand::{At, Index, items};
-use super::raw::{Raw, Raws};
+use super::expand::{At, Index};
+use super::raw::Raws;
 use super::services::ServiceTable;
 use super::{Model, Object, Value, schema};
 use crate::diag::{Code, Diagnostic};
-use crate::source::Installation;
 
 /// Checks Nagios makes as each definition ends: a registered object of a named type needs its
 /// own name or a template name ("Have you named all your objects?", T10, x8, z3).
 pub fn definitions(raws: &Raws, diags: &mut Vec<Diagnostic>) {
     for raw in &raws.all {
         let Some(field) = schema::name_field(raw.ty) else { continue };
-        let own = raw.get(field).is_some_and(|slot| {
-            raws.all.get(slot.from as usize).is_some_and(|d| std::ptr::eq(d, raw))
-        });
-        if raw.register && !own && raw.name.is_none() {
+        if raw.register && raw.own_name().is_none() && raw.name.is_none() {
             diags.push(Diagnostic::new(
                 Code::UnnamedObject,
                 raw.file,
@@ -78,8 +73,15 @@ impl Pre<'_, '_> {
         }
     }
 
+    /// A command field (`check_command`, `event_handler`).
     fn command(&mut self, object: &Object, field: &str) {
-        let Some(Value::Text(value)) = object.get(field) else { return };
+        if let Some(Value::Text(value)) = object.get(field) {
+            self.command_value(object, field, value);
+        }
+    }
+
+    /// One command invocation `name!args` of `object`'s `field`.
+    fn command_value(&mut self, object: &Object, field: &str, value: &str) {
         let name = command_name(value);
         if !self.exists(ObjectType::Command, name) {
             let at = at(self.index, object, field);
@@ -117,12 +119,15 @@ impl Pre<'_, '_> {
     }
 }
 
-/// The pre-flight check on the registered objects.
+/// The pre-flight check on the registered objects. `illegal` is `illegal_object_name_chars`;
+/// `complete` says the objects come from a whole `nagios.cfg` (not loose object files), so
+/// that having no hosts, services or contacts at all is an error.
 pub fn preflight(
     model: &Model,
     index: &Index<'_>,
     table: &ServiceTable<'_>,
-    inst: &Installation,
+    illegal: Option<&str>,
+    complete: bool,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut names: HashMap<ObjectType, HashSet<&str>> = HashMap::new();
@@ -131,9 +136,6 @@ pub fn preflight(
             names.entry(object.object_type).or_default().insert(name);
         }
     }
-    let illegal: Option<String> = inst.main.and_then(|id| inst.db.file(id)).and_then(|f| {
-        main_cfg::parse_main_cfg(&f.bytes).illegal_object_name_chars().map(str::to_owned)
-    });
     let mut pre = Pre { index, diags, names };
     for inst_ in &table.list {
         if !index.is_registered(ObjectType::Host, inst_.host) {
@@ -150,24 +152,13 @@ pub fn preflight(
     }
     for object in &model.objects {
         let ty = object.object_type;
-        if let (Some(chars), Some(name)) = (
-            &illegal,
-            schema::name_field(ty).and_then(|f| object.text(f)).or_else(|| {
-                (ty == ObjectType::Service).then(|| object.text("service_description")).flatten()
-            }),
-        ) && matches!(
-            ty,
-            ObjectType::Host
-                | ObjectType::Service
-                | ObjectType::HostGroup
-                | ObjectType::ServiceGroup
-                | ObjectType::Contact
-                | ObjectType::ContactGroup
-                | ObjectType::TimePeriod
-                | ObjectType::Command
-        ) && name.contains(|c| chars.contains(c))
+        // Names of the named types, and service descriptions.
+        let name_field = schema::name_field(ty)
+            .or_else(|| (ty == ObjectType::Service).then_some("service_description"));
+        if let (Some(chars), Some(field)) = (illegal, name_field)
+            && let Some(name) = object.text(field)
+            && name.contains(|c| chars.contains(c))
         {
-            let field = schema::name_field(ty).unwrap_or("service_description");
             let at = at(index, object, field);
             pre.push(Code::IllegalName, at, format!("the name of {ty} `{name}` contains one or more characters of illegal_object_name_chars"));
         }
@@ -230,8 +221,7 @@ pub fn preflight(
                     pre.reference(object, f, ObjectType::TimePeriod, "timeperiod");
                 }
                 for f in ["host_notification_commands", "service_notification_commands"] {
-                    let values: Vec<String> =
-                        object.list(f).iter().map(ToString::to_string).collect();
+                    let values = object.list(f);
                     if values.is_empty() {
                         pre.push(
                             Code::MissingDirective,
@@ -240,11 +230,7 @@ pub fn preflight(
                         );
                     }
                     for value in values {
-                        let name = command_name(&value);
-                        if !pre.exists(ObjectType::Command, name) {
-                            let at = at(index, object, f);
-                            pre.push(Code::UnknownCommand, at, format!("{f} `{value}` of contact `{}`: command `{name}` is not defined anywhere", object.key()));
-                        }
+                        pre.command_value(object, f, value);
                     }
                 }
             }
@@ -261,7 +247,7 @@ pub fn preflight(
         }
     }
     circular_parents(model, &mut pre);
-    if inst.main.is_some() {
+    if complete {
         for (ty, what) in [
             (ObjectType::Host, "hosts"),
             (ObjectType::Service, "services"),
@@ -315,14 +301,4 @@ fn circular_parents(model: &Model, pre: &mut Pre<'_, '_>) {
             }
         }
     }
-}
-
-/// Used by tests: the names of registered objects of `ty`.
-pub fn names(model: &Model, ty: ObjectType) -> Vec<&str> {
-    model.of(ty).filter_map(|o| schema::name_field(ty).and_then(|f| o.text(f))).collect()
-}
-
-/// Whether a list directive names `*`.
-pub fn has_wildcard(raw: &Raw, field: &str) -> bool {
-    raw.text(field).is_some_and(|t| items(t).any(|i| i == "*"))
 }

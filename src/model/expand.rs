@@ -1,8 +1,9 @@
-//! Steps 4–7: group membership, services over their hosts (with Nagios' duplicate rules),
-//! service groups, escalations and dependencies over concrete hosts and services
+//! Steps 4–5: the name index, list expansion (names, `*`, `!`, regexes), host and contact
+//! group membership, nested groups, and the hosts a host/hostgroup list selects
 //! (../shared/docs/nagios-formats.md §7, §8).
 
 use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 
 use nag2prom_parsers::object::ObjectType;
 use nag2prom_parsers::span::Span;
@@ -33,7 +34,8 @@ pub struct Index<'r> {
 }
 
 impl<'r> Index<'r> {
-    /// Index the resolved definitions; duplicate registered names are fatal (D1).
+    /// Index the resolved definitions; two definitions of one name are fatal (D1), also when
+    /// one of them is `register 0`.
     pub fn new(
         raws: &'r Raws,
         diags: &mut Vec<Diagnostic>,
@@ -41,15 +43,9 @@ impl<'r> Index<'r> {
     ) -> Self {
         let mut named: HashMap<(ObjectType, &'r str), RawId> = HashMap::new();
         let mut registered: HashMap<ObjectType, Vec<RawId>> = HashMap::new();
-        for (id, raw) in raws.all.iter().enumerate() {
-            let Some(name) = raw.real_name() else { continue };
-            let id = id as RawId;
-            // Only a name written in the definition itself counts (Nagios indexes names as it
-            // reads them; an object whose name comes only from a template is rejected, T10).
-            let field = super::schema::name_field(raw.ty).unwrap_or("name");
-            if raw.get(field).is_some_and(|slot| slot.from != id) {
-                continue;
-            }
+        for raw in &raws.all {
+            // An object whose name comes only from a template is rejected (T10) elsewhere.
+            let Some(name) = raw.own_name() else { continue };
             let key = (raw.ty, &**name);
             // Nagios checks names as definitions are read, register 0 or not (D1, e07).
             if let Some(&first) = named.get(&key) {
@@ -67,15 +63,15 @@ impl<'r> Index<'r> {
                 ));
                 continue;
             }
-            named.insert(key, id);
+            named.insert(key, raw.id);
             if raw.register {
-                registered.entry(raw.ty).or_default().push(id);
+                registered.entry(raw.ty).or_default().push(raw.id);
             }
         }
         Index { raws, named, registered }
     }
 
-    /// The definition named `name` (registered ones preferred).
+    /// The definition that names itself `name` (the first one, should there be duplicates).
     pub fn find(&self, ty: ObjectType, name: &str) -> Option<&'r Raw> {
         self.named.get(&(ty, name)).map(|&id| &self.raws.all[id as usize])
     }
@@ -281,28 +277,49 @@ pub const CONTACTGROUPS: GroupKind = GroupKind {
     back: "contactgroups",
 };
 
-/// A group's own members, its `!` rejections, and the members as a set.
-type Direct<'r> = (Vec<&'r str>, HashSet<&'r str>, HashSet<&'r str>);
+/// A group's own members (in insertion order, without repeats) and its `!` rejections.
+#[derive(Debug)]
+pub struct Members<M> {
+    /// Members, in insertion order.
+    pub list: Vec<M>,
+    seen: HashSet<M>,
+    rejected: HashSet<M>,
+}
+
+impl<M: Copy + Eq + Hash> Members<M> {
+    /// No members; `rejected` can never be added.
+    pub fn new(rejected: HashSet<M>) -> Self {
+        Members { list: Vec::new(), seen: HashSet::new(), rejected }
+    }
+
+    /// Add `member` unless it is rejected or already there.
+    pub fn add(&mut self, member: M) {
+        if !self.rejected.contains(&member) && self.seen.insert(member) {
+            self.list.push(member);
+        }
+    }
+}
 
 /// Compute every group's members: own `members` (with `*`, `!`), members naming the group,
 /// then nested groups recursively; a `!member` of a group blocks all three ways in (X5).
 pub fn groups<'r>(ex: &mut Expander<'r, '_>, kind: GroupKind) -> Groups<'r> {
     let index = ex.index;
-    let mut direct: HashMap<&'r str, Direct<'r>> = HashMap::new();
+    let mut direct: HashMap<&'r str, Members<&'r str>> = HashMap::new();
     let mut order: Vec<&'r str> = Vec::new();
     for group in index.of(kind.group) {
         let Some(name) = group.real_name() else { continue };
-        let mut entry = (Vec::new(), HashSet::new(), HashSet::new());
+        let mut members = Members::new(HashSet::new());
         if let Some(list) = group.text("members") {
             let at = At { file: group.file, span: group.span_of("members") };
             if let Some(expansion) = ex.expand(kind.member, list, true, at) {
-                entry.1 = expansion.rejected.into_iter().collect();
-                entry.0 = expansion.accepted.into_iter().filter(|m| !entry.1.contains(m)).collect();
-                entry.2 = entry.0.iter().copied().collect();
+                members = Members::new(expansion.rejected.into_iter().collect());
+                for member in expansion.accepted {
+                    members.add(member);
+                }
             }
         }
         order.push(name);
-        direct.insert(name, entry);
+        direct.insert(name, members);
     }
     // Members naming their groups.
     for member in index.of(kind.member) {
@@ -311,11 +328,7 @@ pub fn groups<'r>(ex: &mut Expander<'r, '_>, kind: GroupKind) -> Groups<'r> {
         };
         for group in items(list) {
             match direct.get_mut(group) {
-                Some((members, rejected, seen)) => {
-                    if !rejected.contains(&**member_name) && seen.insert(&**member_name) {
-                        members.push(member_name);
-                    }
-                }
+                Some(members) => members.add(member_name),
                 None => ex.error(
                     Code::unknown(kind.group),
                     At { file: member.file, span: member.span_of(kind.back) },
@@ -327,85 +340,83 @@ pub fn groups<'r>(ex: &mut Expander<'r, '_>, kind: GroupKind) -> Groups<'r> {
             }
         }
     }
-    // Nested groups, depth first with loop detection.
-    let mut done: HashMap<&'r str, Vec<&'r str>> = HashMap::new();
-    for &start in &order {
-        resolve_nested(ex, kind, start, &direct, &mut done);
-    }
-    Groups { members: done }
+    Groups { members: nest(ex, kind.group, kind.nested, &order, direct) }
 }
 
-fn resolve_nested<'r>(
+/// Add nested groups (`nested`: `hostgroup_members`, `contactgroup_members`,
+/// `servicegroup_members`) to each group's own members, depth first and iteratively; loops and
+/// unknown groups are errors (X6). A group's rejections also apply to what its subgroups bring.
+pub fn nest<'r, M: Copy + Eq + Hash>(
     ex: &mut Expander<'r, '_>,
-    kind: GroupKind,
-    start: &'r str,
-    direct: &HashMap<&'r str, Direct<'r>>,
-    done: &mut HashMap<&'r str, Vec<&'r str>>,
-) {
-    if done.contains_key(start) {
-        return;
-    }
-    // Iterative DFS: (group, children, next child index).
-    let mut stack: Vec<(&'r str, Vec<&'r str>, usize)> = Vec::new();
-    let mut on_stack: HashSet<&'r str> = HashSet::new();
+    group: ObjectType,
+    nested: &'static str,
+    order: &[&'r str],
+    mut direct: HashMap<&'r str, Members<M>>,
+) -> HashMap<&'r str, Vec<M>> {
+    let mut done: HashMap<&'r str, Vec<M>> = HashMap::new();
     let children_of = |ex: &mut Expander<'r, '_>, name: &'r str| -> Vec<&'r str> {
-        let Some(group) = ex.index.find(kind.group, name) else { return Vec::new() };
-        let Some(list) = group.text(kind.nested) else { return Vec::new() };
+        let Some(raw) = ex.index.find(group, name) else { return Vec::new() };
+        let Some(list) = raw.text(nested) else { return Vec::new() };
         let mut out = Vec::new();
         for child in items(list) {
-            match ex.index.find(kind.group, child).and_then(Raw::real_name) {
-                Some(found) if ex.index.is_registered(kind.group, child) => out.push(&**found),
-                _ => ex.error(
-                    Code::unknown(kind.group),
-                    At { file: group.file, span: group.span_of(kind.nested) },
-                    format!("could not find {} member group `{child}` of `{name}`", kind.group),
+            match ex.index.find(group, child).filter(|g| g.register).and_then(Raw::real_name) {
+                Some(found) => out.push(&**found),
+                None => ex.error(
+                    Code::unknown(group),
+                    At { file: raw.file, span: raw.span_of(nested) },
+                    format!("could not find {group} member group `{child}` of `{name}`"),
                 ),
             }
         }
         out
     };
-    let children = children_of(ex, start);
-    stack.push((start, children, 0));
-    on_stack.insert(start);
-    while let Some((name, children, next)) = stack.last_mut() {
-        if let Some(&child) = children.get(*next) {
-            *next += 1;
-            if done.contains_key(child) {
-                continue;
-            }
-            if on_stack.contains(child) {
-                let group = ex.index.find(kind.group, child);
-                let at = group.map_or(At { file: FileId::default(), span: Span::default() }, |g| {
-                    At { file: g.file, span: g.span_of(kind.nested) }
-                });
-                ex.error(
-                    Code::GroupLoop,
-                    at,
-                    format!("{} `{child}` is part of a {} include loop", kind.group, kind.nested),
-                );
-                continue;
-            }
-            let grandchildren = children_of(ex, child);
-            on_stack.insert(child);
-            stack.push((child, grandchildren, 0));
+    for &start in order {
+        if done.contains_key(start) {
             continue;
         }
-        let name = *name;
-        let children = std::mem::take(children);
-        stack.pop();
-        on_stack.remove(name);
-        let (own, rejected, _) = direct.get(name).cloned().unwrap_or_default();
-        let mut members = own;
-        let mut seen: HashSet<&'r str> = members.iter().copied().collect();
-        for child in children {
-            for &m in done.get(child).map(Vec::as_slice).unwrap_or(&[]) {
-                if !rejected.contains(m) && seen.insert(m) {
-                    members.push(m);
+        // (group, its children, next child index); `on_stack` detects loops.
+        let mut stack: Vec<(&'r str, Vec<&'r str>, usize)> =
+            vec![(start, children_of(ex, start), 0)];
+        let mut on_stack: HashSet<&'r str> = HashSet::from([start]);
+        while let Some((name, children, next)) = stack.last_mut() {
+            if let Some(&child) = children.get(*next) {
+                *next += 1;
+                if done.contains_key(child) {
+                    continue;
+                }
+                if on_stack.contains(child) {
+                    let at =
+                        ex.index
+                            .find(group, child)
+                            .map_or(At { file: FileId::default(), span: Span::default() }, |g| {
+                                At { file: g.file, span: g.span_of(nested) }
+                            });
+                    ex.error(
+                        Code::GroupLoop,
+                        at,
+                        format!("{group} `{child}` is part of a {nested} include loop"),
+                    );
+                    continue;
+                }
+                let grandchildren = children_of(ex, child);
+                on_stack.insert(child);
+                stack.push((child, grandchildren, 0));
+                continue;
+            }
+            let name = *name;
+            let children = std::mem::take(children);
+            stack.pop();
+            on_stack.remove(name);
+            let mut members = direct.remove(name).unwrap_or_else(|| Members::new(HashSet::new()));
+            for child in children {
+                for &m in done.get(child).map(Vec::as_slice).unwrap_or(&[]) {
+                    members.add(m);
                 }
             }
+            done.insert(name, members.list);
         }
-        done.insert(name, members);
     }
+    done
 }
 
 /// One service on one host.

@@ -100,19 +100,20 @@ pub fn resolve(
                     stack.push((template, 0));
                     continue;
                 }
-                State::InProgress if stack.iter().any(|&(o, _)| o == template) => {
+                // In progress means on the stack: this `use` closes a loop.
+                State::InProgress => {
                     let raw = &raws.all[object];
                     diags.push(Diagnostic::new(
-                            Code::CircularTemplate,
-                            raw.file,
-                            raw.use_span.unwrap_or(raw.span),
-                            format!(
-                                "circular `use`: template `{}` is already being resolved; Nagios silently cuts the loop here, so values depend on definition order",
-                                raws.all[template].name.as_deref().unwrap_or("")
-                            ),
-                        ));
+                        Code::CircularTemplate,
+                        raw.file,
+                        raw.use_span.unwrap_or(raw.span),
+                        format!(
+                            "circular `use`: template `{}` is already being resolved; Nagios silently cuts the loop here, so values depend on definition order",
+                            raws.all[template].name.as_deref().unwrap_or("")
+                        ),
+                    ));
                 }
-                _ => {}
+                State::Done => {}
             }
             bump(&mut stack);
             if template != object {

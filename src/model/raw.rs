@@ -62,6 +62,8 @@ pub struct Exception {
 /// One definition.
 #[derive(Debug, Clone)]
 pub struct Raw {
+    /// Its index in [`Raws::all`].
+    pub id: RawId,
     /// Object type.
     pub ty: ObjectType,
     /// File it is in.
@@ -112,6 +114,13 @@ impl Raw {
     pub fn real_name(&self) -> Option<&Text> {
         schema::name_field(self.ty).and_then(|field| self.text(field))
     }
+
+    /// The real name when it is written in this definition itself, not inherited: only such
+    /// names count for Nagios (it indexes names as it reads them, T10).
+    pub fn own_name(&self) -> Option<&Text> {
+        let field = schema::name_field(self.ty)?;
+        self.get(field).filter(|slot| slot.from == self.id).and_then(Slot::text)
+    }
 }
 
 /// Every definition, in read order.
@@ -147,6 +156,7 @@ fn lower(
 ) -> Raw {
     let fields = schema::fields(ty);
     let mut raw = Raw {
+        id,
         ty,
         file,
         span: def.keyword_span,

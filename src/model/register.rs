@@ -51,8 +51,7 @@ pub struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     /// Start an object of `ty` defined by `def`.
-    pub fn new(raws: &'a Raws, ty: ObjectType, def: &Raw) -> Self {
-        let _ = raws;
+    pub fn new(ty: ObjectType, def: &Raw) -> Self {
         Builder {
             host: None,
             obj: Object {
@@ -66,11 +65,6 @@ impl<'a> Builder<'a> {
                 }),
             },
         }
-    }
-
-    /// Where `slot`'s value was written.
-    pub fn origin(&self, slot: &Slot) -> Option<RawId> {
-        Some(slot.from)
     }
 
     /// `raw`'s slot `name`, or for a service the host's where implied inheritance applies (I1,
@@ -91,7 +85,7 @@ impl<'a> Builder<'a> {
         if let Some(slot) = self.get(raw, name)
             && let Some(text) = slot.text()
         {
-            let origin = self.origin(slot);
+            let origin = Some(slot.from);
             self.push(name, Value::Text(text.clone()), origin);
         }
     }
@@ -117,7 +111,7 @@ impl<'a> Builder<'a> {
             && let Some(text) = slot.text()
         {
             let list = items(text).map(Text::from).collect();
-            let origin = self.origin(slot);
+            let origin = Some(slot.from);
             self.list(name, list, origin);
         }
     }
@@ -126,7 +120,7 @@ impl<'a> Builder<'a> {
     pub fn number(&mut self, raw: &'a Raw, name: &'static str, default: f64) {
         let slot = self.get(raw, name).filter(|s| matches!(s.val, Val::Text(Some(_))));
         let text = slot.and_then(Slot::text);
-        let origin = slot.and_then(|s| self.origin(s));
+        let origin = slot.map(|s| s.from);
         let value = if is_float(name) {
             Value::Float(text.map_or(default, |t| number::strtod(t).map_or(0.0, |(v, _)| v)))
         } else if is_integer(name) {
@@ -148,14 +142,14 @@ impl<'a> Builder<'a> {
             Some(Slot { val: Val::Bits(b), .. }) => *b,
             _ => default,
         };
-        let origin = slot.and_then(|s| self.origin(s));
+        let origin = slot.map(|s| s.from);
         self.push(name, Value::Options(opts.render(bits)), origin);
     }
 
     /// Custom variables.
     pub fn custom(&mut self, raw: &Raw) {
         for (name, value, from) in &raw.custom {
-            let origin = self.origin(&Slot { val: Val::Text(None), from: *from });
+            let origin = Some(*from);
             let value = value.clone().map_or(Value::Null, Value::Text);
             self.push(format!("_{name}"), value, origin);
         }
@@ -170,17 +164,6 @@ impl<'a> Builder<'a> {
                 origin: None,
                 cached: false,
             });
-        }
-    }
-
-    /// Set or replace a field.
-    pub fn set(&mut self, name: &'static str, value: Value, origin: Option<RawId>) {
-        match self.obj.fields.iter_mut().find(|f| f.name == name) {
-            Some(field) => {
-                field.value = value;
-                field.origin = origin;
-            }
-            None => self.push(name, value, origin),
         }
     }
 
@@ -215,38 +198,36 @@ fn sorted_texts<'r>(names: impl IntoIterator<Item = &'r str>) -> Vec<Text> {
     v.into_iter().map(Text::from).collect()
 }
 
+/// Group → members, turned into member → groups.
+fn groups_of<'r, M: Copy + Eq + std::hash::Hash>(
+    members: &HashMap<&'r str, Vec<M>>,
+) -> HashMap<M, Vec<&'r str>> {
+    let mut out: HashMap<M, Vec<&'r str>> = HashMap::new();
+    for (group, list) in members {
+        for &m in list {
+            out.entry(m).or_default().push(group);
+        }
+    }
+    out
+}
+
 /// Build every registered object.
 pub fn register(inp: &Inputs<'_, '_>) -> Vec<Object> {
     let raws = inp.index.raws;
     let mut objects = Vec::new();
     // Memberships seen from the member side.
-    let mut host_groups: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (group, members) in &inp.hostgroups.members {
-        for m in members {
-            host_groups.entry(m).or_default().push(group);
-        }
-    }
-    let mut contact_groups: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (group, members) in &inp.contactgroups.members {
-        for m in members {
-            contact_groups.entry(m).or_default().push(group);
-        }
-    }
-    let mut service_groups: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
-    for (group, members) in inp.servicegroups {
-        for m in members {
-            service_groups.entry(*m).or_default().push(group);
-        }
-    }
+    let host_groups = groups_of(&inp.hostgroups.members);
+    let contact_groups = groups_of(&inp.contactgroups.members);
+    let service_groups = groups_of(inp.servicegroups);
     let (host_extinfo, service_extinfo) = extinfo(inp);
 
     // The named types, in objects.cache order (services and the rest follow).
     for &ty in &super::CACHE_ORDER[..7] {
         for raw in inp.index.of(ty) {
             let Some(name) = raw.real_name().cloned() else { continue };
-            let mut b = Builder::new(raws, ty, raw);
+            let mut b = Builder::new(ty, raw);
             let name_field = schema::name_field(ty).unwrap_or("name");
-            let origin = raw.get(name_field).and_then(|s| b.origin(s));
+            let origin = raw.get(name_field).map(|s| s.from);
             b.push(name_field, Value::Text(name.clone()), origin);
             match ty {
                 ObjectType::TimePeriod => timeperiod(&mut b, raw, &name),
@@ -304,57 +285,28 @@ pub fn register(inp: &Inputs<'_, '_>) -> Vec<Object> {
     for inst in services {
         let raw = &raws.all[inst.def as usize];
         let host = inp.index.find(ObjectType::Host, inst.host);
-        let mut b = Builder::new(raws, ObjectType::Service, raw);
+        let mut b = Builder::new(ObjectType::Service, raw);
         service(&mut b, raw, inst, host, service_extinfo.get(&(inst.host, inst.description)));
         let groups =
             service_groups.get(&(inst.host, inst.description)).cloned().unwrap_or_default();
         b.derived("servicegroups", sorted_texts(groups));
         objects.push(b.finish());
     }
-    let mut deps: Vec<&Dependency<'_>> =
-        inp.dependencies.iter().filter(|d| d.description.is_some()).collect();
-    deps.sort_by(|a, b| {
-        (
-            a.host,
-            a.description,
-            a.dependent_host,
-            a.dependent_description,
-            a.kind == DependencyKind::Execution,
-        )
-            .cmp(&(
-                b.host,
-                b.description,
-                b.dependent_host,
-                b.dependent_description,
-                b.kind == DependencyKind::Execution,
-            ))
+    // Service dependencies and escalations come before host ones (objects.cache order).
+    let mut deps: Vec<&Dependency<'_>> = inp.dependencies.iter().collect();
+    deps.sort_by_key(|d| {
+        let execution = d.kind == DependencyKind::Execution;
+        (d.host, d.description, d.dependent_host, d.dependent_description, execution)
     });
-    for dep in deps {
-        objects.push(dependency(raws, dep));
-    }
-    let mut escs: Vec<&Escalation<'_>> =
-        inp.escalations.iter().filter(|e| e.description.is_some()).collect();
-    escs.sort_by(|a, b| (a.host, a.description).cmp(&(b.host, b.description)));
-    for esc in escs {
-        objects.push(escalation(inp, esc));
-    }
-    let mut deps: Vec<&Dependency<'_>> =
-        inp.dependencies.iter().filter(|d| d.description.is_none()).collect();
-    deps.sort_by(|a, b| {
-        (a.host, a.dependent_host, a.kind == DependencyKind::Execution).cmp(&(
-            b.host,
-            b.dependent_host,
-            b.kind == DependencyKind::Execution,
-        ))
-    });
-    for dep in deps {
-        objects.push(dependency(raws, dep));
-    }
-    let mut escs: Vec<&Escalation<'_>> =
-        inp.escalations.iter().filter(|e| e.description.is_none()).collect();
-    escs.sort_by(|a, b| a.host.cmp(b.host));
-    for esc in escs {
-        objects.push(escalation(inp, esc));
+    let mut escs: Vec<&Escalation<'_>> = inp.escalations.iter().collect();
+    escs.sort_by_key(|e| (e.host, e.description));
+    for services in [true, false] {
+        for dep in deps.iter().filter(|d| d.description.is_some() == services) {
+            objects.push(dependency(raws, dep));
+        }
+        for esc in escs.iter().filter(|e| e.description.is_some() == services) {
+            objects.push(escalation(inp, esc));
+        }
     }
     objects
 }
@@ -364,13 +316,13 @@ fn timeperiod<'a>(b: &mut Builder<'a>, raw: &'a Raw, name: &Text) {
     if let Some(slot) = raw.get("exclude")
         && let Some(text) = slot.text()
     {
-        let origin = b.origin(slot);
+        let origin = Some(slot.from);
         b.list("exclude", items(text).map(Text::from).collect(), origin);
     }
     let mut exceptions: Vec<_> = raw.exceptions.iter().collect();
     exceptions.sort_by_key(|e| e.rank);
     for e in exceptions {
-        let origin = b.origin(&Slot { val: Val::Text(None), from: e.from });
+        let origin = Some(e.from);
         b.obj.fields.push(Field {
             name: Cow::Owned(e.date.clone()),
             value: Value::Text(Text::from(&*e.ranges)),
@@ -385,7 +337,7 @@ fn timeperiod<'a>(b: &mut Builder<'a>, raw: &'a Raw, name: &Text) {
             // Weekday ranges are kept sorted by start time.
             let mut list: Vec<&str> = ranges.split(',').filter(|r| !r.is_empty()).collect();
             list.sort_by(|a, b| a.get(..5).cmp(&b.get(..5)));
-            let origin = b.origin(&Slot { val: Val::Text(None), from: *from });
+            let origin = Some(*from);
             b.push(*day, Value::Text(Text::from(list.join(","))), origin);
         }
     }
@@ -403,7 +355,7 @@ fn contact<'a>(b: &mut Builder<'a>, raw: &'a Raw, name: &Text) {
         {
             // Split on commas and spaces (`xodtemplate_register_contact`).
             let list = text.split([',', ' ']).filter(|s| !s.is_empty()).map(Text::from).collect();
-            let origin = b.origin(slot);
+            let origin = Some(slot.from);
             b.list(field, list, origin);
         }
     }
@@ -464,7 +416,7 @@ fn extinfo<'r>(inp: &Inputs<'r, '_>) -> ExtInfoMaps<'r> {
         } else {
             &["notes", "notes_url", "action_url", "icon_image", "icon_image_alt"]
         };
-        let origin = raw_origin(raws, raw);
+        let origin = Some(raw.id);
         let values: ExtInfo =
             fields.iter().filter_map(|f| raw.text(f).map(|t| (*f, t.clone(), origin))).collect();
         for host in targets {
@@ -600,12 +552,8 @@ fn service<'a>(
     ext: Option<&ExtInfo>,
 ) {
     b.host = host;
-    b.push(
-        "host_name",
-        Value::Text(Text::from(inst.host)),
-        raw.get("host_name").and_then(|s| b.origin(s)),
-    );
-    let desc_origin = raw.get("service_description").and_then(|s| b.origin(s));
+    b.push("host_name", Value::Text(Text::from(inst.host)), raw.get("host_name").map(|s| s.from));
+    let desc_origin = raw.get("service_description").map(|s| s.from);
     b.push("service_description", Value::Text(Text::from(inst.description)), desc_origin);
     b.text(raw, "display_name");
     if let Some(slot) = raw.get("parents")
@@ -617,7 +565,7 @@ fn service<'a>(
         } else {
             parts.into_iter().map(Text::from).collect()
         };
-        let origin = b.origin(slot);
+        let origin = Some(slot.from);
         b.list("parents", list, origin);
     }
     check_fields(b, raw);
@@ -647,12 +595,9 @@ fn target_get<'a>(inp: &Inputs<'a, '_>, esc: &Escalation<'_>, field: &str) -> Op
 }
 
 /// The final list of `field` of the escalated host or service.
-fn target_list(inp: &Inputs<'_, '_>, esc: &Escalation<'_>, field: &str) -> (bool, Vec<Text>) {
+fn target_list(inp: &Inputs<'_, '_>, esc: &Escalation<'_>, field: &str) -> Vec<Text> {
     let slot = target_get(inp, esc, field);
-    (
-        slot.is_some(),
-        slot.and_then(Slot::text).map(|t| items(t).map(Text::from).collect()).unwrap_or_default(),
-    )
+    slot.and_then(Slot::text).map(|t| items(t).map(Text::from).collect()).unwrap_or_default()
 }
 
 fn escalation(inp: &Inputs<'_, '_>, esc: &Escalation<'_>) -> Object {
@@ -663,7 +608,7 @@ fn escalation(inp: &Inputs<'_, '_>, esc: &Escalation<'_>) -> Object {
     } else {
         ObjectType::HostEscalation
     };
-    let mut b = Builder::new(raws, ty, raw);
+    let mut b = Builder::new(ty, raw);
     b.push("host_name", Value::Text(Text::from(esc.host)), None);
     if let Some(d) = esc.description {
         b.push("service_description", Value::Text(Text::from(d)), None);
@@ -677,14 +622,14 @@ fn escalation(inp: &Inputs<'_, '_>, esc: &Escalation<'_>) -> Object {
         .and_then(Slot::text)
         .map_or(0.0, |t| number::strtod(t).map_or(0.0, |(v, _)| v))
         .max(0.0);
-    let origin = interval_slot.and_then(|s| b.origin(s));
+    let origin = interval_slot.map(|s| s.from);
     b.push("notification_interval", Value::Float(interval), origin);
     let period =
         raw.get("escalation_period").or_else(|| target_get(inp, esc, "notification_period"));
     if let Some(slot) = period
         && let Some(text) = slot.text()
     {
-        let origin = b.origin(slot);
+        let origin = Some(slot.from);
         b.push("escalation_period", Value::Text(text.clone()), origin);
     }
     b.options(raw, "escalation_options", bit::ALL);
@@ -693,13 +638,13 @@ fn escalation(inp: &Inputs<'_, '_>, esc: &Escalation<'_>) -> Object {
     let own_groups = raw.get("contact_groups");
     for (field, own) in [("contacts", own_contacts), ("contact_groups", own_groups)] {
         let list: Vec<Text> = if own_contacts.is_none() && own_groups.is_none() {
-            target_list(inp, esc, field).1
+            target_list(inp, esc, field)
         } else {
             match own.and_then(Slot::text) {
                 Some(text) => match text.strip_prefix('+') {
                     Some(rest) => {
                         let mut list: Vec<Text> = items(rest).map(Text::from).collect();
-                        for t in target_list(inp, esc, field).1 {
+                        for t in target_list(inp, esc, field) {
                             if !list.contains(&t) {
                                 list.push(t);
                             }
@@ -711,13 +656,9 @@ fn escalation(inp: &Inputs<'_, '_>, esc: &Escalation<'_>) -> Object {
                 None => Vec::new(),
             }
         };
-        b.list(field, list, own.and_then(|s| b_origin(raws, s)));
+        b.list(field, list, own.map(|s| s.from));
     }
     b.finish()
-}
-
-fn b_origin(_raws: &Raws, slot: &Slot) -> Option<RawId> {
-    Some(slot.from)
 }
 
 fn dependency(raws: &Raws, dep: &Dependency<'_>) -> Object {
@@ -727,7 +668,7 @@ fn dependency(raws: &Raws, dep: &Dependency<'_>) -> Object {
     } else {
         ObjectType::HostDependency
     };
-    let mut b = Builder::new(raws, ty, raw);
+    let mut b = Builder::new(ty, raw);
     b.push("host_name", Value::Text(Text::from(dep.host)), None);
     if let Some(d) = dep.description {
         b.push("service_description", Value::Text(Text::from(d)), None);
@@ -743,8 +684,4 @@ fn dependency(raws: &Raws, dep: &Dependency<'_>) -> Object {
         DependencyKind::Execution => b.options(raw, "execution_failure_options", 0),
     }
     b.finish()
-}
-
-fn raw_origin(raws: &Raws, raw: &Raw) -> Option<RawId> {
-    Some(raws.all.iter().position(|r| std::ptr::eq(r, raw))? as RawId)
 }

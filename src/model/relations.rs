@@ -2,7 +2,7 @@
 
 use nag2prom_parsers::object::ObjectType;
 
-use super::expand::{At, Expander, Groups, hosts_of};
+use super::expand::{At, Expander, Groups, hosts_of, items};
 use super::raw::{Raw, RawId, Slot, Val};
 use super::services::{ServiceTable, descriptions};
 use crate::diag::{Code, Diagnostic};
@@ -47,6 +47,49 @@ pub struct Dependency<'r> {
 /// A host and, for services, a description.
 type Endpoint<'r> = (&'r str, Option<&'r str>);
 
+/// Hosts selected by `raw`'s `host_field` and `group_field` lists (`None` after an error;
+/// empty when neither is set).
+fn hosts_in<'r>(
+    ex: &mut Expander<'r, '_>,
+    hostgroups: &Groups<'r>,
+    raw: &'r Raw,
+    host_field: &str,
+    group_field: &str,
+) -> Option<Vec<&'r str>> {
+    let host_list = raw.text(host_field).map(|t| &**t);
+    let group_list = raw.text(group_field).map(|t| &**t);
+    let at = At {
+        file: raw.file,
+        span: raw.span_of(if host_list.is_some() { host_field } else { group_field }),
+    };
+    let (hosts, _) = hosts_of(ex, hostgroups, host_list, group_list, at)?;
+    Some(hosts.into_iter().map(|(host, _)| host).collect())
+}
+
+/// The descriptions of `list` (`raw`'s `field`) on `host`, reporting those the host lacks;
+/// the flag is false when one was missing.
+fn descriptions_on<'r>(
+    ex: &mut Expander<'r, '_>,
+    table: &ServiceTable<'r>,
+    raw: &Raw,
+    field: &str,
+    host: &'r str,
+    list: &'r str,
+) -> (Vec<&'r str>, bool) {
+    let (found, missing) = descriptions(table, host, list);
+    for desc in &missing {
+        ex.error(
+            Code::UnknownService,
+            At { file: raw.file, span: raw.span_of(field) },
+            format!(
+                "could not find a service matching host name `{host}` and description `{desc}` ({})",
+                raw.ty
+            ),
+        );
+    }
+    (found, missing.is_empty())
+}
+
 /// Services selected by hosts × a description list, plus service groups.
 fn service_targets<'r>(
     ex: &mut Expander<'r, '_>,
@@ -57,40 +100,21 @@ fn service_targets<'r>(
     fields: [&str; 4],
 ) -> Option<Vec<(&'r str, &'r str)>> {
     let [host_field, group_field, sg_field, desc_field] = fields;
-    let host_list = raw.text(host_field).map(|t| &**t);
-    let group_list = raw.text(group_field).map(|t| &**t);
     let mut out = Vec::new();
-    let at = At { file: raw.file, span: raw.span_of(desc_field) };
-    if host_list.is_some() || group_list.is_some() {
-        let (hosts, _) = hosts_of(
-            ex,
-            hostgroups,
-            host_list,
-            group_list,
-            At {
-                file: raw.file,
-                span: raw.span_of(if host_list.is_some() { host_field } else { group_field }),
-            },
-        )?;
+    if raw.text(host_field).is_some() || raw.text(group_field).is_some() {
+        let hosts = hosts_in(ex, hostgroups, raw, host_field, group_field)?;
         let Some(list) = raw.text(desc_field) else {
             ex.error(
                 Code::MissingDirective,
-                at,
+                At { file: raw.file, span: raw.span_of(desc_field) },
                 format!("{} has hosts but no {desc_field}", raw.ty),
             );
             return None;
         };
         let mut ok = true;
-        for (host, _) in hosts {
-            let (found, missing) = descriptions(table, host, list);
-            for desc in missing {
-                ex.error(
-                    Code::UnknownService,
-                    at,
-                    format!("could not find a service matching host name `{host}` and description `{desc}` ({})", raw.ty),
-                );
-                ok = false;
-            }
+        for host in hosts {
+            let (found, all_there) = descriptions_on(ex, table, raw, desc_field, host, list);
+            ok &= all_there;
             out.extend(found.into_iter().map(|d| (host, d)));
         }
         if !ok {
@@ -98,7 +122,7 @@ fn service_targets<'r>(
         }
     }
     if let Some(list) = raw.text(sg_field) {
-        for group in super::expand::items(list) {
+        for group in items(list) {
             match servicegroups.get(group) {
                 Some(members) => out.extend(members.iter().copied()),
                 None => {
@@ -132,9 +156,7 @@ pub fn escalations<'r>(
         }
         match raw.ty {
             ObjectType::HostEscalation => {
-                let host_list = raw.text("host_name").map(|t| &**t);
-                let group_list = raw.text("hostgroup_name").map(|t| &**t);
-                if host_list.is_none() && group_list.is_none() {
+                if raw.text("host_name").is_none() && raw.text("hostgroup_name").is_none() {
                     ex.error(
                         Code::MissingDirective,
                         At { file: raw.file, span: raw.span },
@@ -142,16 +164,8 @@ pub fn escalations<'r>(
                     );
                     continue;
                 }
-                let at = At {
-                    file: raw.file,
-                    span: raw.span_of(if host_list.is_some() {
-                        "host_name"
-                    } else {
-                        "hostgroup_name"
-                    }),
-                };
-                if let Some((hosts, _)) = hosts_of(ex, hostgroups, host_list, group_list, at) {
-                    out.extend(hosts.into_iter().map(|(host, _)| Escalation {
+                if let Some(hosts) = hosts_in(ex, hostgroups, raw, "host_name", "hostgroup_name") {
+                    out.extend(hosts.into_iter().map(|host| Escalation {
                         def: id as RawId,
                         host,
                         description: None,
@@ -226,26 +240,13 @@ pub fn dependencies<'r>(
             continue;
         }
         let pairs: Vec<(Endpoint<'r>, Endpoint<'r>)> = if raw.ty == ObjectType::HostDependency {
-            let masters = hosts_of(
-                ex,
-                hostgroups,
-                raw.text("host_name").map(|t| &**t),
-                raw.text("hostgroup_name").map(|t| &**t),
-                At { file: raw.file, span: raw.span_of("host_name") },
-            );
-            let dependents = hosts_of(
-                ex,
-                hostgroups,
-                raw.text("dependent_host_name").map(|t| &**t),
-                raw.text("dependent_hostgroup_name").map(|t| &**t),
-                At { file: raw.file, span: raw.span_of("dependent_host_name") },
-            );
-            let (Some((masters, _)), Some((dependents, _))) = (masters, dependents) else {
-                continue;
-            };
+            let masters = hosts_in(ex, hostgroups, raw, "host_name", "hostgroup_name");
+            let dependents =
+                hosts_in(ex, hostgroups, raw, "dependent_host_name", "dependent_hostgroup_name");
+            let (Some(masters), Some(dependents)) = (masters, dependents) else { continue };
             let mut pairs = Vec::new();
-            for (m, _) in &masters {
-                for (d, _) in &dependents {
+            for m in &masters {
+                for d in &dependents {
                     pairs.push(((*m, None), (*d, None)));
                 }
             }
@@ -294,10 +295,8 @@ pub fn dependencies<'r>(
                     continue;
                 };
                 for d in &dependents {
-                    let (found, missing) = descriptions(table, d.0, list);
-                    for desc in missing {
-                        ex.error(Code::UnknownService, At { file: raw.file, span: raw.span_of("service_description") }, format!("could not find a service matching host name `{}` and description `{desc}` (servicedependency)", d.0));
-                    }
+                    let (found, _) =
+                        descriptions_on(ex, table, raw, "service_description", d.0, list);
                     for m in found {
                         pairs.push(((d.0, Some(m)), (d.0, Some(d.1))));
                     }
@@ -317,10 +316,8 @@ pub fn dependencies<'r>(
                     continue;
                 };
                 for m in &masters {
-                    let (found, missing) = descriptions(table, m.0, list);
-                    for desc in missing {
-                        ex.error(Code::UnknownService, At { file: raw.file, span: raw.span_of("dependent_service_description") }, format!("could not find a service matching host name `{}` and description `{desc}` (servicedependency)", m.0));
-                    }
+                    let (found, _) =
+                        descriptions_on(ex, table, raw, "dependent_service_description", m.0, list);
                     for d in found {
                         pairs.push(((m.0, Some(m.1)), (m.0, Some(d))));
                     }

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use nag2prom_parsers::diagnostic::Severity;
 use nag2prom_parsers::object::ObjectType;
 
-use super::expand::{At, Expander, Groups, ServiceInst, hosts_of, items};
+use super::expand::{At, Expander, Groups, Members, ServiceInst, hosts_of, items, nest};
 use super::raw::RawId;
 use crate::diag::{Code, Diagnostic};
 use crate::source::FileId;
@@ -37,7 +37,8 @@ pub fn services<'r>(
     let raws = ex.index.raws;
     let mut copies: Vec<Entry<'r>> = Vec::new();
     let mut originals: Vec<Entry<'r>> = Vec::new();
-    // Nagios' list is newest first; copies are put at its head as they are made.
+    // Nagios' list is newest first; the copies it makes for all hosts but the last go to its
+    // head.
     for (id, raw) in raws.all.iter().enumerate().rev() {
         if raw.ty != ObjectType::Service || !raw.register {
             continue;
@@ -87,19 +88,18 @@ pub fn services<'r>(
             }
         }
         let count = hosts.len();
-        let mut made = Vec::with_capacity(count.saturating_sub(1));
         for (i, (host, from_group)) in hosts.into_iter().enumerate() {
             let inst = ServiceInst { def: id as RawId, host, description };
             if i + 1 == count {
                 originals.push(Entry { inst, tagged: false });
             } else {
-                made.push(Entry { inst, tagged: from_group });
+                copies.push(Entry { inst, tagged: from_group });
             }
         }
-        made.reverse();
-        made.append(&mut copies);
-        copies = made;
     }
+    // Each copy went to the head of Nagios' list: the list starts with the copies in reverse
+    // order of making, then the originals.
+    copies.reverse();
     let mut order = copies;
     order.append(&mut originals);
 
@@ -164,11 +164,11 @@ pub fn servicegroups<'r>(
     table: &ServiceTable<'r>,
 ) -> HashMap<&'r str, Vec<(&'r str, &'r str)>> {
     let index = ex.index;
-    let mut direct: HashMap<&'r str, Vec<(&'r str, &'r str)>> = HashMap::new();
+    let mut direct: HashMap<&'r str, Members<(&'r str, &'r str)>> = HashMap::new();
     let mut order = Vec::new();
     for group in index.of(ObjectType::ServiceGroup) {
         let Some(name) = group.real_name() else { continue };
-        let mut members = Vec::new();
+        let mut members = Members::new(HashSet::new());
         if let Some(list) = group.text("members") {
             let at = At { file: group.file, span: group.span_of("members") };
             let parts: Vec<&str> = items(list).collect();
@@ -190,7 +190,7 @@ pub fn servicegroups<'r>(
                 for h in hosts {
                     for &d in table.by_host.get(h).map(Vec::as_slice).unwrap_or(&[]) {
                         if desc == "*" || d == desc {
-                            members.push((h, d));
+                            members.add((h, d));
                             found = true;
                         }
                     }
@@ -213,7 +213,7 @@ pub fn servicegroups<'r>(
         let Some(list) = raw.text("servicegroups") else { continue };
         for group in items(list) {
             match direct.get_mut(group) {
-                Some(members) => members.push((inst.host, inst.description)),
+                Some(members) => members.add((inst.host, inst.description)),
                 None => ex.error(
                     Code::UnknownServicegroup,
                     At { file: raw.file, span: raw.span_of("servicegroups") },
@@ -222,61 +222,5 @@ pub fn servicegroups<'r>(
             }
         }
     }
-    // Nested groups (servicegroup_members), with loop detection.
-    let mut done: HashMap<&'r str, Vec<(&'r str, &'r str)>> = HashMap::new();
-    for &start in &order {
-        let mut stack: Vec<(&'r str, bool)> = vec![(start, false)];
-        let mut on_path: Vec<&'r str> = Vec::new();
-        while let Some((name, expanded)) = stack.pop() {
-            if done.contains_key(name) {
-                continue;
-            }
-            let children: Vec<&'r str> = index
-                .find(ObjectType::ServiceGroup, name)
-                .and_then(|g| g.text("servicegroup_members"))
-                .map(|l| items(l).collect())
-                .unwrap_or_default();
-            if expanded {
-                on_path.retain(|n| *n != name);
-                let mut members = direct.get(name).cloned().unwrap_or_default();
-                for child in children {
-                    members.extend(done.get(child).cloned().unwrap_or_default());
-                }
-                let mut seen = HashSet::new();
-                members.retain(|m| seen.insert(*m));
-                done.insert(name, members);
-                continue;
-            }
-            if on_path.contains(&name) {
-                continue;
-            }
-            on_path.push(name);
-            stack.push((name, true));
-            for child in children {
-                if on_path.contains(&child) {
-                    let group = index.find(ObjectType::ServiceGroup, name);
-                    if let Some(g) = group {
-                        ex.error(
-                            Code::GroupLoop,
-                            At { file: g.file, span: g.span_of("servicegroup_members") },
-                            format!("servicegroup `{child}` is part of a servicegroup_members include loop"),
-                        );
-                    }
-                } else if !direct.contains_key(child) {
-                    if let Some(g) = index.find(ObjectType::ServiceGroup, name) {
-                        ex.error(
-                            Code::UnknownServicegroup,
-                            At { file: g.file, span: g.span_of("servicegroup_members") },
-                            format!(
-                                "could not find servicegroup member group `{child}` of `{name}`"
-                            ),
-                        );
-                    }
-                } else {
-                    stack.push((child, false));
-                }
-            }
-        }
-    }
-    done
+    nest(ex, ObjectType::ServiceGroup, "servicegroup_members", &order, direct)
 }
