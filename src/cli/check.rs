@@ -37,8 +37,9 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let mut inst = super::load(args.config.as_deref(), &args.paths)?;
     // Nagios stops at the first syntax error; resolve only a configuration that parsed.
     if Tally::of(&inst.diagnostics).errors == 0 {
-        let (_, model_diags) = crate::model::Model::build(&inst);
+        let (model, model_diags) = crate::model::Model::build(&inst);
         inst.diagnostics.extend(model_diags);
+        super::discard(model);
     }
 
     let stdout = io::stdout();

@@ -87,6 +87,7 @@ pub(super) fn run(args: &ObjectsArgs) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush().context("writing objects")?;
+    super::discard(model);
     Ok(if tally.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 

@@ -282,7 +282,9 @@ pub fn register(inp: &Inputs<'_, '_>) -> Vec<Object> {
     }
     let mut services: Vec<&ServiceInst<'_>> = inp.services.list.iter().collect();
     services.sort_unstable_by(|a, b| (a.host, a.description).cmp(&(b.host, b.description)));
-    for inst in services {
+    // Services are most of the work and independent of each other: build them on every core,
+    // in order-preserving chunks.
+    let build = |inst: &ServiceInst<'_>| {
         let raw = &raws.all[inst.def as usize];
         let host = inp.index.find(ObjectType::Host, inst.host);
         let mut b = Builder::new(ObjectType::Service, raw);
@@ -290,8 +292,9 @@ pub fn register(inp: &Inputs<'_, '_>) -> Vec<Object> {
         let groups =
             service_groups.get(&(inst.host, inst.description)).cloned().unwrap_or_default();
         b.derived("servicegroups", sorted_texts(groups));
-        objects.push(b.finish());
-    }
+        b.finish()
+    };
+    objects.extend(in_parallel(&services, |chunk| chunk.iter().map(|i| build(i)).collect()));
     // Service dependencies and escalations come before host ones (objects.cache order).
     let mut deps: Vec<&Dependency<'_>> = inp.dependencies.iter().collect();
     deps.sort_by_key(|d| {
@@ -309,6 +312,30 @@ pub fn register(inp: &Inputs<'_, '_>) -> Vec<Object> {
         }
     }
     objects
+}
+
+/// `work` over `items` split into one chunk per available core (a single chunk for small
+/// inputs), the results concatenated in order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
+    const MIN_CHUNK: usize = 4096;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = items.len().div_ceil(threads).max(MIN_CHUNK);
+    if items.len() <= chunk {
+        return work(items);
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            items.chunks(chunk).map(|part| scope.spawn(move || work(part))).collect();
+        let mut out = Vec::with_capacity(items.len());
+        for handle in handles {
+            match handle.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
 }
 
 fn timeperiod<'a>(b: &mut Builder<'a>, raw: &'a Raw, name: &Text) {
