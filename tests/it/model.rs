@@ -433,3 +433,147 @@ fn objects_prints_json_lines() {
     }
     assert!(text.contains("\"hostgroups\":["), "{text}");
 }
+
+mod never_panics {
+    //! Resolution never panics, whatever the definitions say: random object files built from
+    //! the constructs that drive resolution (templates, `use` cycles, `+`, `null`, `*`, `!`,
+    //! regex characters, groups that include each other, dangling names).
+
+    use nag2prom::model::Model;
+    use nag2prom::source::{FileRole, Installation};
+    use proptest::prelude::*;
+
+    const TYPES: &[&str] = &[
+        "host",
+        "service",
+        "hostgroup",
+        "servicegroup",
+        "contact",
+        "contactgroup",
+        "timeperiod",
+        "command",
+        "hostdependency",
+        "servicedependency",
+        "hostescalation",
+        "serviceescalation",
+        "hostextinfo",
+        "serviceextinfo",
+    ];
+    const DIRECTIVES: &[&str] = &[
+        "name",
+        "use",
+        "register",
+        "host_name",
+        "hostgroup_name",
+        "hostgroups",
+        "members",
+        "hostgroup_members",
+        "servicegroup_members",
+        "contactgroup_members",
+        "service_description",
+        "servicegroups",
+        "contact_name",
+        "contacts",
+        "contact_groups",
+        "contactgroups",
+        "parents",
+        "check_command",
+        "command_name",
+        "command_line",
+        "timeperiod_name",
+        "exclude",
+        "monday",
+        "dependent_host_name",
+        "dependent_service_description",
+        "dependent_hostgroup_name",
+        "first_notification",
+        "max_check_attempts",
+        "check_interval",
+        "notification_options",
+        "_CUSTOM",
+    ];
+    const VALUES: &[&str] = &[
+        "a",
+        "b",
+        "c",
+        "t1",
+        "t2",
+        "g1",
+        "g2",
+        "*",
+        "!a",
+        "!g1",
+        "+a",
+        "+g2",
+        "null",
+        "a,b",
+        "a,!b",
+        "g1,g2",
+        "^a.*",
+        "[",
+        "0",
+        "1",
+        "-1",
+        "99999999999",
+        "d,u,r",
+        "x",
+        "",
+        "ok",
+        "00:00-24:00",
+        "c!1!2",
+        "t1,t2",
+    ];
+
+    fn definition() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(TYPES),
+            prop::collection::vec(
+                (prop::sample::select(DIRECTIVES), prop::sample::select(VALUES)),
+                0..8,
+            ),
+        )
+            .prop_map(|(ty, directives)| {
+                let mut text = format!("define {ty} {{\n");
+                for (name, value) in directives {
+                    text.push_str(&format!("  {name} {value}\n"));
+                }
+                text.push_str("}\n");
+                text
+            })
+    }
+
+    fn in_memory(text: String) -> (Installation, nag2prom_parsers::span::Span) {
+        let mut inst = Installation::default();
+        let len = text.len();
+        let id = inst.db.add("random.cfg".into(), FileRole::Objects, text.into_bytes());
+        inst.object_files.push(id);
+        (inst, nag2prom_parsers::span::Span { start: 0, end: len })
+    }
+
+    /// The property below really resolves what it generates.
+    #[test]
+    fn in_memory_files_are_resolved() {
+        let (inst, _) = in_memory(
+            "define host {\n host_name a\n address 127.0.0.1\n max_check_attempts 1\n}\n".into(),
+        );
+        let (model, _) = Model::build(&inst);
+        assert_eq!(model.of(nag2prom_parsers::object::ObjectType::Host).count(), 1);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn resolution_never_panics(defs in prop::collection::vec(definition(), 0..24)) {
+            let (inst, whole) = in_memory(defs.concat());
+            let (model, diags) = Model::build(&inst);
+            for d in &diags {
+                if let Some((_, span)) = d.location {
+                    prop_assert!(span.start <= span.end && span.end <= whole.end, "{d:?}");
+                }
+            }
+            // Printing never panics either.
+            let _ = model.to_cache();
+        }
+    }
+}
