@@ -120,6 +120,23 @@ fn errors(diags: &[Diagnostic]) -> Vec<String> {
         .collect()
 }
 
+/// As many warnings as Nagios printed (`Warning:` and `WARNING:` lines of its `-v` output),
+/// besides the ones nag2prom adds on purpose (Nagios cuts `use` loops silently).
+fn assert_same_warnings(name: &str, verify: &str, diags: &[Diagnostic]) {
+    let theirs = verify.lines().filter(|l| l.to_ascii_lowercase().starts_with("warning:")).count();
+    let ours: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .filter(|d| d.code.as_str() != "model/circular-template")
+        .map(|d| format!("{}: {}", d.code.as_str(), d.message))
+        .collect();
+    assert_eq!(
+        ours.len(),
+        theirs,
+        "{name}: warnings differ from Nagios'\n{verify}\nours: {ours:#?}"
+    );
+}
+
 /// Every edge case Nagios accepted: the model equals its precache, without errors. Every
 /// case it rejected: nag2prom rejects it too, with the diagnostic for the same reason.
 #[test]
@@ -171,6 +188,8 @@ fn edge_cases_match_nagios() {
             assert!(errors.is_empty(), "{name}: Nagios accepts it, nag2prom reports {errors:#?}");
             let expected = fs::read(case.join("expected/objects.precache")).unwrap();
             assert_same(&name, &expected, model.to_cache().as_bytes());
+            let verify = fs::read_to_string(case.join("expected/verify.txt")).unwrap();
+            assert_same_warnings(&name, &verify, &diags);
         } else {
             let reason = reasons
                 .get(name.as_str())
@@ -279,6 +298,7 @@ fn live_oracle(name: &str, sources: &[PathBuf]) {
     let expected: Vec<&str> = text.lines().filter(|l| !l.starts_with("# Created:")).collect();
     let expected = expected.join("\n").into_bytes();
     assert_same(name, &expected, model.to_cache().as_bytes());
+    assert_same_warnings(name, &fs::read_to_string(out.join("verify.txt")).unwrap(), &diags);
     let _ = fs::remove_dir_all(&dir);
     let _ = fs::remove_dir_all(&out);
 }
