@@ -168,7 +168,12 @@ impl<'a> Builder<'a> {
     }
 
     /// Finish.
-    pub fn finish(self) -> Object {
+    pub fn finish(mut self) -> Object {
+        // Right-size: the fields were built in a vector sized for the longest objects, and a
+        // large installation keeps ~100,000 of these for the whole run.
+        let mut fields = Vec::with_capacity(self.obj.fields.len());
+        fields.append(&mut self.obj.fields);
+        self.obj.fields = fields;
         self.obj
     }
 }
