@@ -2,7 +2,7 @@
 //! (`base/config.c:pre_flight_check`), with Nagios' classification of errors and warnings
 //! (../shared/docs/nagios-formats.md §11).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use nag2prom_parsers::object::ObjectType;
 
@@ -130,7 +130,7 @@ pub fn preflight(
     complete: bool,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut names: HashMap<ObjectType, HashSet<&str>> = HashMap::new();
+    let mut names: HashMap<ObjectType, HashSet<&str>> = HashMap::default();
     for object in &model.objects {
         if let Some(name) = schema::name_field(object.object_type).and_then(|f| object.text(f)) {
             names.entry(object.object_type).or_default().insert(name);
@@ -271,7 +271,7 @@ fn circular_parents(model: &Model, pre: &mut Pre<'_, '_>) {
             Some((o.text("host_name")?, (o, o.list("parents").iter().map(|t| &**t).collect())))
         })
         .collect();
-    let mut state: HashMap<&str, u8> = HashMap::new();
+    let mut state: HashMap<&str, u8> = HashMap::default();
     for &start in parents.keys() {
         if state.contains_key(start) {
             continue;

@@ -2,7 +2,7 @@
 //! group membership, nested groups, and the hosts a host/hostgroup list selects
 //! (../shared/docs/nagios-formats.md §7, §8).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::hash::Hash;
 
 use nag2prom_parsers::object::ObjectType;
@@ -41,8 +41,8 @@ impl<'r> Index<'r> {
         diags: &mut Vec<Diagnostic>,
         locate: &dyn Fn(FileId, Span) -> String,
     ) -> Self {
-        let mut named: HashMap<(ObjectType, &'r str), RawId> = HashMap::new();
-        let mut registered: HashMap<ObjectType, Vec<RawId>> = HashMap::new();
+        let mut named: HashMap<(ObjectType, &'r str), RawId> = HashMap::default();
+        let mut registered: HashMap<ObjectType, Vec<RawId>> = HashMap::default();
         for raw in &raws.all {
             // An object whose name comes only from a template is rejected (T10) elsewhere.
             let Some(name) = raw.own_name() else { continue };
@@ -130,7 +130,7 @@ pub struct Expander<'r, 'i> {
 impl<'r, 'i> Expander<'r, 'i> {
     /// A new expander.
     pub fn new(index: &'i Index<'r>, matching: Matching, diags: &'i mut Vec<Diagnostic>) -> Self {
-        Expander { index, matching, diags, regex_cache: HashMap::new() }
+        Expander { index, matching, diags, regex_cache: HashMap::default() }
     }
 
     fn is_regex_item(&self, item: &str) -> bool {
@@ -178,7 +178,7 @@ impl<'r, 'i> Expander<'r, 'i> {
         at: At,
     ) -> Option<Expansion<'r>> {
         let mut out = Expansion::default();
-        let (mut seen_a, mut seen_r) = (HashSet::new(), HashSet::new());
+        let (mut seen_a, mut seen_r) = (HashSet::default(), HashSet::default());
         let mut regex_mode = false;
         let mut ok = true;
         for item in items(list) {
@@ -289,7 +289,7 @@ pub struct Members<M> {
 impl<M: Copy + Eq + Hash> Members<M> {
     /// No members; `rejected` can never be added.
     pub fn new(rejected: HashSet<M>) -> Self {
-        Members { list: Vec::new(), seen: HashSet::new(), rejected }
+        Members { list: Vec::new(), seen: HashSet::default(), rejected }
     }
 
     /// Add `member` unless it is rejected or already there.
@@ -304,11 +304,11 @@ impl<M: Copy + Eq + Hash> Members<M> {
 /// then nested groups recursively; a `!member` of a group blocks all three ways in (X5).
 pub fn groups<'r>(ex: &mut Expander<'r, '_>, kind: GroupKind) -> Groups<'r> {
     let index = ex.index;
-    let mut direct: HashMap<&'r str, Members<&'r str>> = HashMap::new();
+    let mut direct: HashMap<&'r str, Members<&'r str>> = HashMap::default();
     let mut order: Vec<&'r str> = Vec::new();
     for group in index.of(kind.group) {
         let Some(name) = group.real_name() else { continue };
-        let mut members = Members::new(HashSet::new());
+        let mut members = Members::new(HashSet::default());
         if let Some(list) = group.text("members") {
             let at = At { file: group.file, span: group.span_of("members") };
             if let Some(expansion) = ex.expand(kind.member, list, true, at) {
@@ -353,7 +353,7 @@ pub fn nest<'r, M: Copy + Eq + Hash>(
     order: &[&'r str],
     mut direct: HashMap<&'r str, Members<M>>,
 ) -> HashMap<&'r str, Vec<M>> {
-    let mut done: HashMap<&'r str, Vec<M>> = HashMap::new();
+    let mut done: HashMap<&'r str, Vec<M>> = HashMap::default();
     let children_of = |ex: &mut Expander<'r, '_>, name: &'r str| -> Vec<&'r str> {
         let Some(raw) = ex.index.find(group, name) else { return Vec::new() };
         let Some(list) = raw.text(nested) else { return Vec::new() };
@@ -377,7 +377,7 @@ pub fn nest<'r, M: Copy + Eq + Hash>(
         // (group, its children, next child index); `on_stack` detects loops.
         let mut stack: Vec<(&'r str, Vec<&'r str>, usize)> =
             vec![(start, children_of(ex, start), 0)];
-        let mut on_stack: HashSet<&'r str> = HashSet::from([start]);
+        let mut on_stack: HashSet<&'r str> = HashSet::from_iter([start]);
         while let Some((name, children, next)) = stack.last_mut() {
             if let Some(&child) = children.get(*next) {
                 *next += 1;
@@ -407,7 +407,7 @@ pub fn nest<'r, M: Copy + Eq + Hash>(
             let children = std::mem::take(children);
             stack.pop();
             on_stack.remove(name);
-            let mut members = direct.remove(name).unwrap_or_else(|| Members::new(HashSet::new()));
+            let mut members = direct.remove(name).unwrap_or_else(|| Members::new(HashSet::default()));
             for child in children {
                 for &m in done.get(child).map(Vec::as_slice).unwrap_or(&[]) {
                     members.add(m);
@@ -441,7 +441,7 @@ pub fn hosts_of<'r>(
     at: At,
 ) -> Option<(Vec<(&'r str, bool)>, bool)> {
     let mut accepted: Vec<(&'r str, bool)> = Vec::new();
-    let mut rejected: HashSet<&'r str> = HashSet::new();
+    let mut rejected: HashSet<&'r str> = HashSet::default();
     let mut ok = true;
     if let Some(list) = host_list {
         match ex.expand(ObjectType::Host, list, true, at) {
@@ -476,7 +476,7 @@ pub fn hosts_of<'r>(
     if !ok {
         return None;
     }
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let hosts =
         accepted.into_iter().filter(|(h, _)| !rejected.contains(h) && seen.insert(*h)).collect();
     Some((hosts, empty_groups))

@@ -5,7 +5,7 @@
 //! the stack. As in Nagios, each definition is marked resolved *before* its templates are, so a
 //! circular `use` is cut where it is first re-entered (T6); nag2prom also warns about it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use nag2prom_parsers::object::ObjectType;
 
@@ -27,7 +27,7 @@ pub fn resolve(
     locate: &dyn Fn(crate::source::FileId, nag2prom_parsers::span::Span) -> String,
 ) {
     // Template names per type; a name defined twice is fatal (D1, e08b).
-    let mut templates: HashMap<(ObjectType, &str), RawId> = HashMap::new();
+    let mut templates: HashMap<(ObjectType, &str), RawId> = HashMap::default();
     let mut duplicates = Vec::new();
     for (id, raw) in raws.all.iter().enumerate() {
         if let Some(name) = &raw.name

@@ -3,7 +3,7 @@
 //! the pre-flight checks (`pre_flight_check`, §11).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use nag2prom_parsers::number;
 use nag2prom_parsers::object::ObjectType;
@@ -207,7 +207,7 @@ fn sorted_texts<'r>(names: impl IntoIterator<Item = &'r str>) -> Vec<Text> {
 fn groups_of<'r, M: Copy + Eq + std::hash::Hash>(
     members: &HashMap<&'r str, Vec<M>>,
 ) -> HashMap<M, Vec<&'r str>> {
-    let mut out: HashMap<M, Vec<&'r str>> = HashMap::new();
+    let mut out: HashMap<M, Vec<&'r str>> = HashMap::default();
     for (group, list) in members {
         for &m in list {
             out.entry(m).or_default().push(group);
@@ -413,8 +413,8 @@ type ExtInfoMaps<'r> = (HashMap<&'r str, ExtInfo>, HashMap<(&'r str, &'r str), E
 /// field unset).
 fn extinfo<'r>(inp: &Inputs<'r, '_>) -> ExtInfoMaps<'r> {
     let raws = inp.index.raws;
-    let mut hosts: HashMap<&'r str, ExtInfo> = HashMap::new();
-    let mut services: HashMap<(&'r str, &'r str), ExtInfo> = HashMap::new();
+    let mut hosts: HashMap<&'r str, ExtInfo> = HashMap::default();
+    let mut services: HashMap<(&'r str, &'r str), ExtInfo> = HashMap::default();
     for raw in &raws.all {
         if !raw.register || !matches!(raw.ty, ObjectType::HostExtInfo | ObjectType::ServiceExtInfo)
         {

@@ -1,6 +1,7 @@
 //! Escalations and dependencies expanded to concrete hosts and services (§7 X12, X13).
 
 use nag2prom_parsers::object::ObjectType;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::expand::{At, Expander, Groups, hosts_of, items};
 use super::raw::{Raw, RawId, Slot, Val};
@@ -95,7 +96,7 @@ fn service_targets<'r>(
     ex: &mut Expander<'r, '_>,
     hostgroups: &Groups<'r>,
     table: &ServiceTable<'r>,
-    servicegroups: &std::collections::HashMap<&'r str, Vec<(&'r str, &'r str)>>,
+    servicegroups: &HashMap<&'r str, Vec<(&'r str, &'r str)>>,
     raw: &'r Raw,
     fields: [&str; 4],
 ) -> Option<Vec<(&'r str, &'r str)>> {
@@ -136,7 +137,7 @@ fn service_targets<'r>(
             }
         }
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::default();
     out.retain(|k| seen.insert(*k));
     Some(out)
 }
@@ -146,7 +147,7 @@ pub fn escalations<'r>(
     ex: &mut Expander<'r, '_>,
     hostgroups: &Groups<'r>,
     table: &ServiceTable<'r>,
-    servicegroups: &std::collections::HashMap<&'r str, Vec<(&'r str, &'r str)>>,
+    servicegroups: &HashMap<&'r str, Vec<(&'r str, &'r str)>>,
 ) -> Vec<Escalation<'r>> {
     let raws = ex.index.raws;
     let mut out = Vec::new();
@@ -203,7 +204,7 @@ pub fn dependencies<'r>(
     ex: &mut Expander<'r, '_>,
     hostgroups: &Groups<'r>,
     table: &ServiceTable<'r>,
-    servicegroups: &std::collections::HashMap<&'r str, Vec<(&'r str, &'r str)>>,
+    servicegroups: &HashMap<&'r str, Vec<(&'r str, &'r str)>>,
 ) -> Vec<Dependency<'r>> {
     let raws = ex.index.raws;
     let mut out = Vec::new();

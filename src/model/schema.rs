@@ -2,8 +2,7 @@
 //! Nagios 4.4.6 accepts for it, and how it inherits (`xodtemplate_add_object_property`,
 //! `xodtemplate_resolve_*`; ../shared/docs/nagios-formats.md §5 and §10).
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use nag2prom_parsers::object::ObjectType;
@@ -526,28 +525,9 @@ pub fn fields(ty: ObjectType) -> &'static [Field] {
     }
 }
 
-/// FNV-1a: directive names are short, so a simple hash beats SipHash here.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
 /// The slot index of directive `name` (canonical or alias) in `ty`.
 pub fn lookup(ty: ObjectType, name: &str) -> Option<usize> {
-    static TABLES: OnceLock<Vec<HashMap<&'static str, usize, BuildHasherDefault<Fnv>>>> =
-        OnceLock::new();
+    static TABLES: OnceLock<Vec<HashMap<&'static str, usize>>> = OnceLock::new();
     let tables = TABLES.get_or_init(|| {
         ObjectType::ALL
             .iter()

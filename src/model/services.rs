@@ -1,7 +1,7 @@
 //! Step 6–7: services over their hosts, with Nagios 4.4.6's duplicate rules
 //! (`xodtemplate_duplicate_services`, D2/D3), and service group membership.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use nag2prom_parsers::diagnostic::Severity;
 use nag2prom_parsers::object::ObjectType;
@@ -139,7 +139,7 @@ pub fn descriptions<'r>(
     list: &'r str,
 ) -> (Vec<&'r str>, Vec<&'r str>) {
     let mut accepted = Vec::new();
-    let mut rejected = HashSet::new();
+    let mut rejected = HashSet::default();
     let mut missing = Vec::new();
     let on_host = table.by_host.get(host).map(Vec::as_slice).unwrap_or(&[]);
     for item in items(list) {
@@ -153,7 +153,7 @@ pub fn descriptions<'r>(
             missing.push(item);
         }
     }
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     accepted.retain(|d| !rejected.contains(d) && seen.insert(*d));
     (accepted, missing)
 }
@@ -164,11 +164,11 @@ pub fn servicegroups<'r>(
     table: &ServiceTable<'r>,
 ) -> HashMap<&'r str, Vec<(&'r str, &'r str)>> {
     let index = ex.index;
-    let mut direct: HashMap<&'r str, Members<(&'r str, &'r str)>> = HashMap::new();
+    let mut direct: HashMap<&'r str, Members<(&'r str, &'r str)>> = HashMap::default();
     let mut order = Vec::new();
     for group in index.of(ObjectType::ServiceGroup) {
         let Some(name) = group.real_name() else { continue };
-        let mut members = Members::new(HashSet::new());
+        let mut members = Members::new(HashSet::default());
         if let Some(list) = group.text("members") {
             let at = At { file: group.file, span: group.span_of("members") };
             let parts: Vec<&str> = items(list).collect();
