@@ -14,5 +14,6 @@ pub mod diag;
 pub mod exposition;
 pub mod model;
 pub mod output;
+pub mod serve;
 pub mod source;
 pub mod status;

@@ -1,0 +1,78 @@
+//! `nag2prom serve`: the bridge exporter (tokio + axum), flags in the exporter-toolkit
+//! convention.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::export::BridgeArgs;
+use crate::serve::{DEFAULT_LISTEN, ServeOptions};
+
+/// Arguments of `nag2prom serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub bridge: BridgeArgs,
+
+    /// Address to listen on: HOST:PORT, or :PORT for every interface. Repeatable. The
+    /// default port 10460 is outside the exhausted 9100-9999 exporter range of Prometheus'
+    /// default-port list.
+    #[arg(long = "web.listen-address", value_name = "ADDRESS", default_values_t = [DEFAULT_LISTEN.to_owned()])]
+    pub listen: Vec<String>,
+
+    /// Path under which to expose metrics.
+    #[arg(long = "web.telemetry-path", value_name = "PATH", default_value = "/metrics")]
+    pub telemetry_path: String,
+
+    /// exporter-toolkit web configuration (YAML) enabling TLS and/or basic authentication:
+    /// tls_server_config.cert_file/key_file, basic_auth_users with bcrypt hashes. Re-read
+    /// when it changes.
+    #[arg(long = "web.config.file", value_name = "FILE")]
+    pub web_config: Option<PathBuf>,
+
+    /// How often to look for a new status.dat, nagios.cfg or web config, in seconds.
+    #[arg(long = "status.poll-interval", value_name = "SECONDS", default_value_t = 1.0)]
+    pub poll_interval: f64,
+
+    /// Log level: error, warn, info, debug (logs go to stderr).
+    #[arg(long = "log.level", value_name = "LEVEL", default_value = "info")]
+    pub log_level: String,
+}
+
+/// Run `nag2prom serve` until SIGINT/SIGTERM. Exit 2 when it cannot start.
+pub(super) fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let filter = tracing_subscriber::EnvFilter::try_new(&args.log_level)
+        .map_err(|e| anyhow::anyhow!("invalid --log.level {:?}: {e}", args.log_level))?;
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+    // rustls needs a process-wide crypto provider; ring builds without C toolchains beyond cc.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+
+    if !(args.poll_interval.is_finite() && args.poll_interval > 0.0) {
+        anyhow::bail!("--status.poll-interval must be a positive number of seconds");
+    }
+    let b = &args.bridge;
+    let options = ServeOptions {
+        config: b.config.clone(),
+        status_file: b.status_file.clone(),
+        listen: args.listen.clone(),
+        telemetry_path: args.telemetry_path.clone(),
+        web_config: args.web_config.clone(),
+        poll_interval: Duration::from_secs_f64(args.poll_interval),
+        max_age: b.max_age(),
+        render: b.render_options()?,
+        enrich: b.enrich_options(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .thread_name("nag2prom-serve")
+        .build()?;
+    runtime.block_on(crate::serve::run(options))?;
+    Ok(ExitCode::SUCCESS)
+}
