@@ -16,7 +16,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use nag2prom_parsers::perfdata::{PerfData, PerfValue, Quantity, Threshold, parse_perfdata};
+use nag2prom_parsers::perfdata::{PerfData, PerfValue, Quantity, Threshold, Uom, parse_perfdata};
 use nag2prom_parsers::range::{Bound, Range};
 
 use crate::status::{ObjectState, Snapshot};
@@ -333,23 +333,24 @@ fn add_items<'a, 'p>(
             out.dropped.duplicate += 1;
             continue;
         }
-        let (class, factor) = match item.uom.quantity() {
-            Quantity::Time => (Class::Seconds, item.uom.to_base_factor().unwrap_or(1.0)),
-            Quantity::Data => (Class::Bytes, item.uom.to_base_factor().unwrap_or(1.0)),
-            Quantity::Percent => (Class::Ratio, 0.01),
-            Quantity::Counter => (Class::Counter, 1.0),
-            Quantity::Count | Quantity::Unknown => (Class::Unitless, 1.0),
+        let class = match item.uom.quantity() {
+            Quantity::Time => Class::Seconds,
+            Quantity::Data => Class::Bytes,
+            Quantity::Percent => Class::Ratio,
+            Quantity::Counter => Class::Counter,
+            Quantity::Count | Quantity::Unknown => Class::Unitless,
         };
+        let to_base = Scale::of(item.uom);
         let value = match item.value {
-            PerfValue::Number(v) => Some(v * factor),
+            PerfValue::Number(v) => Some(to_base.apply(v)),
             PerfValue::Unknown => {
                 out.dropped.unknown += 1;
                 None
             }
         };
         let scale = |r: Range| Range {
-            start: scale_bound(r.start, factor),
-            end: scale_bound(r.end, factor),
+            start: scale_bound(r.start, to_base),
+            end: scale_bound(r.end, to_base),
             inside: r.inside,
         };
         let range = |t: Option<Threshold<'_>>| t.and_then(|t| t.range).map(scale);
@@ -359,8 +360,8 @@ fn add_items<'a, 'p>(
             uom: own(Cow::Borrowed(item.uom.as_str())),
             label: own(item.label),
             value,
-            min: item.min.map(|v| v * factor),
-            max: item.max.map(|v| v * factor),
+            min: item.min.map(|v| to_base.apply(v)),
+            max: item.max.map(|v| to_base.apply(v)),
             warn: range(item.warn),
             crit: range(item.crit),
         });
@@ -368,9 +369,35 @@ fn add_items<'a, 'p>(
     }
 }
 
-fn scale_bound(b: Bound, factor: f64) -> Bound {
+/// Conversion to the base unit. Decimal units divide (`42 / 100` is exactly the double
+/// nearest 0.42, `42 * 0.01` is not); binary multiples multiply (exact).
+#[derive(Debug, Clone, Copy)]
+enum Scale {
+    Multiply(f64),
+    Divide(f64),
+}
+
+impl Scale {
+    fn of(uom: Uom<'_>) -> Scale {
+        match uom {
+            Uom::Milliseconds => Scale::Divide(1e3),
+            Uom::Microseconds => Scale::Divide(1e6),
+            Uom::Percent => Scale::Divide(100.0),
+            other => Scale::Multiply(other.to_base_factor().unwrap_or(1.0)),
+        }
+    }
+
+    fn apply(self, v: f64) -> f64 {
+        match self {
+            Scale::Multiply(f) => v * f,
+            Scale::Divide(d) => v / d,
+        }
+    }
+}
+
+fn scale_bound(b: Bound, scale: Scale) -> Bound {
     match b {
-        Bound::Finite(v) => Bound::Finite(v * factor),
+        Bound::Finite(v) => Bound::Finite(scale.apply(v)),
         Bound::Infinite => Bound::Infinite,
     }
 }
