@@ -504,25 +504,23 @@ pub fn export_once(
     max_age: Option<Duration>,
 ) -> (Vec<u8>, Result<(), refresh::ReadError>) {
     let mut current = Current { max_age, ..Current::default() };
-    let result = match read_and_render(status_file, render, enrich) {
-        Ok(refresh) => {
+    let (mut body, result) = match read_and_render(status_file, render, enrich) {
+        Ok(mut refresh) => {
+            // The body is appended to, not copied: it is the largest buffer by far.
+            let body = std::mem::take(&mut refresh.rendered.body);
+            let len = body.len();
             current.accept(refresh);
-            Ok(())
+            current.health.body_bytes = len as u64;
+            (body, Ok(()))
         }
         Err(err) => {
             current.health.parse_errors += 1;
-            Err(err)
+            (Vec::new(), Err(err))
         }
     };
-    let published = {
-        let mut p = current.publish();
-        p.gzip = None;
-        p
-    };
-    let mut out = Vec::with_capacity(published.body.len() + published.tail.len());
-    out.extend_from_slice(&published.body);
-    out.extend_from_slice(&published.tail);
-    (out, result)
+    let tail = current.publish().tail;
+    body.extend_from_slice(&tail);
+    (body, result)
 }
 
 #[cfg(test)]

@@ -69,7 +69,7 @@ pub struct Refresh {
     pub mtime: Option<SystemTime>,
 }
 
-/// Read, parse and render `path`. The file's bytes are dropped before returning.
+/// Read, parse and render `path`. The file's bytes are freed before rendering.
 pub fn read_and_render(
     path: &Path,
     options: &Options,
@@ -81,9 +81,12 @@ pub fn read_and_render(
     let bytes = std::fs::read(path).map_err(io)?;
     let snapshot = Snapshot::parse(&bytes)
         .map_err(|error| ReadError::Parse { path: path.to_path_buf(), error })?;
-    let rendered = exposition::render(&snapshot, options, enrich);
+    // Keep only the texts the exposition uses, and free the file before rendering.
+    let arena = snapshot.compact(options.plugin_output.is_some());
+    let compact = snapshot.rebased(&arena);
     drop(snapshot);
     drop(bytes);
+    let rendered = exposition::render(&compact, options, enrich);
     Ok(Refresh { rendered, elapsed: start.elapsed(), mtime })
 }
 
