@@ -46,12 +46,12 @@ pub struct Trailer {
     len: u64,
 }
 
-/// Compress `body` (fast level: the body is large and rebuilt at every change) into a gzip
-/// header and non-final deflate blocks; [`Trailer::finish`] gives the rest of the stream.
-pub fn compress(body: &[u8]) -> (Vec<u8>, Trailer) {
+/// Compress `body` at `level` (0-9) into a gzip header and non-final deflate blocks;
+/// [`Trailer::finish`] gives the rest of the stream.
+pub fn compress(body: &[u8], level: u32) -> (Vec<u8>, Trailer) {
     let mut bytes = Vec::with_capacity(body.len() / 8 + 1024);
     bytes.extend_from_slice(&HEADER);
-    let mut compress = Compress::new(Compression::fast(), false);
+    let mut compress = Compress::new(Compression::new(level.min(9)), false);
     deflate(&mut compress, body, &mut bytes, FlushCompress::Sync);
     let mut crc = crc32fast::Hasher::new();
     crc.update(body);
@@ -91,7 +91,7 @@ mod tests {
     fn body_and_tail_form_one_gzip_member() {
         let body: Vec<u8> =
             (0..200_000).flat_map(|i| format!("metric{{i=\"{i}\"}} {i}\n").into_bytes()).collect();
-        let (prefix, trailer) = compress(&body);
+        let (prefix, trailer) = compress(&body, 6);
         for tail in [&b""[..], b"nagios_up 1\n", b"nagios_up 0\n"] {
             let mut all = prefix.clone();
             all.extend_from_slice(&trailer.finish(tail));
@@ -104,7 +104,7 @@ mod tests {
 
     #[test]
     fn empty_body() {
-        let (mut all, trailer) = compress(b"");
+        let (mut all, trailer) = compress(b"", 6);
         all.extend_from_slice(&trailer.finish(b"x 1\n"));
         assert_eq!(gunzip(&all), b"x 1\n");
     }

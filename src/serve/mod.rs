@@ -26,7 +26,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use crate::exposition::text::CONTENT_TYPE;
 use crate::exposition::{EnrichOptions, Options, gzip};
@@ -64,6 +64,8 @@ pub struct ServeOptions {
     pub render: Options,
     /// Identity label enrichment.
     pub enrich: EnrichOptions,
+    /// gzip level (0-9) of the compressed copy.
+    pub gzip_level: u32,
 }
 
 /// Why `serve` could not start (all exit code 2).
@@ -98,6 +100,8 @@ pub enum ServeError {
 #[derive(Debug)]
 struct AppState {
     published: ArcSwap<Published>,
+    /// Bumped at every publish, for scrapes waiting for a plain body.
+    version: tokio::sync::watch::Sender<u64>,
     web: ArcSwap<WebConfig>,
     auth: AuthCache,
     telemetry_path: String,
@@ -138,7 +142,8 @@ pub async fn run(options: ServeOptions) -> Result<(), ServeError> {
     }
     let tls = web.tls.clone().map(axum_server::tls_rustls::RustlsConfig::from_config);
     let state = Arc::new(AppState {
-        published: ArcSwap::from_pointee(Published::default()),
+        published: ArcSwap::from_pointee(Current::default().publish()),
+        version: tokio::sync::watch::Sender::new(0),
         web: ArcSwap::from_pointee(web),
         auth: AuthCache::default(),
         telemetry_path: options.telemetry_path.clone(),
@@ -258,7 +263,7 @@ async fn reload_loop(
                     // do not retry until the files change again
                     nagios.watched =
                         nagios.watched.iter().map(|(p, _)| (p.clone(), config::mtime(p))).collect();
-                    state.published.store(Arc::new(current.publish()));
+                    publish(&state, &current);
                 }
                 Err(err) => error!("configuration reload task failed: {err}"),
             }
@@ -287,6 +292,11 @@ async fn reload_loop(
         let key = FileKey::of(&path).map_err(|e| e.to_string());
         if force || last.as_ref() != Some(&key) {
             last = Some(key.clone());
+            if key.is_ok() {
+                // Serve the old gzip copy alone while the new body is built.
+                current.begin_reload();
+                publish(&state, &current);
+            }
             let (p, r, e) = (path.clone(), render.clone(), enrich.clone());
             let result = tokio::task::spawn_blocking(move || {
                 let enrich = if e.is_empty() { None } else { Some(&*e) };
@@ -303,17 +313,25 @@ async fn reload_loop(
                     );
                     current.accept(refresh);
                     last_up = current.up(unix_now());
-                    state.published.store(Arc::new(current.publish()));
+                    publish(&state, &current);
                     // The gzip copy, off the runtime, served once ready.
-                    let body = current.body.clone();
-                    let compressed = tokio::task::spawn_blocking(move || {
-                        let (bytes, trailer) = gzip::compress(&body);
-                        (body, bytes, trailer)
-                    })
-                    .await;
-                    if let Ok((body, bytes, trailer)) = compressed {
-                        current.set_gzip(&body, bytes, trailer);
-                        state.published.store(Arc::new(current.publish()));
+                    if let Some(body) = current.body.clone() {
+                        let level = options.gzip_level;
+                        let compressed = tokio::task::spawn_blocking(move || {
+                            let start = std::time::Instant::now();
+                            let (bytes, trailer) = gzip::compress(&body, level);
+                            (body, bytes, trailer, start.elapsed())
+                        })
+                        .await;
+                        if let Ok((body, bytes, trailer, elapsed)) = compressed {
+                            debug!(
+                                seconds = elapsed.as_secs_f64(),
+                                bytes = bytes.len(),
+                                "gzip copy ready"
+                            );
+                            current.set_gzip(&body, bytes, trailer);
+                            publish(&state, &current);
+                        }
                     }
                 }
                 Ok(Err(err)) => {
@@ -323,10 +341,15 @@ async fn reload_loop(
                     } else {
                         warn!("status.dat not loaded, nothing to serve yet (nagios_up 0): {err}");
                     }
+                    restore(&mut current).await;
                     last_up = current.up(unix_now());
-                    state.published.store(Arc::new(current.publish()));
+                    publish(&state, &current);
                 }
-                Err(err) => error!("status.dat reload task failed: {err}"),
+                Err(err) => {
+                    error!("status.dat reload task failed: {err}");
+                    restore(&mut current).await;
+                    publish(&state, &current);
+                }
             }
         }
 
@@ -337,8 +360,41 @@ async fn reload_loop(
             if !up {
                 warn!("status.dat is older than the staleness limit: nagios_up 0");
             }
-            state.published.store(Arc::new(current.publish()));
+            publish(&state, &current);
         }
+    }
+}
+
+/// Make `current` what scrapes see, and wake scrapes waiting for a plain body.
+fn publish(state: &AppState, current: &Current) {
+    state.published.store(Arc::new(current.publish()));
+    state.version.send_modify(|v| *v = v.wrapping_add(1));
+}
+
+/// [`Current::restore_plain`] off the runtime (it decompresses the gzip copy).
+async fn restore(current: &mut Current) {
+    if current.body.is_some() {
+        return;
+    }
+    let mut taken = Current {
+        rendered: None,
+        body: None,
+        gzip: current.gzip.take(),
+        health: current.health.clone(),
+        written_at: None,
+        max_age: None,
+    };
+    match tokio::task::spawn_blocking(move || {
+        taken.restore_plain();
+        taken
+    })
+    .await
+    {
+        Ok(restored) => {
+            current.body = restored.body;
+            current.gzip = restored.gzip;
+        }
+        Err(err) => error!("restoring the plain exposition failed: {err}"),
     }
 }
 
@@ -422,19 +478,32 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
 }
 
 async fn metrics(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let published = state.published.load_full();
-    let (parts, gzip) = match (&published.gzip, accepts_gzip(&headers)) {
-        (Some((body, tail)), true) => ([body.clone(), tail.clone()], true),
-        _ => ([published.body.clone(), published.tail.clone()], false),
-    };
-    let mut response = Response::new(Body::new(Chunks { parts: parts.map(Some) }));
-    let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
-    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if gzip {
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    let gzip_ok = accepts_gzip(&headers);
+    let mut waiting = state.version.subscribe();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let published = state.published.load_full();
+        let chosen = match (&published.gzip, &published.plain, gzip_ok) {
+            (Some(gz), _, true) => Some((gz.clone(), true)),
+            (_, Some(plain), _) => Some((plain.clone(), false)),
+            _ => None,
+        };
+        if let Some(((body, tail), gzip)) = chosen {
+            let mut response = Response::new(Body::new(Chunks { parts: [Some(body), Some(tail)] }));
+            let h = response.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+            h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+            if gzip {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            return response;
+        }
+        // A new body is being built and this client does not take gzip: wait for it.
+        if tokio::time::timeout_at(deadline, waiting.changed()).await.is_err() {
+            return (StatusCode::SERVICE_UNAVAILABLE, "exposition being rebuilt, retry\n")
+                .into_response();
+        }
     }
-    response
 }
 
 async fn ready(State(state): State<Arc<AppState>>) -> Response {
@@ -518,7 +587,7 @@ pub fn export_once(
             (Vec::new(), Err(err))
         }
     };
-    let tail = current.publish().tail;
+    let tail = current.publish().plain.map(|(_, tail)| tail).unwrap_or_default();
     body.extend_from_slice(&tail);
     (body, result)
 }

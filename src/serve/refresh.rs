@@ -98,12 +98,13 @@ pub fn unix_now() -> f64 {
 /// What a scrape serves. Cheap to clone (every buffer is a shared [`Bytes`]).
 #[derive(Debug, Clone, Default)]
 pub struct Published {
-    /// The body (Nagios families); empty before the first good read.
-    pub body: Bytes,
-    /// The tail (`nagios_up`, bridge metrics).
-    pub tail: Bytes,
-    /// The gzip copy: compressed body, then compressed tail + trailer. `None` until the body
-    /// has been compressed (plain text is served meanwhile).
+    /// Plain text: body (Nagios families) and tail (`nagios_up`, bridge metrics). `None`
+    /// while a new body is being built and a gzip copy of the old one is served (one
+    /// exposition in memory instead of two; plain scrapes wait for the new one).
+    pub plain: Option<(Bytes, Bytes)>,
+    /// The gzip copy: compressed body, then compressed tail + trailer. `None` until the first
+    /// body has been compressed. After a reload it may still be the previous body's copy for
+    /// the second it takes to compress the new one.
     pub gzip: Option<(Bytes, Bytes)>,
     /// True once a status.dat was read successfully.
     pub ready: bool,
@@ -114,9 +115,10 @@ pub struct Published {
 pub struct Current {
     /// The last good render (its body moved into `body`).
     pub rendered: Option<Rendered>,
-    /// The served body.
-    pub body: Bytes,
-    /// Gzip trailer state of the served body, once compressed.
+    /// The served body; `None` before the first good read and while a new one is built.
+    pub body: Option<Bytes>,
+    /// The gzip copy (of the served body, or of the previous one until the new copy is
+    /// ready) and its trailer state.
     pub gzip: Option<(Bytes, gzip::Trailer)>,
     /// Health counters.
     pub health: Health,
@@ -136,11 +138,34 @@ impl Current {
         }
     }
 
+    /// A reload starts: when a gzip copy exists, let the plain body go (it is served again
+    /// from the new body, or restored by [`Current::restore_plain`] if the reload fails).
+    pub fn begin_reload(&mut self) {
+        if self.gzip.is_some() {
+            self.body = None;
+        }
+    }
+
+    /// After a failed reload: rebuild the plain body from the gzip copy when it was let go.
+    pub fn restore_plain(&mut self) {
+        if self.body.is_some() {
+            return;
+        }
+        let Some((compressed, _)) = &self.gzip else { return };
+        let mut plain = Vec::with_capacity(usize::try_from(self.health.body_bytes).unwrap_or(0));
+        let mut decoder = flate2::read::GzDecoder::new(&compressed[..]);
+        // The compressed copy ends without its tail, which the decoder reports as an
+        // unexpected end once every body byte has been produced.
+        let _ = std::io::Read::read_to_end(&mut decoder, &mut plain);
+        plain.truncate(usize::try_from(self.health.body_bytes).unwrap_or(usize::MAX));
+        self.body = Some(Bytes::from(plain));
+    }
+
     /// Take a new good refresh (the gzip copy is built separately, [`Current::set_gzip`]).
     pub fn accept(&mut self, mut refresh: Refresh) {
         let body = std::mem::take(&mut refresh.rendered.body);
-        self.body = Bytes::from(body);
-        self.gzip = None;
+        self.health.body_bytes = body.len() as u64;
+        self.body = Some(Bytes::from(body));
         self.written_at = refresh.rendered.created.map(|c| c as f64).or_else(|| {
             refresh
                 .mtime
@@ -150,13 +175,15 @@ impl Current {
         self.health.reloads += 1;
         self.health.parse_seconds = Some(refresh.elapsed.as_secs_f64());
         self.health.last_reload = Some(unix_now());
-        self.health.body_bytes = self.body.len() as u64;
         self.rendered = Some(refresh.rendered);
     }
 
-    /// Attach the gzip copy of the current body (when it is still the current body).
+    /// Attach the gzip copy of `body`, when it is still the current body.
     pub fn set_gzip(&mut self, body: &Bytes, compressed: Vec<u8>, trailer: gzip::Trailer) {
-        if body.as_ptr() == self.body.as_ptr() && body.len() == self.body.len() {
+        if let Some(current) = &self.body
+            && body.as_ptr() == current.as_ptr()
+            && body.len() == current.len()
+        {
             self.gzip = Some((Bytes::from(compressed), trailer));
         }
     }
@@ -169,11 +196,13 @@ impl Current {
             .gzip
             .as_ref()
             .map(|(compressed, trailer)| (compressed.clone(), Bytes::from(trailer.finish(&tail))));
-        Published {
-            body: self.body.clone(),
-            tail: Bytes::from(tail),
-            gzip,
-            ready: self.rendered.is_some(),
-        }
+        let tail = Bytes::from(tail);
+        let plain = match &self.body {
+            Some(body) => Some((body.clone(), tail)),
+            // Nothing read yet: the tail alone (nagios_up 0).
+            None if self.rendered.is_none() => Some((Bytes::new(), tail)),
+            None => None,
+        };
+        Published { plain, gzip, ready: self.rendered.is_some() }
     }
 }
