@@ -213,6 +213,18 @@ fn promtool_check(bytes: &[u8]) {
 }
 
 #[test]
+fn serve_docs_list_every_family() {
+    let docs = std::fs::read_to_string(root().join("docs/metrics.md")).unwrap();
+    for family in nag2prom::exposition::catalogue::all() {
+        assert!(
+            docs.contains(&format!("`{}`", family.name)),
+            "docs/metrics.md lacks {}",
+            family.name
+        );
+    }
+}
+
+#[test]
 fn serve_export_demo_passes_promtool() {
     let cfg = root().join("examples/demo/nagios.cfg");
     let out = nag2prom(&["export", "--config", cfg.to_str().unwrap(), "--status.max-age", "0"]);
@@ -227,6 +239,63 @@ fn serve_export_demo_passes_promtool() {
     assert!(!metrics.contains("s3cr3t"));
     assert!(!metrics.contains('!'), "command arguments leaked");
     promtool_check(&out.stdout);
+}
+
+#[test]
+fn serve_export_enriches_labels_and_exports_output() {
+    let cfg = root().join("examples/demo/nagios.cfg");
+    let out = nag2prom(&[
+        "export",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--status.max-age",
+        "0",
+        "--enrich.hostgroups",
+        "--enrich.custom-var",
+        "_SITE",
+        "--export.plugin-output",
+        "40",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let metrics = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(
+        value(
+            &metrics,
+            r#"nagios_service_state{host="web-01",service="HTTP",hostgroups=",linux-servers,web-servers,",var_site="dc1-rack-a"}"#
+        )
+        .as_deref(),
+        Some("2"),
+        "{metrics}"
+    );
+    let output = metrics
+        .lines()
+        .find(|l| l.starts_with("nagios_service_output_info{host=\"db-01\",service=\"MySQL\""));
+    let output = output.expect("plugin output exported");
+    let text_value = output.split("output=\"").nth(1).unwrap().split("\"}").next().unwrap();
+    assert!(text_value.len() <= 40, "{output}");
+    promtool_check(&out.stdout);
+    // enrichment needs the object files
+    let out = nag2prom(&["export", "--status-file", "x", "--enrich.hostgroups"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}
+
+#[test]
+fn serve_reloads_nagios_cfg() {
+    let dir = Scratch::new("cfg-reload");
+    let (one, two) = (dir.path("one.dat"), dir.path("two.dat"));
+    replace(&one, status_dat(now(), &[("h", "from-one", 0, "")]).as_bytes());
+    replace(&two, status_dat(now(), &[("h", "from-two", 0, "")]).as_bytes());
+    let cfg = dir.path("nagios.cfg");
+    std::fs::write(&cfg, "status_file=one.dat\n").unwrap();
+    let (_server, port) = serve(&["--config", cfg.to_str().unwrap()]);
+    assert!(wait_for(Duration::from_secs(10), || scrape(port).contains("from-one")));
+    // a relative status_file is relative to nagios.cfg; the change is picked up
+    std::thread::sleep(Duration::from_millis(1100)); // a new mtime second on coarse file systems
+    std::fs::write(&cfg, "status_file=two.dat\n").unwrap();
+    assert!(wait_for(Duration::from_secs(10), || {
+        let m = scrape(port);
+        m.contains("from-two") && !m.contains("from-one")
+    }));
 }
 
 #[test]
