@@ -183,23 +183,27 @@ pub fn render(snapshot: &Snapshot<'_>, options: &Options, enrich: Option<&Enrich
         ..Rendered::default()
     };
 
-    // Identity labels, once per object; duplicates (same name twice) keep the first.
+    // Identity labels, once per object. Two objects with the same labels (the same name
+    // twice, or names that differ only in bytes that are not UTF-8, which both become U+FFFD)
+    // would be duplicate series: the first is kept.
     let mut ids = Identities::default();
     let mut hosts: Vec<(u32, &ObjectState<'_>)> = Vec::with_capacity(snapshot.hosts.len());
     let mut services: Vec<(u32, &ObjectState<'_>)> = Vec::with_capacity(snapshot.services.len());
     {
-        let mut seen: HashSet<(&[u8], &[u8])> =
-            HashSet::with_capacity(snapshot.hosts.len() + snapshot.services.len());
+        let lossy = String::from_utf8_lossy;
+        let mut seen_hosts: HashSet<Cow<'_, str>> = HashSet::with_capacity(snapshot.hosts.len());
         for h in &snapshot.hosts {
-            if !seen.insert((h.host, b"\0host")) {
+            if !seen_hosts.insert(lossy(h.host)) {
                 out.duplicate_objects += 1;
                 continue;
             }
             let extra = enrich.and_then(|e| e.host(h.host));
             hosts.push((ids.push(h.host, None, extra), h));
         }
+        let mut seen: HashSet<(Cow<'_, str>, Cow<'_, str>)> =
+            HashSet::with_capacity(snapshot.services.len());
         for s in &snapshot.services {
-            if !seen.insert((s.host, s.service)) {
+            if !seen.insert((lossy(s.host), lossy(s.service))) {
                 out.duplicate_objects += 1;
                 continue;
             }
@@ -630,6 +634,25 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_objects_are_exported_once() {
+        let input = format!(
+            "{SAMPLE}servicestatus {{\n\thost_name=web\"01\n\tservice_description=disk \\ \"root\"\n\tcurrent_state=1\n\t}}\n"
+        );
+        let mut bytes = input.into_bytes();
+        bytes.extend_from_slice(
+            b"servicestatus {\n\thost_name=h\n\tservice_description=a\xff\n\t}\n",
+        );
+        bytes.extend_from_slice(
+            b"servicestatus {\n\thost_name=h\n\tservice_description=a\xfe\n\t}\n",
+        );
+        let snapshot = Snapshot::parse(&bytes).unwrap();
+        let r = render(&snapshot, &Options::default(), None);
+        assert_eq!(r.duplicate_objects, 2);
+        let text = String::from_utf8(r.body).unwrap();
+        assert_eq!(text.matches("\nnagios_service_info{").count(), 2);
+    }
+
+    #[test]
     fn perfdata_filters_and_limits() {
         let deny = Options {
             perfdata_deny: Some(regex::bytes::Regex::new("^check_disk$").unwrap()),
@@ -653,5 +676,31 @@ mod tests {
                 .unwrap();
         assert!(tail.contains("\nnagios_up 1\n") || tail.starts_with("# HELP nagios_up"));
         assert!(tail.contains("nag2prom_exposition_series{family=\"nagios_service_state\"} 1"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// status.dat is untrusted: any bytes, and any damage to a valid file, must give an
+        /// error or a rendering, never a panic; a rendering is valid UTF-8 text.
+        #[test]
+        fn never_panics_on_any_input(
+            junk in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            at in 0usize..400,
+            cut in 0usize..400,
+        ) {
+            let mut damaged = SAMPLE.as_bytes().to_vec();
+            let at = at.min(damaged.len());
+            damaged.splice(at..at, junk.iter().copied());
+            damaged.truncate(damaged.len().saturating_sub(cut));
+            for input in [&junk[..], &damaged[..]] {
+                if let Ok(snapshot) = Snapshot::parse(input) {
+                    let r = render(&snapshot, &Options { plugin_output: Some(8), ..Options::default() }, None);
+                    proptest::prop_assert!(std::str::from_utf8(&r.body).is_ok());
+                    let tail = render_tail(&Health::default(), Some(&r));
+                    proptest::prop_assert!(std::str::from_utf8(&tail).is_ok());
+                }
+            }
+        }
     }
 }
