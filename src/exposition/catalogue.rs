@@ -36,15 +36,26 @@ pub mod state {
 
     macro_rules! pair {
         ($id:ident, $suffix:literal, $help:literal) => {
+            pair!($id, $suffix, $help, $help);
+        };
+        ($id:ident, $suffix:literal, $host:literal, $service:literal) => {
             /// See the HELP text.
             pub const $id: (Family, Family) = (
                 gauge(
                     concat!("nagios_host_", $suffix),
-                    concat!("Host ", $help, " (status.dat hoststatus)."),
+                    concat!(
+                        "Host ",
+                        $host,
+                        " (status.dat hoststatus, as of the last status.dat read)."
+                    ),
                 ),
                 gauge(
                     concat!("nagios_service_", $suffix),
-                    concat!("Service ", $help, " (status.dat servicestatus)."),
+                    concat!(
+                        "Service ",
+                        $service,
+                        " (status.dat servicestatus, as of the last status.dat read)."
+                    ),
                 ),
             );
         };
@@ -53,12 +64,14 @@ pub mod state {
     pair!(
         STATE,
         "state",
-        "current state: hosts 0 UP, 1 DOWN, 2 UNREACHABLE; services 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (current_state)"
+        "current state: 0 UP, 1 DOWN, 2 UNREACHABLE (current_state)",
+        "current state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (current_state)"
     );
     pair!(
         HARD_STATE,
         "hard_state",
-        "last HARD state, same codes as the state family (last_hard_state)"
+        "last HARD state: 0 UP, 1 DOWN, 2 UNREACHABLE (last_hard_state)",
+        "last HARD state, what notifications key on: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (last_hard_state)"
     );
     pair!(STATE_TYPE, "state_type", "state type: 0 soft, 1 hard (state_type)");
     pair!(CHECK_ATTEMPT, "check_attempt", "current check attempt (current_attempt)");
