@@ -213,6 +213,26 @@ pub mod program {
         "nagios_program_start_timestamp_seconds",
         "When the Nagios daemon started, Unix seconds (status.dat programstatus.program_start).",
     );
+    /// Global switches (`programstatus`), which override every object's own switch when 0.
+    pub const NOTIFICATIONS_ENABLED: Family = gauge(
+        "nagios_program_notifications_enabled",
+        "1 when notifications are enabled globally; 0 silences every host and service (status.dat programstatus.enable_notifications).",
+    );
+    /// See HELP.
+    pub const ACTIVE_SERVICE_CHECKS_ENABLED: Family = gauge(
+        "nagios_program_active_service_checks_enabled",
+        "1 when active service checks are enabled globally (status.dat programstatus.active_service_checks_enabled).",
+    );
+    /// See HELP.
+    pub const ACTIVE_HOST_CHECKS_ENABLED: Family = gauge(
+        "nagios_program_active_host_checks_enabled",
+        "1 when active host checks are enabled globally (status.dat programstatus.active_host_checks_enabled).",
+    );
+    /// See HELP.
+    pub const FLAP_DETECTION_ENABLED: Family = gauge(
+        "nagios_program_flap_detection_enabled",
+        "1 when flap detection is enabled globally (status.dat programstatus.enable_flap_detection).",
+    );
     /// `info.version`.
     pub const PROGRAM_INFO: Family = gauge(
         "nagios_program_info",
@@ -342,6 +362,10 @@ pub fn all() -> Vec<&'static Family> {
         &program::UP,
         &program::STATUS_UPDATE,
         &program::PROGRAM_START,
+        &program::NOTIFICATIONS_ENABLED,
+        &program::ACTIVE_SERVICE_CHECKS_ENABLED,
+        &program::ACTIVE_HOST_CHECKS_ENABLED,
+        &program::FLAP_DETECTION_ENABLED,
         &program::PROGRAM_INFO,
         &program::COMMENTS,
         &program::DOWNTIMES,

@@ -225,6 +225,18 @@ pub fn render(snapshot: &Snapshot<'_>, options: &Options, enrich: Option<&Enrich
         w.family(&program::PROGRAM_START);
         w.sample(b"", &[], start as f64);
     }
+    let p = &snapshot.program;
+    for (family, switch) in [
+        (&program::NOTIFICATIONS_ENABLED, p.enable_notifications),
+        (&program::ACTIVE_SERVICE_CHECKS_ENABLED, p.active_service_checks_enabled),
+        (&program::ACTIVE_HOST_CHECKS_ENABLED, p.active_host_checks_enabled),
+        (&program::FLAP_DETECTION_ENABLED, p.enable_flap_detection),
+    ] {
+        if let Some(v) = flag(switch) {
+            w.family(family);
+            w.sample(b"", &[], v);
+        }
+    }
     w.family(&program::PROGRAM_INFO);
     w.sample(b"", &[("version", snapshot.info.version.unwrap_or_default())], 1.0);
     let a = &snapshot.annotations;

@@ -38,6 +38,8 @@ pub struct NagiosConfig {
     /// nagios.cfg and every object file read, with their modification times, to detect
     /// changes.
     pub watched: Vec<(PathBuf, Option<SystemTime>)>,
+    /// Configuration errors found while reading (see `nag2prom check` for the details).
+    pub errors: usize,
 }
 
 /// The modification time of `path`, `None` when it cannot be read.
@@ -84,13 +86,16 @@ pub fn load(
     paths.sort();
     paths.dedup();
     let watched = paths.into_iter().map(|p| (p.clone(), mtime(&p))).collect();
+    let is_error = |d: &&crate::diag::Diagnostic| d.severity == nag2prom_parsers::Severity::Error;
+    let mut errors = inst.diagnostics.iter().filter(is_error).count();
     let enrichment = if enrich.is_empty() {
         Enrichment::default()
     } else {
-        let (model, _diagnostics) = Model::build(&inst);
+        let (model, diagnostics) = Model::build(&inst);
+        errors += diagnostics.iter().filter(is_error).count();
         Enrichment::from_model(&model, enrich)
     };
-    Ok(NagiosConfig { status_file, enrichment, watched })
+    Ok(NagiosConfig { status_file, enrichment, watched, errors })
 }
 
 /// True when a watched file changed, appeared or disappeared since `watched` was taken.

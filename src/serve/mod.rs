@@ -127,6 +127,12 @@ pub async fn run(options: ServeOptions) -> Result<(), ServeError> {
     }
     let nagios =
         config::load(options.config.as_deref(), options.status_file.as_deref(), &options.enrich)?;
+    if nagios.errors > 0 {
+        warn!(
+            errors = nagios.errors,
+            "the Nagios configuration has errors (details: nag2prom check --config …)"
+        );
+    }
     let web = match &options.web_config {
         Some(p) => WebConfig::load(p)?,
         None => WebConfig::default(),
@@ -252,7 +258,11 @@ async fn reload_loop(
             .await;
             match loaded {
                 Ok(Ok(mut fresh)) => {
-                    info!(status_file = %fresh.status_file.display(), "configuration reloaded");
+                    info!(
+                        status_file = %fresh.status_file.display(),
+                        errors = fresh.errors,
+                        "configuration reloaded"
+                    );
                     enrich = Arc::new(std::mem::take(&mut fresh.enrichment));
                     nagios = fresh;
                     force = true;

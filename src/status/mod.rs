@@ -321,7 +321,8 @@ impl<'a> Snapshot<'a> {
 
     /// The same snapshot with every text in `arena` (made by [`Snapshot::compact`] from this
     /// snapshot) instead of the file's bytes. Keeps what the exposition uses: `info.created`,
-    /// `info.version`, `programstatus.program_start`, objects and annotations.
+    /// `info.version`, `programstatus.program_start` and the global switches, objects and
+    /// annotations.
     pub fn rebased<'b>(&self, arena: &'b TextArena) -> Snapshot<'b> {
         let rebase = |o: &ObjectState<'a>, spans: Option<&[(u32, u32); 5]>| {
             let [host, service, command, output, perfdata] = spans.copied().unwrap_or_default();
@@ -360,6 +361,10 @@ impl<'a> Snapshot<'a> {
             },
             program: ProgramStatus {
                 program_start: self.program.program_start,
+                enable_notifications: self.program.enable_notifications,
+                active_service_checks_enabled: self.program.active_service_checks_enabled,
+                active_host_checks_enabled: self.program.active_host_checks_enabled,
+                enable_flap_detection: self.program.enable_flap_detection,
                 ..ProgramStatus::default()
             },
             hosts,
