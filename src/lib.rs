@@ -11,6 +11,9 @@
 
 pub mod cli;
 pub mod diag;
+pub mod exposition;
 pub mod model;
 pub mod output;
+pub mod serve;
 pub mod source;
+pub mod status;

@@ -11,7 +11,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
+mod export;
 mod objects;
+mod serve;
 
 /// Move monitoring from Nagios Core 4 (Naemon, Icinga 1) to Prometheus.
 ///
@@ -63,6 +65,44 @@ pub enum Command {
     ///
     ///   nag2prom objects --config nagios.cfg --format cache > objects.cache
     Objects(objects::ObjectsArgs),
+
+    /// Serve live Nagios states and performance data from status.dat to Prometheus.
+    ///
+    /// A bridge exporter: reads status.dat (the status_file of nagios.cfg, or --status-file),
+    /// renders it once into the Prometheus text format (and a gzip copy), and serves that to
+    /// every scrape until Nagios writes a new status.dat (checked every second). A truncated,
+    /// missing or unreadable status.dat is logged and counted, and the last good data keeps
+    /// being served; nagios_up turns 0 only when there is none or it is older than
+    /// --status.max-age. Routes: / (landing page), /metrics, /-/healthy, /-/ready. Metrics:
+    /// docs/metrics.md. Exits 2 when it cannot start (bad flag, nagios.cfg, web config, port
+    /// in use).
+    ///
+    /// Examples:
+    ///
+    ///   nag2prom serve --config /etc/nagios4/nagios.cfg
+    ///
+    ///   nag2prom serve --config nagios.cfg --web.listen-address 127.0.0.1:10460 --web.config.file web.yml
+    ///
+    ///   nag2prom serve --status-file /var/lib/nagios4/status.dat --perfdata.deny '.*'
+    ///
+    ///   nag2prom serve --config nagios.cfg --enrich.hostgroups --enrich.custom-var _TEAM
+    Serve(serve::ServeArgs),
+
+    /// Print the bridge's exposition once (or write it atomically to a file).
+    ///
+    /// The same metrics as `serve`, read from status.dat once: for node_exporter's textfile
+    /// collector (run it from cron or after each status update) or to see what `serve` would
+    /// export. Exits 0 when written, 1 when status.dat is truncated or malformed, 2 when it
+    /// cannot be read; in both failure cases an exposition with nagios_up 0 is still written.
+    ///
+    /// Examples:
+    ///
+    ///   nag2prom export --config /etc/nagios4/nagios.cfg | promtool check metrics
+    ///
+    ///   nag2prom export --config nagios.cfg --output /var/lib/node_exporter/textfile/nagios.prom
+    ///
+    ///   nag2prom export --status-file status.dat --perfdata.allow '^check_(disk|load)$'
+    Export(export::ExportArgs),
 }
 
 /// Output format of diagnostics.
@@ -89,6 +129,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Objects(args) => objects::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Export(args) => export::run(&args),
     };
     match result {
         Ok(code) => code,

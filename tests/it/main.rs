@@ -7,6 +7,8 @@
 mod cli;
 /// The object model against the real Nagios (recorded and live oracles).
 mod model;
+/// The bridge: `nag2prom serve` / `export`, up to a real Nagios and Prometheus.
+mod serve;
 /// Shared helpers: the built binary, the shared corpus, the real tools.
 mod support;
 /// Repository hygiene: documented diagnostic codes.

@@ -1,0 +1,113 @@
+//! `nag2prom serve`: the bridge exporter (tokio + axum), flags in the exporter-toolkit
+//! convention.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::export::BridgeArgs;
+use crate::serve::{DEFAULT_LISTEN, ServeOptions};
+
+/// Arguments of `nag2prom serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub bridge: BridgeArgs,
+
+    /// Address to listen on: HOST:PORT, or :PORT for every interface. Repeatable. The
+    /// default port 10460 is outside the exhausted 9100-9999 exporter range of Prometheus'
+    /// default-port list.
+    #[arg(long = "web.listen-address", value_name = "ADDRESS", default_values_t = [DEFAULT_LISTEN.to_owned()])]
+    pub listen: Vec<String>,
+
+    /// Path under which to expose metrics.
+    #[arg(long = "web.telemetry-path", value_name = "PATH", default_value = "/metrics")]
+    pub telemetry_path: String,
+
+    /// exporter-toolkit web configuration (YAML) enabling TLS and/or basic authentication:
+    /// tls_server_config.cert_file/key_file, basic_auth_users with bcrypt hashes. Re-read
+    /// when it changes.
+    #[arg(long = "web.config.file", value_name = "FILE")]
+    pub web_config: Option<PathBuf>,
+
+    /// How often to look for a new status.dat, nagios.cfg or web config, in seconds.
+    #[arg(long = "status.poll-interval", value_name = "SECONDS", default_value_t = 1.0)]
+    pub poll_interval: f64,
+
+    /// Compression level (1 fastest - 9 smallest) of the gzip copy served to scrapers that
+    /// accept gzip (Prometheus does). Compressed once per status.dat change, off the
+    /// request path.
+    #[arg(long = "web.gzip-level", value_name = "LEVEL", default_value_t = 6,
+          value_parser = clap::value_parser!(u32).range(1..=9))]
+    pub gzip_level: u32,
+
+    /// Log level: error, warn, info, debug (logs go to stderr).
+    #[arg(long = "log.level", value_name = "LEVEL", default_value = "info")]
+    pub log_level: String,
+}
+
+/// glibc's malloc raises its mmap threshold after large frees (up to 32 MB), after which the
+/// medium buffers of each reload come from the heap and are never returned: RSS creeps up by
+/// ~10 MB per status.dat reload (measured on a 120 MB file). A fixed 1 MiB threshold keeps
+/// every large buffer mmapped and returned on free. glibc reads it only at start-up, so
+/// `serve` re-executes itself once with it set (safe: `exec` keeps the PID and arguments);
+/// an explicit setting by the user is left alone.
+const MMAP_THRESHOLD_VAR: &str = "MALLOC_MMAP_THRESHOLD_";
+
+#[cfg(target_os = "linux")]
+fn reexec_with_fixed_mmap_threshold() {
+    use std::os::unix::process::CommandExt;
+    if std::env::var_os(MMAP_THRESHOLD_VAR).is_some() {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else { return };
+    let error = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env(MMAP_THRESHOLD_VAR, "1048576")
+        .exec();
+    // Only reached when exec failed: run as we are.
+    let _ = error;
+}
+
+#[cfg(not(target_os = "linux"))]
+fn reexec_with_fixed_mmap_threshold() {}
+
+/// Run `nag2prom serve` until SIGINT/SIGTERM. Exit 2 when it cannot start.
+pub(super) fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    reexec_with_fixed_mmap_threshold();
+    let filter = tracing_subscriber::EnvFilter::try_new(&args.log_level)
+        .map_err(|e| anyhow::anyhow!("invalid --log.level {:?}: {e}", args.log_level))?;
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+    // rustls needs a process-wide crypto provider; ring builds without C toolchains beyond cc.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+
+    if !(args.poll_interval.is_finite() && args.poll_interval > 0.0) {
+        anyhow::bail!("--status.poll-interval must be a positive number of seconds");
+    }
+    let b = &args.bridge;
+    let options = ServeOptions {
+        config: b.config.clone(),
+        status_file: b.status_file.clone(),
+        listen: args.listen.clone(),
+        telemetry_path: args.telemetry_path.clone(),
+        web_config: args.web_config.clone(),
+        poll_interval: Duration::from_secs_f64(args.poll_interval),
+        max_age: b.max_age(),
+        render: b.render_options()?,
+        enrich: b.enrich_options(),
+        gzip_level: args.gzip_level,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .thread_name("nag2prom-serve")
+        .build()?;
+    runtime.block_on(crate::serve::run(options))?;
+    Ok(ExitCode::SUCCESS)
+}

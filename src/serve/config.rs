@@ -1,0 +1,104 @@
+//! What the bridge takes from the Nagios configuration: where `status.dat` is, the identity
+//! label enrichment (from the object model, opt-in) and which files to watch for changes.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use nag2prom_parsers::main_cfg;
+
+use crate::exposition::{EnrichOptions, Enrichment};
+use crate::model::Model;
+use crate::source::{FileRole, Installation, LoadError};
+
+/// Where the status file is when nagios.cfg does not say (Nagios' compiled-in default on
+/// Debian).
+pub const DEFAULT_STATUS_FILE: &str = "/var/lib/nagios4/status.dat";
+
+/// The configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// nagios.cfg itself could not be read.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// Neither `--config` nor `--status-file`.
+    #[error("give --config NAGIOS_CFG (status_file is taken from it) or --status-file PATH")]
+    NothingToRead,
+    /// Label enrichment needs the object files.
+    #[error("--enrich.* options need --config NAGIOS_CFG (they read the object definitions)")]
+    EnrichWithoutConfig,
+}
+
+/// The Nagios side of the bridge, as loaded from nagios.cfg.
+#[derive(Debug, Default)]
+pub struct NagiosConfig {
+    /// The status file to read.
+    pub status_file: PathBuf,
+    /// Extra identity labels (empty unless asked for).
+    pub enrichment: Enrichment,
+    /// nagios.cfg and every object file read, with their modification times, to detect
+    /// changes.
+    pub watched: Vec<(PathBuf, Option<SystemTime>)>,
+    /// Configuration errors found while reading (see `nag2prom check` for the details).
+    pub errors: usize,
+}
+
+/// The modification time of `path`, `None` when it cannot be read.
+pub fn mtime(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// Read nagios.cfg (when given) and, for enrichment, the object model.
+///
+/// `status_file` overrides nagios.cfg's `status_file`. A relative `status_file` in nagios.cfg
+/// is taken relative to nagios.cfg's directory, like `cfg_file`.
+pub fn load(
+    config: Option<&Path>,
+    status_file: Option<&Path>,
+    enrich: &EnrichOptions,
+) -> Result<NagiosConfig, ConfigError> {
+    let Some(config) = config else {
+        if !enrich.is_empty() {
+            return Err(ConfigError::EnrichWithoutConfig);
+        }
+        let status_file = status_file.ok_or(ConfigError::NothingToRead)?;
+        return Ok(NagiosConfig { status_file: status_file.to_path_buf(), ..Default::default() });
+    };
+    let inst = Installation::load(config)?;
+    let from_cfg = inst.main.and_then(|id| inst.db.file(id)).and_then(|file| {
+        main_cfg::parse_main_cfg(&file.bytes).status_file().map(|s| s.trim().to_owned())
+    });
+    let base = config.parent().unwrap_or(Path::new("."));
+    let status_file = match (status_file, from_cfg) {
+        (Some(path), _) => path.to_path_buf(),
+        (None, Some(path)) if !path.is_empty() => base.join(path),
+        _ => PathBuf::from(DEFAULT_STATUS_FILE),
+    };
+    // The files, and their directories (a file added to a cfg_dir changes its mtime).
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for (_, f) in inst.db.iter() {
+        if matches!(f.role, FileRole::Main | FileRole::Objects) {
+            paths.push(f.path.clone());
+            if let Some(dir) = f.path.parent() {
+                paths.push(dir.to_path_buf());
+            }
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    let watched = paths.into_iter().map(|p| (p.clone(), mtime(&p))).collect();
+    let is_error = |d: &&crate::diag::Diagnostic| d.severity == nag2prom_parsers::Severity::Error;
+    let mut errors = inst.diagnostics.iter().filter(is_error).count();
+    let enrichment = if enrich.is_empty() {
+        Enrichment::default()
+    } else {
+        let (model, diagnostics) = Model::build(&inst);
+        errors += diagnostics.iter().filter(is_error).count();
+        Enrichment::from_model(&model, enrich)
+    };
+    Ok(NagiosConfig { status_file, enrichment, watched, errors })
+}
+
+/// True when a watched file changed, appeared or disappeared since `watched` was taken.
+pub fn changed(watched: &[(PathBuf, Option<SystemTime>)]) -> bool {
+    watched.iter().any(|(path, before)| mtime(path) != *before)
+}

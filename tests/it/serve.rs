@@ -1,0 +1,760 @@
+//! The bridge as a user runs it: `nag2prom export` checked by `promtool check metrics`,
+//! `nag2prom serve` reloading, surviving bad input, TLS + basic auth, gzip, start-up
+//! failures, and end to end with a real Nagios 4 daemon scraped by a real Prometheus.
+//! Everything listens on 127.0.0.1 and every process is killed when its guard drops.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{have, nag2prom, root, text};
+
+/// A child process killed (and reaped) on drop.
+struct Proc {
+    child: Child,
+    name: &'static str,
+}
+
+impl Proc {
+    fn spawn(name: &'static str, command: &mut Command) -> Proc {
+        let child = command
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        Proc { child, name }
+    }
+
+    /// True while running.
+    fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Proc {
+    /// SIGTERM first (Nagios then stops its worker processes), SIGKILL after 5 s.
+    fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let stopped = wait_for(Duration::from_secs(5), || !self.running());
+        if !stopped {
+            eprintln!("{} did not stop on SIGTERM: killing it", self.name);
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// A scratch directory, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("nag2prom-serve-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A port that was free a moment ago on 127.0.0.1.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Status, lower-case headers, body.
+type Reply = (u16, Vec<(String, String)>, Vec<u8>);
+
+/// A minimal HTTP/1.1 GET on 127.0.0.1: (status, lower-case headers, body).
+fn get(port: u16, path: &str, headers: &[(&str, &str)]) -> Option<Reply> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let mut request =
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).ok()?;
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect::<Vec<_>>();
+    let mut body = raw[end + 4..].to_vec();
+    if headers.iter().any(|(k, v)| k == "transfer-encoding" && v == "chunked") {
+        body = dechunk(&body);
+    }
+    Some((status, headers, body))
+}
+
+fn dechunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(i) = raw.windows(2).position(|w| w == b"\r\n") {
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&raw[..i]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&raw[i + 2..i + 2 + size]);
+        raw = &raw[i + 2 + size + 2..];
+    }
+    out
+}
+
+/// Metrics text from a running `serve`.
+fn scrape(port: u16) -> String {
+    let (status, _, body) = get(port, "/metrics", &[]).expect("scrape");
+    assert_eq!(status, 200);
+    String::from_utf8(body).unwrap()
+}
+
+/// Poll `f` every 100 ms until it returns true or `timeout` passes.
+fn wait_for(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+/// The value of the sample line `series` (exact name and labels), if present.
+fn value(metrics: &str, series: &str) -> Option<String> {
+    metrics.lines().find_map(|l| l.strip_prefix(series)?.strip_prefix(' ').map(str::to_owned))
+}
+
+/// `nag2prom serve` on a free port; waits until it answers /-/healthy.
+fn serve(args: &[&str]) -> (Proc, u16) {
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut all = vec!["serve", "--web.listen-address", &listen, "--status.poll-interval", "0.1"];
+    all.extend_from_slice(args);
+    let mut proc = Proc::spawn(
+        "nag2prom serve",
+        Command::new(env!("CARGO_BIN_EXE_nag2prom")).args(&all).stderr(Stdio::null()),
+    );
+    let up = wait_for(Duration::from_secs(10), || {
+        assert!(proc.running(), "nag2prom serve exited early");
+        get(port, "/-/healthy", &[]).is_some_and(|r| r.0 == 200)
+    });
+    assert!(up, "nag2prom serve did not come up");
+    (proc, port)
+}
+
+/// A status.dat with the given `(host, service, state, perfdata)` services.
+fn status_dat(created: i64, services: &[(&str, &str, u8, &str)]) -> String {
+    let mut out = format!(
+        "info {{\n\tcreated={created}\n\tversion=4.4.6\n\t}}\n\nprogramstatus {{\n\tprogram_start={}\n\t}}\n\n",
+        created - 100
+    );
+    let mut hosts: Vec<&str> = services.iter().map(|s| s.0).collect();
+    hosts.dedup();
+    for h in hosts {
+        out.push_str(&format!(
+            "hoststatus {{\n\thost_name={h}\n\thas_been_checked=1\n\tcurrent_state=0\n\tlast_hard_state=0\n\tstate_type=1\n\t}}\n\n"
+        ));
+    }
+    for (h, s, state, perf) in services {
+        out.push_str(&format!(
+            "servicestatus {{\n\thost_name={h}\n\tservice_description={s}\n\tcheck_command=check_x!arg-secret\n\t\
+             has_been_checked=1\n\tcurrent_state={state}\n\tlast_hard_state={state}\n\tstate_type=1\n\t\
+             plugin_output=out\n\tperformance_data={perf}\n\t}}\n\n"
+        ));
+    }
+    out
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// Replace `path` the way Nagios does: write a temporary file, rename it over.
+fn replace(path: &Path, content: &[u8]) {
+    let temp = path.with_extension("tmp");
+    std::fs::write(&temp, content).unwrap();
+    std::fs::rename(&temp, path).unwrap();
+}
+
+fn promtool_check(bytes: &[u8]) {
+    let promtool = Path::new("/usr/bin/promtool");
+    if !have(promtool, "prometheus") {
+        return;
+    }
+    let mut child = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "promtool check metrics failed:\n{}", text(&out));
+}
+
+#[test]
+fn serve_docs_list_every_family() {
+    let docs = std::fs::read_to_string(root().join("docs/metrics.md")).unwrap();
+    for family in nag2prom::exposition::catalogue::all() {
+        assert!(
+            docs.contains(&format!("`{}`", family.name)),
+            "docs/metrics.md lacks {}",
+            family.name
+        );
+    }
+}
+
+#[test]
+fn serve_export_demo_passes_promtool() {
+    let cfg = root().join("examples/demo/nagios.cfg");
+    let out = nag2prom(&["export", "--config", cfg.to_str().unwrap(), "--status.max-age", "0"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let metrics = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(value(&metrics, "nagios_up").as_deref(), Some("1"));
+    assert_eq!(
+        value(&metrics, r#"nagios_service_state{host="db-01",service="MySQL"}"#).as_deref(),
+        Some("2")
+    );
+    // check_command names only: the demo's resource file password never appears
+    assert!(!metrics.contains("s3cr3t"));
+    assert!(!metrics.contains('!'), "command arguments leaked");
+    promtool_check(&out.stdout);
+}
+
+#[test]
+fn serve_export_enriches_labels_and_exports_output() {
+    let cfg = root().join("examples/demo/nagios.cfg");
+    let out = nag2prom(&[
+        "export",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--status.max-age",
+        "0",
+        "--enrich.hostgroups",
+        "--enrich.custom-var",
+        "_SITE",
+        "--export.plugin-output",
+        "40",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let metrics = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(
+        value(
+            &metrics,
+            r#"nagios_service_state{host="web-01",service="HTTP",hostgroups=",linux-servers,web-servers,",var_site="dc1-rack-a"}"#
+        )
+        .as_deref(),
+        Some("2"),
+        "{metrics}"
+    );
+    let output = metrics
+        .lines()
+        .find(|l| l.starts_with("nagios_service_output_info{host=\"db-01\",service=\"MySQL\""));
+    let output = output.expect("plugin output exported");
+    let text_value = output.split("output=\"").nth(1).unwrap().split("\"}").next().unwrap();
+    assert!(text_value.len() <= 40, "{output}");
+    promtool_check(&out.stdout);
+    // enrichment needs the object files
+    let out = nag2prom(&["export", "--status-file", "x", "--enrich.hostgroups"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}
+
+#[test]
+fn serve_reloads_nagios_cfg() {
+    let dir = Scratch::new("cfg-reload");
+    let (one, two) = (dir.path("one.dat"), dir.path("two.dat"));
+    replace(&one, status_dat(now(), &[("h", "from-one", 0, "")]).as_bytes());
+    replace(&two, status_dat(now(), &[("h", "from-two", 0, "")]).as_bytes());
+    let cfg = dir.path("nagios.cfg");
+    std::fs::write(&cfg, "status_file=one.dat\n").unwrap();
+    let (_server, port) = serve(&["--config", cfg.to_str().unwrap()]);
+    assert!(wait_for(Duration::from_secs(10), || scrape(port).contains("from-one")));
+    // a relative status_file is relative to nagios.cfg; the change is picked up
+    std::thread::sleep(Duration::from_millis(1100)); // a new mtime second on coarse file systems
+    std::fs::write(&cfg, "status_file=two.dat\n").unwrap();
+    assert!(wait_for(Duration::from_secs(10), || {
+        let m = scrape(port);
+        m.contains("from-two") && !m.contains("from-one")
+    }));
+}
+
+#[test]
+fn serve_export_escapes_names_and_writes_atomically() {
+    let dir = Scratch::new("escape");
+    let status = dir.path("status.dat");
+    let perf = "'a \"q\" \\ b'=1s;2;3 x=U";
+    std::fs::write(
+        &status,
+        status_dat(
+            now(),
+            &[("h\"1", "disk \"C:\\\" drive", 2, perf), ("h\"1", "caf\u{e9}", 0, "")],
+        ),
+    )
+    .unwrap();
+    let file = dir.path("out/nagios.prom");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let out = nag2prom(&[
+        "export",
+        "--status-file",
+        status.to_str().unwrap(),
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(out.stdout.is_empty());
+    let bytes = std::fs::read(&file).unwrap();
+    let metrics = String::from_utf8(bytes.clone()).unwrap();
+    assert_eq!(
+        value(&metrics, r#"nagios_service_state{host="h\"1",service="disk \"C:\\\" drive"}"#)
+            .as_deref(),
+        Some("2"),
+        "{metrics}"
+    );
+    assert!(metrics.contains(r#"label="a \"q\" \\ b"} 1"#), "{metrics}");
+    assert!(metrics.contains(r#"service="café""#));
+    assert!(!metrics.contains("arg-secret"));
+    assert!(!metrics.contains("label=\"x\""), "U values give no sample");
+    let names: Vec<_> = std::fs::read_dir(file.parent().unwrap()).unwrap().collect();
+    assert_eq!(names.len(), 1, "no temporary files left");
+    promtool_check(&bytes);
+}
+
+#[test]
+fn serve_export_reports_bad_status_files() {
+    let dir = Scratch::new("export-bad");
+    let status = dir.path("status.dat");
+    let good = status_dat(now(), &[("h", "s", 0, "")]);
+    std::fs::write(&status, &good[..good.len() - 5]).unwrap();
+    let out = nag2prom(&["export", "--status-file", status.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let metrics = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(value(&metrics, "nagios_up").as_deref(), Some("0"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("truncated"));
+    promtool_check(&out.stdout);
+
+    let missing = dir.path("missing.dat");
+    let out = nag2prom(&["export", "--status-file", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let out = nag2prom(&["export"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}
+
+#[test]
+fn serve_reloads_and_forgets_removed_objects() {
+    let dir = Scratch::new("reload");
+    let status = dir.path("status.dat");
+    replace(&status, status_dat(now(), &[("h", "a", 0, "t=1s"), ("h", "b", 2, "")]).as_bytes());
+    let (_server, port) = serve(&["--status-file", status.to_str().unwrap()]);
+    assert!(wait_for(Duration::from_secs(10), || get(port, "/-/ready", &[])
+        .is_some_and(|r| r.0 == 200)));
+    let m = scrape(port);
+    assert_eq!(value(&m, r#"nagios_service_state{host="h",service="b"}"#).as_deref(), Some("2"));
+    assert_eq!(value(&m, "nagios_up").as_deref(), Some("1"));
+
+    replace(&status, status_dat(now(), &[("h", "a", 1, "")]).as_bytes());
+    assert!(wait_for(Duration::from_secs(10), || {
+        value(&scrape(port), r#"nagios_service_state{host="h",service="a"}"#).as_deref()
+            == Some("1")
+    }));
+    let m = scrape(port);
+    assert!(!m.contains(r#"service="b""#), "removed service still exported:\n{m}");
+    assert!(!m.contains("nagios_perfdata_seconds{"), "removed perf data still exported");
+    assert_eq!(value(&m, "nag2prom_status_reloads_total").as_deref(), Some("2"));
+    promtool_check(m.as_bytes());
+
+    // landing page links the metrics path
+    let (code, _, body) = get(port, "/", &[]).unwrap();
+    assert_eq!(code, 200);
+    assert!(String::from_utf8_lossy(&body).contains("href=\"/metrics\""));
+}
+
+#[test]
+fn serve_survives_bad_status_files() {
+    let dir = Scratch::new("bad");
+    let status = dir.path("status.dat");
+    let good = status_dat(now(), &[("h", "s", 2, "")]);
+    replace(&status, good.as_bytes());
+    let (mut server, port) = serve(&["--status-file", status.to_str().unwrap()]);
+    let state = r#"nagios_service_state{host="h",service="s"}"#;
+    assert!(wait_for(Duration::from_secs(10), || value(&scrape(port), state).is_some()));
+
+    let errors = |m: &str| value(m, "nag2prom_status_parse_errors_total").unwrap_or_default();
+    let mut expected = 0;
+    let half = good.len() / 2;
+    let bad_inputs: Vec<Vec<u8>> = vec![
+        good.as_bytes()[..half].to_vec(), // half-written
+        good.replace("\tstate_type=1\n", "\tgarbage\n").into_bytes(), // corrupt
+        b"\xff\xfe\x00\x01 not a status file".to_vec(), // binary junk
+        Vec::new(),                       // empty
+    ];
+    for bad in bad_inputs {
+        replace(&status, &bad);
+        expected += 1;
+        assert!(
+            wait_for(Duration::from_secs(10), || errors(&scrape(port)) == expected.to_string()),
+            "error not counted for input {expected}"
+        );
+        let m = scrape(port);
+        assert_eq!(value(&m, state).as_deref(), Some("2"), "last good data lost");
+        assert_eq!(value(&m, "nagios_up").as_deref(), Some("1"));
+    }
+    // a status.dat that disappears, and one that is a directory (unreadable)
+    std::fs::remove_file(&status).unwrap();
+    expected += 1;
+    assert!(wait_for(Duration::from_secs(10), || errors(&scrape(port)) == expected.to_string()));
+    std::fs::create_dir(&status).unwrap();
+    expected += 1;
+    assert!(wait_for(Duration::from_secs(10), || errors(&scrape(port)) == expected.to_string()));
+    std::fs::remove_dir(&status).unwrap();
+    assert!(server.running());
+
+    // invalid UTF-8 in names and a 1 MB perf data string are served
+    let huge: String = (0..60_000).map(|i| format!("l{i}={i} ")).collect();
+    assert!(huge.len() > 600_000);
+    let mut content = status_dat(now(), &[("h", "s", 1, &huge)]).into_bytes();
+    content.extend_from_slice(
+        b"servicestatus {\n\thost_name=h\n\tservice_description=bad\xff\n\tcurrent_state=3\n\t}\n",
+    );
+    replace(&status, &content);
+    assert!(
+        wait_for(Duration::from_secs(10), || value(&scrape(port), state).as_deref() == Some("1"))
+    );
+    let m = scrape(port);
+    assert_eq!(
+        value(&m, "nagios_service_state{host=\"h\",service=\"bad\u{fffd}\"}").as_deref(),
+        Some("3")
+    );
+    assert_eq!(
+        value(&m, r#"nag2prom_perfdata_dropped_items{reason="limit"}"#).as_deref(),
+        Some("59936")
+    );
+    promtool_check(m.as_bytes());
+    assert!(server.running());
+}
+
+#[test]
+fn serve_marks_stale_data_down() {
+    let dir = Scratch::new("stale");
+    let status = dir.path("status.dat");
+    replace(&status, status_dat(now() - 3600, &[("h", "s", 0, "")]).as_bytes());
+    let (_server, port) =
+        serve(&["--status-file", status.to_str().unwrap(), "--status.max-age", "60"]);
+    assert!(wait_for(Duration::from_secs(10), || get(port, "/-/ready", &[])
+        .is_some_and(|r| r.0 == 200)));
+    let m = scrape(port);
+    assert_eq!(value(&m, "nagios_up").as_deref(), Some("0"));
+    assert_eq!(value(&m, r#"nagios_service_state{host="h",service="s"}"#).as_deref(), Some("0"));
+    replace(&status, status_dat(now(), &[("h", "s", 0, "")]).as_bytes());
+    assert!(wait_for(Duration::from_secs(10), || value(&scrape(port), "nagios_up").as_deref()
+        == Some("1")));
+}
+
+#[test]
+fn serve_sends_gzip_when_asked() {
+    let dir = Scratch::new("gzip");
+    let status = dir.path("status.dat");
+    let services: Vec<(String, String)> =
+        (0..500).map(|i| ("h".to_owned(), format!("svc {i}"))).collect();
+    let list: Vec<(&str, &str, u8, &str)> =
+        services.iter().map(|(h, s)| (h.as_str(), s.as_str(), 0, "t=1s;2;3 u=5%")).collect();
+    replace(&status, status_dat(now(), &list).as_bytes());
+    let (_server, port) = serve(&["--status-file", status.to_str().unwrap()]);
+    let gz =
+        |h: &Vec<(String, String)>| h.iter().any(|(k, v)| k == "content-encoding" && v == "gzip");
+    assert!(wait_for(Duration::from_secs(10), || {
+        get(port, "/metrics", &[("Accept-Encoding", "gzip")]).is_some_and(|r| gz(&r.1))
+    }));
+    let (code, headers, body) = get(port, "/metrics", &[("Accept-Encoding", "gzip")]).unwrap();
+    assert_eq!(code, 200);
+    assert!(gz(&headers));
+    let mut plain = Vec::new();
+    flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut plain).unwrap();
+    let (_, headers, identity) = get(port, "/metrics", &[]).unwrap();
+    assert!(!gz(&headers));
+    assert_eq!(plain, identity);
+    assert!(body.len() * 5 < identity.len());
+}
+
+#[test]
+fn serve_start_up_errors_exit_2() {
+    let dir = Scratch::new("startup");
+    let status = dir.path("status.dat");
+    std::fs::write(&status, status_dat(now(), &[("h", "s", 0, "")])).unwrap();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let listen = format!("127.0.0.1:{port}");
+    let s = status.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["serve", "--status-file", s];
+        args.extend_from_slice(extra);
+        nag2prom(&args)
+    };
+    let out = run(&["--web.listen-address", &listen]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot listen on"), "{}", text(&out));
+
+    let free = format!("127.0.0.1:{}", free_port());
+    for (name, yaml, expect) in [
+        ("typo.yml", "basic_auth_user:\n  prom: x\n", "unknown field"),
+        ("hash.yml", "basic_auth_users:\n  prom: plaintext\n", "not a bcrypt hash"),
+        (
+            "tls.yml",
+            "tls_server_config:\n  cert_file: missing.crt\n  key_file: missing.key\n",
+            "cert_file",
+        ),
+    ] {
+        let path = dir.path(name);
+        std::fs::write(&path, yaml).unwrap();
+        let out =
+            run(&["--web.listen-address", &free, "--web.config.file", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{name}: {err}");
+    }
+    let out = run(&["--web.listen-address", "not-an-address"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let out =
+        nag2prom(&["serve", "--config", "/nonexistent/nagios.cfg", "--web.listen-address", &free]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    drop(taken);
+}
+
+#[test]
+fn serve_tls_and_basic_auth() {
+    let openssl = Path::new("/usr/bin/openssl");
+    let curl = Path::new("/usr/bin/curl");
+    if !have(openssl, "openssl") || !have(curl, "curl") {
+        return;
+    }
+    let dir = Scratch::new("tls");
+    let (crt, key) = (dir.path("tls.crt"), dir.path("tls.key"));
+    let out = Command::new(openssl)
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&crt)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let hash = bcrypt::hash("s3cret", 4).unwrap();
+    let web = dir.path("web.yml");
+    std::fs::write(
+        &web,
+        format!("tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\nbasic_auth_users:\n  prom: '{hash}'\n"),
+    )
+    .unwrap();
+    let status = dir.path("status.dat");
+    replace(&status, status_dat(now(), &[("h", "s", 2, "")]).as_bytes());
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = Proc::spawn(
+        "nag2prom serve",
+        Command::new(env!("CARGO_BIN_EXE_nag2prom"))
+            .args([
+                "serve",
+                "--status-file",
+                status.to_str().unwrap(),
+                "--web.listen-address",
+                &listen,
+            ])
+            .args(["--web.config.file", web.to_str().unwrap()])
+            .stderr(Stdio::null()),
+    );
+    let url = format!("https://127.0.0.1:{port}/metrics");
+    let curl_code = |extra: &[&str]| -> (String, String) {
+        let out = Command::new(curl)
+            .args([
+                "-sS",
+                "--cacert",
+                crt.to_str().unwrap(),
+                "-o",
+                "-",
+                "-w",
+                "\n%{http_code}",
+                &url,
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        let s = String::from_utf8_lossy(&out.stdout).into_owned();
+        let (body, code) = s.rsplit_once('\n').unwrap_or(("", ""));
+        (code.to_owned(), body.to_owned())
+    };
+    assert!(wait_for(Duration::from_secs(10), || {
+        assert!(server.running(), "serve exited");
+        curl_code(&[]).0 == "401"
+    }));
+    assert_eq!(curl_code(&["-u", "prom:wrong"]).0, "401");
+    let (code, body) = curl_code(&["-u", "prom:s3cret"]);
+    assert_eq!(code, "200");
+    assert_eq!(value(&body, r#"nagios_service_state{host="h",service="s"}"#).as_deref(), Some("2"));
+    // plain HTTP to the TLS port is not served
+    assert!(get(port, "/metrics", &[]).is_none_or(|r| r.0 != 200));
+}
+
+/// The whole chain: a real Nagios 4 runs checks (real plugins) and writes status.dat,
+/// `nag2prom serve` exports it, a real Prometheus scrapes it, and the CRITICAL service
+/// Nagios sees is 2 in Prometheus.
+#[test]
+fn serve_end_to_end_nagios_to_prometheus() {
+    let nagios = Path::new("/usr/sbin/nagios4");
+    let prometheus = Path::new("/usr/bin/prometheus");
+    let dummy = Path::new("/usr/lib/nagios/plugins/check_dummy");
+    if !have(nagios, "nagios4-core")
+        || !have(prometheus, "prometheus")
+        || !have(dummy, "monitoring-plugins-basic")
+    {
+        return;
+    }
+    let dir = Scratch::new("e2e");
+    for sub in ["var/rw", "var/spool/checkresults", "var/tmp", "prom"] {
+        std::fs::create_dir_all(dir.path(sub)).unwrap();
+    }
+    let w = dir.0.display().to_string();
+    // As root, Nagios drops privileges to nagios_user: use Debian's nagios account.
+    let (user, group) = if is_root() && user_exists("nagios") {
+        ("nagios".to_owned(), "nagios".to_owned())
+    } else {
+        (whoami("-un"), whoami("-gn"))
+    };
+    std::fs::write(
+        dir.path("objects.cfg"),
+        format!(
+            "define command {{\n command_name check_dummy\n command_line {plugins}/check_dummy $ARG1$ \"$ARG2$\"\n}}\n\
+             define command {{\n command_name check_echo\n command_line {w}/check_echo.sh\n}}\n\
+             define timeperiod {{\n timeperiod_name 24x7\n alias 24x7\n sunday 00:00-24:00\n monday 00:00-24:00\n tuesday 00:00-24:00\n wednesday 00:00-24:00\n thursday 00:00-24:00\n friday 00:00-24:00\n saturday 00:00-24:00\n}}\n\
+             define contact {{\n contact_name nobody\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period 24x7\n service_notification_period 24x7\n host_notification_options n\n service_notification_options n\n host_notification_commands check_echo\n service_notification_commands check_echo\n}}\n\
+             define host {{\n host_name e2e-host\n address 127.0.0.1\n check_command check_dummy!0!up\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period 24x7\n notification_period 24x7\n contacts nobody\n}}\n\
+             define service {{\n host_name e2e-host\n service_description Always Critical\n check_command check_dummy!2!CRITICAL - broken on purpose\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period 24x7\n notification_period 24x7\n contacts nobody\n}}\n\
+             define service {{\n host_name e2e-host\n service_description Always OK\n check_command check_echo\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period 24x7\n notification_period 24x7\n contacts nobody\n}}\n",
+            plugins = "/usr/lib/nagios/plugins"
+        ),
+    )
+    .unwrap();
+    // A plugin with perf data (`;` would start a comment in an object file).
+    let script = dir.path("check_echo.sh");
+    std::fs::write(&script, "#!/bin/sh\necho 'OK - fine | time=0.25s;1;2;0 used=42%;80;90'\n")
+        .unwrap();
+    let mut perms = std::fs::metadata(&script).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&script, perms).unwrap();
+    let cfg = dir.path("nagios.cfg");
+    std::fs::write(
+        &cfg,
+        format!(
+            "log_file={w}/var/nagios.log\ncfg_file={w}/objects.cfg\nobject_cache_file={w}/var/objects.cache\n\
+             precached_object_file={w}/var/objects.precache\nstatus_file={w}/var/status.dat\n\
+             status_update_interval=1\nnagios_user={user}\nnagios_group={group}\ncheck_external_commands=0\n\
+             command_file={w}/var/rw/nagios.cmd\nquery_socket={w}/var/rw/nagios.qh\nlock_file={w}/var/nagios.lock\n\
+             temp_file={w}/var/nagios.tmp\ntemp_path={w}/var/tmp\ncheck_result_path={w}/var/spool/checkresults\n\
+             state_retention_file={w}/var/retention.dat\nretain_state_information=0\nuse_syslog=0\n\
+             interval_length=1\nservice_inter_check_delay_method=n\nhost_inter_check_delay_method=n\n\
+             check_result_reaper_frequency=1\ncheck_workers=1\nenable_notifications=0\nenable_flap_detection=0\n\
+             process_performance_data=0\ncheck_for_updates=0\nbare_update_check=1\n"
+        ),
+    )
+    .unwrap();
+    if is_root() && user == "nagios" {
+        let _ = Command::new("chown").args(["-R", "nagios:nagios"]).arg(&dir.0).status();
+    }
+    let verify = Command::new(nagios).arg("-v").arg(&cfg).output().unwrap();
+    assert!(verify.status.success(), "nagios4 -v rejected the test config:\n{}", text(&verify));
+    let mut nagios_proc = Proc::spawn(
+        "nagios4",
+        Command::new(nagios).arg(&cfg).stdout(Stdio::null()).stderr(Stdio::null()),
+    );
+    let status = dir.path("var/status.dat");
+    assert!(
+        wait_for(Duration::from_secs(30), || {
+            assert!(nagios_proc.running(), "nagios4 exited early");
+            std::fs::read_to_string(&status).is_ok_and(|s| s.contains("broken on purpose"))
+        }),
+        "Nagios never reported the CRITICAL check"
+    );
+
+    let (_bridge, bridge_port) = serve(&["--config", cfg.to_str().unwrap()]);
+    let prom_port = free_port();
+    let prom_cfg = dir.path("prom/prometheus.yml");
+    std::fs::write(
+        &prom_cfg,
+        format!(
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: nagios\n    \
+             static_configs:\n      - targets: ['127.0.0.1:{bridge_port}']\n"
+        ),
+    )
+    .unwrap();
+    let mut prom = Proc::spawn(
+        "prometheus",
+        Command::new(prometheus)
+            .arg(format!("--config.file={}", prom_cfg.display()))
+            .arg(format!("--storage.tsdb.path={}", dir.path("prom/data").display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    let query = "/api/v1/query?query=nagios_service_state%7Bservice%3D%22Always%20Critical%22%7D";
+    let mut last = String::new();
+    let found = wait_for(Duration::from_secs(45), || {
+        assert!(prom.running(), "prometheus exited early");
+        let Some((200, _, body)) = get(prom_port, query, &[]) else { return false };
+        last = String::from_utf8_lossy(&body).into_owned();
+        last.contains("\"host\":\"e2e-host\"")
+            && last.contains("\"value\":[")
+            && last.contains(",\"2\"]")
+    });
+    assert!(found, "Prometheus never saw nagios_service_state == 2; last answer: {last}");
+    let ok = "/api/v1/query?query=nagios_perfdata_ratio%7Bservice%3D%22Always%20OK%22%2Clabel%3D%22used%22%7D";
+    let found = wait_for(Duration::from_secs(30), || {
+        let Some((200, _, body)) = get(prom_port, ok, &[]) else { return false };
+        last = String::from_utf8_lossy(&body).into_owned();
+        last.contains(",\"0.42\"]")
+    });
+    assert!(found, "perf data used=42% never reached Prometheus as 0.42; last answer: {last}");
+}
+
+fn is_root() -> bool {
+    whoami("-u") == "0"
+}
+
+fn whoami(flag: &str) -> String {
+    Command::new("id")
+        .arg(flag)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn user_exists(name: &str) -> bool {
+    Command::new("id").arg(name).output().is_ok_and(|o| o.status.success())
+}
