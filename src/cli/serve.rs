@@ -48,35 +48,8 @@ pub struct ServeArgs {
     pub log_level: String,
 }
 
-/// glibc's malloc raises its mmap threshold after large frees (up to 32 MB), after which the
-/// medium buffers of each reload come from the heap and are never returned: RSS creeps up by
-/// ~10 MB per status.dat reload (measured on a 120 MB file). A fixed 1 MiB threshold keeps
-/// every large buffer mmapped and returned on free. glibc reads it only at start-up, so
-/// `serve` re-executes itself once with it set (safe: `exec` keeps the PID and arguments);
-/// an explicit setting by the user is left alone.
-const MMAP_THRESHOLD_VAR: &str = "MALLOC_MMAP_THRESHOLD_";
-
-#[cfg(target_os = "linux")]
-fn reexec_with_fixed_mmap_threshold() {
-    use std::os::unix::process::CommandExt;
-    if std::env::var_os(MMAP_THRESHOLD_VAR).is_some() {
-        return;
-    }
-    let Ok(exe) = std::env::current_exe() else { return };
-    let error = std::process::Command::new(exe)
-        .args(std::env::args_os().skip(1))
-        .env(MMAP_THRESHOLD_VAR, "1048576")
-        .exec();
-    // Only reached when exec failed: run as we are.
-    let _ = error;
-}
-
-#[cfg(not(target_os = "linux"))]
-fn reexec_with_fixed_mmap_threshold() {}
-
 /// Run `nag2prom serve` until SIGINT/SIGTERM. Exit 2 when it cannot start.
 pub(super) fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    reexec_with_fixed_mmap_threshold();
     let filter = tracing_subscriber::EnvFilter::try_new(&args.log_level)
         .map_err(|e| anyhow::anyhow!("invalid --log.level {:?}: {e}", args.log_level))?;
     let _ = tracing_subscriber::fmt()
