@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
+mod convert;
 mod objects;
 
 /// Move monitoring from Nagios Core 4 (Naemon, Icinga 1) to Prometheus.
@@ -63,6 +64,29 @@ pub enum Command {
     ///
     ///   nag2prom objects --config nagios.cfg --format cache > objects.cache
     Objects(objects::ObjectsArgs),
+
+    /// Translate the installation into Prometheus alerting rules, their unit tests, scrape
+    /// targets and a prometheus.yml, with a report of what each service became.
+    ///
+    /// Each service becomes a native rule (an exporter metric compared with the plugin's own
+    /// thresholds and edges: check_load, check_disk, check_ping, check_http, …) or a bridged
+    /// rule (an alert on the HARD state Nagios computed, exported by `nag2prom serve`), and
+    /// report.md / report.json say which and why. Services sharing a check, thresholds and
+    /// service level share one rule; hosts join it through the `nagios_checks` label of their
+    /// targets. DIR is replaced as a whole, only on success: with configuration errors nothing
+    /// is written and the exit code is 1.
+    ///
+    /// Writes DIR/rules/*.yml, DIR/tests/*.yml (promtool test rules), DIR/targets/*.json
+    /// (file_sd), DIR/prometheus.yml, DIR/blackbox.yml, DIR/report.md, DIR/report.json.
+    ///
+    /// Examples:
+    ///
+    ///   nag2prom convert --config /etc/nagios4/nagios.cfg --out prom/
+    ///
+    ///   nag2prom convert -c nagios.cfg -o prom/ --label-from-custom-var _SITE=site
+    ///
+    ///   promtool check rules prom/rules/*.yml && promtool test rules prom/tests/*.yml
+    Convert(convert::ConvertArgs),
 }
 
 /// Output format of diagnostics.
@@ -89,6 +113,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Objects(args) => objects::run(&args),
+        Command::Convert(args) => convert::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,207 @@
+//! `nag2prom convert` as a user runs it: the files it writes, checked with the real tools
+//! (`promtool check rules`, `promtool test rules`, `promtool check config`, a live
+//! Prometheus), on the demo, the corpus and hand-written bad input; secrets never leave.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::{corpus, have, nag2prom, root, text};
+
+const PROMTOOL: &str = "/usr/bin/promtool";
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nag2prom-convert-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every file under `dir`, sorted, with its bytes.
+fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = fs::read(&path).unwrap();
+                out.push((path.strip_prefix(dir).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn convert(config: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args =
+        vec!["convert", "--config", config.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    nag2prom(&args)
+}
+
+/// `promtool check rules` and `promtool test rules` over the output directories, in two calls.
+fn promtool_checks(dirs: &[PathBuf]) {
+    if !have(Path::new(PROMTOOL), "prometheus") {
+        return;
+    }
+    let mut rules = Vec::new();
+    let mut tests = Vec::new();
+    for dir in dirs {
+        for (path, _) in files(dir) {
+            let full = dir.join(&path);
+            if path.starts_with("rules") {
+                rules.push(full);
+            } else if path.starts_with("tests") {
+                tests.push(full);
+            }
+        }
+    }
+    for (what, list) in [("check", &rules), ("test", &tests)] {
+        let out = Command::new(PROMTOOL).arg(what).arg("rules").args(list).output().unwrap();
+        assert!(out.status.success(), "promtool {what} rules: {}", text(&out));
+    }
+}
+
+#[test]
+fn convert_demo_passes_promtool_and_is_reproducible() {
+    let dir = scratch("demo");
+    let out = dir.join("out");
+    let cfg = root().join("examples/demo/nagios.cfg");
+    let run = convert(&cfg, &out, &["--label-from-custom-var", "_SITE=site"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let first = files(&out);
+    let names: Vec<String> = first.iter().map(|(p, _)| p.display().to_string()).collect();
+    for expected in [
+        "prometheus.yml",
+        "report.json",
+        "report.md",
+        "rules/bridged.yml",
+        "tests/bridged.yml",
+        "targets/node.json",
+    ] {
+        assert!(names.contains(&expected.to_owned()), "{expected} missing: {names:?}");
+    }
+    // Coverage: every service is native or bridged.
+    let report = String::from_utf8(fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert!(report.contains("\"coverage_percent\": 100.0"), "{report}");
+    assert!(report.contains("\"outcome\": \"native\""), "nothing native");
+    // Re-running an unchanged configuration changes no byte.
+    let again = convert(&cfg, &out, &["--label-from-custom-var", "_SITE=site"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(first == files(&out), "a re-run changed the output");
+    promtool_checks(&[out.clone()]);
+    if have(Path::new(PROMTOOL), "prometheus") {
+        let check = Command::new(PROMTOOL)
+            .args(["check", "config"])
+            .arg(out.join("prometheus.yml"))
+            .output()
+            .unwrap();
+        assert!(check.status.success(), "promtool check config: {}", text(&check));
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn convert_config_errors_write_nothing() {
+    let dir = scratch("errors");
+    fs::write(dir.join("nagios.cfg"), "cfg_file=bad.cfg\n").unwrap();
+    fs::write(dir.join("bad.cfg"), "define host {\n    host_name=a\n}\n").unwrap();
+    let out = dir.join("out");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("keep.txt"), "old").unwrap();
+    let run = convert(&dir.join("nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    assert_eq!(fs::read_to_string(out.join("keep.txt")).unwrap(), "old");
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 1);
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 3, "no staging leftovers");
+    let usage = nag2prom(&["convert", "--config", "x.cfg"]);
+    assert_eq!(usage.status.code(), Some(2), "--out is required");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+const SECRET: &str = "Sup3rS3cretHunter2";
+
+#[test]
+fn convert_never_writes_secrets() {
+    let dir = scratch("secrets");
+    fs::write(dir.join("nagios.cfg"), "resource_file=resource.cfg\ncfg_file=o.cfg\n").unwrap();
+    fs::write(
+        dir.join("resource.cfg"),
+        format!("$USER1$=/usr/lib/nagios/plugins\n$USER3$={SECRET}\n$USER4$=5,4,3\n"),
+    )
+    .unwrap();
+    let objects = format!(
+        "define host {{\n host_name h1\n address 127.0.0.1\n max_check_attempts 3\n check_period none\n contacts nobody\n notification_period none\n}}\n\
+         define timeperiod {{\n timeperiod_name none\n alias none\n}}\n\
+         define contact {{\n contact_name nobody\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period none\n service_notification_period none\n host_notification_options n\n service_notification_options n\n host_notification_commands c_mysql\n service_notification_commands c_mysql\n}}\n\
+         define command {{\n command_name c_mysql\n command_line $USER1$/check_mysql -H $HOSTADDRESS$ -u nagios -p $USER3$\n}}\n\
+         define command {{\n command_name c_pgsql\n command_line $USER1$/check_pgsql -H $HOSTADDRESS$ -p $ARG1$ -w 2 -c 8\n}}\n\
+         define command {{\n command_name c_http\n command_line $USER1$/check_http -H $HOSTADDRESS$ -a admin:$ARG1$\n}}\n\
+         define command {{\n command_name c_smtp\n command_line $USER1$/check_smtp -H $HOSTADDRESS$ -A LOGIN -U u -P $ARG1$\n}}\n\
+         define command {{\n command_name c_load\n command_line $USER1$/check_load -w $USER4$ -c 10\n}}\n\
+         define service {{\n host_name h1\n service_description mysql\n check_command c_mysql\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n\
+         define service {{\n host_name h1\n service_description pgsql\n check_command c_pgsql!{SECRET}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n\
+         define service {{\n host_name h1\n service_description http\n check_command c_http!{SECRET}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n\
+         define service {{\n host_name h1\n service_description smtp\n check_command c_smtp!{SECRET}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n\
+         define service {{\n host_name h1\n service_description load\n check_command c_load\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n"
+    );
+    fs::write(dir.join("o.cfg"), objects).unwrap();
+    let out = dir.join("out");
+    let run = convert(&dir.join("nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let log = text(&run);
+    assert!(!log.contains(SECRET), "secret in the log: {log}");
+    let all = files(&out);
+    assert!(all.len() >= 5, "{all:?}");
+    for (path, bytes) in &all {
+        let content = String::from_utf8_lossy(bytes);
+        assert!(!content.contains(SECRET), "secret in {}", path.display());
+        assert!(!content.contains("5,4,3"), "a $USER4$ value was expanded into {}", path.display());
+    }
+    let report = fs::read_to_string(out.join("report.json")).unwrap();
+    assert!(report.contains("$USERn$"), "the hidden threshold is explained: {report}");
+    promtool_checks(&[out]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every corpus installation that converts cleanly passes promtool; broken ones exit 1
+/// without writing.
+#[test]
+fn convert_corpus_passes_promtool() {
+    let Some(corpus) = corpus() else { return };
+    let dir = scratch("corpus");
+    let mut configs = Vec::new();
+    let mut stack = vec![corpus.clone()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n == "nagios.cfg") {
+                configs.push(path);
+            }
+        }
+    }
+    configs.sort();
+    assert!(!configs.is_empty());
+    let mut outs = Vec::new();
+    for (i, cfg) in configs.iter().enumerate() {
+        let out = dir.join(format!("out{i}"));
+        let run = convert(cfg, &out, &[]);
+        match run.status.code() {
+            Some(0) => outs.push(out),
+            Some(1) | Some(2) => {
+                assert!(!out.exists(), "{}: failed run wrote output", cfg.display())
+            }
+            _ => panic!("{}: {}", cfg.display(), text(&run)),
+        }
+    }
+    eprintln!("corpus: {} of {} nagios.cfg converted", outs.len(), configs.len());
+    promtool_checks(&outs);
+    fs::remove_dir_all(&dir).unwrap();
+}
