@@ -99,9 +99,10 @@ fn values_text(pattern: &[f64], samples: usize) -> String {
         .join(" ")
 }
 
-/// Values to try around a threshold: the double below, itself, the double above.
-fn around(b: f64) -> [f64; 3] {
-    [b.next_down(), b, b.next_up()]
+/// Values to try around a threshold: the doubles below and above, and one unit below and
+/// above (for integer-valued signals such as counts and whole MiB).
+fn around(b: f64) -> [f64; 5] {
+    [b - 1.0, b.next_down(), b, b.next_up(), b + 1.0]
 }
 
 /// Test group of one native group.
@@ -168,7 +169,7 @@ fn native_group(tr: &Translation, native: &Native, group: &NativeGroup) -> Optio
         target.insert("job".to_owned(), native.probe.job().to_owned());
         target.insert("host".to_owned(), host.clone());
         target.insert("nagios_checks".to_owned(), format!(",{},", group.id));
-        let fed: Fed = (native.feed)(case);
+        let fed: Fed = (native.feed)(case, eval as f64);
         for s in &fed.series {
             let mut labels = target.clone();
             for (k, v) in &s.labels {

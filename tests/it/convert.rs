@@ -93,7 +93,7 @@ fn convert_demo_passes_promtool_and_is_reproducible() {
     let again = convert(&cfg, &out, &["--label-from-custom-var", "_SITE=site"]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again));
     assert!(first == files(&out), "a re-run changed the output");
-    promtool_checks(&[out.clone()]);
+    promtool_checks(std::slice::from_ref(&out));
     if have(Path::new(PROMTOOL), "prometheus") {
         let check = Command::new(PROMTOOL)
             .args(["check", "config"])

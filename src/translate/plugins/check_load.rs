@@ -49,7 +49,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         |t: [f64; 3]| format!("{},{},{}", super::num(t[0]), super::num(t[1]), super::num(t[2]));
     let canonical =
         format!("check_load{} -w {} -c {}", if percpu { " -r" } else { "" }, fmt3(w), fmt3(c));
-    let feed = Box::new(move |values: &[f64]| {
+    let feed = Box::new(move |values: &[f64], _t: f64| {
         let mut fed = Fed::default();
         let cpus = f64::from(TEST_CPUS);
         for (i, m) in ["node_load1", "node_load5", "node_load15"].iter().enumerate() {

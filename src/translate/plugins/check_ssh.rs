@@ -49,7 +49,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
 
 /// A feeder for one `probe_success` signal (0 or 1).
 pub(crate) fn probe_success_feed() -> super::Feeder {
-    Box::new(|v: &[f64]| {
+    Box::new(|v: &[f64], _t: f64| {
         let x = if v.first().copied().unwrap_or(1.0) == 0.0 { 0.0 } else { 1.0 };
         Fed {
             series: vec![Series::constant("probe_success", &[], x)],

@@ -44,7 +44,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         signals: vec!["sum without(seat, remote, type, class) (node_logind_sessions{__SEL__, class=\"user\"})".to_owned()],
         warning: cond(w),
         critical: cond(c),
-        feed: Box::new(|v: &[f64]| {
+        feed: Box::new(|v: &[f64], _t: f64| {
             let x = v.first().copied().unwrap_or(0.0);
             Fed {
                 series: vec![Series::constant(

@@ -12,8 +12,12 @@ use nag2prom_parsers::range::{Bound, Range, parse_range};
 
 use super::argv::{self, ArgvError, Call};
 
+pub mod check_disk;
 pub mod check_load;
+pub mod check_ping;
+pub mod check_procs;
 pub mod check_ssh;
+pub mod check_swap;
 pub mod check_users;
 
 /// Monitoring-plugins release whose behaviour the translation copies.
@@ -206,8 +210,9 @@ pub struct Fed {
     pub labels: Vec<Vec<(String, String)>>,
 }
 
-/// Turns wanted signal values into test series and the values PromQL will see.
-pub type Feeder = Box<dyn Fn(&[f64]) -> Fed + Send + Sync>;
+/// Turns wanted signal values into test series and the values PromQL will see at the
+/// evaluation time (second argument, seconds since the first sample at 0).
+pub type Feeder = Box<dyn Fn(&[f64], f64) -> Fed + Send + Sync>;
 
 /// A faithful translation of one plugin call.
 pub struct Native {
@@ -254,6 +259,11 @@ pub type Translate = fn(&Call, &Context) -> Result<Native, String>;
 pub fn lookup(plugin: &str) -> Option<Translate> {
     Some(match plugin {
         "check_load" => check_load::translate,
+        "check_disk" => check_disk::translate,
+        "check_swap" => check_swap::translate,
+        "check_procs" => check_procs::translate,
+        "check_ping" => check_ping::translate,
+        "check_icmp" => check_ping::translate_icmp,
         "check_ssh" => check_ssh::translate,
         "check_users" => check_users::translate,
         _ => return None,
@@ -261,7 +271,16 @@ pub fn lookup(plugin: &str) -> Option<Translate> {
 }
 
 /// Plugins in the catalogue.
-pub const CATALOGUE: &[&str] = &["check_load", "check_ssh", "check_users"];
+pub const CATALOGUE: &[&str] = &[
+    "check_load",
+    "check_disk",
+    "check_swap",
+    "check_procs",
+    "check_ping",
+    "check_icmp",
+    "check_ssh",
+    "check_users",
+];
 
 // ---- helpers shared by the plugin modules ----
 
