@@ -121,7 +121,8 @@ fn native_group(tr: &Translation, native: &Native, group: &NativeGroup) -> Optio
     // A calm value per signal: one no condition alerts on.
     let mut calm = vec![0.0; n];
     for (s, slot) in calm.iter_mut().enumerate() {
-        let mut candidates = vec![0.0, 50.0, 1.0, 100.0, 10.0, 1000.0, -1.0];
+        let mut candidates: Vec<f64> = native.calm.get(s).copied().into_iter().collect();
+        candidates.extend([0.0, 50.0, 1.0, 100.0, 10.0, 1000.0, -1.0]);
         for (_, conds) in &active {
             for c in conds.iter().filter(|c| c.signal == s) {
                 for b in c.test.bounds() {

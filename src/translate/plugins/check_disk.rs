@@ -201,6 +201,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         feed,
         window_samples: 1,
         notes,
+        calm: Vec::new(),
     })
 }
 

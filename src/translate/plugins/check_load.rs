@@ -34,16 +34,13 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
     }
     let percpu = parsed.has('r');
     let cpus = "count without(cpu, mode) (node_cpu_seconds_total{__SEL__, mode=\"idle\"})";
-    let signals: Vec<String> = ["node_load1", "node_load5", "node_load15"]
-        .iter()
-        .map(|m| {
-            if percpu {
-                format!("{m}{{__SEL__}} / on(instance, job) {cpus}")
-            } else {
-                format!("{m}{{__SEL__}}")
-            }
-        })
-        .collect();
+    let signals: Vec<String> =
+        ["node_load1", "node_load5", "node_load15"]
+            .iter()
+            .map(|m| {
+                if percpu { format!("{m}{{__SEL__}} / {cpus}") } else { format!("{m}{{__SEL__}}") }
+            })
+            .collect();
     let conds = |t: [f64; 3]| (0..3).map(|i| Cond { signal: i, test: Test::Gt(t[i]) }).collect();
     let fmt3 =
         |t: [f64; 3]| format!("{},{},{}", super::num(t[0]), super::num(t[1]), super::num(t[2]));
@@ -86,6 +83,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         feed,
         window_samples: 1,
         notes: Vec::new(),
+        calm: Vec::new(),
     })
 }
 

@@ -249,6 +249,7 @@ fn build(
         critical: conds(c),
         feed,
         window_samples: packets,
+        calm: Vec::new(),
         notes: vec![format!(
             "{packets} packet(s) become the last {packets} blackbox icmp probes ({window} window); blackbox needs CAP_NET_RAW for icmp"
         )],

@@ -118,6 +118,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         critical: cond(c),
         feed,
         window_samples: 1,
+        calm: Vec::new(),
         notes: vec![
             "needs node_exporter --collector.processes; close: the plugin counts its own ps/sh too"
                 .to_owned(),

@@ -44,6 +44,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
         feed: probe_success_feed(),
         window_samples: 1,
         notes: Vec::new(),
+        calm: Vec::new(),
     })
 }
 

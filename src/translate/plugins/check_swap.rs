@@ -96,6 +96,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         critical,
         feed,
         window_samples: 1,
+        calm: Vec::new(),
         notes: vec![
             "close: the plugin truncates to whole MiB before comparing (within 1 MiB)".to_owned(),
         ],

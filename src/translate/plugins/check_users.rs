@@ -58,6 +58,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         }),
         window_samples: 1,
         notes,
+        calm: Vec::new(),
     })
 }
 

@@ -13,11 +13,14 @@ use nag2prom_parsers::range::{Bound, Range, parse_range};
 use super::argv::{self, ArgvError, Call};
 
 pub mod check_disk;
+pub mod check_http;
 pub mod check_load;
 pub mod check_ping;
 pub mod check_procs;
+pub mod check_smtp;
 pub mod check_ssh;
 pub mod check_swap;
+pub mod check_tcp;
 pub mod check_users;
 
 /// Monitoring-plugins release whose behaviour the translation copies.
@@ -236,6 +239,8 @@ pub struct Native {
     pub window_samples: u32,
     /// Caveats for the report.
     pub notes: Vec<String>,
+    /// Values at which each signal raises nothing, for unit tests (empty: searched).
+    pub calm: Vec<f64>,
 }
 
 impl std::fmt::Debug for Native {
@@ -259,6 +264,9 @@ pub type Translate = fn(&Call, &Context) -> Result<Native, String>;
 pub fn lookup(plugin: &str) -> Option<Translate> {
     Some(match plugin {
         "check_load" => check_load::translate,
+        "check_http" | "check_curl" => check_http::translate,
+        "check_tcp" => check_tcp::translate,
+        "check_smtp" => check_smtp::translate,
         "check_disk" => check_disk::translate,
         "check_swap" => check_swap::translate,
         "check_procs" => check_procs::translate,
