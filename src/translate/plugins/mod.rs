@@ -13,14 +13,20 @@ use nag2prom_parsers::range::{Bound, Range, parse_range};
 use super::argv::{self, ArgvError, Call};
 
 pub mod check_disk;
+pub mod check_dns;
 pub mod check_http;
 pub mod check_load;
+pub mod check_mysql;
+pub mod check_nrpe;
+pub mod check_ntp_time;
+pub mod check_pgsql;
 pub mod check_ping;
 pub mod check_procs;
 pub mod check_smtp;
 pub mod check_ssh;
 pub mod check_swap;
 pub mod check_tcp;
+pub mod check_uptime;
 pub mod check_users;
 
 /// Monitoring-plugins release whose behaviour the translation copies.
@@ -264,6 +270,13 @@ pub type Translate = fn(&Call, &Context) -> Result<Native, String>;
 pub fn lookup(plugin: &str) -> Option<Translate> {
     Some(match plugin {
         "check_load" => check_load::translate,
+        "check_dns" => check_dns::translate,
+        "check_ntp_time" => check_ntp_time::translate,
+        "check_ntp" => check_ntp_time::translate_ntp,
+        "check_mysql" => check_mysql::translate,
+        "check_pgsql" => check_pgsql::translate,
+        "check_uptime" => check_uptime::translate,
+        "check_nrpe" => check_nrpe::translate,
         "check_http" | "check_curl" => check_http::translate,
         "check_tcp" => check_tcp::translate,
         "check_smtp" => check_smtp::translate,
@@ -284,10 +297,21 @@ pub const CATALOGUE: &[&str] = &[
     "check_disk",
     "check_swap",
     "check_procs",
+    "check_users",
     "check_ping",
     "check_icmp",
+    "check_http",
+    "check_curl",
+    "check_tcp",
     "check_ssh",
-    "check_users",
+    "check_dns",
+    "check_ntp_time",
+    "check_ntp",
+    "check_smtp",
+    "check_mysql",
+    "check_pgsql",
+    "check_uptime",
+    "check_nrpe",
 ];
 
 // ---- helpers shared by the plugin modules ----
@@ -381,6 +405,14 @@ pub(crate) fn with_common(table: &[argv::Opt]) -> Vec<argv::Opt> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn catalogue_entries_resolve() {
+        for plugin in CATALOGUE {
+            assert!(lookup(plugin).is_some(), "{plugin}");
+        }
+        assert!(lookup("check_dummy").is_none());
+    }
 
     #[test]
     fn promql_of_ranges_follows_check_range() {
