@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::source::SourceDb;
 use crate::translate::{NativeGroup, Translation};
 
 pub mod prometheus;
@@ -55,8 +56,9 @@ fn json<T: serde::Serialize>(path: &str, value: &T) -> Result<Vec<u8>, EmitError
 
 /// Every output file, `(path relative to DIR, content)`, in a fixed order.
 pub fn render(
-    tr: &Translation,
+    tr: &Translation<'_>,
     addresses: &Addresses,
+    db: &SourceDb,
 ) -> Result<Vec<(String, Vec<u8>)>, EmitError> {
     let mut files = Vec::new();
     let mut by_plugin: BTreeMap<&str, Vec<&NativeGroup>> = BTreeMap::new();
@@ -91,8 +93,8 @@ pub fn render(
     if let Some(text) = prometheus::blackbox_yml(tr) {
         files.push(("blackbox.yml".to_owned(), text.into_bytes()));
     }
-    let report = report::build(tr, rule_count);
-    files.push(("report.json".to_owned(), json("report.json", &report)?));
-    files.push(("report.md".to_owned(), report::markdown(&report).into_bytes()));
+    let totals = report::totals(tr, rule_count);
+    files.push(("report.json".to_owned(), report::json(tr, db, &totals).into_bytes()));
+    files.push(("report.md".to_owned(), report::markdown(tr, db, &totals).into_bytes()));
     Ok(files)
 }

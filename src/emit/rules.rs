@@ -135,16 +135,6 @@ pub fn native_labels(group: &NativeGroup, severity: Severity) -> BTreeMap<String
     labels
 }
 
-/// `first file:line (+N more)`.
-fn sources_text(sources: &std::collections::BTreeSet<String>) -> String {
-    let mut it = sources.iter();
-    let first = it.next().cloned().unwrap_or_default();
-    match sources.len() {
-        0 | 1 => first,
-        n => format!("{first} (+{} more, see report.json)", n - 1),
-    }
-}
-
 /// The rule annotations of a native group's severity.
 pub fn native_annotations(
     native: &Native,
@@ -165,14 +155,14 @@ pub fn native_annotations(
         template_text(&format!(
             "Nagios `{}` (translated natively; {} host(s)); for {} = (max_check_attempts - 1) x retry_interval x interval_length + first_notification_delay",
             native.canonical,
-            group.hosts.len(),
+            group.hosts,
             duration(group.level.for_secs)
         )),
     );
     if let Some(url) = &group.level.runbook {
         a.insert("runbook_url".to_owned(), url_template(url, Some(&group.description)));
     }
-    a.insert("nagios_source".to_owned(), template_text(&sources_text(&group.sources)));
+    a.insert("nagios_source".to_owned(), template_text(&group.source));
     if !group.templates.is_empty() {
         let list: Vec<&str> = group.templates.iter().map(String::as_str).collect();
         a.insert("nagios_templates".to_owned(), template_text(&list.join(", ")));
@@ -256,7 +246,7 @@ pub fn bridged_record_labels(level: &BridgedLevel) -> BTreeMap<String, String> {
 }
 
 /// The rules of the bridged file.
-pub fn bridged_rules(tr: &Translation) -> RuleFile {
+pub fn bridged_rules(tr: &Translation<'_>) -> RuleFile {
     let interval = duration(u64::from(tr.scrape_interval));
     let mut services = Vec::new();
     for level in &tr.bridged {
@@ -392,7 +382,7 @@ pub fn bridged_annotations(level: &Level, state: &str) -> BTreeMap<String, Strin
 }
 
 /// The native rule file of one plugin.
-pub fn plugin_file(tr: &Translation, plugin: &str, groups: &[&NativeGroup]) -> RuleFile {
+pub fn plugin_file(tr: &Translation<'_>, plugin: &str, groups: &[&NativeGroup]) -> RuleFile {
     let rules = groups.iter().flat_map(|g| native_rules(&tr.natives[g.native], g)).collect();
     RuleFile {
         groups: vec![RuleGroup {

@@ -19,7 +19,7 @@ pub struct TargetGroup {
 }
 
 /// The target groups of one job.
-pub fn job(tr: &Translation, job: &str) -> Vec<TargetGroup> {
+pub fn job(tr: &Translation<'_>, job: &str) -> Vec<TargetGroup> {
     let Some(list) = tr.targets.get(job) else { return Vec::new() };
     list.iter()
         .map(|t| {

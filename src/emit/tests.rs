@@ -106,7 +106,7 @@ fn around(b: f64) -> [f64; 5] {
 }
 
 /// Test group of one native group.
-fn native_group(tr: &Translation, native: &Native, group: &NativeGroup) -> Option<TestGroup> {
+fn native_group(tr: &Translation<'_>, native: &Native, group: &NativeGroup) -> Option<TestGroup> {
     let interval = u64::from(tr.scrape_interval.max(1));
     let severities: Vec<Severity> = [Severity::Warning, Severity::Critical]
         .into_iter()
@@ -229,7 +229,7 @@ fn native_group(tr: &Translation, native: &Native, group: &NativeGroup) -> Optio
 }
 
 /// The unit-test file of one plugin's rule file.
-pub fn plugin_file(tr: &Translation, plugin: &str, groups: &[&NativeGroup]) -> TestFile {
+pub fn plugin_file(tr: &Translation<'_>, plugin: &str, groups: &[&NativeGroup]) -> TestFile {
     let tests = groups.iter().filter_map(|g| native_group(tr, &tr.natives[g.native], g)).collect();
     TestFile {
         rule_files: vec![format!("../rules/{plugin}.yml")],
@@ -240,7 +240,7 @@ pub fn plugin_file(tr: &Translation, plugin: &str, groups: &[&NativeGroup]) -> T
 
 /// Bridged tests: per level and enabled state, the example service fires while not
 /// acknowledged, and stops once acknowledged.
-pub fn bridged_file(tr: &Translation) -> TestFile {
+pub fn bridged_file(tr: &Translation<'_>) -> TestFile {
     let interval = u64::from(tr.scrape_interval.max(1));
     let mut tests = Vec::new();
     for level in &tr.bridged {

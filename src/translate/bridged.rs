@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::service_level::{self, Level};
-use crate::model::{Model, Object};
+use crate::model::Object;
 
 /// Services of one bridged level.
 #[derive(Debug, Clone)]
@@ -46,10 +46,10 @@ pub struct HostLevel {
 
 /// Collects bridged services while the translation runs.
 #[derive(Debug, Default)]
-pub struct Collector {
+pub struct Collector<'m> {
     index: HashMap<Level, usize>,
-    levels: Vec<(Level, BTreeMap<String, BTreeSet<String>>)>,
-    totals: HashMap<String, usize>,
+    levels: Vec<(Level, BTreeMap<&'m str, BTreeSet<&'m str>>)>,
+    totals: super::FnvMap<&'m str, usize>,
 }
 
 /// The part of a level that shapes a bridged rule.
@@ -57,36 +57,36 @@ fn bridged_key(level: &Level) -> Level {
     Level { for_secs: 0, keep_firing_secs: 0, ..level.clone() }
 }
 
-impl Collector {
+impl<'m> Collector<'m> {
     /// Count a service of any kind (for "every service with this description" shortcuts).
-    pub fn seen(&mut self, description: &str) {
-        *self.totals.entry(description.to_owned()).or_insert(0) += 1;
+    pub fn seen(&mut self, description: &'m str) {
+        *self.totals.entry(description).or_insert(0) += 1;
     }
 
-    /// Add a bridged service; returns nothing yet (ids are assigned in [`Collector::finish`]),
-    /// so the caller gets the level's key text.
-    pub fn add(&mut self, host: &str, description: &str, level: &Level) -> String {
+    /// Add a bridged service; returns its level's index in insertion order (see
+    /// [`Collector::finish`] for the final order).
+    pub fn add(&mut self, host: &'m str, description: &'m str, level: &Level) -> usize {
         let key = bridged_key(level);
         let i = match self.index.get(&key) {
             Some(&i) => i,
             None => {
                 self.levels.push((key.clone(), BTreeMap::new()));
-                self.index.insert(key.clone(), self.levels.len() - 1);
+                self.index.insert(key, self.levels.len() - 1);
                 self.levels.len() - 1
             }
         };
-        self.levels[i].1.entry(description.to_owned()).or_default().insert(host.to_owned());
-        level_id("bridged", &key)
+        self.levels[i].1.entry(description).or_default().insert(host);
+        i
     }
 
-    /// Bridged levels and host levels.
+    /// Bridged levels sorted by id, the new index of each insertion-order index, and the
+    /// host levels.
     pub fn finish(
         self,
-        _model: &Model,
         hosts: &[&Object],
         interval_length: f64,
         custom_labels: &[(String, String)],
-    ) -> (Vec<BridgedLevel>, Vec<HostLevel>) {
+    ) -> (Vec<BridgedLevel>, Vec<usize>, Vec<HostLevel>) {
         let mut out = Vec::new();
         for (level, members) in self.levels {
             let mut whole = Vec::new();
@@ -98,12 +98,15 @@ impl Collector {
                 if example.is_none()
                     && let Some(h) = hs.iter().next()
                 {
-                    example = Some((h.clone(), desc.clone()));
+                    example = Some(((*h).to_owned(), (*desc).to_owned()));
                 }
                 if self.totals.get(desc).copied() == Some(hs.len()) {
-                    whole.push(desc.clone());
+                    whole.push((*desc).to_owned());
                 } else {
-                    by_hosts.entry(hs.iter().cloned().collect()).or_default().push(desc.clone());
+                    by_hosts
+                        .entry(hs.iter().map(|h| (*h).to_owned()).collect())
+                        .or_default()
+                        .push((*desc).to_owned());
                 }
             }
             out.push(BridgedLevel {
@@ -114,6 +117,12 @@ impl Collector {
                 example: example.unwrap_or_default(),
                 count,
             });
+        }
+        let mut order: Vec<usize> = (0..out.len()).collect();
+        order.sort_by(|&a, &b| out[a].id.cmp(&out[b].id));
+        let mut new_index = vec![0; out.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
 
@@ -138,7 +147,7 @@ impl Collector {
                 HostLevel { id, level, hosts: if all { Vec::new() } else { names }, all, example }
             })
             .collect();
-        (out, host_levels)
+        (out, new_index, host_levels)
     }
 }
 
