@@ -205,3 +205,98 @@ fn convert_corpus_passes_promtool() {
     promtool_checks(&outs);
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A free TCP port on 127.0.0.1 (bound, read, released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// `GET path` on 127.0.0.1:port, the body as text (HTTP/1.0, no dependency).
+fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut text = String::new();
+    stream.read_to_string(&mut text).ok()?;
+    text.split_once("\r\n\r\n").map(|(_, body)| body.to_owned())
+}
+
+/// Debian's Prometheus loads the generated prometheus.yml (rules, file_sd targets, bridge),
+/// on 127.0.0.1 with a temporary storage directory, and serves every rule group.
+#[test]
+fn convert_output_loads_in_prometheus() {
+    let prometheus = Path::new("/usr/bin/prometheus");
+    if !have(prometheus, "prometheus") {
+        return;
+    }
+    let dir = scratch("prometheus");
+    let out = dir.join("out");
+    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let port = free_port();
+    let mut child = Command::new(prometheus)
+        .arg(format!("--config.file={}", out.join("prometheus.yml").display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut rules = None;
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        if let Some(body) = http_get(port, "/api/v1/rules")
+            && body.contains("\"status\":\"success\"")
+        {
+            rules = Some(body);
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+    }
+    let jobs = ["\"job\":\"node\"", "\"job\":\"blackbox\"", "\"job\":\"nagios_bridge\""];
+    let mut targets = String::new();
+    for _ in 0..50 {
+        targets = http_get(port, "/api/v1/targets").unwrap_or_default();
+        if jobs.iter().all(|j| targets.contains(j)) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    let rules =
+        rules.unwrap_or_else(|| panic!("prometheus never served its rules: {}", text(&output)));
+    for group in
+        ["nagios.check_load", "nagios.check_disk", "nagios.bridged.services", "nagios.bridge"]
+    {
+        assert!(rules.contains(&format!("\"name\":\"{group}\"")), "{group} not loaded: {rules}");
+    }
+    assert!(rules.contains("NagiosCheckLoad") && rules.contains("NagiosServiceCritical"));
+    for job in jobs {
+        assert!(targets.contains(job), "{job} has no targets: {targets}");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// blackbox_exporter accepts the generated modules.
+#[test]
+fn convert_blackbox_modules_are_valid() {
+    let blackbox = Path::new("/usr/bin/prometheus-blackbox-exporter");
+    if !have(blackbox, "prometheus-blackbox-exporter") {
+        return;
+    }
+    let dir = scratch("blackbox");
+    let out = dir.join("out");
+    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let check = Command::new(blackbox)
+        .arg(format!("--config.file={}", out.join("blackbox.yml").display()))
+        .arg("--config.check")
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", text(&check));
+    fs::remove_dir_all(&dir).unwrap();
+}
