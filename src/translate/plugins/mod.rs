@@ -405,6 +405,90 @@ pub(crate) fn with_common(table: &[argv::Opt]) -> Vec<argv::Opt> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Evaluates the PromQL [`Test::promql`] writes for `x`, on one value.
+    fn eval(promql: &str, v: f64) -> bool {
+        promql.split(" or ").any(|term| {
+            if term == "x" {
+                return true;
+            }
+            if let Some(rest) = term.strip_prefix("(x >= ") {
+                let (a, b) = rest.split_once(") <= ").unwrap_or(("nan", "nan"));
+                return v >= a.parse::<f64>().unwrap_or(f64::NAN)
+                    && v <= b.parse::<f64>().unwrap_or(f64::NAN);
+            }
+            let mut parts = term.splitn(3, ' ');
+            let (_, op, n) =
+                (parts.next(), parts.next().unwrap_or(""), parts.next().unwrap_or("nan"));
+            let n: f64 = n.parse().unwrap_or(f64::NAN);
+            match op {
+                "<" => v < n,
+                ">" => v > n,
+                "<=" => v <= n,
+                ">=" => v >= n,
+                "==" => v == n,
+                _ => panic!("unexpected term {term}"),
+            }
+        })
+    }
+
+    fn bound() -> impl Strategy<Value = Bound> {
+        prop_oneof![
+            Just(Bound::Infinite),
+            (-1e6f64..1e6).prop_map(Bound::Finite),
+            (-20i32..20).prop_map(|i| Bound::Finite(f64::from(i)))
+        ]
+    }
+
+    proptest! {
+        /// The rendered PromQL alerts exactly when the plugin's range check does, at the
+        /// bounds, next to them and anywhere.
+        #[test]
+        fn rendered_ranges_agree_with_check_range(start in bound(), end in bound(), inside: bool, v in -1e6f64..1e6) {
+            let (start, end) = match (start, end) {
+                (Bound::Finite(a), Bound::Finite(b)) if a > b => (Bound::Finite(b), Bound::Finite(a)),
+                other => other,
+            };
+            let r = Range { start, end, inside };
+            let test = Test::Range(r);
+            let mut values = vec![v];
+            for b in test.bounds() {
+                values.extend([b, b.next_up(), b.next_down()]);
+            }
+            for v in values {
+                let rendered = test.promql("x").map(|p| eval(&p, v)).unwrap_or(false);
+                prop_assert_eq!(rendered, r.alerts(v), "{} at {}", test.promql("x").unwrap_or_default(), v);
+            }
+        }
+
+        /// Numbers written into rules and tests read back exactly.
+        #[test]
+        fn numbers_round_trip(v in proptest::num::f64::NORMAL | proptest::num::f64::ZERO) {
+            prop_assert_eq!(num(v).parse::<f64>().ok(), Some(v));
+        }
+
+        /// No plugin panics, whatever its arguments.
+        #[test]
+        fn plugins_never_panic(words in proptest::collection::vec(prop_oneof![
+            Just("-w".to_owned()), Just("-c".to_owned()), Just("-p".to_owned()), Just("-H".to_owned()),
+            Just("$HOSTADDRESS$".to_owned()), Just("$USER3$".to_owned()), Just("--warning=".to_owned()),
+            Just("-s".to_owned()), Just("-C".to_owned()), Just("-a".to_owned()), Just("-S".to_owned()),
+            Just("@10:20".to_owned()), Just("~:".to_owned()), Just("5,4,3".to_owned()), Just("20%".to_owned()),
+            Just("100.0,20%".to_owned()), Just("-u".to_owned()), Just("/".to_owned()), ".{0,8}",
+        ], 0..10), local: bool) {
+            let call = Call { plugin: String::new(), args: words };
+            let ctx = Context { local, scrape_interval: 60, nrpe: vec![("check_load".to_owned(), "check_load -w $ARG1$ -c $ARG2$".to_owned())], ..Context::default() };
+            for plugin in CATALOGUE {
+                if let Some(f) = lookup(plugin)
+                    && let Ok(native) = f(&call, &ctx)
+                {
+                    let fed = (native.feed)(&vec![0.0; native.signals.len()], 60.0);
+                    prop_assert_eq!(fed.realized.len(), native.signals.len());
+                }
+            }
+        }
+    }
 
     #[test]
     fn catalogue_entries_resolve() {
