@@ -27,6 +27,14 @@ pub enum EmitError {
         /// Why.
         message: String,
     },
+    /// A rendering thread failed.
+    #[error("rendering {path}: {message}")]
+    Thread {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
     /// JSON serialization failed.
     #[error("rendering {path} as JSON")]
     Json {
@@ -93,8 +101,19 @@ pub fn render(
     if let Some(text) = prometheus::blackbox_yml(tr) {
         files.push(("blackbox.yml".to_owned(), text.into_bytes()));
     }
+    // The two reports are the largest files (one line per service): render them on two
+    // threads.
     let totals = report::totals(tr, rule_count);
-    files.push(("report.json".to_owned(), report::json(tr, db, &totals).into_bytes()));
-    files.push(("report.md".to_owned(), report::markdown(tr, db, &totals).into_bytes()));
+    let (json_text, markdown) = std::thread::scope(|scope| {
+        let json = scope.spawn(|| report::json(tr, db, &totals));
+        let markdown = report::markdown(tr, db, &totals);
+        (json.join(), markdown)
+    });
+    let json_text = json_text.map_err(|_| EmitError::Thread {
+        path: "report.json".to_owned(),
+        message: "the rendering thread panicked".to_owned(),
+    })?;
+    files.push(("report.json".to_owned(), json_text.into_bytes()));
+    files.push(("report.md".to_owned(), markdown.into_bytes()));
     Ok(files)
 }

@@ -350,6 +350,14 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         );
     }
 
+    // Host name → its address is the Nagios server (looked up once per service).
+    let host_local: FnvMap<&str, bool> = host_objects
+        .iter()
+        .filter_map(|h| {
+            let name = h.text("host_name")?;
+            Some((name, out.hosts.get(name).is_some_and(|l| l.local)))
+        })
+        .collect();
     let mut cache: FnvMap<(&str, bool), Translated> = FnvMap::default();
     let mut reason_index: HashMap<Reason, usize> = HashMap::new();
     let mut levels: Vec<Level> = Vec::new();
@@ -386,8 +394,8 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
             ));
             levels.len() - 1
         });
-        let host = out.hosts.get(f.host);
-        let local = host.is_some_and(|h| h.local);
+        let host = host_local.get(f.host);
+        let local = host.copied().unwrap_or(false);
         let split = split_check_command(f.check_command);
         collector.seen(f.description);
 
