@@ -169,7 +169,8 @@ fn convert_never_writes_secrets() {
 }
 
 /// Every corpus installation that converts cleanly passes promtool; broken ones exit 1
-/// without writing.
+/// without writing. Installations: every `nagios.cfg`, the object-file sets the model
+/// conformance tests use, and every valid edge case (with `00base.cfg`).
 #[test]
 fn convert_corpus_passes_promtool() {
     let Some(corpus) = corpus() else { return };
@@ -190,19 +191,145 @@ fn convert_corpus_passes_promtool() {
     configs.sort();
     assert!(!configs.is_empty());
     let mut outs = Vec::new();
+    let mut failed = 0;
     for (i, cfg) in configs.iter().enumerate() {
-        let out = dir.join(format!("out{i}"));
+        let out = dir.join(format!("cfg{i}"));
         let run = convert(cfg, &out, &[]);
         match run.status.code() {
             Some(0) => outs.push(out),
-            Some(1) | Some(2) => {
-                assert!(!out.exists(), "{}: failed run wrote output", cfg.display())
+            Some(1 | 2) => {
+                failed += 1;
+                assert!(!out.exists(), "{}: failed run wrote output", cfg.display());
             }
             _ => panic!("{}: {}", cfg.display(), text(&run)),
         }
     }
-    eprintln!("corpus: {} of {} nagios.cfg converted", outs.len(), configs.len());
+    // Object-file sets without a nagios.cfg.
+    let debian = corpus.join("debian-nagios4/etc-nagios4/objects");
+    let mut sets: Vec<Vec<PathBuf>> = vec![
+        std::iter::once(corpus.join("debian-nagios4/etc-nagios-plugins-config"))
+            .chain(
+                [
+                    "commands",
+                    "contacts",
+                    "timeperiods",
+                    "templates",
+                    "localhost",
+                    "printer",
+                    "switch",
+                    "windows",
+                ]
+                .iter()
+                .map(|f| debian.join(format!("{f}.cfg"))),
+            )
+            .collect(),
+        vec![corpus.join("nagioscore/t/etc/minimal.cfg")],
+        vec![corpus.join("nagioscore/t-tap/smallconfig/minimal.cfg")],
+        vec![corpus.join("naemon-core/t/etc/minimal.cfg")],
+        vec![corpus.join("icinga-core/t/etc/minimal.cfg")],
+    ];
+    let edge = corpus.join("nagios4-oracle-edgecases");
+    let mut cases: Vec<PathBuf> = fs::read_dir(&edge)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("input").is_dir())
+        .collect();
+    cases.sort();
+    for case in cases {
+        let valid =
+            fs::read_to_string(case.join("expected/verify.rc")).is_ok_and(|rc| rc.trim() == "0");
+        if valid && !case.join("expected/main-extra.cfg").exists() {
+            sets.push(vec![edge.join("00base.cfg"), case.join("input")]);
+        }
+    }
+    for (i, set) in sets.iter().enumerate() {
+        let out = dir.join(format!("set{i}"));
+        let mut args = vec!["convert".to_owned(), "--out".to_owned(), out.display().to_string()];
+        args.extend(set.iter().map(|p| p.display().to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = nag2prom(&args);
+        assert_eq!(run.status.code(), Some(0), "{set:?}: {}", text(&run));
+        outs.push(out);
+    }
+    eprintln!(
+        "corpus: {} installations converted ({failed} nagios.cfg refused with diagnostics)",
+        outs.len()
+    );
+    assert!(outs.len() >= 25, "only {} corpus installations converted", outs.len());
     promtool_checks(&outs);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Unknown plugins, arguments that do not parse and malformed thresholds are bridged, each
+/// with its exact reason in the report; nothing native is guessed.
+#[test]
+fn convert_bad_checks_are_bridged_with_reasons() {
+    let dir = scratch("bad");
+    let mut objects = String::from(
+        "define host {\n host_name h1\n address 127.0.0.1\n max_check_attempts 3\n check_period p\n contacts c\n notification_period p\n}\n\
+         define timeperiod {\n timeperiod_name p\n alias p\n monday 00:00-24:00\n}\n\
+         define contact {\n contact_name c\n host_notification_period p\n service_notification_period p\n host_notification_options n\n service_notification_options n\n host_notification_commands x\n service_notification_commands x\n}\n\
+         define command {\n command_name x\n command_line /bin/true\n}\n",
+    );
+    let cases = [
+        (
+            "custom",
+            "/opt/plugins/check_widget -w 1 -c 2",
+            "plugin `check_widget` is not in the catalogue",
+        ),
+        (
+            "unknown option",
+            "/usr/lib/nagios/plugins/check_load -w 1 -c 2 -Z",
+            "option `-Z` is not understood by check_load",
+        ),
+        (
+            "missing value",
+            "/usr/lib/nagios/plugins/check_load -w 1 -c",
+            "option `-c` needs a value",
+        ),
+        (
+            "bad threshold",
+            "/usr/lib/nagios/plugins/check_load -w 5%,4,3 -c 10",
+            "threshold -w `5%` is not a number",
+        ),
+        (
+            "bad range",
+            "/usr/lib/nagios/plugins/check_users -w 10:5 -c 20",
+            "range start 10 is greater than its end 5",
+        ),
+        ("shell", "/usr/lib/nagios/plugins/check_load -w 1 -c 2 | tee /tmp/x", "shell syntax"),
+        (
+            "hidden",
+            "/usr/lib/nagios/plugins/check_disk -w $USER7$ -c 10% -p /",
+            "hidden behind a $USERn$ macro",
+        ),
+    ];
+    for (i, (desc, line, _)) in cases.iter().enumerate() {
+        objects.push_str(&format!(
+            "define command {{\n command_name c{i}\n command_line {line}\n}}\n\
+             define service {{\n host_name h1\n service_description {desc}\n check_command c{i}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period p\n notification_period p\n contacts c\n}}\n"
+        ));
+    }
+    fs::write(dir.join("o.cfg"), objects).unwrap();
+    let out = dir.join("out");
+    let run =
+        nag2prom(&["convert", "--out", out.to_str().unwrap(), dir.join("o.cfg").to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report = fs::read_to_string(out.join("report.json")).unwrap();
+    assert!(report.contains("\"native\": 0,"), "{report}");
+    for (desc, _, reason) in cases {
+        let line = report
+            .lines()
+            .find(|l| l.contains(&format!("\"service_description\": \"{desc}\"")))
+            .unwrap_or_else(|| panic!("{desc} missing"));
+        assert!(line.contains("\"outcome\": \"bridged\""), "{line}");
+        assert!(
+            line.contains(&reason.replace('"', "\\\"")),
+            "{desc}: expected `{reason}` in {line}"
+        );
+    }
+    promtool_checks(&[out]);
     fs::remove_dir_all(&dir).unwrap();
 }
 
