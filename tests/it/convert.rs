@@ -106,6 +106,22 @@ fn convert_demo_passes_promtool_and_is_reproducible() {
 }
 
 #[test]
+fn convert_help_teaches() {
+    let out = nag2prom(&["convert", "--help"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "nag2prom convert --config /etc/nagios4/nagios.cfg --out prom/",
+        "--plugins-version",
+        "--bridge-address",
+        "--label-from-custom-var",
+        "bridged",
+    ] {
+        assert!(help.contains(needle), "{needle}: {help}");
+    }
+}
+
+#[test]
 fn convert_config_errors_write_nothing() {
     let dir = scratch("errors");
     fs::write(dir.join("nagios.cfg"), "cfg_file=bad.cfg\n").unwrap();
@@ -425,5 +441,155 @@ fn convert_blackbox_modules_are_valid() {
         .output()
         .unwrap();
     assert!(check.status.success(), "{}", text(&check));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Metric names (`prefix…`) the generated rules under `dir/rules` use.
+fn rule_metrics(dir: &Path, prefix: &str) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    for (path, bytes) in files(dir) {
+        if !path.starts_with("rules") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            let mut rest = line;
+            while let Some(i) = rest.find(prefix) {
+                let before = rest[..i].chars().last();
+                let tail = &rest[i..];
+                let end = tail
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(tail.len());
+                if !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
+                    names.insert(tail[..end].to_owned());
+                }
+                rest = &tail[end..];
+            }
+        }
+    }
+    names
+}
+
+/// Metric names in an exposition text.
+fn exposed(text: &str) -> std::collections::BTreeSet<String> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.split(['{', ' ']).next().unwrap_or("").to_owned())
+        .collect()
+}
+
+/// A running exporter, stopped when dropped.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(program: &Path, args: &[String], port: u16) -> Option<Running> {
+    let child = Command::new(program)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let running = Running(child);
+    for _ in 0..50 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some(running);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    None
+}
+
+/// Every node_exporter metric the demo's rules use is exported by Debian's node_exporter
+/// (on 127.0.0.1), except those whose collector needs a service this machine lacks.
+#[test]
+fn convert_node_metrics_exist_in_node_exporter() {
+    let exporter = Path::new("/usr/bin/prometheus-node-exporter");
+    if !have(exporter, "prometheus-node-exporter") {
+        return;
+    }
+    let dir = scratch("node");
+    let out = dir.join("out");
+    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let port = free_port();
+    let args =
+        vec![format!("--web.listen-address=127.0.0.1:{port}"), "--collector.processes".to_owned()];
+    let _running = start(exporter, &args, port).expect("node_exporter starts");
+    let metrics = exposed(&http_get(port, "/metrics").unwrap_or_default());
+    // Collectors that need an NTP server (--collector.ntp) or D-Bus (--collector.logind).
+    let needs_service = ["node_ntp_offset_seconds", "node_logind_sessions"];
+    let used = rule_metrics(&out, "node_");
+    assert!(
+        used.contains("node_load1") && used.contains("node_filesystem_avail_bytes"),
+        "{used:?}"
+    );
+    for name in used {
+        assert!(
+            metrics.contains(&name) || needs_service.contains(&name.as_str()),
+            "{name} is not exported"
+        );
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every blackbox metric the demo's rules use is exported by Debian's blackbox_exporter when
+/// the generated modules probe loopback services (a tiny HTTP server of this test).
+#[test]
+fn convert_probe_metrics_exist_in_blackbox_exporter() {
+    let exporter = Path::new("/usr/bin/prometheus-blackbox-exporter");
+    if !have(exporter, "prometheus-blackbox-exporter") {
+        return;
+    }
+    let dir = scratch("probe");
+    let out = dir.join("out");
+    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    // A loopback HTTP server answering 200 to anything.
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let http_port = server.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in server.incoming().flatten() {
+            let mut stream = stream;
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(300)));
+            let mut buf = [0u8; 1024];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        }
+    });
+    let port = free_port();
+    let args = vec![
+        format!("--config.file={}", out.join("blackbox.yml").display()),
+        format!("--web.listen-address=127.0.0.1:{port}"),
+    ];
+    let _running = start(exporter, &args, port).expect("blackbox_exporter starts");
+    let config = fs::read_to_string(out.join("blackbox.yml")).unwrap();
+    let mut metrics = std::collections::BTreeSet::new();
+    for module in config.lines().filter_map(|l| l.strip_prefix("  ")?.strip_suffix(':')) {
+        let target = if module.contains("icmp") {
+            "127.0.0.1".to_owned()
+        } else if module.contains("http") {
+            format!("http://127.0.0.1:{http_port}/")
+        } else {
+            format!("127.0.0.1:{http_port}")
+        };
+        let body =
+            http_get(port, &format!("/probe?module={module}&target={target}")).unwrap_or_default();
+        metrics.extend(exposed(&body));
+    }
+    let used = rule_metrics(&out, "probe_");
+    assert!(used.contains("probe_success") && used.contains("probe_http_status_code"), "{used:?}");
+    for name in used {
+        assert!(
+            metrics.contains(&name),
+            "{name} is not exported by any generated module: {metrics:?}"
+        );
+    }
     fs::remove_dir_all(&dir).unwrap();
 }
