@@ -12,6 +12,7 @@ use nag2prom_parsers::range::{Bound, Range, parse_range};
 
 use super::argv::{self, ArgvError, Call};
 
+pub mod check_by_ssh;
 pub mod check_disk;
 pub mod check_dns;
 pub mod check_http;
@@ -277,6 +278,7 @@ pub fn lookup(plugin: &str) -> Option<Translate> {
         "check_pgsql" => check_pgsql::translate,
         "check_uptime" => check_uptime::translate,
         "check_nrpe" => check_nrpe::translate,
+        "check_by_ssh" => check_by_ssh::translate,
         "check_http" | "check_curl" => check_http::translate,
         "check_tcp" => check_tcp::translate,
         "check_smtp" => check_smtp::translate,
@@ -312,6 +314,7 @@ pub const CATALOGUE: &[&str] = &[
     "check_pgsql",
     "check_uptime",
     "check_nrpe",
+    "check_by_ssh",
 ];
 
 // ---- helpers shared by the plugin modules ----
