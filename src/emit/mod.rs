@@ -73,46 +73,55 @@ pub fn render(
     for g in &tr.groups {
         by_plugin.entry(tr.natives[g.native].plugin).or_default().push(g);
     }
+    // Rules first (small, and the report counts them).
     let mut rule_count = 0;
+    let mut rule_files = Vec::new();
     for (plugin, groups) in &by_plugin {
         let file = rules::plugin_file(tr, plugin, groups);
         rule_count += file.groups.iter().map(|g| g.rules.len()).sum::<usize>();
         let path = format!("rules/{plugin}.yml");
-        files.push((path.clone(), yaml(&path, &file)?));
-        let test = tests::plugin_file(tr, plugin, groups);
-        let path = format!("tests/{plugin}.yml");
-        files.push((path.clone(), yaml(&path, &test)?));
+        rule_files.push((path.clone(), yaml(&path, &file)?));
     }
     let bridged = rules::bridged_rules(tr);
     rule_count += bridged.groups.iter().map(|g| g.rules.len()).sum::<usize>();
-    files.push(("rules/bridged.yml".to_owned(), yaml("rules/bridged.yml", &bridged)?));
-    files.push((
-        "tests/bridged.yml".to_owned(),
-        yaml("tests/bridged.yml", &tests::bridged_file(tr))?,
-    ));
-    for job in tr.targets.keys() {
-        let path = format!("targets/{job}.json");
-        files.push((path.clone(), json(&path, &targets::job(tr, job))?));
-    }
-    files.push((
-        "prometheus.yml".to_owned(),
-        prometheus::prometheus_yml(tr, addresses).into_bytes(),
-    ));
-    if let Some(text) = prometheus::blackbox_yml(tr) {
-        files.push(("blackbox.yml".to_owned(), text.into_bytes()));
-    }
-    // The two reports are the largest files (one line per service): render them on two
-    // threads.
+    rule_files.push(("rules/bridged.yml".to_owned(), yaml("rules/bridged.yml", &bridged)?));
+    // The two reports are the largest files (one line per service): render them on a second
+    // thread while this one renders the tests and targets.
     let totals = report::totals(tr, rule_count);
-    let (json_text, markdown) = std::thread::scope(|scope| {
-        let json = scope.spawn(|| report::json(tr, db, &totals));
-        let markdown = report::markdown(tr, db, &totals);
-        (json.join(), markdown)
+    let (reports, rest) = std::thread::scope(|scope| {
+        let reports =
+            scope.spawn(|| (report::json(tr, db, &totals), report::markdown(tr, db, &totals)));
+        let rest = (|| -> Result<Vec<(String, Vec<u8>)>, EmitError> {
+            let mut rest = Vec::new();
+            for (plugin, groups) in &by_plugin {
+                let path = format!("tests/{plugin}.yml");
+                rest.push((path.clone(), yaml(&path, &tests::plugin_file(tr, plugin, groups))?));
+            }
+            rest.push((
+                "tests/bridged.yml".to_owned(),
+                yaml("tests/bridged.yml", &tests::bridged_file(tr))?,
+            ));
+            for job in tr.targets.keys() {
+                let path = format!("targets/{job}.json");
+                rest.push((path.clone(), json(&path, &targets::job(tr, job))?));
+            }
+            rest.push((
+                "prometheus.yml".to_owned(),
+                prometheus::prometheus_yml(tr, addresses).into_bytes(),
+            ));
+            if let Some(text) = prometheus::blackbox_yml(tr) {
+                rest.push(("blackbox.yml".to_owned(), text.into_bytes()));
+            }
+            Ok(rest)
+        })();
+        (reports.join(), rest)
     });
-    let json_text = json_text.map_err(|_| EmitError::Thread {
+    let (json_text, markdown) = reports.map_err(|_| EmitError::Thread {
         path: "report.json".to_owned(),
         message: "the rendering thread panicked".to_owned(),
     })?;
+    files.extend(rule_files);
+    files.extend(rest?);
     files.push(("report.json".to_owned(), json_text.into_bytes()));
     files.push(("report.md".to_owned(), markdown.into_bytes()));
     Ok(files)

@@ -367,7 +367,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
     let mut groups: Vec<NativeGroup> = Vec::new();
     let mut collector = bridged::Collector::default();
     // (job, host, blackbox native) → group indices
-    let mut slots: FnvMap<(&'static str, &str, Option<usize>), BTreeSet<usize>> = FnvMap::default();
+    let mut slots: FnvMap<(&'static str, &str, Option<usize>), Vec<usize>> = FnvMap::default();
     let base_ctx = plugins::Context {
         version: options.version,
         local: false,
@@ -396,7 +396,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         });
         let host = host_local.get(f.host);
         let local = host.copied().unwrap_or(false);
-        let split = split_check_command(f.check_command);
+        let command_name = f.check_command.split('!').next().unwrap_or("");
         collector.seen(f.description);
 
         let result = if matches!(f.active, Some(Value::Int(0))) {
@@ -410,6 +410,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         } else if let Some(r) = cache.get(&(f.check_command, local)) {
             *r
         } else {
+            let split = split_check_command(f.check_command);
             let r = (|| {
                 let Some(line) = commands.get(split.name) else {
                     return Err((None, format!("command `{}` is not defined", split.name)));
@@ -454,7 +455,10 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                 group.sources.insert((service.file, service.span.start));
                 let probe = &out.natives[native].probe;
                 let blackbox = matches!(probe, Probe::Blackbox { .. }).then_some(native);
-                slots.entry((probe.job(), f.host, blackbox)).or_default().insert(index);
+                let slot = slots.entry((probe.job(), f.host, blackbox)).or_default();
+                if !slot.contains(&index) {
+                    slot.push(index);
+                }
                 Outcome::Native(index)
             }
             Err(reason) => {
@@ -464,7 +468,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         out.services.push(ServiceRow {
             host: f.host,
             description: f.description,
-            command: split.name,
+            command: command_name,
             outcome,
             file: service.file,
             span: service.span,
