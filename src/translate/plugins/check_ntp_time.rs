@@ -1,5 +1,5 @@
-//! `check_ntp_time -H server -w RANGE -c RANGE` (defaults 60 / 120 s) and the deprecated
-//! `check_ntp` (same offset thresholds, plus jitter).
+//! `check_ntp_time -H server -w RANGE -c RANGE` (defaults 60 / 120 s); the deprecated
+//! `check_ntp` shares it (`check_ntp.rs`).
 //!
 //! Semantics (2.3.3 `check_ntp_time.c`): ranges on the **absolute** offset in seconds between
 //! the NTP server and the clock of the machine the plugin runs on; no answer is CRITICAL (`-q`:
@@ -20,12 +20,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
     build(call, ctx, "check_ntp_time")
 }
 
-/// Translate a `check_ntp` call.
-pub fn translate_ntp(call: &Call, ctx: &Context) -> Result<Native, String> {
-    build(call, ctx, "check_ntp")
-}
-
-fn build(call: &Call, ctx: &Context, plugin: &'static str) -> Result<Native, String> {
+pub(crate) fn build(call: &Call, ctx: &Context, plugin: &'static str) -> Result<Native, String> {
     require_local(ctx, plugin)?;
     let table = with_common(&[
         opt('H', "hostname", true),
@@ -116,10 +111,6 @@ mod tests {
         let n = translate(&call("check_ntp_time -H pool.ntp.org", &[] as &[&str]).unwrap(), &ctx)
             .unwrap();
         assert!(n.critical[0].test.alerts(120.5));
-        assert!(
-            translate_ntp(&call("check_ntp -H x -j 1 -k 2", &[] as &[&str]).unwrap(), &ctx)
-                .is_err()
-        );
         assert!(
             translate(&call("check_ntp_time -H x", &[] as &[&str]).unwrap(), &Context::default())
                 .is_err()

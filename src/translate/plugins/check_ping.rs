@@ -1,7 +1,7 @@
-//! `check_ping -H host -w RTA,PL% -c RTA,PL% [-p packets]` and `check_icmp` (same pair,
-//! defaults 200ms,40% / 500ms,80%, `-n packets`, RTA units `us`/`ms`/`s`).
+//! `check_ping -H host -w RTA,PL% -c RTA,PL% [-p packets]` (check_icmp, same pair, shares the
+//! PromQL: `check_icmp.rs`).
 //!
-//! Semantics (2.3.3 `check_ping.c`, `check_icmp.c`): not ranges but a pair — round-trip average
+//! Semantics (2.3.3 `check_ping.c`): not ranges but a pair — round-trip average
 //! (ms, read as a C `float` by check_ping) and packet loss (integer %); the state is CRITICAL if
 //! `loss >= cpl || rta >= crta`, else WARNING on the warning pair (**>=**). check_ping refuses
 //! warning above critical.
@@ -57,61 +57,6 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
     ))
 }
 
-/// Translate a `check_icmp` call.
-pub fn translate_icmp(call: &Call, ctx: &Context) -> Result<Native, String> {
-    let table = with_common(&[
-        opt('H', "host", true),
-        opt('w', "warning", true),
-        opt('c', "critical", true),
-        opt('n', "number", true),
-        opt('p', "packets", true),
-        opt('i', "interval", true),
-        opt('I', "hostinterval", true),
-        opt('b', "bytes", true),
-        opt('l', "ttl", true),
-        opt('4', "", false),
-        opt('6', "", false),
-    ]);
-    let parsed = opts(call, &table, "check_icmp")?;
-    let hosts: Vec<&str> =
-        parsed.all('H').chain(parsed.operands.iter().map(String::as_str)).collect();
-    if hosts.len() != 1 {
-        return Err(
-            "check_icmp with several hosts (or none): only one host per service is translated"
-                .to_owned(),
-        );
-    }
-    own_host('H', hosts.first().copied())?;
-    // check_icmp keeps RTA in microseconds.
-    let w = match parsed.last('w') {
-        Some(v) => icmp_pair("-w", v)?,
-        None => (200_000.0, 40.0),
-    };
-    let c = match parsed.last('c') {
-        Some(v) => icmp_pair("-c", v)?,
-        None => (500_000.0, 80.0),
-    };
-    let packets = packets(parsed.last('n').or(parsed.last('p')), 5)?;
-    let canonical = format!(
-        "check_icmp -H $HOSTADDRESS$ -w {}us,{}% -c {}us,{}% -n {packets}",
-        super::num(w.0),
-        super::num(w.1),
-        super::num(c.0),
-        super::num(c.1)
-    );
-    Ok(build(
-        "check_icmp",
-        "NagiosCheckIcmp",
-        canonical,
-        w,
-        c,
-        packets,
-        1_000_000.0,
-        timeout(parsed.last('t'))?,
-        ctx,
-    ))
-}
-
 /// `RTA,PL%` as check_ping reads it: RTA a C float (ms), PL an integer percent.
 fn pair(opt: &str, value: &str) -> Result<(f64, f64), String> {
     let text = threshold_text(opt, value)?;
@@ -133,38 +78,7 @@ fn pair(opt: &str, value: &str) -> Result<(f64, f64), String> {
     Ok((f64::from(rta), f64::from(pl)))
 }
 
-/// check_icmp's `RTA[unit],PL%`: RTA in microseconds (default unit ms).
-fn icmp_pair(opt: &str, value: &str) -> Result<(f64, f64), String> {
-    let text = threshold_text(opt, value)?;
-    let (rta, pl) = text.split_once(',').ok_or_else(|| {
-        format!("threshold {opt} `{text}` is not RTA,PL% (only a pair is translated)")
-    })?;
-    let pl = pl.strip_suffix('%').unwrap_or(pl);
-    let (number, factor) = if let Some(n) = rta.strip_suffix("us") {
-        (n, 1.0)
-    } else if let Some(n) = rta.strip_suffix("ms") {
-        (n, 1000.0)
-    } else if let Some(n) = rta.strip_suffix('s') {
-        (n, 1_000_000.0)
-    } else {
-        (rta, 1000.0)
-    };
-    let rta: f64 = number
-        .trim()
-        .parse()
-        .map_err(|_| format!("threshold {opt} `{text}`: RTA is not a number"))?;
-    let pl: u32 = pl
-        .trim()
-        .parse()
-        .map_err(|_| format!("threshold {opt} `{text}`: loss is not an integer percent"))?;
-    if !rta.is_finite() || rta < 0.0 {
-        return Err(format!("threshold {opt} `{text}`: RTA is not a non-negative number"));
-    }
-    // Stored as an unsigned integer number of microseconds.
-    Ok(((rta * factor).trunc(), f64::from(pl)))
-}
-
-fn packets(value: Option<&str>, default: u32) -> Result<u32, String> {
+pub(crate) fn packets(value: Option<&str>, default: u32) -> Result<u32, String> {
     match value {
         None => Ok(default),
         Some(v) => v
@@ -176,12 +90,12 @@ fn packets(value: Option<&str>, default: u32) -> Result<u32, String> {
     }
 }
 
-fn timeout(value: Option<&str>) -> Result<u32, String> {
+pub(crate) fn timeout(value: Option<&str>) -> Result<u32, String> {
     super::check_ssh::timeout(value)
 }
 
 #[allow(clippy::too_many_arguments)]
-fn build(
+pub(crate) fn build(
     plugin: &'static str,
     alert: &'static str,
     canonical: String,
@@ -313,20 +227,5 @@ mod tests {
             translate(&call("check_ping -H 10.1.1.1 -w 1,2% -c 3,4%", &[] as &[&str]).unwrap(), &c)
                 .is_err()
         );
-    }
-
-    #[test]
-    fn icmp_defaults_and_units() {
-        let n =
-            translate_icmp(&call("check_icmp -H $HOSTADDRESS$", &[] as &[&str]).unwrap(), &ctx())
-                .unwrap();
-        assert_eq!(n.critical[1].test, Test::Ge(500_000.0));
-        let n = translate_icmp(
-            &call("check_icmp -H $HOSTADDRESS$ -w 1s,10% -c 2000ms,20%", &[] as &[&str]).unwrap(),
-            &ctx(),
-        )
-        .unwrap();
-        assert_eq!(n.warning[1].test, Test::Ge(1_000_000.0));
-        assert_eq!(n.critical[1].test, Test::Ge(2_000_000.0));
     }
 }

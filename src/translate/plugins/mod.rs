@@ -16,9 +16,11 @@ pub mod check_by_ssh;
 pub mod check_disk;
 pub mod check_dns;
 pub mod check_http;
+pub mod check_icmp;
 pub mod check_load;
 pub mod check_mysql;
 pub mod check_nrpe;
+pub mod check_ntp;
 pub mod check_ntp_time;
 pub mod check_pgsql;
 pub mod check_ping;
@@ -273,7 +275,7 @@ pub fn lookup(plugin: &str) -> Option<Translate> {
         "check_load" => check_load::translate,
         "check_dns" => check_dns::translate,
         "check_ntp_time" => check_ntp_time::translate,
-        "check_ntp" => check_ntp_time::translate_ntp,
+        "check_ntp" => check_ntp::translate,
         "check_mysql" => check_mysql::translate,
         "check_pgsql" => check_pgsql::translate,
         "check_uptime" => check_uptime::translate,
@@ -286,7 +288,7 @@ pub fn lookup(plugin: &str) -> Option<Translate> {
         "check_swap" => check_swap::translate,
         "check_procs" => check_procs::translate,
         "check_ping" => check_ping::translate,
-        "check_icmp" => check_ping::translate_icmp,
+        "check_icmp" => check_icmp::translate,
         "check_ssh" => check_ssh::translate,
         "check_users" => check_users::translate,
         _ => return None,
