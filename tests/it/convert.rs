@@ -593,3 +593,44 @@ fn convert_probe_metrics_exist_in_blackbox_exporter() {
     }
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The generated unit tests pin the edges: flipping `>`/`>=` or `<`/`<=` in a generated rule
+/// makes `promtool test rules` fail (check_load `>`, check_disk's inclusive `@` ranges,
+/// check_swap's `>=`, range checks of check_users and check_procs, check_http's times).
+/// (check_ping is left out: with the demo's `-p 1` a loss is 0 or 100 %, so `>= 20` and
+/// `> 20` are the same rule.)
+#[test]
+fn convert_tests_catch_edge_mutations() {
+    if !have(Path::new(PROMTOOL), "prometheus") {
+        return;
+    }
+    let dir = scratch("mutations");
+    let out = dir.join("out");
+    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let mut mutated = 0;
+    for plugin in
+        ["check_load", "check_disk", "check_swap", "check_users", "check_procs", "check_http"]
+    {
+        let rules = out.join(format!("rules/{plugin}.yml"));
+        let original = fs::read_to_string(&rules).unwrap();
+        for (from, to) in
+            [(") > ", ") >= "), (") >= ", ") > "), (") <= ", ") < "), (") < ", ") <= ")]
+        {
+            let Some(at) = original.find(from) else { continue };
+            let mut text = original.clone();
+            text.replace_range(at..at + from.len(), to);
+            fs::write(&rules, &text).unwrap();
+            let test = Command::new(PROMTOOL)
+                .args(["test", "rules"])
+                .arg(out.join(format!("tests/{plugin}.yml")))
+                .output()
+                .unwrap();
+            assert!(!test.status.success(), "{plugin}: `{from}` → `{to}` went unnoticed");
+            mutated += 1;
+        }
+        fs::write(&rules, &original).unwrap();
+    }
+    assert!(mutated >= 6, "only {mutated} mutations tried");
+    fs::remove_dir_all(&dir).unwrap();
+}

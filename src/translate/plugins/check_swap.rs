@@ -96,7 +96,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         critical,
         feed,
         window_samples: 1,
-        calm: Vec::new(),
+        // A machine with swap: SwapTotal 0 means no swap at all.
+        calm: vec![0.0, 1.0],
         notes: vec![
             "close: the plugin truncates to whole MiB before comparing (within 1 MiB)".to_owned(),
         ],
