@@ -117,6 +117,12 @@ fn level_labels(level: &Level, labels: &mut BTreeMap<String, String>) {
     if !level.contact_groups.is_empty() {
         labels.insert("nagios_contact_groups".to_owned(), template_text(&level.contact_groups));
     }
+    if !level.notification_period.is_empty() {
+        labels.insert(
+            "nagios_notification_period".to_owned(),
+            template_text(&level.notification_period),
+        );
+    }
     if !level.notify {
         labels.insert("nagios_notify".to_owned(), "false".to_owned());
     }

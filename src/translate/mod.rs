@@ -256,7 +256,7 @@ struct Facts<'m> {
     custom: Vec<ValueKey<'m>>,
 }
 
-const LEVEL_FIELDS: [&str; 10] = [
+const LEVEL_FIELDS: [&str; 11] = [
     "max_check_attempts",
     "retry_interval",
     "check_interval",
@@ -267,6 +267,7 @@ const LEVEL_FIELDS: [&str; 10] = [
     "notes_url",
     "action_url",
     "flap_detection_enabled",
+    "notification_period",
 ];
 
 fn facts<'m>(service: &'m Object, custom: &[(String, String)]) -> Facts<'m> {
@@ -301,6 +302,7 @@ fn facts<'m>(service: &'m Object, custom: &[(String, String)]) -> Facts<'m> {
                     "notes_url" => 7,
                     "action_url" => 8,
                     "flap_detection_enabled" => 9,
+                    "notification_period" => 10,
                     _ => continue,
                 };
                 debug_assert_eq!(LEVEL_FIELDS[slot], name);

@@ -14,7 +14,9 @@
 //! - `flap_detection_enabled 1` → `keep_firing_for` = one check interval, so a single good
 //!   sample in a flapping series does not resolve and re-notify (an approximation of Nagios'
 //!   flap suppression, which has no Prometheus counterpart).
-//! - `contact_groups` → the routing label `nagios_contact_groups: ",a,b,"`.
+//! - `contact_groups` → the routing label `nagios_contact_groups: ",a,b,"`;
+//!   `notification_period` → `nagios_notification_period` (route with Alertmanager
+//!   `active_time_intervals`; prometheus-side.md §2.4).
 //! - `notes_url` (else `action_url`) → the `runbook_url` annotation, with `$HOSTNAME$` and
 //!   `$SERVICEDESC$` turned into label templates (or the description itself).
 
@@ -69,6 +71,8 @@ pub struct Level {
     pub notify: bool,
     /// `,a,b,` (sorted), or empty.
     pub contact_groups: String,
+    /// `notification_period` (a timeperiod name), or empty.
+    pub notification_period: String,
     /// Labels from `--label-from-custom-var`.
     pub labels: Vec<(String, String)>,
     /// `runbook_url` annotation.
@@ -140,6 +144,7 @@ pub fn level(
         severities,
         notify: enabled && !severities.none(),
         contact_groups,
+        notification_period: object.text("notification_period").unwrap_or("").to_owned(),
         labels,
         runbook,
         keep_firing_secs: if flap { secs(check * interval_length) } else { 0 },
