@@ -89,6 +89,16 @@ fn convert_demo_passes_promtool_and_is_reproducible() {
     let report = String::from_utf8(fs::read(out.join("report.json")).unwrap()).unwrap();
     assert!(report.contains("\"coverage_percent\": 100.0"), "{report}");
     assert!(report.contains("\"outcome\": \"native\""), "nothing native");
+    // Targets carry host, hostgroups and the chosen custom variable.
+    let node = fs::read_to_string(out.join("targets/node.json")).unwrap();
+    for label in [
+        "\"host\": \"mon-01\"",
+        "\"hostgroups\": \",linux-servers,\"",
+        "\"site\": \"dc1-loopback\"",
+        "\"nagios_checks\": \",",
+    ] {
+        assert!(node.contains(label), "{label} missing from targets/node.json");
+    }
     // Re-running an unchanged configuration changes no byte.
     let again = convert(&cfg, &out, &["--label-from-custom-var", "_SITE=site"]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again));
@@ -632,5 +642,65 @@ fn convert_tests_catch_edge_mutations() {
         fs::write(&rules, &original).unwrap();
     }
     assert!(mutated >= 6, "only {mutated} mutations tried");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `--nrpe-config`: check_nrpe services run the remote nrpe.cfg command, translated natively
+/// on the host; unknown remote commands stay bridged.
+#[test]
+fn convert_nrpe_config_translates_remote_commands() {
+    let dir = scratch("nrpe");
+    fs::write(
+        dir.join("nrpe.cfg"),
+        "command[check_load]=/usr/lib/nagios/plugins/check_load -r -w .15,.10,.05 -c .30,.25,.20\ncommand[check_root]=/usr/lib/nagios/plugins/check_disk -w $ARG1$ -c $ARG2$ -p /\n",
+    )
+    .unwrap();
+    let mut objects = String::from(
+        "define host {\n host_name web\n address 10.9.9.9\n max_check_attempts 3\n check_period p\n contacts c\n notification_period p\n}\n\
+         define timeperiod {\n timeperiod_name p\n alias p\n monday 00:00-24:00\n}\n\
+         define contact {\n contact_name c\n host_notification_period p\n service_notification_period p\n host_notification_options n\n service_notification_options n\n host_notification_commands x\n service_notification_commands x\n}\n\
+         define command {\n command_name x\n command_line /bin/true\n}\n\
+         define command {\n command_name check_nrpe\n command_line $USER1$/check_nrpe -H $HOSTADDRESS$ -c $ARG1$ -a $ARG2$ $ARG3$\n}\n",
+    );
+    for (desc, cmd) in [
+        ("load", "check_nrpe!check_load!x!y"),
+        ("root", "check_nrpe!check_root!20%!10%"),
+        ("other", "check_nrpe!check_mailq!1!2"),
+    ] {
+        objects.push_str(&format!(
+            "define service {{\n host_name web\n service_description {desc}\n check_command {cmd}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period p\n notification_period p\n contacts c\n}}\n"
+        ));
+    }
+    fs::write(dir.join("o.cfg"), objects).unwrap();
+    let out = dir.join("out");
+    let (nrpe, objects) = (dir.join("nrpe.cfg"), dir.join("o.cfg"));
+    let args = [
+        "convert",
+        "--out",
+        out.to_str().unwrap(),
+        "--nrpe-config",
+        nrpe.to_str().unwrap(),
+        objects.to_str().unwrap(),
+    ];
+    let run = nag2prom(&args);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report = fs::read_to_string(out.join("report.json")).unwrap();
+    let line = |desc: &str| {
+        report
+            .lines()
+            .find(|l| {
+                l.contains(&format!("\"host_name\": \"web\", \"service_description\": \"{desc}\""))
+            })
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(line("load").contains("\"outcome\": \"native\""), "{report}");
+    assert!(line("root").contains("\"outcome\": \"native\""), "{report}");
+    assert!(
+        line("other").contains("remote command `check_mailq` is not in the given nrpe.cfg"),
+        "{report}"
+    );
+    assert!(report.contains("check_nrpe -c check_root → check_disk -w @20% -c @10%"), "{report}");
+    promtool_checks(&[out]);
     fs::remove_dir_all(&dir).unwrap();
 }
