@@ -34,19 +34,23 @@ pub struct Severities {
 }
 
 impl Severities {
-    /// From a service's `notification_options` letters.
+    /// From a service's `notification_options` letters (`a` is all of them, as
+    /// `objects.cache` prints the default).
     pub fn of_service(options: &str) -> Severities {
-        let has = |c: char| options.split(',').any(|o| o.trim() == c.to_string());
-        if has('n') {
+        let has =
+            |c: char| options.split(',').any(|o| o.trim() == c.to_string() || o.trim() == "a");
+        if options.split(',').any(|o| o.trim() == "n") {
             return Severities::default();
         }
         Severities { warning: has('w'), critical: has('c'), unknown: has('u') }
     }
 
-    /// From a host's `notification_options` letters (`d` → critical, `u` → unknown).
+    /// From a host's `notification_options` letters (`d` → critical, `u` → unknown, `a` →
+    /// all).
     pub fn of_host(options: &str) -> Severities {
-        let has = |c: char| options.split(',').any(|o| o.trim() == c.to_string());
-        if has('n') {
+        let has =
+            |c: char| options.split(',').any(|o| o.trim() == c.to_string() || o.trim() == "a");
+        if options.split(',').any(|o| o.trim() == "n") {
             return Severities::default();
         }
         Severities { warning: false, critical: has('d'), unknown: has('u') }
@@ -225,6 +229,17 @@ mod tests {
         let one = service(&[("max_check_attempts", Value::Int(1))]);
         assert_eq!(level(&one, false, 60.0, &[]).for_secs, 0);
         assert_eq!(duration(5430), "1h30m30s");
+    }
+
+    #[test]
+    fn all_letters() {
+        let all = Severities::of_service("a");
+        assert!(all.warning && all.critical && all.unknown);
+        let host = Severities::of_host("a");
+        assert!(host.critical && host.unknown);
+        assert!(Severities::of_service("n").none());
+        let s = service(&[("notification_options", Value::Options("a".into()))]);
+        assert!(level(&s, false, 60.0, &[]).notify);
     }
 
     #[test]

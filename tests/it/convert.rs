@@ -704,3 +704,121 @@ fn convert_nrpe_config_translates_remote_commands() {
     promtool_checks(&[out]);
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Names with quotes, backslashes, `|`, `{{`, YAML-looking values (`yes`, `on`, `off`) and
+/// regex metacharacters survive into valid rules, templates, selectors and unit tests.
+#[test]
+fn convert_special_characters_survive() {
+    let dir = scratch("weird");
+    fs::write(dir.join("o.cfg"), WEIRD).unwrap();
+    let out = dir.join("out");
+    let args = ["convert", "--out", out.to_str().unwrap(), "--label-from-custom-var", "_SITE=site"];
+    let run = nag2prom(&[&args[..], &[dir.join("o.cfg").to_str().unwrap()]].concat());
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report = fs::read_to_string(out.join("report.json")).unwrap();
+    assert!(report.contains("\"native\": 3,"), "{report}");
+    let rules = fs::read_to_string(out.join("rules/check_load.yml")).unwrap();
+    assert!(rules.contains("site: \"off\""), "a YAML 1.1 boolean stays a string: {rules}");
+    assert_eq!(
+        rules.matches("nagios_notify").count(),
+        2,
+        "only the service with notifications off: {rules}"
+    );
+    promtool_checks(std::slice::from_ref(&out));
+    if have(Path::new(PROMTOOL), "prometheus") {
+        let check = Command::new(PROMTOOL)
+            .args(["check", "config"])
+            .arg(out.join("prometheus.yml"))
+            .output()
+            .unwrap();
+        assert!(check.status.success(), "{}", text(&check));
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+const WEIRD: &str = r#"define host {
+ host_name web.example-01
+ address 127.0.0.5
+ max_check_attempts 3
+ check_period p
+ contacts c
+ notification_period p
+ _SITE yes
+}
+define host {
+ host_name db(2)
+ address 127.0.0.6
+ max_check_attempts 1
+ check_period p
+ contacts c
+ notification_period p
+ _SITE on
+}
+define timeperiod {
+ timeperiod_name p
+ alias p
+ monday 00:00-24:00
+}
+define contact {
+ contact_name c
+ host_notification_period p
+ service_notification_period p
+ host_notification_options d,u
+ service_notification_options w,c
+ host_notification_commands x
+ service_notification_commands x
+}
+define contactgroup {
+ contactgroup_name ops{{x}}
+ alias o
+ members c
+}
+define command {
+ command_name x
+ command_line /bin/true
+}
+define command {
+ command_name load
+ command_line /usr/lib/nagios/plugins/check_load -w $ARG1$ -c $ARG2$
+}
+define command {
+ command_name weird
+ command_line /opt/x/check_weird "$ARG1$"
+}
+define service {
+ host_name web.example-01,db(2)
+ service_description Load "1" {{ $labels.x }} | yes
+ check_command load!1,2,3!4,5,6
+ max_check_attempts 3
+ check_interval 5
+ retry_interval 1
+ check_period p
+ notification_period p
+ contact_groups ops{{x}}
+ notes_url http://wiki/$HOSTNAME$/$SERVICEDESC$?a={{b}}
+ _SITE off
+}
+define service {
+ host_name web.example-01
+ service_description Weird \ name: yes
+ check_command weird!a b
+ max_check_attempts 3
+ check_interval 5
+ retry_interval 1
+ check_period p
+ notification_period p
+ contacts c
+}
+define service {
+ host_name db(2)
+ service_description Weird \ name: yes
+ check_command load!1!2
+ max_check_attempts 3
+ check_interval 5
+ retry_interval 1
+ check_period p
+ notification_period p
+ contacts c
+ notifications_enabled 0
+}
+"#;
