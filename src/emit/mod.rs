@@ -10,9 +10,9 @@ use crate::translate::{NativeGroup, Translation};
 
 pub mod prometheus;
 pub mod report;
+pub mod rule_tests;
 pub mod rules;
 pub mod targets;
-pub mod tests;
 
 pub use prometheus::Addresses;
 
@@ -95,11 +95,14 @@ pub fn render(
             let mut rest = Vec::new();
             for (plugin, groups) in &by_plugin {
                 let path = format!("tests/{plugin}.yml");
-                rest.push((path.clone(), yaml(&path, &tests::plugin_file(tr, plugin, groups))?));
+                rest.push((
+                    path.clone(),
+                    yaml(&path, &rule_tests::plugin_file(tr, plugin, groups))?,
+                ));
             }
             rest.push((
                 "tests/bridged.yml".to_owned(),
-                yaml("tests/bridged.yml", &tests::bridged_file(tr))?,
+                yaml("tests/bridged.yml", &rule_tests::bridged_file(tr))?,
             ));
             for job in tr.targets.keys() {
                 let path = format!("targets/{job}.json");
