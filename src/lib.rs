@@ -7,13 +7,17 @@
 //! 2. `nag2prom_parsers` parses each file (no I/O, never panics, all errors with spans);
 //! 3. [`diag`] turns parser and front-end problems into coded diagnostics shown as
 //!    `file:line:column` with the offending line;
-//! 4. [`cli`] holds the `nag2prom` subcommands; [`output`] writes their files atomically.
+//! 4. [`model`] resolves the objects; [`translate`] turns them into rule groups, bridged levels
+//!    and targets, and [`emit`] renders those as files;
+//! 5. [`cli`] holds the `nag2prom` subcommands; [`output`] writes their files atomically.
 
 pub mod cli;
 pub mod diag;
 pub mod exposition;
+pub mod emit;
 pub mod model;
 pub mod output;
 pub mod serve;
 pub mod source;
 pub mod status;
+pub mod translate;

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
 mod export;
+mod convert;
 mod objects;
 mod serve;
 
@@ -103,6 +104,28 @@ pub enum Command {
     ///
     ///   nag2prom export --status-file status.dat --perfdata.allow '^check_(disk|load)$'
     Export(export::ExportArgs),
+    /// Translate the installation into Prometheus alerting rules, their unit tests, scrape
+    /// targets and a prometheus.yml, with a report of what each service became.
+    ///
+    /// Each service becomes a native rule (an exporter metric compared with the plugin's own
+    /// thresholds and edges: check_load, check_disk, check_ping, check_http, …) or a bridged
+    /// rule (an alert on the HARD state Nagios computed, exported by `nag2prom serve`), and
+    /// report.md / report.json say which and why. Services sharing a check, thresholds and
+    /// service level share one rule; hosts join it through the `nagios_checks` label of their
+    /// targets. DIR is replaced as a whole, only on success: with configuration errors nothing
+    /// is written and the exit code is 1.
+    ///
+    /// Writes DIR/rules/*.yml, DIR/tests/*.yml (promtool test rules), DIR/targets/*.json
+    /// (file_sd), DIR/prometheus.yml, DIR/blackbox.yml, DIR/report.md, DIR/report.json.
+    ///
+    /// Examples:
+    ///
+    ///   nag2prom convert --config /etc/nagios4/nagios.cfg --out prom/
+    ///
+    ///   nag2prom convert -c nagios.cfg -o prom/ --label-from-custom-var _SITE=site
+    ///
+    ///   promtool check rules prom/rules/*.yml && promtool test rules prom/tests/*.yml
+    Convert(convert::ConvertArgs),
 }
 
 /// Output format of diagnostics.
@@ -137,6 +160,7 @@ pub fn main() -> ExitCode {
             return_memory_promptly();
             export::run(&args)
         }
+        Command::Convert(args) => convert::run(&args),
     };
     match result {
         Ok(code) => code,

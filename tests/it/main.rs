@@ -5,6 +5,8 @@
 
 /// The `nag2prom` command line: exit codes, diagnostics, real installations.
 mod cli;
+/// `nag2prom convert`: rules, tests, targets checked with promtool and Prometheus.
+mod convert;
 /// The object model against the real Nagios (recorded and live oracles).
 mod model;
 /// The bridge: `nag2prom serve` / `export`, up to a real Nagios and Prometheus.

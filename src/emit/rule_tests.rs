@@ -1,0 +1,389 @@
+//! `promtool test rules` files generated beside the rules: for every native group, synthetic
+//! hosts fed with values at, just below and just above every threshold (the neighbouring
+//! doubles, or the nearest values the exporter's metrics can produce), and the alerts the
+//! plugin's own semantics say must fire — computed here from the parsed thresholds, checked
+//! there against the generated PromQL. Bridged levels get a firing / acknowledged pair.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::rules::{self, Severity};
+use crate::translate::bridged::{BridgedLevel, HostLevel};
+use crate::translate::plugins::{Fed, Native};
+use crate::translate::service_level::duration;
+use crate::translate::{NativeGroup, Translation};
+
+/// A unit-test file.
+#[derive(Debug, Serialize)]
+pub struct TestFile {
+    /// Rule files, relative to the test file.
+    pub rule_files: Vec<String>,
+    /// Must equal the series interval (promtool only sees samples up to the last evaluation).
+    pub evaluation_interval: String,
+    /// Test groups.
+    pub tests: Vec<TestGroup>,
+}
+
+/// One test group.
+#[derive(Debug, Serialize)]
+pub struct TestGroup {
+    /// Name.
+    pub name: String,
+    /// Series interval.
+    pub interval: String,
+    /// Input series.
+    pub input_series: Vec<InputSeries>,
+    /// Alert expectations.
+    pub alert_rule_test: Vec<AlertTest>,
+}
+
+/// One input series.
+#[derive(Debug, Serialize)]
+pub struct InputSeries {
+    /// `metric{labels}`.
+    pub series: String,
+    /// Expanding notation.
+    pub values: String,
+}
+
+/// Expected alerts at a time.
+#[derive(Debug, Serialize)]
+pub struct AlertTest {
+    /// Evaluation time.
+    pub eval_time: String,
+    /// Alert name.
+    pub alertname: String,
+    /// Expected alerts (empty: none).
+    pub exp_alerts: Vec<ExpAlert>,
+}
+
+/// One expected alert.
+#[derive(Debug, Serialize)]
+pub struct ExpAlert {
+    /// Labels.
+    pub exp_labels: BTreeMap<String, String>,
+    /// Annotations.
+    pub exp_annotations: BTreeMap<String, String>,
+}
+
+/// Render a Go template the way Prometheus would for the templates nag2prom writes.
+pub fn render(template: &str, labels: &BTreeMap<String, String>) -> String {
+    let mut out = template.to_owned();
+    for (k, v) in labels {
+        out = out.replace(&format!("{{{{ $labels.{k} }}}}"), v);
+    }
+    out.replace("{{ \"{{\" }}", "{{")
+}
+
+fn series_text(metric: &str, labels: &BTreeMap<String, String>) -> String {
+    let inner: Vec<String> = labels
+        .iter()
+        .map(|(k, v)| format!("{k}=\"{}\"", crate::translate::bridged::string_literal(v)))
+        .collect();
+    format!("{metric}{{{}}}", inner.join(","))
+}
+
+fn values_text(pattern: &[f64], samples: usize) -> String {
+    let pattern: Vec<f64> = if pattern.is_empty() { vec![0.0] } else { pattern.to_vec() };
+    if pattern.len() == 1 {
+        return format!(
+            "{}x{}",
+            crate::translate::plugins::num(pattern[0]),
+            samples.saturating_sub(1)
+        );
+    }
+    (0..samples)
+        .map(|i| crate::translate::plugins::num(pattern[i % pattern.len()]))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Values to try around a threshold: the doubles below and above, and one unit below and
+/// above (for integer-valued signals such as counts and whole MiB).
+fn around(b: f64) -> [f64; 5] {
+    [b - 1.0, b.next_down(), b, b.next_up(), b + 1.0]
+}
+
+/// Test group of one native group.
+fn native_group(tr: &Translation<'_>, native: &Native, group: &NativeGroup) -> Option<TestGroup> {
+    let interval = u64::from(tr.scrape_interval.max(1));
+    let severities: Vec<Severity> = [Severity::Warning, Severity::Critical]
+        .into_iter()
+        .filter(|s| rules::native_expr(native, group, *s).is_some())
+        .collect();
+    if severities.is_empty() {
+        return None;
+    }
+    let active: Vec<(Severity, &[crate::translate::plugins::Cond])> =
+        severities.iter().map(|s| (*s, rules::conds(native, &group.level, *s))).collect();
+    let n = native.signals.len();
+    // A calm value per signal: one no condition alerts on.
+    let mut calm = vec![0.0; n];
+    for (s, slot) in calm.iter_mut().enumerate() {
+        let mut candidates: Vec<f64> = native.calm.get(s).copied().into_iter().collect();
+        candidates.extend([0.0, 50.0, 1.0, 100.0, 10.0, 1000.0, -1.0]);
+        for (_, conds) in &active {
+            for c in conds.iter().filter(|c| c.signal == s) {
+                for b in c.test.bounds() {
+                    candidates.extend([b - 1.0, b + 1.0, b / 2.0, b * 2.0]);
+                }
+            }
+        }
+        *slot = candidates
+            .into_iter()
+            .find(|v| {
+                active.iter().all(|(_, conds)| {
+                    conds.iter().filter(|c| c.signal == s).all(|c| !c.test.alerts(*v))
+                })
+            })
+            .unwrap_or(0.0);
+    }
+    let mut cases: Vec<Vec<f64>> = vec![calm.clone()];
+    for (_, conds) in &active {
+        for c in conds.iter() {
+            for b in c.test.bounds() {
+                for v in around(b) {
+                    let mut case = calm.clone();
+                    if let Some(slot) = case.get_mut(c.signal) {
+                        *slot = v;
+                    }
+                    if !cases
+                        .iter()
+                        .any(|k| k.iter().zip(&case).all(|(a, b)| a.to_bits() == b.to_bits()))
+                    {
+                        cases.push(case);
+                    }
+                }
+            }
+        }
+    }
+    let window = u64::from(native.window_samples.max(1)) - 1;
+    let eval = (group.level.for_secs + window * interval).div_ceil(interval) * interval + interval;
+    let samples = usize::try_from(eval / interval + 1).unwrap_or(1);
+    let mut input_series = Vec::new();
+    let mut exp_alerts = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let host = format!("t{}", i + 1);
+        let mut target = BTreeMap::new();
+        target.insert("instance".to_owned(), host.clone());
+        target.insert("job".to_owned(), native.probe.job().to_owned());
+        target.insert("host".to_owned(), host.clone());
+        target.insert("nagios_checks".to_owned(), format!(",{},", group.id));
+        let fed: Fed = (native.feed)(case, eval as f64);
+        for s in &fed.series {
+            let mut labels = target.clone();
+            for (k, v) in &s.labels {
+                labels.insert(k.clone(), v.clone());
+            }
+            input_series.push(InputSeries {
+                series: series_text(&s.metric, &labels),
+                values: values_text(&s.values, samples),
+            });
+        }
+        for (severity, conds) in &active {
+            // `or` keeps one series per distinct label set, left to right.
+            let mut sets: Vec<BTreeMap<String, String>> = Vec::new();
+            for c in conds.iter() {
+                let Some(Some(v)) = fed.realized.get(c.signal) else { continue };
+                if c.test.promql("x").is_none() || !c.test.alerts(*v) {
+                    continue;
+                }
+                let mut labels = target.clone();
+                if let Some(extra) = fed.labels.get(c.signal) {
+                    for (k, v) in extra {
+                        labels.insert(k.clone(), v.clone());
+                    }
+                }
+                if !sets.contains(&labels) {
+                    sets.push(labels);
+                }
+            }
+            for series in sets {
+                // Templates see the expression's labels, not the rule's.
+                let mut labels = series.clone();
+                for (k, v) in rules::native_labels(group, *severity) {
+                    labels.insert(k, render(&v, &series));
+                }
+                let exp_annotations = rules::native_annotations(native, group, *severity)
+                    .into_iter()
+                    .map(|(k, v)| (k, render(&v, &series)))
+                    .collect();
+                exp_alerts.push(ExpAlert { exp_labels: labels, exp_annotations });
+            }
+        }
+    }
+    Some(TestGroup {
+        name: format!(
+            "{} {} ({}): thresholds at, below and above each edge",
+            group.id, group.description, native.canonical
+        ),
+        interval: duration(interval),
+        input_series,
+        alert_rule_test: vec![AlertTest {
+            eval_time: duration(eval),
+            alertname: native.alert.to_owned(),
+            exp_alerts,
+        }],
+    })
+}
+
+/// The unit-test file of one plugin's rule file.
+pub fn plugin_file(tr: &Translation<'_>, plugin: &str, groups: &[&NativeGroup]) -> TestFile {
+    let tests = groups.iter().filter_map(|g| native_group(tr, &tr.natives[g.native], g)).collect();
+    TestFile {
+        rule_files: vec![format!("../rules/{plugin}.yml")],
+        evaluation_interval: duration(u64::from(tr.scrape_interval.max(1))),
+        tests,
+    }
+}
+
+/// Bridged tests: per level and enabled state, the example service fires while not
+/// acknowledged, and stops once acknowledged.
+pub fn bridged_file(tr: &Translation<'_>) -> TestFile {
+    let interval = u64::from(tr.scrape_interval.max(1));
+    let mut tests = Vec::new();
+    for level in &tr.bridged {
+        tests.extend(bridged_level(level, interval));
+    }
+    for level in &tr.host_levels {
+        tests.extend(host_level(level, interval));
+    }
+    TestFile {
+        rule_files: vec!["../rules/bridged.yml".to_owned()],
+        evaluation_interval: duration(interval),
+        tests,
+    }
+}
+
+fn bridge_target(host: &str) -> BTreeMap<String, String> {
+    let mut l = BTreeMap::new();
+    l.insert("instance".to_owned(), "bridge".to_owned());
+    l.insert("job".to_owned(), "nagios_bridge".to_owned());
+    l.insert("host".to_owned(), host.to_owned());
+    l
+}
+
+fn bridged_level(level: &BridgedLevel, interval: u64) -> Vec<TestGroup> {
+    let (host, desc) = &level.example;
+    let fire = level.level.bridged_for_secs.div_ceil(interval) * interval + interval;
+    let quiet = fire + 2 * interval;
+    let samples = usize::try_from(quiet / interval + 1).unwrap_or(1);
+    let ack_from = usize::try_from(fire / interval + 1).unwrap_or(1);
+    let mut out = Vec::new();
+    for (code, alert, severity, state) in rules::SERVICE_STATES {
+        if !rules::service_state_enabled(&level.level, code) {
+            continue;
+        }
+        let mut labels = bridge_target(host);
+        labels.insert("service".to_owned(), desc.clone());
+        let ack: Vec<String> =
+            (0..samples).map(|i| if i < ack_from { "0" } else { "1" }.to_owned()).collect();
+        let host_labels = bridge_target(host);
+        let input_series = vec![
+            InputSeries {
+                series: series_text("nagios_service_hard_state", &labels),
+                values: format!("{code}x{}", samples - 1),
+            },
+            InputSeries {
+                series: series_text("nagios_service_acknowledged", &labels),
+                values: ack.join(" "),
+            },
+            InputSeries {
+                series: series_text("nagios_service_scheduled_downtime_depth", &labels),
+                values: format!("0x{}", samples - 1),
+            },
+            InputSeries {
+                series: series_text("nagios_host_hard_state", &host_labels),
+                values: format!("0x{}", samples - 1),
+            },
+            InputSeries {
+                series: series_text("nagios_host_scheduled_downtime_depth", &host_labels),
+                values: format!("0x{}", samples - 1),
+            },
+        ];
+        let mut recorded = labels.clone();
+        for (k, v) in rules::bridged_record_labels(level) {
+            let rendered = render(&v, &labels);
+            recorded.insert(k, rendered);
+        }
+        let mut exp = recorded.clone();
+        exp.insert("severity".to_owned(), severity.to_owned());
+        exp.insert("nagios_state".to_owned(), state.to_owned());
+        exp.insert("nagios_source".to_owned(), "bridged".to_owned());
+        exp.insert("nagios_level".to_owned(), level.id.clone());
+        let exp_annotations = rules::bridged_annotations(&level.level, state)
+            .into_iter()
+            .map(|(k, v)| (k, render(&v, &recorded)))
+            .collect();
+        out.push(TestGroup {
+            name: format!("{} {state}: fires on the HARD state, not once acknowledged", level.id),
+            interval: duration(interval),
+            input_series,
+            alert_rule_test: vec![
+                AlertTest {
+                    eval_time: duration(fire),
+                    alertname: alert.to_owned(),
+                    exp_alerts: vec![ExpAlert { exp_labels: exp, exp_annotations }],
+                },
+                AlertTest {
+                    eval_time: duration(quiet),
+                    alertname: alert.to_owned(),
+                    exp_alerts: Vec::new(),
+                },
+            ],
+        });
+    }
+    out
+}
+
+fn host_level(level: &HostLevel, interval: u64) -> Vec<TestGroup> {
+    let host = &level.example;
+    let fire = level.level.bridged_for_secs.div_ceil(interval) * interval + interval;
+    let quiet = fire + 2 * interval;
+    let samples = usize::try_from(quiet / interval + 1).unwrap_or(1);
+    let ack_from = usize::try_from(fire / interval + 1).unwrap_or(1);
+    let file = rules::bridged_rules_for_hosts(level);
+    let mut out = Vec::new();
+    for rule in file {
+        let code = if rule.alert.as_deref() == Some("NagiosHostDown") { 1 } else { 2 };
+        let labels = bridge_target(host);
+        let ack: Vec<String> =
+            (0..samples).map(|i| if i < ack_from { "0" } else { "1" }.to_owned()).collect();
+        let input_series = vec![
+            InputSeries {
+                series: series_text("nagios_host_hard_state", &labels),
+                values: format!("{code}x{}", samples - 1),
+            },
+            InputSeries {
+                series: series_text("nagios_host_acknowledged", &labels),
+                values: ack.join(" "),
+            },
+            InputSeries {
+                series: series_text("nagios_host_scheduled_downtime_depth", &labels),
+                values: format!("0x{}", samples - 1),
+            },
+        ];
+        let mut exp = labels.clone();
+        for (k, v) in &rule.labels {
+            exp.insert(k.clone(), render(v, &labels));
+        }
+        let exp_annotations =
+            rule.annotations.iter().map(|(k, v)| (k.clone(), render(v, &labels))).collect();
+        let alert = rule.alert.clone().unwrap_or_default();
+        out.push(TestGroup {
+            name: format!("{} {alert}: fires on the HARD state, not once acknowledged", level.id),
+            interval: duration(interval),
+            input_series,
+            alert_rule_test: vec![
+                AlertTest {
+                    eval_time: duration(fire),
+                    alertname: alert.clone(),
+                    exp_alerts: vec![ExpAlert { exp_labels: exp, exp_annotations }],
+                },
+                AlertTest { eval_time: duration(quiet), alertname: alert, exp_alerts: Vec::new() },
+            ],
+        });
+    }
+    out
+}

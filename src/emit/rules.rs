@@ -1,0 +1,400 @@
+//! Prometheus rule files: one file per plugin (`rules/check_load.yml`, one group
+//! `nagios.check_load`, rules sorted by group id) and `rules/bridged.yml`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::translate::bridged::{BridgedLevel, HostLevel, regex_alternatives, string_literal};
+use crate::translate::plugins::{Cond, Native, SEL};
+use crate::translate::service_level::{Level, duration, template_text, url_template};
+use crate::translate::{NativeGroup, Translation};
+
+/// A rule file.
+#[derive(Debug, Serialize)]
+pub struct RuleFile {
+    /// Rule groups.
+    pub groups: Vec<RuleGroup>,
+}
+
+/// A rule group.
+#[derive(Debug, Serialize)]
+pub struct RuleGroup {
+    /// Unique name.
+    pub name: String,
+    /// Evaluation interval (= the scrape interval).
+    pub interval: String,
+    /// Rules.
+    pub rules: Vec<Rule>,
+}
+
+/// A recording or alerting rule.
+#[derive(Debug, Serialize, Default, Clone)]
+pub struct Rule {
+    /// Recording rule name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+    /// Alert name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert: Option<String>,
+    /// PromQL.
+    pub expr: String,
+    /// `for:`.
+    #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
+    pub for_: Option<String>,
+    /// `keep_firing_for:`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keep_firing_for: Option<String>,
+    /// Labels.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Annotations.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// Warning or critical.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// WARNING.
+    Warning,
+    /// CRITICAL.
+    Critical,
+}
+
+impl Severity {
+    /// Label value.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+    /// Nagios state name.
+    pub fn state(self) -> &'static str {
+        match self {
+            Severity::Warning => "WARNING",
+            Severity::Critical => "CRITICAL",
+        }
+    }
+}
+
+/// The selector matcher of a group.
+pub fn selector(id: &str) -> String {
+    format!("nagios_checks=~\".*,{id},.*\"")
+}
+
+/// A signal's PromQL for a group, parenthesised unless it is a plain selector.
+pub fn signal(native: &Native, index: usize, id: &str) -> String {
+    let text = native.signals.get(index).map(String::as_str).unwrap_or("vector(0)");
+    let plain =
+        text.bytes().all(|b| !b.is_ascii_whitespace()) && !text.contains(['/', '*', '+', '(']);
+    let text = text.replace(SEL, &selector(id));
+    if plain { text } else { format!("({text})") }
+}
+
+/// The conditions of one severity that get a rule (per `notification_options`).
+pub fn conds<'a>(native: &'a Native, level: &Level, severity: Severity) -> &'a [Cond] {
+    let all = level.severities.none();
+    match severity {
+        Severity::Warning if all || level.severities.warning => &native.warning,
+        Severity::Critical if all || level.severities.critical => &native.critical,
+        _ => &[],
+    }
+}
+
+/// The PromQL of a native rule, or `None` when the severity has no rule.
+pub fn native_expr(native: &Native, group: &NativeGroup, severity: Severity) -> Option<String> {
+    let terms: Vec<String> = conds(native, &group.level, severity)
+        .iter()
+        .filter_map(|c| c.test.promql(&signal(native, c.signal, &group.id)))
+        .collect();
+    if terms.is_empty() { None } else { Some(terms.join("\nor ")) }
+}
+
+/// Labels shared by native and bridged rules from a level.
+fn level_labels(level: &Level, labels: &mut BTreeMap<String, String>) {
+    if !level.contact_groups.is_empty() {
+        labels.insert("nagios_contact_groups".to_owned(), template_text(&level.contact_groups));
+    }
+    if !level.notification_period.is_empty() {
+        labels.insert(
+            "nagios_notification_period".to_owned(),
+            template_text(&level.notification_period),
+        );
+    }
+    if !level.notify {
+        labels.insert("nagios_notify".to_owned(), "false".to_owned());
+    }
+    for (k, v) in &level.labels {
+        labels.entry(k.clone()).or_insert_with(|| template_text(v));
+    }
+}
+
+/// The rule labels of a native group's severity.
+pub fn native_labels(group: &NativeGroup, severity: Severity) -> BTreeMap<String, String> {
+    let mut labels = BTreeMap::new();
+    labels.insert("severity".to_owned(), severity.label().to_owned());
+    labels.insert("service".to_owned(), template_text(&group.description));
+    labels.insert("nagios_check".to_owned(), group.id.clone());
+    level_labels(&group.level, &mut labels);
+    labels
+}
+
+/// The rule annotations of a native group's severity.
+pub fn native_annotations(
+    native: &Native,
+    group: &NativeGroup,
+    severity: Severity,
+) -> BTreeMap<String, String> {
+    let mut a = BTreeMap::new();
+    a.insert(
+        "summary".to_owned(),
+        format!(
+            "{{{{ $labels.host }}}}/{} is {}",
+            template_text(&group.description),
+            severity.state()
+        ),
+    );
+    a.insert(
+        "description".to_owned(),
+        template_text(&format!(
+            "Nagios `{}` (translated natively; {} host(s)); for {} = (max_check_attempts - 1) x retry_interval x interval_length + first_notification_delay",
+            native.canonical,
+            group.hosts,
+            duration(group.level.for_secs)
+        )),
+    );
+    if let Some(url) = &group.level.runbook {
+        a.insert("runbook_url".to_owned(), url_template(url, Some(&group.description)));
+    }
+    a.insert("nagios_source".to_owned(), template_text(&group.source));
+    if !group.templates.is_empty() {
+        let list: Vec<&str> = group.templates.iter().map(String::as_str).collect();
+        a.insert("nagios_templates".to_owned(), template_text(&list.join(", ")));
+    }
+    a
+}
+
+/// The native rules of one group.
+pub fn native_rules(native: &Native, group: &NativeGroup) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    for severity in [Severity::Warning, Severity::Critical] {
+        let Some(expr) = native_expr(native, group, severity) else { continue };
+        rules.push(Rule {
+            alert: Some(native.alert.to_owned()),
+            expr,
+            for_: (group.level.for_secs > 0).then(|| duration(group.level.for_secs)),
+            keep_firing_for: (group.level.keep_firing_secs > 0)
+                .then(|| duration(group.level.keep_firing_secs)),
+            labels: native_labels(group, severity),
+            annotations: native_annotations(native, group, severity),
+            ..Rule::default()
+        });
+    }
+    rules
+}
+
+/// The recording rule name of bridged service states.
+pub const BRIDGED_RECORD: &str = "nagios:service_hard_state:bridged";
+
+/// The bridged states: (code, alert name, severity label, state name, notification letter).
+pub const SERVICE_STATES: [(u8, &str, &str, &str); 3] = [
+    (1, "NagiosServiceWarning", "warning", "WARNING"),
+    (2, "NagiosServiceCritical", "critical", "CRITICAL"),
+    (3, "NagiosServiceUnknown", "warning", "UNKNOWN"),
+];
+
+/// Whether a bridged level has a rule for a state code.
+pub fn service_state_enabled(level: &Level, code: u8) -> bool {
+    let s = level.severities;
+    s.none()
+        || match code {
+            1 => s.warning,
+            2 => s.critical,
+            _ => s.unknown,
+        }
+}
+
+/// The selector expression of a bridged level.
+pub fn bridged_selection(level: &BridgedLevel) -> String {
+    let mut parts = Vec::new();
+    if !level.whole.is_empty() {
+        parts.push(format!(
+            "nagios_service_hard_state{{service=~\"{}\"}}",
+            regex_alternatives(&level.whole)
+        ));
+    }
+    for (hosts, descs) in &level.partial {
+        let desc = if descs.len() == 1 {
+            format!("service=\"{}\"", string_literal(&descs[0]))
+        } else {
+            format!("service=~\"{}\"", regex_alternatives(descs))
+        };
+        parts.push(format!(
+            "nagios_service_hard_state{{host=~\"{}\", {desc}}}",
+            regex_alternatives(hosts)
+        ));
+    }
+    if parts.is_empty() {
+        "nagios_service_hard_state{service=\"\"} < 0".to_owned()
+    } else {
+        parts.join("\nor ")
+    }
+}
+
+/// Labels of a bridged level's recording rule.
+pub fn bridged_record_labels(level: &BridgedLevel) -> BTreeMap<String, String> {
+    let mut labels = BTreeMap::new();
+    labels.insert("nagios_level".to_owned(), level.id.clone());
+    level_labels(&level.level, &mut labels);
+    labels
+}
+
+/// The rules of the bridged file.
+pub fn bridged_rules(tr: &Translation<'_>) -> RuleFile {
+    let interval = duration(u64::from(tr.scrape_interval));
+    let mut services = Vec::new();
+    for level in &tr.bridged {
+        services.push(Rule {
+            record: Some(BRIDGED_RECORD.to_owned()),
+            expr: bridged_selection(level),
+            labels: bridged_record_labels(level),
+            ..Rule::default()
+        });
+        for (code, alert, severity, state) in SERVICE_STATES {
+            if !service_state_enabled(&level.level, code) {
+                continue;
+            }
+            services.push(Rule {
+                alert: Some(alert.to_owned()),
+                expr: bridged_service_expr(&level.id, code),
+                for_: (level.level.bridged_for_secs > 0)
+                    .then(|| duration(level.level.bridged_for_secs)),
+                labels: [
+                    ("severity", severity),
+                    ("nagios_state", state),
+                    ("nagios_source", "bridged"),
+                    ("nagios_level", level.id.as_str()),
+                ]
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+                annotations: bridged_annotations(&level.level, state),
+                ..Rule::default()
+            });
+        }
+    }
+    let hosts = tr.host_levels.iter().flat_map(bridged_rules_for_hosts).collect();
+    let bridge = vec![Rule {
+        alert: Some("NagiosBridgeDown".to_owned()),
+        expr: "up{job=\"nagios_bridge\"} == 0".to_owned(),
+        for_: Some("5m".to_owned()),
+        labels: [("severity".to_owned(), "critical".to_owned())].into_iter().collect(),
+        annotations: [(
+            "summary".to_owned(),
+            "the nag2prom bridge on {{ $labels.instance }} cannot be scraped: bridged alerts are blind".to_owned(),
+        )]
+        .into_iter()
+        .collect(),
+        ..Rule::default()
+    }];
+    RuleFile {
+        groups: vec![
+            RuleGroup {
+                name: "nagios.bridged.services".to_owned(),
+                interval: interval.clone(),
+                rules: services,
+            },
+            RuleGroup {
+                name: "nagios.bridged.hosts".to_owned(),
+                interval: interval.clone(),
+                rules: hosts,
+            },
+            RuleGroup { name: "nagios.bridge".to_owned(), interval, rules: bridge },
+        ],
+    }
+}
+
+/// The rules of one host level: `NagiosHostDown` (notification option `d`) and
+/// `NagiosHostUnreachable` (`u`).
+pub fn bridged_rules_for_hosts(level: &HostLevel) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    for (code, state, enabled) in [
+        (1u8, "DOWN", level.level.severities.critical),
+        (2, "UNREACHABLE", level.level.severities.unknown),
+    ] {
+        if !(enabled || level.level.severities.none()) {
+            continue;
+        }
+        let mut labels = BTreeMap::new();
+        labels.insert("severity".to_owned(), "critical".to_owned());
+        labels.insert("nagios_state".to_owned(), state.to_owned());
+        labels.insert("nagios_source".to_owned(), "bridged".to_owned());
+        labels.insert("nagios_level".to_owned(), level.id.clone());
+        level_labels(&level.level, &mut labels);
+        let mut annotations = BTreeMap::new();
+        annotations
+            .insert("summary".to_owned(), format!("{{{{ $labels.host }}}} is {state} in Nagios"));
+        if let Some(url) = &level.level.runbook {
+            annotations.insert("runbook_url".to_owned(), url_template(url, None));
+        }
+        rules.push(Rule {
+            alert: Some(
+                if code == 1 { "NagiosHostDown" } else { "NagiosHostUnreachable" }.to_owned(),
+            ),
+            expr: host_expr(level, code),
+            for_: (level.level.bridged_for_secs > 0)
+                .then(|| duration(level.level.bridged_for_secs)),
+            labels,
+            annotations,
+            ..Rule::default()
+        });
+    }
+    rules
+}
+
+/// The alert expression of a bridged service state.
+pub fn bridged_service_expr(level_id: &str, code: u8) -> String {
+    format!(
+        "{BRIDGED_RECORD}{{nagios_level=\"{level_id}\"}} == {code}\n\
+         unless on(host, service) (\n    nagios_service_acknowledged == 1\n  or nagios_service_scheduled_downtime_depth > 0\n)\n\
+         unless on(host) (nagios_host_hard_state > 0 or nagios_host_scheduled_downtime_depth > 0)"
+    )
+}
+
+fn host_expr(level: &HostLevel, code: u8) -> String {
+    let sel = if level.all {
+        "nagios_host_hard_state".to_owned()
+    } else {
+        format!("nagios_host_hard_state{{host=~\"{}\"}}", regex_alternatives(&level.hosts))
+    };
+    format!(
+        "{sel} == {code}\nunless on(host) (nagios_host_acknowledged == 1 or nagios_host_scheduled_downtime_depth > 0)"
+    )
+}
+
+/// Annotations of a bridged service rule.
+pub fn bridged_annotations(level: &Level, state: &str) -> BTreeMap<String, String> {
+    let mut a = BTreeMap::new();
+    a.insert(
+        "summary".to_owned(),
+        format!("{{{{ $labels.host }}}}/{{{{ $labels.service }}}} is {state} in Nagios"),
+    );
+    if let Some(url) = &level.runbook {
+        a.insert("runbook_url".to_owned(), url_template(url, None));
+    }
+    a
+}
+
+/// The native rule file of one plugin.
+pub fn plugin_file(tr: &Translation<'_>, plugin: &str, groups: &[&NativeGroup]) -> RuleFile {
+    let rules = groups.iter().flat_map(|g| native_rules(&tr.natives[g.native], g)).collect();
+    RuleFile {
+        groups: vec![RuleGroup {
+            name: format!("nagios.{plugin}"),
+            interval: duration(u64::from(tr.scrape_interval)),
+            rules,
+        }],
+    }
+}

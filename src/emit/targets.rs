@@ -1,0 +1,46 @@
+//! file_sd target files (`targets/<job>.json`): one target group per host (node, mysqld,
+//! postgres exporters) or per probe (blackbox), labelled with `host`, the host's
+//! hostgroups (`hostgroups: ",a,b,"`, as the bridge labels them), chosen custom variables, and `nagios_checks`:
+//! the ids of the rule groups that select this target.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::translate::Translation;
+
+/// One file_sd target group.
+#[derive(Debug, Serialize)]
+pub struct TargetGroup {
+    /// Addresses (one).
+    pub targets: Vec<String>,
+    /// Labels.
+    pub labels: BTreeMap<String, String>,
+}
+
+/// The target groups of one job.
+pub fn job(tr: &Translation<'_>, job: &str) -> Vec<TargetGroup> {
+    let Some(list) = tr.targets.get(job) else { return Vec::new() };
+    list.iter()
+        .map(|t| {
+            let mut labels = BTreeMap::new();
+            if let Some(host) = tr.hosts.get(&t.host) {
+                for (k, v) in &host.labels {
+                    labels.insert(k.clone(), v.clone());
+                }
+                if !host.hostgroups.is_empty() {
+                    labels.insert("hostgroups".to_owned(), host.hostgroups.clone());
+                }
+            }
+            labels.insert("host".to_owned(), t.host.clone());
+            if !t.checks.is_empty() {
+                let ids: Vec<&str> = t.checks.iter().map(String::as_str).collect();
+                labels.insert("nagios_checks".to_owned(), format!(",{},", ids.join(",")));
+            }
+            if let Some(module) = &t.module {
+                labels.insert("module".to_owned(), module.clone());
+            }
+            TargetGroup { targets: vec![t.address.clone()], labels }
+        })
+        .collect()
+}

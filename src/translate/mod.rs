@@ -1,0 +1,580 @@
+//! Translation of a resolved Nagios model into Prometheus material (issue 6), before any
+//! text is rendered:
+//!
+//! 1. each distinct `check_command` is read once ([`argv`]) and handed to its plugin module
+//!    ([`plugins`]), giving a [`plugins::Native`] translation or the reason there is none;
+//! 2. each service gets its [`service_level::Level`] (`for:`, severities, routing labels);
+//! 3. services are **grouped** by (translation, service description, level): one group is one
+//!    pair of rules, however many hosts it covers; hosts join a group through the
+//!    `nagios_checks` label of their scrape targets;
+//! 4. everything without a faithful translation is grouped by level into [`bridged`] rules on
+//!    the bridge's `nagios_service_hard_state`.
+//!
+//! No I/O and no text formats here: [`crate::emit`] renders the result.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use nag2prom_parsers::command::split_check_command;
+use nag2prom_parsers::object::ObjectType;
+
+use nag2prom_parsers::span::Span;
+
+use crate::model::{Model, Object, Value, locate};
+use crate::source::{FileId, Installation};
+
+pub mod argv;
+pub mod bridged;
+pub mod plugins;
+pub mod service_level;
+
+pub use plugins::{Native, PluginsVersion, Probe};
+pub use service_level::Level;
+
+/// Settings of a conversion.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Plugin release whose behaviour is copied.
+    pub version: PluginsVersion,
+    /// `(custom variable, label)` pairs, e.g. `("_SITE", "site")`.
+    pub custom_labels: Vec<(String, String)>,
+    /// Scrape and evaluation interval, seconds.
+    pub scrape_interval: u32,
+    /// Translate local plugins (check_load, check_disk, …) on non-loopback hosts as if they
+    /// ran there.
+    pub assume_remote: bool,
+    /// NRPE commands (`command[name]=line`) from `--nrpe-config`.
+    pub nrpe: Vec<(String, String)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            version: PluginsVersion::default(),
+            custom_labels: Vec::new(),
+            scrape_interval: 60,
+            assume_remote: false,
+            nrpe: Vec::new(),
+        }
+    }
+}
+
+/// One group of services sharing a native translation, description and level.
+#[derive(Debug)]
+pub struct NativeGroup {
+    /// Stable id (`check_load_1a2b3c4d`), the value hosts carry in `nagios_checks`.
+    pub id: String,
+    /// Index into [`Translation::natives`].
+    pub native: usize,
+    /// `service_description`.
+    pub description: String,
+    /// The level.
+    pub level: Level,
+    /// Number of services (one per host).
+    pub hosts: usize,
+    /// Definitions the services come from (`file`, `define` offset), sorted.
+    pub sources: BTreeSet<(FileId, usize)>,
+    /// Templates the services use, sorted.
+    pub templates: BTreeSet<String>,
+    /// `file:line` of the first definition, `(+N more, see report.json)` when several.
+    pub source: String,
+}
+
+/// What became of a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A native rule: index into [`Translation::groups`].
+    Native(usize),
+    /// A bridged rule: index into [`Translation::bridged`], and into [`Translation::reasons`].
+    Bridged(usize, usize),
+}
+
+/// The report line of one service; text borrows from the model.
+#[derive(Debug, Clone)]
+pub struct ServiceRow<'m> {
+    /// Host name.
+    pub host: &'m str,
+    /// Service description.
+    pub description: &'m str,
+    /// The check command's name (never its arguments: they may hold passwords).
+    pub command: &'m str,
+    /// What it became.
+    pub outcome: Outcome,
+    /// The service definition's file.
+    pub file: FileId,
+    /// The service definition's `define` keyword.
+    pub span: Span,
+}
+
+/// Why a service is bridged, and its plugin when the command line could be read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Reason {
+    /// The plugin file name, when known.
+    pub plugin: Option<String>,
+    /// The reason, secret-free.
+    pub text: String,
+}
+
+/// A scrape target.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Target {
+    /// The address to scrape or probe.
+    pub address: String,
+    /// Host name.
+    pub host: String,
+    /// Blackbox module, when a probe.
+    pub module: Option<String>,
+    /// Group ids (sorted).
+    pub checks: BTreeSet<String>,
+}
+
+/// A host's labels on its targets.
+#[derive(Debug, Clone, Default)]
+pub struct HostLabels {
+    /// `,a,b,` hostgroups.
+    pub hostgroups: String,
+    /// Custom variable labels.
+    pub labels: Vec<(String, String)>,
+    /// Its address.
+    pub address: String,
+    /// The address is the Nagios server itself.
+    pub local: bool,
+}
+
+/// Everything a conversion produces, before rendering.
+#[derive(Debug, Default)]
+pub struct Translation<'m> {
+    /// Distinct native translations.
+    pub natives: Vec<Native>,
+    /// Native groups, sorted by id.
+    pub groups: Vec<NativeGroup>,
+    /// Bridged service levels, sorted by id.
+    pub bridged: Vec<bridged::BridgedLevel>,
+    /// Bridged host levels.
+    pub host_levels: Vec<bridged::HostLevel>,
+    /// Why services are bridged (interned).
+    pub reasons: Vec<Reason>,
+    /// Per service, in model order (host, description).
+    pub services: Vec<ServiceRow<'m>>,
+    /// Targets per job (`node`, `blackbox`, `mysqld`, `postgres`).
+    pub targets: BTreeMap<&'static str, Vec<Target>>,
+    /// Host labels by host name.
+    pub hosts: BTreeMap<String, HostLabels>,
+    /// Blackbox modules used: name → YAML body.
+    pub modules: BTreeMap<String, String>,
+    /// Scrape interval, seconds.
+    pub scrape_interval: u32,
+}
+
+impl Translation<'_> {
+    /// Number of services translated natively.
+    pub fn native_count(&self) -> usize {
+        self.services.iter().filter(|s| matches!(s.outcome, Outcome::Native(_))).count()
+    }
+}
+
+/// A command read once: native index, or a reason index.
+type Translated = Result<usize, usize>;
+
+/// FNV-1a 64: a stable, dependency-free content hash for group ids.
+pub fn fnv64(text: &str) -> u64 {
+    let mut h = Fnv::default();
+    std::hash::Hasher::write(&mut h, text.as_bytes());
+    h.0
+}
+
+/// FNV-1a as a `Hasher`: the interning maps hash short keys 80,000 times; SipHash's DoS
+/// resistance buys nothing on a local configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// `HashMap` with [`Fnv`].
+pub type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
+/// True for addresses on the Nagios server itself.
+pub fn is_loopback(address: &str) -> bool {
+    address == "localhost"
+        || address == "::1"
+        || address.parse::<std::net::Ipv4Addr>().is_ok_and(|a| a.is_loopback())
+}
+
+/// A field value as an interning key (numbers by bits).
+#[derive(Debug, Clone, Copy, Default)]
+struct ValueKey<'m>(Option<&'m Value>);
+
+impl PartialEq for ValueKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self.0, other.0) {
+            (Some(Value::Float(a)), Some(Value::Float(b))) => a.to_bits() == b.to_bits(),
+            (a, b) => a == b,
+        }
+    }
+}
+
+impl Eq for ValueKey<'_> {}
+
+impl std::hash::Hash for ValueKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self.0 {
+            None => state.write_u8(0),
+            Some(Value::Text(t)) => t.hash(state),
+            Some(Value::List(l)) => l.hash(state),
+            Some(Value::Int(i)) => i.hash(state),
+            Some(Value::Float(f)) => f.to_bits().hash(state),
+            Some(Value::Options(o)) => o.hash(state),
+            Some(Value::Null) => state.write_u8(1),
+        }
+    }
+}
+
+/// The fields of a service the translation reads, collected in one pass.
+#[derive(Default)]
+struct Facts<'m> {
+    host: &'m str,
+    description: &'m str,
+    check_command: &'m str,
+    active: Option<&'m Value>,
+    /// Everything [`service_level::level`] reads, as an interning key.
+    level: [ValueKey<'m>; LEVEL_FIELDS.len()],
+    custom: Vec<ValueKey<'m>>,
+}
+
+const LEVEL_FIELDS: [&str; 11] = [
+    "max_check_attempts",
+    "retry_interval",
+    "check_interval",
+    "first_notification_delay",
+    "notification_options",
+    "notifications_enabled",
+    "contact_groups",
+    "notes_url",
+    "action_url",
+    "flap_detection_enabled",
+    "notification_period",
+];
+
+fn facts<'m>(service: &'m Object, custom: &[(String, String)]) -> Facts<'m> {
+    let mut f = Facts { custom: vec![ValueKey(None); custom.len()], ..Facts::default() };
+    for field in &service.fields {
+        let name: &str = &field.name;
+        let text = || match &field.value {
+            Value::Text(t) => &**t,
+            _ => "",
+        };
+        match name {
+            "host_name" => f.host = text(),
+            "service_description" => f.description = text(),
+            "check_command" => f.check_command = text(),
+            "active_checks_enabled" => f.active = Some(&field.value),
+            _ if name.starts_with('_') => {
+                if let Some(i) = custom.iter().position(|(var, _)| var == name) {
+                    f.custom[i] = ValueKey(Some(&field.value));
+                }
+            }
+            _ => {
+                // A literal match compiles to a length dispatch: this runs for every field of
+                // every service.
+                let slot = match name {
+                    "max_check_attempts" => 0,
+                    "retry_interval" => 1,
+                    "check_interval" => 2,
+                    "first_notification_delay" => 3,
+                    "notification_options" => 4,
+                    "notifications_enabled" => 5,
+                    "contact_groups" => 6,
+                    "notes_url" => 7,
+                    "action_url" => 8,
+                    "flap_detection_enabled" => 9,
+                    "notification_period" => 10,
+                    _ => continue,
+                };
+                debug_assert_eq!(LEVEL_FIELDS[slot], name);
+                f.level[slot] = ValueKey(Some(&field.value));
+            }
+        }
+    }
+    f
+}
+
+/// Translate every service (and host) of `model`.
+pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -> Translation<'m> {
+    let interval_length = interval_length(inst);
+    let commands: HashMap<&str, &str> = model
+        .of(ObjectType::Command)
+        .filter_map(|c| Some((c.text("command_name")?, c.text("command_line").unwrap_or(""))))
+        .collect();
+    let host_objects: Vec<&Object> = model.of(ObjectType::Host).collect();
+
+    let mut out =
+        Translation { scrape_interval: options.scrape_interval, ..Translation::default() };
+    for host in &host_objects {
+        let Some(name) = host.text("host_name") else { continue };
+        let mut groups: Vec<&str> = host.list("hostgroups").iter().map(|g| &**g).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        let mut labels = Vec::new();
+        for (var, label) in &options.custom_labels {
+            if let Some(Value::Text(v)) = host.get(var) {
+                labels.push((label.clone(), v.to_string()));
+            }
+        }
+        let address =
+            host.text("address").filter(|a| !a.is_empty() && !a.contains('$')).unwrap_or(name);
+        out.hosts.insert(
+            name.to_owned(),
+            HostLabels {
+                hostgroups: if groups.is_empty() {
+                    String::new()
+                } else {
+                    format!(",{},", groups.join(","))
+                },
+                labels,
+                address: address.to_owned(),
+                local: is_loopback(address),
+            },
+        );
+    }
+
+    // Host name → its address is the Nagios server (looked up once per service).
+    let host_local: FnvMap<&str, bool> = host_objects
+        .iter()
+        .filter_map(|h| {
+            let name = h.text("host_name")?;
+            Some((name, out.hosts.get(name).is_some_and(|l| l.local)))
+        })
+        .collect();
+    let mut cache: FnvMap<(&str, bool), Translated> = FnvMap::default();
+    let mut reason_index: HashMap<Reason, usize> = HashMap::new();
+    let mut levels: Vec<Level> = Vec::new();
+    let mut level_index: FnvMap<([ValueKey<'_>; LEVEL_FIELDS.len()], Vec<ValueKey<'_>>), usize> =
+        FnvMap::default();
+    let mut group_index: FnvMap<(usize, &str, usize), usize> = FnvMap::default();
+    let mut groups: Vec<NativeGroup> = Vec::new();
+    let mut collector = bridged::Collector::default();
+    // (job, host, blackbox native) → group indices
+    let mut slots: FnvMap<(&'static str, &str, Option<usize>), Vec<usize>> = FnvMap::default();
+    let base_ctx = plugins::Context {
+        version: options.version,
+        local: false,
+        assume_remote: options.assume_remote,
+        nrpe: options.nrpe.clone(),
+        scrape_interval: options.scrape_interval,
+    };
+    let mut reason = |plugin: Option<String>, text: String, out: &mut Vec<Reason>| -> usize {
+        let r = Reason { plugin, text };
+        *reason_index.entry(r.clone()).or_insert_with(|| {
+            out.push(r);
+            out.len() - 1
+        })
+    };
+
+    for service in model.of(ObjectType::Service) {
+        let f = facts(service, &options.custom_labels);
+        let level = *level_index.entry((f.level, f.custom.clone())).or_insert_with(|| {
+            levels.push(service_level::level(
+                service,
+                false,
+                interval_length,
+                &options.custom_labels,
+            ));
+            levels.len() - 1
+        });
+        let host = host_local.get(f.host);
+        let local = host.copied().unwrap_or(false);
+        let command_name = f.check_command.split('!').next().unwrap_or("");
+        collector.seen(f.description);
+
+        let result = if matches!(f.active, Some(Value::Int(0))) {
+            Err(reason(
+                None,
+                "active checks are disabled: the state comes from passive results, which only the bridge sees".to_owned(),
+                &mut out.reasons,
+            ))
+        } else if host.is_none() {
+            Err(reason(None, "the service's host is not registered".to_owned(), &mut out.reasons))
+        } else if let Some(r) = cache.get(&(f.check_command, local)) {
+            *r
+        } else {
+            let split = split_check_command(f.check_command);
+            let r = (|| {
+                let Some(line) = commands.get(split.name) else {
+                    return Err((None, format!("command `{}` is not defined", split.name)));
+                };
+                let call = argv::call(line, &split.args).map_err(|e| (None, e.to_string()))?;
+                let Some(translate) = plugins::lookup(&call.plugin) else {
+                    let text = format!("plugin `{}` is not in the catalogue", call.plugin);
+                    return Err((Some(call.plugin), text));
+                };
+                let ctx = plugins::Context { local, ..base_ctx.clone() };
+                translate(&call, &ctx).map_err(|text| (Some(call.plugin.clone()), text))
+            })();
+            let r = match r {
+                Ok(native) => {
+                    out.natives.push(native);
+                    Ok(out.natives.len() - 1)
+                }
+                Err((plugin, text)) => Err(reason(plugin, text, &mut out.reasons)),
+            };
+            cache.insert((f.check_command, local), r);
+            r
+        };
+
+        let outcome = match result {
+            Ok(native) => {
+                let index =
+                    *group_index.entry((native, f.description, level)).or_insert_with(|| {
+                        groups.push(NativeGroup {
+                            id: String::new(),
+                            native,
+                            description: f.description.to_owned(),
+                            level: levels[level].clone(),
+                            hosts: 0,
+                            sources: BTreeSet::new(),
+                            templates: templates(model, service),
+                            source: String::new(),
+                        });
+                        groups.len() - 1
+                    });
+                let group = &mut groups[index];
+                group.hosts += 1;
+                group.sources.insert((service.file, service.span.start));
+                let probe = &out.natives[native].probe;
+                let blackbox = matches!(probe, Probe::Blackbox { .. }).then_some(native);
+                let slot = slots.entry((probe.job(), f.host, blackbox)).or_default();
+                if !slot.contains(&index) {
+                    slot.push(index);
+                }
+                Outcome::Native(index)
+            }
+            Err(reason) => {
+                Outcome::Bridged(collector.add(f.host, f.description, &levels[level]), reason)
+            }
+        };
+        out.services.push(ServiceRow {
+            host: f.host,
+            description: f.description,
+            command: command_name,
+            outcome,
+            file: service.file,
+            span: service.span,
+        });
+    }
+
+    // Stable ids from content; a (rare) short-hash clash gets a numbered suffix.
+    let keys: Vec<String> = groups
+        .iter()
+        .map(|g| format!("{}|{}|{:?}", out.natives[g.native].canonical, g.description, g.level))
+        .collect();
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    for &i in &order {
+        let base =
+            format!("{}_{:08x}", out.natives[groups[i].native].plugin, fnv64(&keys[i]) as u32);
+        let n = taken.entry(base.clone()).or_insert(0);
+        *n += 1;
+        groups[i].id = if *n == 1 { base } else { format!("{base}_{n}") };
+    }
+
+    // Targets: every host gets a node target, so node metrics exist for all of them.
+    let mut merged: BTreeMap<(&'static str, String, String, Option<String>), BTreeSet<String>> =
+        BTreeMap::new();
+    for (name, labels) in &out.hosts {
+        merged
+            .entry(("node", name.clone(), target_address(&labels.address, 9100), None))
+            .or_default();
+    }
+    for ((job, host, blackbox), indices) in slots {
+        let Some(labels) = out.hosts.get(host) else { continue };
+        let (address, module) = match blackbox.map(|n| &out.natives[n].probe) {
+            Some(Probe::Blackbox { module, module_yaml, target }) => {
+                out.modules.entry(module.clone()).or_insert_with(|| module_yaml.clone());
+                let address =
+                    target.replace("$HOSTADDRESS$", &labels.address).replace("$HOSTNAME$", host);
+                (address, Some(module.clone()))
+            }
+            _ => {
+                let port = match job {
+                    "mysqld" => 9104,
+                    "postgres" => 9187,
+                    _ => 9100,
+                };
+                (target_address(&labels.address, port), None)
+            }
+        };
+        merged
+            .entry((job, host.to_owned(), address, module))
+            .or_default()
+            .extend(indices.iter().map(|&i| groups[i].id.clone()));
+    }
+    for ((job, host, address, module), checks) in merged {
+        out.targets.entry(job).or_default().push(Target { address, host, module, checks });
+    }
+
+    for g in &mut groups {
+        let mut it = g.sources.iter();
+        if let Some(&(file, start)) = it.next() {
+            g.source = locate(&inst.db, file, Span::new(start, start));
+        }
+        if g.sources.len() > 1 {
+            g.source.push_str(&format!(" (+{} more, see report.json)", g.sources.len() - 1));
+        }
+    }
+
+    // Groups sorted by id; rows follow.
+    let mut by_id: Vec<usize> = (0..groups.len()).collect();
+    by_id.sort_by(|&a, &b| groups[a].id.cmp(&groups[b].id));
+    let mut new_index = vec![0; groups.len()];
+    for (new, &old) in by_id.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut slots: Vec<Option<NativeGroup>> = groups.into_iter().map(Some).collect();
+    out.groups = by_id.iter().filter_map(|&old| slots[old].take()).collect();
+    let (bridged_levels, level_order, host_levels) =
+        collector.finish(&host_objects, interval_length, &options.custom_labels);
+    for row in &mut out.services {
+        row.outcome = match row.outcome {
+            Outcome::Native(i) => Outcome::Native(new_index[i]),
+            Outcome::Bridged(l, r) => Outcome::Bridged(level_order[l], r),
+        };
+    }
+    out.bridged = bridged_levels;
+    out.host_levels = host_levels;
+    out
+}
+
+/// `address:port`, with brackets for IPv6.
+fn target_address(address: &str, port: u16) -> String {
+    if address.contains(':') { format!("[{address}]:{port}") } else { format!("{address}:{port}") }
+}
+
+/// The templates a service's fields came from.
+fn templates(model: &Model, object: &Object) -> BTreeSet<String> {
+    object.fields.iter().filter_map(|f| model.origin(f)?.template.map(|t| t.to_string())).collect()
+}
+
+/// `interval_length` from nagios.cfg (60 when absent).
+pub fn interval_length(inst: &Installation) -> f64 {
+    inst.main
+        .and_then(|id| inst.db.file(id))
+        .map(|f| nag2prom_parsers::main_cfg::parse_main_cfg(&f.bytes).interval_length())
+        .filter(|v| *v > 0)
+        .unwrap_or(60) as f64
+}

@@ -1,0 +1,119 @@
+//! `check_dns -H name -s server [-q type] [-w RANGE] [-c RANGE]`: a DNS lookup.
+//!
+//! Semantics (2.3.3 `check_dns.c`): CRITICAL when the lookup fails or returns nothing;
+//! `-w`/`-c` are ranges on the lookup time in seconds. blackbox_exporter dns prober against the
+//! server `-s` (which must be the service's host): `probe_success`, `probe_duration_seconds`.
+//! Not translated: no `-s` (the Nagios server's resolver), `-a` expected addresses, `-A`
+//! authority, a name that depends on a macro.
+
+use super::check_ssh::timeout;
+use super::{
+    Call, Cond, Context, Fed, Native, Probe, Series, Test, opts, own_host, range, with_common,
+};
+use crate::translate::argv::opt;
+
+/// Translate a `check_dns` call.
+pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
+    let table = with_common(&[
+        opt('H', "hostname", true),
+        opt('s', "server", true),
+        opt('q', "querytype", true),
+        opt('a', "expected-address", true),
+        opt('A', "expect-authority", false),
+        opt('w', "warning", true),
+        opt('c', "critical", true),
+        opt('n', "accept-cname", false),
+        opt('L', "all", false),
+    ]);
+    let parsed = opts(call, &table, "check_dns")?;
+    if parsed.has('a') || parsed.has('A') {
+        return Err("-a/-A (expected answers or authority) are not translated".to_owned());
+    }
+    let name = parsed.last('H').ok_or("no -H: nothing to look up")?;
+    if name.contains('$') || !name.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c)) {
+        return Err("the name to look up depends on a macro or is not a plain DNS name".to_owned());
+    }
+    if parsed.last('s').is_none() {
+        return Err(
+            "no -s: the plugin asks the Nagios server's resolver; not translated".to_owned()
+        );
+    }
+    own_host('s', parsed.last('s'))?;
+    let qtype = parsed.last('q').unwrap_or("A").to_ascii_uppercase();
+    if !["A", "AAAA", "MX", "NS", "CNAME", "TXT", "SOA", "PTR", "SRV"].contains(&qtype.as_str()) {
+        return Err(format!("-q {qtype} is not translated"));
+    }
+    let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
+    let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
+    let timeout = timeout(parsed.last('t'))?;
+    let yaml = format!(
+        "    prober: dns\n    timeout: {timeout}s\n    dns:\n      query_name: '{name}'\n      query_type: {qtype}\n      valid_rcodes:\n        - NOERROR\n      validate_answer_rrs:\n        fail_if_none_matches_regexp:\n          - '.*'\n"
+    );
+    let module = format!("nagios_dns_{:08x}", crate::translate::fnv64(&yaml) as u32);
+    let mut warning = Vec::new();
+    let mut critical = vec![Cond { signal: 0, test: Test::Eq(0.0) }];
+    let mut canonical = format!("check_dns -H {name} -s $HOSTADDRESS$ -q {qtype}");
+    if let Some(w) = w {
+        canonical.push_str(&format!(" -w {w}"));
+        warning.push(Cond { signal: 1, test: Test::Range(w) });
+    }
+    if let Some(c) = c {
+        canonical.push_str(&format!(" -c {c}"));
+        critical.push(Cond { signal: 1, test: Test::Range(c) });
+    }
+    Ok(Native {
+        plugin: "check_dns",
+        alert: "NagiosCheckDns",
+        probe: Probe::Blackbox { module, module_yaml: yaml, target: "$HOSTADDRESS$".to_owned() },
+        canonical,
+        signals: vec![
+            "probe_success{__SEL__}".to_owned(),
+            "probe_duration_seconds{__SEL__}".to_owned(),
+        ],
+        warning,
+        critical,
+        feed: Box::new(|v: &[f64], _t: f64| {
+            let ok = if v.first().copied().unwrap_or(1.0) == 0.0 { 0.0 } else { 1.0 };
+            let d = v.get(1).copied().unwrap_or(0.0);
+            Fed {
+                series: vec![
+                    Series::constant("probe_success", &[], ok),
+                    Series::constant("probe_duration_seconds", &[], d),
+                ],
+                realized: vec![Some(ok), Some(d)],
+                labels: vec![Vec::new(), Vec::new()],
+            }
+        }),
+        window_samples: 1,
+        notes: vec!["close: blackbox's probe duration for the lookup time".to_owned()],
+        calm: vec![1.0, 0.0],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::translate::argv::call;
+
+    #[test]
+    fn lookups() {
+        let ctx = Context::default();
+        let n = translate(
+            &call("check_dns -H $ARG1$ -s $HOSTADDRESS$", &["www.example.org"]).unwrap(),
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(n.canonical, "check_dns -H www.example.org -s $HOSTADDRESS$ -q A");
+        assert!(
+            translate(&call("check_dns -H www.example.org", &[] as &[&str]).unwrap(), &ctx)
+                .is_err()
+        );
+        assert!(
+            translate(
+                &call("check_dns -H $HOSTNAME$ -s $HOSTADDRESS$", &[] as &[&str]).unwrap(),
+                &ctx
+            )
+            .is_err()
+        );
+    }
+}

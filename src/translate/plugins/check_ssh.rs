@@ -1,0 +1,116 @@
+//! `check_ssh -H host [-p port]`: an SSH banner.
+//!
+//! Semantics (2.3.3 `check_ssh.c`): no thresholds; CRITICAL when the connection fails or the
+//! banner is not an SSH identification. blackbox_exporter tcp prober with
+//! `query_response: expect ^SSH-` (verified against an SSH banner): `probe_success == 0` is
+//! CRITICAL. `-r` (remote version) and `-P` (protocol) checks are not translated.
+
+use super::{Call, Cond, Context, Fed, Native, Probe, Series, Test, opts, own_host, with_common};
+use crate::translate::argv::opt;
+
+/// Translate a `check_ssh` call.
+pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
+    let table = with_common(&[
+        opt('H', "hostname", true),
+        opt('p', "port", true),
+        opt('r', "remote-version", true),
+        opt('P', "remote-protocol", true),
+        opt('4', "use-ipv4", false),
+        opt('6', "use-ipv6", false),
+    ]);
+    let parsed = opts(call, &table, "check_ssh")?;
+    let host = parsed.last('H').or(parsed.operands.first().map(String::as_str));
+    own_host('H', host)?;
+    if parsed.has('r') || parsed.has('P') {
+        return Err("-r/-P (remote version or protocol match) is not translated".to_owned());
+    }
+    let port = port(parsed.last('p'), 22)?;
+    let timeout = timeout(parsed.last('t'))?;
+    let module = format!("nagios_ssh_t{timeout}");
+    Ok(Native {
+        plugin: "check_ssh",
+        alert: "NagiosCheckSsh",
+        probe: Probe::Blackbox {
+            module: module.clone(),
+            module_yaml: format!(
+                "    prober: tcp\n    timeout: {timeout}s\n    tcp:\n      query_response:\n        - expect: '^SSH-'\n"
+            ),
+            target: format!("$HOSTADDRESS$:{port}"),
+        },
+        canonical: format!("check_ssh -H $HOSTADDRESS$ -p {port} -t {timeout}"),
+        signals: vec!["probe_success{__SEL__}".to_owned()],
+        warning: Vec::new(),
+        critical: vec![Cond { signal: 0, test: Test::Eq(0.0) }],
+        feed: probe_success_feed(),
+        window_samples: 1,
+        notes: Vec::new(),
+        calm: Vec::new(),
+    })
+}
+
+/// A feeder for one `probe_success` signal (0 or 1).
+pub(crate) fn probe_success_feed() -> super::Feeder {
+    Box::new(|v: &[f64], _t: f64| {
+        let x = if v.first().copied().unwrap_or(1.0) == 0.0 { 0.0 } else { 1.0 };
+        Fed {
+            series: vec![Series::constant("probe_success", &[], x)],
+            realized: vec![Some(x)],
+            labels: vec![Vec::new()],
+        }
+    })
+}
+
+/// A TCP port (1..=65535) from `-p`, or the default; macros are per host.
+pub(crate) fn port(value: Option<&str>, default: u16) -> Result<u16, String> {
+    match value {
+        None => Ok(default),
+        Some(v) => v.trim().parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| {
+            if v.contains('$') {
+                "-p depends on a macro".to_owned()
+            } else {
+                format!("-p `{v}` is not a TCP port")
+            }
+        }),
+    }
+}
+
+/// `-t` seconds (default 10), as a whole number of seconds.
+pub(crate) fn timeout(value: Option<&str>) -> Result<u32, String> {
+    match value {
+        None => Ok(10),
+        Some(v) => {
+            let secs = v.split(':').next().unwrap_or("");
+            secs.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|t| *t > 0 && *t <= 600)
+                .ok_or_else(|| format!("-t `{v}` is not a timeout in seconds"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::translate::argv::call;
+
+    #[test]
+    fn banner_probe() {
+        let ctx = Context::default();
+        let n = translate(
+            &call("$USER1$/check_ssh -H $HOSTADDRESS$ -t 2", &[] as &[&str]).unwrap(),
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(n.canonical, "check_ssh -H $HOSTADDRESS$ -p 22 -t 2");
+        assert!(matches!(&n.probe, Probe::Blackbox { target, .. } if target == "$HOSTADDRESS$:22"));
+        assert!(translate(&call("check_ssh -H 10.0.0.1", &[] as &[&str]).unwrap(), &ctx).is_err());
+        assert!(
+            translate(
+                &call("check_ssh -H $HOSTADDRESS$ -r OpenSSH_9", &[] as &[&str]).unwrap(),
+                &ctx
+            )
+            .is_err()
+        );
+    }
+}

@@ -1,0 +1,232 @@
+//! `check_tcp -H host -p port [-w secs] [-c secs] [-e expect] [-S]`: a TCP service.
+//!
+//! Semantics (2.3.3 `check_tcp.c`): `-w`/`-c` are doubles, alert when the elapsed time is
+//! **strictly** greater; a refused connection is CRITICAL (`-r`, default crit); an expect
+//! mismatch is WARNING (`-M`, default warn). blackbox_exporter tcp prober:
+//! `probe_duration_seconds`, `probe_success`, `probe_failed_due_to_regex` (query_response
+//! `expect`, verified). Not translated: `-s`/`-q` dialogues, several `-e`, `-D` certificates,
+//! `-r`/`-M` other than the defaults.
+
+use super::check_ssh::{port, timeout};
+use super::{
+    Call, Cond, Context, Fed, Native, Probe, Series, Test, number, opts, own_host, with_common,
+};
+use crate::translate::argv::opt;
+
+/// Translate a `check_tcp` call.
+pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
+    let table = with_common(&[
+        opt('H', "hostname", true),
+        opt('p', "port", true),
+        opt('w', "warning", true),
+        opt('c', "critical", true),
+        opt('e', "expect", true),
+        opt('s', "send", true),
+        opt('q', "quit", true),
+        opt('E', "escape", false),
+        opt('A', "all", false),
+        opt('S', "ssl", false),
+        opt('D', "certificate", true),
+        opt('r', "refuse", true),
+        opt('M', "mismatch", true),
+        opt('j', "jail", false),
+        opt('m', "maxbytes", true),
+        opt('d', "delay", true),
+        opt('4', "use-ipv4", false),
+        opt('6', "use-ipv6", false),
+        opt('\0', "sni", true),
+    ]);
+    let parsed = opts(call, &table, "check_tcp")?;
+    own_host('H', parsed.last('H'))?;
+    for (letter, what) in [
+        ('s', "-s (send)"),
+        ('q', "-q (quit string)"),
+        ('D', "-D (certificate days)"),
+        ('A', "-A"),
+        ('j', "-j"),
+        ('m', "-m"),
+        ('d', "-d"),
+        ('E', "-E"),
+    ] {
+        if parsed.has(letter) {
+            return Err(format!("{what} is not translated"));
+        }
+    }
+    if parsed.last('r').is_some_and(|r| r != "crit")
+        || parsed.last('M').is_some_and(|m| m != "warn")
+    {
+        return Err("-r/-M other than the defaults (crit/warn) are not translated".to_owned());
+    }
+    let expects: Vec<&str> = parsed.all('e').collect();
+    if expects.len() > 1 {
+        return Err("several -e strings are not translated".to_owned());
+    }
+    let port = match parsed.last('p') {
+        Some(_) => port(parsed.last('p'), 0)?,
+        None => return Err("no -p: check_tcp needs a port".to_owned()),
+    };
+    let expect = expects.first().copied();
+    build(TcpSpec {
+        plugin: "check_tcp",
+        alert: "NagiosCheckTcp",
+        port,
+        warn: parsed.last('w').map(|v| number("-w", v)).transpose()?,
+        crit: parsed.last('c').map(|v| number("-c", v)).transpose()?,
+        expect: expect.map(regex_escape),
+        tls: parsed.has('S'),
+        timeout: timeout(parsed.last('t'))?,
+        send: None,
+        canonical: format!(
+            "check_tcp -H $HOSTADDRESS$ -p {port}{}{}{}{}",
+            parsed.last('w').map(|w| format!(" -w {w}")).unwrap_or_default(),
+            parsed.last('c').map(|c| format!(" -c {c}")).unwrap_or_default(),
+            if expect.is_some() { " -e …" } else { "" },
+            if parsed.has('S') { " -S" } else { "" }
+        ),
+    })
+}
+
+/// What a tcp-prober translation needs.
+pub(crate) struct TcpSpec {
+    pub(crate) plugin: &'static str,
+    pub(crate) alert: &'static str,
+    pub(crate) port: u16,
+    pub(crate) warn: Option<f64>,
+    pub(crate) crit: Option<f64>,
+    /// A regex the first line must match (mismatch = WARNING).
+    pub(crate) expect: Option<String>,
+    pub(crate) tls: bool,
+    pub(crate) timeout: u32,
+    /// A line sent after the expect (e.g. `QUIT`).
+    pub(crate) send: Option<&'static str>,
+    pub(crate) canonical: String,
+}
+
+/// The native translation of a tcp-prober check: WARNING on an expect mismatch or
+/// duration > warn, CRITICAL on any other failure or duration > crit.
+pub(crate) fn build(spec: TcpSpec) -> Result<Native, String> {
+    let mut yaml = format!("    prober: tcp\n    timeout: {}s\n    tcp:\n", spec.timeout);
+    if spec.tls {
+        yaml.push_str("      tls: true\n      tls_config:\n        insecure_skip_verify: true\n");
+    }
+    if let Some(e) = &spec.expect {
+        yaml.push_str(&format!(
+            "      query_response:\n        - expect: '{}'\n",
+            e.replace('\'', "''")
+        ));
+        if let Some(send) = spec.send {
+            yaml.push_str(&format!("        - send: \"{send}\"\n"));
+        }
+    }
+    let module = format!(
+        "nagios_{}_{:08x}",
+        spec.plugin.trim_start_matches("check_"),
+        crate::translate::fnv64(&yaml) as u32
+    );
+    // Signals: 0 failed for a reason other than the expect; 1 expect mismatch; 2 duration.
+    let signals = vec![
+        "(probe_success{__SEL__} == bool 0) * (probe_failed_due_to_regex{__SEL__} == bool 0)"
+            .to_owned(),
+        "probe_failed_due_to_regex{__SEL__}".to_owned(),
+        "probe_duration_seconds{__SEL__}".to_owned(),
+    ];
+    let mut warning = Vec::new();
+    let mut critical = vec![Cond { signal: 0, test: Test::Eq(1.0) }];
+    if spec.expect.is_some() {
+        warning.push(Cond { signal: 1, test: Test::Eq(1.0) });
+    }
+    if let Some(w) = spec.warn {
+        warning.push(Cond { signal: 2, test: Test::Gt(w) });
+    }
+    if let Some(c) = spec.crit {
+        critical.push(Cond { signal: 2, test: Test::Gt(c) });
+    }
+    Ok(Native {
+        plugin: spec.plugin,
+        alert: spec.alert,
+        probe: Probe::Blackbox {
+            module,
+            module_yaml: yaml,
+            target: format!("$HOSTADDRESS$:{}", spec.port),
+        },
+        canonical: spec.canonical,
+        signals,
+        warning,
+        critical,
+        feed: Box::new(|v: &[f64], _t: f64| {
+            let failed_other = v.first().copied().unwrap_or(0.0) == 1.0;
+            let mismatch = !failed_other && v.get(1).copied().unwrap_or(0.0) == 1.0;
+            let success = if failed_other || mismatch { 0.0 } else { 1.0 };
+            let regex = if mismatch { 1.0 } else { 0.0 };
+            let duration = v.get(2).copied().unwrap_or(0.0).max(0.0);
+            Fed {
+                series: vec![
+                    Series::constant("probe_success", &[], success),
+                    Series::constant("probe_failed_due_to_regex", &[], regex),
+                    Series::constant("probe_duration_seconds", &[], duration),
+                ],
+                realized: vec![
+                    Some(if failed_other { 1.0 } else { 0.0 }),
+                    Some(regex),
+                    Some(duration),
+                ],
+                labels: vec![Vec::new(); 3],
+            }
+        }),
+        window_samples: 1,
+        notes: vec![
+            "close: blackbox measures the probe duration, the plugin its own elapsed time"
+                .to_owned(),
+        ],
+        calm: vec![0.0, 0.0, 0.0],
+    })
+}
+
+/// A literal string as an RE2 regex (substring match).
+pub(crate) fn regex_escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::translate::argv::call;
+
+    #[test]
+    fn times_are_strict_and_failures_critical() {
+        let ctx = Context::default();
+        let n = translate(
+            &call("check_tcp -H $HOSTADDRESS$ -p 5432 -w 1 -c 3", &[] as &[&str]).unwrap(),
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(n.warning, vec![Cond { signal: 2, test: Test::Gt(1.0) }]);
+        assert_eq!(n.critical.len(), 2);
+        assert!(
+            matches!(&n.probe, Probe::Blackbox { target, .. } if target == "$HOSTADDRESS$:5432")
+        );
+        let n = translate(
+            &call("check_tcp -H $HOSTADDRESS$ -p 6379 -e +PONG", &[] as &[&str]).unwrap(),
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(n.warning[0].signal, 1);
+        assert!(
+            translate(&call("check_tcp -H $HOSTADDRESS$", &[] as &[&str]).unwrap(), &ctx).is_err()
+        );
+        assert!(
+            translate(
+                &call("check_tcp -H $HOSTADDRESS$ -p 1 -s PING", &[] as &[&str]).unwrap(),
+                &ctx
+            )
+            .is_err()
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! `check_users -w RANGE -c RANGE`: logged-in users.
+//!
+//! Semantics (2.3.3 `check_users.c`): `-w`/`-c` go through `set_thresholds`, so they are
+//! ranges (`5` alerts above 5 or below 0); 2.x counts utmp `USER_PROCESS` entries, 3.0 counts
+//! systemd-logind sessions when booted with systemd. node_exporter (`--collector.logind`):
+//! `node_logind_sessions{class="user"}` summed over seat/remote/type — close for 3.0, an
+//! approximation of utmp for 2.x (noted in the report).
+
+use super::{
+    Call, Cond, Context, Fed, Native, PluginsVersion, Probe, Series, Test, opts, range,
+    require_local, with_common,
+};
+use crate::translate::argv::opt;
+
+/// Translate a `check_users` call.
+pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
+    require_local(ctx, "check_users")?;
+    let table = with_common(&[opt('w', "warning", true), opt('c', "critical", true)]);
+    let parsed = opts(call, &table, "check_users")?;
+    let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
+    let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
+    if w.is_none() && c.is_none() {
+        return Err("neither -w nor -c: the plugin never alerts".to_owned());
+    }
+    let mut canonical = "check_users".to_owned();
+    if let Some(w) = w {
+        canonical.push_str(&format!(" -w {w}"));
+    }
+    if let Some(c) = c {
+        canonical.push_str(&format!(" -c {c}"));
+    }
+    let cond = |r: Option<nag2prom_parsers::range::Range>| {
+        r.map(|r| vec![Cond { signal: 0, test: Test::Range(r) }]).unwrap_or_default()
+    };
+    let mut notes = vec!["needs node_exporter --collector.logind".to_owned()];
+    if ctx.version < PluginsVersion::V3_0 {
+        notes.push("approximate: monitoring-plugins 2.x counts utmp entries, node_exporter counts logind sessions".to_owned());
+    }
+    Ok(Native {
+        plugin: "check_users",
+        alert: "NagiosCheckUsers",
+        probe: Probe::Node,
+        canonical,
+        signals: vec!["sum without(seat, remote, type, class) (node_logind_sessions{__SEL__, class=\"user\"})".to_owned()],
+        warning: cond(w),
+        critical: cond(c),
+        feed: Box::new(|v: &[f64], _t: f64| {
+            let x = v.first().copied().unwrap_or(0.0);
+            Fed {
+                series: vec![Series::constant(
+                    "node_logind_sessions",
+                    &[("class", "user"), ("remote", "false"), ("seat", "seat0"), ("type", "tty")],
+                    x,
+                )],
+                realized: vec![Some(x)],
+                labels: vec![Vec::new()],
+            }
+        }),
+        window_samples: 1,
+        notes,
+        calm: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::translate::argv::call;
+
+    #[test]
+    fn ranges() {
+        let ctx = Context { local: true, ..Context::default() };
+        let n = translate(&call("check_users -w 5 -c 10", &[] as &[&str]).unwrap(), &ctx).unwrap();
+        assert!(n.warning[0].test.alerts(6.0) && !n.warning[0].test.alerts(5.0));
+        let n =
+            translate(&call("check_users -w @1:3 -c 10", &[] as &[&str]).unwrap(), &ctx).unwrap();
+        assert!(n.warning[0].test.alerts(1.0) && !n.warning[0].test.alerts(4.0));
+        assert!(
+            translate(&call("check_users -w 5% -c 10", &[] as &[&str]).unwrap(), &ctx).is_err()
+        );
+    }
+}

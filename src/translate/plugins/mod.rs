@@ -1,0 +1,517 @@
+//! The plugin catalogue: one module per Nagios plugin, each reading the plugin's own options
+//! and threshold meaning and producing a [`Native`] translation — PromQL signals, the
+//! warning/critical conditions on them (with the plugin's exact edges), the exporter and probe
+//! to scrape, and a feeder that turns wanted signal values into test series.
+//!
+//! A plugin returns `Err(reason)` for anything it cannot translate faithfully; the service then
+//! gets a bridged rule and the reason goes to the report.
+
+use std::fmt::Write as _;
+
+use nag2prom_parsers::range::{Bound, Range, parse_range};
+
+use super::argv::{self, ArgvError, Call};
+
+pub mod check_by_ssh;
+pub mod check_disk;
+pub mod check_dns;
+pub mod check_http;
+pub mod check_icmp;
+pub mod check_load;
+pub mod check_mysql;
+pub mod check_nrpe;
+pub mod check_ntp;
+pub mod check_ntp_time;
+pub mod check_pgsql;
+pub mod check_ping;
+pub mod check_procs;
+pub mod check_smtp;
+pub mod check_ssh;
+pub mod check_swap;
+pub mod check_tcp;
+pub mod check_uptime;
+pub mod check_users;
+
+/// Monitoring-plugins release whose behaviour the translation copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum PluginsVersion {
+    /// 2.3.x (Debian 12).
+    #[default]
+    V2_3,
+    /// 2.4.x.
+    V2_4,
+    /// 3.0.x.
+    V3_0,
+}
+
+/// What the translation may assume about the environment.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// Plugin release.
+    pub version: PluginsVersion,
+    /// The host's address is the Nagios server itself (loopback): plugins that measure the
+    /// machine they run on measure this host.
+    pub local: bool,
+    /// `--local-checks-are-remote`: treat local plugins on other hosts as if they ran there.
+    pub assume_remote: bool,
+    /// NRPE commands known from `--nrpe-config` (`command[name]=command line`).
+    pub nrpe: Vec<(String, String)>,
+    /// Scrape interval of every target, in seconds (windows of probe-based signals).
+    pub scrape_interval: u32,
+}
+
+/// Where the samples come from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Probe {
+    /// The host's node_exporter (`address:9100`).
+    Node,
+    /// The host's mysqld_exporter (`address:9104`).
+    Mysqld,
+    /// The host's postgres_exporter (`address:9187`).
+    Postgres,
+    /// A blackbox_exporter probe: `module` (defined in `blackbox.yml`) against `target`, where
+    /// `$HOSTADDRESS$` stands for the host's address.
+    Blackbox {
+        /// Module name.
+        module: String,
+        /// The module's YAML body (under `modules: NAME:`), indented by 4.
+        module_yaml: String,
+        /// Target template.
+        target: String,
+    },
+}
+
+impl Probe {
+    /// The scrape job name.
+    pub fn job(&self) -> &'static str {
+        match self {
+            Probe::Node => "node",
+            Probe::Mysqld => "mysqld",
+            Probe::Postgres => "postgres",
+            Probe::Blackbox { .. } => "blackbox",
+        }
+    }
+}
+
+/// A comparison against a threshold, with the plugin's edge.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Test {
+    /// Classic `check_range`: alert outside `[start, end]` (inclusive), or inside with `@`.
+    Range(Range),
+    /// Alert when value > t.
+    Gt(f64),
+    /// Alert when value >= t.
+    Ge(f64),
+    /// Alert when value < t.
+    Lt(f64),
+    /// Alert when value <= t.
+    Le(f64),
+    /// Alert when value == t.
+    Eq(f64),
+}
+
+impl Test {
+    /// True when `value` alerts.
+    pub fn alerts(&self, value: f64) -> bool {
+        match *self {
+            Test::Range(r) => r.alerts(value),
+            Test::Gt(t) => value > t,
+            Test::Ge(t) => value >= t,
+            Test::Lt(t) => value < t,
+            Test::Le(t) => value <= t,
+            Test::Eq(t) => value == t,
+        }
+    }
+
+    /// The finite thresholds, for test points.
+    pub fn bounds(&self) -> Vec<f64> {
+        match *self {
+            Test::Range(r) => {
+                let mut v = Vec::new();
+                if let Bound::Finite(s) = r.start {
+                    v.push(s);
+                }
+                if let Bound::Finite(e) = r.end {
+                    v.push(e);
+                }
+                v
+            }
+            Test::Gt(t) | Test::Ge(t) | Test::Lt(t) | Test::Le(t) | Test::Eq(t) => vec![t],
+        }
+    }
+
+    /// PromQL alerting when `expr` (a parenthesised expression) meets this test; `None` when
+    /// the test can never alert.
+    pub fn promql(&self, expr: &str) -> Option<String> {
+        let n = num;
+        Some(match *self {
+            Test::Gt(t) => format!("{expr} > {}", n(t)),
+            Test::Ge(t) => format!("{expr} >= {}", n(t)),
+            Test::Lt(t) => format!("{expr} < {}", n(t)),
+            Test::Le(t) => format!("{expr} <= {}", n(t)),
+            Test::Eq(t) => format!("{expr} == {}", n(t)),
+            Test::Range(r) => match (r.start, r.end, r.inside) {
+                (Bound::Finite(s), Bound::Finite(e), false) => {
+                    format!("{expr} < {} or {expr} > {}", n(s), n(e))
+                }
+                (Bound::Finite(s), Bound::Infinite, false) => format!("{expr} < {}", n(s)),
+                (Bound::Infinite, Bound::Finite(e), false) => format!("{expr} > {}", n(e)),
+                (Bound::Infinite, Bound::Infinite, false) => return None,
+                (Bound::Finite(s), Bound::Finite(e), true) => {
+                    format!("({expr} >= {}) <= {}", n(s), n(e))
+                }
+                (Bound::Finite(s), Bound::Infinite, true) => format!("{expr} >= {}", n(s)),
+                (Bound::Infinite, Bound::Finite(e), true) => format!("{expr} <= {}", n(e)),
+                (Bound::Infinite, Bound::Infinite, true) => expr.to_owned(),
+            },
+        })
+    }
+}
+
+/// A number as PromQL and YAML read it back exactly.
+pub fn num(v: f64) -> String {
+    let mut s = String::new();
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        let _ = write!(s, "{v}");
+    } else {
+        let _ = write!(s, "{v:?}");
+    }
+    s
+}
+
+/// One alert condition: signal `signal` meets `test`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cond {
+    /// Index into [`Native::signals`].
+    pub signal: usize,
+    /// The comparison.
+    pub test: Test,
+}
+
+/// A series fed into a unit test: metric name with extra labels, and a repeating value
+/// pattern (one value per scrape).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// `metric` or `metric{label="v",…}` extra labels (without the target's labels).
+    pub metric: String,
+    /// Extra labels `(name, value)`.
+    pub labels: Vec<(String, String)>,
+    /// Values, repeated cyclically.
+    pub values: Vec<f64>,
+}
+
+impl Series {
+    /// A constant series.
+    pub fn constant(metric: &str, labels: &[(&str, &str)], value: f64) -> Series {
+        Series {
+            metric: metric.to_owned(),
+            labels: labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            values: vec![value],
+        }
+    }
+}
+
+/// What a feeder made of wanted signal values.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Fed {
+    /// Input series.
+    pub series: Vec<Series>,
+    /// The values the signals' PromQL will compute from them (`None`: no sample).
+    pub realized: Vec<Option<f64>>,
+    /// Labels each signal's result carries beyond the target's (e.g. `mountpoint`).
+    pub labels: Vec<Vec<(String, String)>>,
+}
+
+/// Turns wanted signal values into test series and the values PromQL will see at the
+/// evaluation time (second argument, seconds since the first sample at 0).
+pub type Feeder = Box<dyn Fn(&[f64], f64) -> Fed + Send + Sync>;
+
+/// A faithful translation of one plugin call.
+pub struct Native {
+    /// Plugin name (`check_load`).
+    pub plugin: &'static str,
+    /// Alert name (`NagiosCheckLoad`).
+    pub alert: &'static str,
+    /// Where samples come from.
+    pub probe: Probe,
+    /// The call as understood, in canonical form, without any secret (`check_load -w 5,4,3 -c 10,8,6`).
+    pub canonical: String,
+    /// PromQL of each signal; `__SEL__` (inside `{…}`) stands for the group's selector labels.
+    pub signals: Vec<String>,
+    /// What raises WARNING (any of).
+    pub warning: Vec<Cond>,
+    /// What raises CRITICAL (any of).
+    pub critical: Vec<Cond>,
+    /// Feeder for tests.
+    pub feed: Feeder,
+    /// Scrapes a window-based signal needs before it is complete (1 for instant signals).
+    pub window_samples: u32,
+    /// Caveats for the report.
+    pub notes: Vec<String>,
+    /// Values at which each signal raises nothing, for unit tests (empty: searched).
+    pub calm: Vec<f64>,
+}
+
+impl std::fmt::Debug for Native {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Native")
+            .field("canonical", &self.canonical)
+            .field("signals", &self.signals)
+            .field("warning", &self.warning)
+            .field("critical", &self.critical)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The placeholder in signal PromQL replaced by the group's selector.
+pub const SEL: &str = "__SEL__";
+
+/// A plugin translation function.
+pub type Translate = fn(&Call, &Context) -> Result<Native, String>;
+
+/// The catalogue: plugin file name → translation.
+pub fn lookup(plugin: &str) -> Option<Translate> {
+    Some(match plugin {
+        "check_load" => check_load::translate,
+        "check_dns" => check_dns::translate,
+        "check_ntp_time" => check_ntp_time::translate,
+        "check_ntp" => check_ntp::translate,
+        "check_mysql" => check_mysql::translate,
+        "check_pgsql" => check_pgsql::translate,
+        "check_uptime" => check_uptime::translate,
+        "check_nrpe" => check_nrpe::translate,
+        "check_by_ssh" => check_by_ssh::translate,
+        "check_http" | "check_curl" => check_http::translate,
+        "check_tcp" => check_tcp::translate,
+        "check_smtp" => check_smtp::translate,
+        "check_disk" => check_disk::translate,
+        "check_swap" => check_swap::translate,
+        "check_procs" => check_procs::translate,
+        "check_ping" => check_ping::translate,
+        "check_icmp" => check_icmp::translate,
+        "check_ssh" => check_ssh::translate,
+        "check_users" => check_users::translate,
+        _ => return None,
+    })
+}
+
+/// Plugins in the catalogue.
+pub const CATALOGUE: &[&str] = &[
+    "check_load",
+    "check_disk",
+    "check_swap",
+    "check_procs",
+    "check_users",
+    "check_ping",
+    "check_icmp",
+    "check_http",
+    "check_curl",
+    "check_tcp",
+    "check_ssh",
+    "check_dns",
+    "check_ntp_time",
+    "check_ntp",
+    "check_smtp",
+    "check_mysql",
+    "check_pgsql",
+    "check_uptime",
+    "check_nrpe",
+    "check_by_ssh",
+];
+
+// ---- helpers shared by the plugin modules ----
+
+/// getopt errors as report reasons.
+pub(crate) fn opts(
+    call: &Call,
+    table: &[argv::Opt],
+    plugin: &'static str,
+) -> Result<argv::Parsed, String> {
+    argv::getopt(&call.args, table, plugin).map_err(|e: ArgvError| e.to_string())
+}
+
+/// A threshold value: refuses `$USERn$` (hidden) and other macros (per host).
+pub(crate) fn threshold_text<'a>(opt: &str, value: &'a str) -> Result<&'a str, String> {
+    if argv::has_user_macro(value) {
+        return Err(format!(
+            "threshold {opt} is hidden behind a $USERn$ macro (resource file); its value is never read"
+        ));
+    }
+    if value.contains('$') {
+        return Err(format!("threshold {opt} `{value}` depends on a macro that differs per host"));
+    }
+    Ok(value)
+}
+
+/// A monitoring-plugins range (strict: text `strtod` would silently ignore is refused).
+pub(crate) fn range(opt: &str, value: &str) -> Result<Range, String> {
+    let text = threshold_text(opt, value)?;
+    parse_range(text).map_err(|e| format!("threshold {opt} `{text}`: {}", e.kind))
+}
+
+/// A plain number (`strtod` without trailing junk).
+pub(crate) fn number(opt: &str, value: &str) -> Result<f64, String> {
+    let text = threshold_text(opt, value)?;
+    match text.trim().parse::<f64>() {
+        Ok(v)
+            if v.is_finite() && !text.trim().is_empty() && !text.contains(['i', 'n', 'I', 'N']) =>
+        {
+            Ok(v)
+        }
+        _ => Err(format!("threshold {opt} `{text}` is not a number")),
+    }
+}
+
+/// The host the plugin talks to must be the service's host (`$HOSTADDRESS$`/`$HOSTNAME$`).
+pub(crate) fn own_host(opt: char, value: Option<&str>) -> Result<(), String> {
+    match value {
+        Some("$HOSTADDRESS$" | "$HOSTNAME$") => Ok(()),
+        Some(v) if v.contains('$') => Err(format!("-{opt} uses a macro other than $HOSTADDRESS$")),
+        Some(_) => Err(format!(
+            "-{opt} names a fixed host, not the service's host; the probe target would be the same for every host"
+        )),
+        None => Err(format!("no -{opt}: the plugin would not know which host to check")),
+    }
+}
+
+/// Plugins that measure the machine they run on (the Nagios server) unless run through NRPE.
+pub(crate) fn require_local(ctx: &Context, plugin: &str) -> Result<(), String> {
+    if ctx.local || ctx.assume_remote {
+        Ok(())
+    } else {
+        Err(format!(
+            "{plugin} runs on the Nagios server and measures it, not this host (address is not loopback); run it through check_nrpe or pass --local-checks-are-remote"
+        ))
+    }
+}
+
+/// The UNIX CPU count used by test feeders (a power of two keeps divisions exact).
+pub(crate) const TEST_CPUS: u32 = 4;
+
+/// Option table entries every monitoring plugin accepts.
+pub(crate) const COMMON: [argv::Opt; 4] = [
+    argv::opt('t', "timeout", true),
+    argv::opt('v', "verbose", false),
+    argv::opt('h', "help", false),
+    argv::opt('V', "version", false),
+];
+
+/// `table` plus [`COMMON`].
+pub(crate) fn with_common(table: &[argv::Opt]) -> Vec<argv::Opt> {
+    let mut v = table.to_vec();
+    for c in COMMON {
+        if !v.iter().any(|o| o.short == c.short) {
+            v.push(c);
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Evaluates the PromQL [`Test::promql`] writes for `x`, on one value.
+    fn eval(promql: &str, v: f64) -> bool {
+        promql.split(" or ").any(|term| {
+            if term == "x" {
+                return true;
+            }
+            if let Some(rest) = term.strip_prefix("(x >= ") {
+                let (a, b) = rest.split_once(") <= ").unwrap_or(("nan", "nan"));
+                return v >= a.parse::<f64>().unwrap_or(f64::NAN)
+                    && v <= b.parse::<f64>().unwrap_or(f64::NAN);
+            }
+            let mut parts = term.splitn(3, ' ');
+            let (_, op, n) =
+                (parts.next(), parts.next().unwrap_or(""), parts.next().unwrap_or("nan"));
+            let n: f64 = n.parse().unwrap_or(f64::NAN);
+            match op {
+                "<" => v < n,
+                ">" => v > n,
+                "<=" => v <= n,
+                ">=" => v >= n,
+                "==" => v == n,
+                _ => panic!("unexpected term {term}"),
+            }
+        })
+    }
+
+    fn bound() -> impl Strategy<Value = Bound> {
+        prop_oneof![
+            Just(Bound::Infinite),
+            (-1e6f64..1e6).prop_map(Bound::Finite),
+            (-20i32..20).prop_map(|i| Bound::Finite(f64::from(i)))
+        ]
+    }
+
+    proptest! {
+        /// The rendered PromQL alerts exactly when the plugin's range check does, at the
+        /// bounds, next to them and anywhere.
+        #[test]
+        fn rendered_ranges_agree_with_check_range(start in bound(), end in bound(), inside: bool, v in -1e6f64..1e6) {
+            let (start, end) = match (start, end) {
+                (Bound::Finite(a), Bound::Finite(b)) if a > b => (Bound::Finite(b), Bound::Finite(a)),
+                other => other,
+            };
+            let r = Range { start, end, inside };
+            let test = Test::Range(r);
+            let mut values = vec![v];
+            for b in test.bounds() {
+                values.extend([b, b.next_up(), b.next_down()]);
+            }
+            for v in values {
+                let rendered = test.promql("x").map(|p| eval(&p, v)).unwrap_or(false);
+                prop_assert_eq!(rendered, r.alerts(v), "{} at {}", test.promql("x").unwrap_or_default(), v);
+            }
+        }
+
+        /// Numbers written into rules and tests read back exactly.
+        #[test]
+        fn numbers_round_trip(v in proptest::num::f64::NORMAL | proptest::num::f64::ZERO) {
+            prop_assert_eq!(num(v).parse::<f64>().ok(), Some(v));
+        }
+
+        /// No plugin panics, whatever its arguments.
+        #[test]
+        fn plugins_never_panic(words in proptest::collection::vec(prop_oneof![
+            Just("-w".to_owned()), Just("-c".to_owned()), Just("-p".to_owned()), Just("-H".to_owned()),
+            Just("$HOSTADDRESS$".to_owned()), Just("$USER3$".to_owned()), Just("--warning=".to_owned()),
+            Just("-s".to_owned()), Just("-C".to_owned()), Just("-a".to_owned()), Just("-S".to_owned()),
+            Just("@10:20".to_owned()), Just("~:".to_owned()), Just("5,4,3".to_owned()), Just("20%".to_owned()),
+            Just("100.0,20%".to_owned()), Just("-u".to_owned()), Just("/".to_owned()), ".{0,8}",
+        ], 0..10), local: bool) {
+            let call = Call { plugin: String::new(), args: words };
+            let ctx = Context { local, scrape_interval: 60, nrpe: vec![("check_load".to_owned(), "check_load -w $ARG1$ -c $ARG2$".to_owned())], ..Context::default() };
+            for plugin in CATALOGUE {
+                if let Some(f) = lookup(plugin)
+                    && let Ok(native) = f(&call, &ctx)
+                {
+                    let fed = (native.feed)(&vec![0.0; native.signals.len()], 60.0);
+                    prop_assert_eq!(fed.realized.len(), native.signals.len());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn catalogue_entries_resolve() {
+        for plugin in CATALOGUE {
+            assert!(lookup(plugin).is_some(), "{plugin}");
+        }
+        assert!(lookup("check_dummy").is_none());
+    }
+
+    #[test]
+    fn promql_of_ranges_follows_check_range() {
+        let r = parse_range("10:20").unwrap_or_default();
+        assert_eq!(Test::Range(r).promql("(x)").as_deref(), Some("(x) < 10 or (x) > 20"));
+        let r = parse_range("@10:20").unwrap_or_default();
+        assert_eq!(Test::Range(r).promql("(x)").as_deref(), Some("((x) >= 10) <= 20"));
+        let r = parse_range("~:").unwrap_or_default();
+        assert_eq!(Test::Range(r).promql("(x)"), None);
+        assert_eq!(num(0.1), "0.1");
+        assert_eq!(num(5.0), "5");
+    }
+}

@@ -1,0 +1,262 @@
+//! A service's (or host's) alerting level: what Nagios does between a check result and a
+//! notification, as Prometheus rule settings.
+//!
+//! - `for:` = (max_check_attempts − 1) × retry_interval × interval_length plus
+//!   first_notification_delay × interval_length. Attempt 1 is already a SOFT state
+//!   (`base/checks.c`), so `max_check_attempts 1` is `for: 0s`. Bridged rules alert on Nagios'
+//!   HARD state, so only first_notification_delay applies there.
+//! - Severities: `notification_options` `w` → a warning rule, `c` → a critical rule, `u` → an
+//!   unknown rule (bridged only; an exporter has no UNKNOWN). No letter at all (`n`) still
+//!   gets rules (Nagios still shows the state), labelled `nagios_notify: "false"`.
+//! - `notifications_enabled 0` → rules labelled `nagios_notify: "false"` (route them to a
+//!   receiver without integrations): Nagios keeps checking and showing the state but never
+//!   notifies.
+//! - `flap_detection_enabled 1` → `keep_firing_for` = one check interval, so a single good
+//!   sample in a flapping series does not resolve and re-notify (an approximation of Nagios'
+//!   flap suppression, which has no Prometheus counterpart).
+//! - `contact_groups` → the routing label `nagios_contact_groups: ",a,b,"`;
+//!   `notification_period` → `nagios_notification_period` (route with Alertmanager
+//!   `active_time_intervals`; prometheus-side.md §2.4).
+//! - `notes_url` (else `action_url`) → the `runbook_url` annotation, with `$HOSTNAME$` and
+//!   `$SERVICEDESC$` turned into label templates (or the description itself).
+
+use crate::model::{Object, Value};
+
+/// Which severities get rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Severities {
+    /// `w` (services) / `d` (hosts: DOWN).
+    pub warning: bool,
+    /// `c` (services) / `d` (hosts).
+    pub critical: bool,
+    /// `u` (services: UNKNOWN; hosts: UNREACHABLE).
+    pub unknown: bool,
+}
+
+impl Severities {
+    /// From a service's `notification_options` letters (`a` is all of them, as
+    /// `objects.cache` prints the default).
+    pub fn of_service(options: &str) -> Severities {
+        let has =
+            |c: char| options.split(',').any(|o| o.trim() == c.to_string() || o.trim() == "a");
+        if options.split(',').any(|o| o.trim() == "n") {
+            return Severities::default();
+        }
+        Severities { warning: has('w'), critical: has('c'), unknown: has('u') }
+    }
+
+    /// From a host's `notification_options` letters (`d` → critical, `u` → unknown, `a` →
+    /// all).
+    pub fn of_host(options: &str) -> Severities {
+        let has =
+            |c: char| options.split(',').any(|o| o.trim() == c.to_string() || o.trim() == "a");
+        if options.split(',').any(|o| o.trim() == "n") {
+            return Severities::default();
+        }
+        Severities { warning: false, critical: has('d'), unknown: has('u') }
+    }
+
+    /// True when no severity is notified.
+    pub fn none(&self) -> bool {
+        !(self.warning || self.critical || self.unknown)
+    }
+}
+
+/// Everything about a service that shapes its rules, apart from the check itself.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Level {
+    /// `for:` of native rules, seconds.
+    pub for_secs: u64,
+    /// `for:` of bridged rules (first_notification_delay only), seconds.
+    pub bridged_for_secs: u64,
+    /// Severities notified.
+    pub severities: Severities,
+    /// False when Nagios never notifies (notifications disabled, or `notification_options n`).
+    pub notify: bool,
+    /// `,a,b,` (sorted), or empty.
+    pub contact_groups: String,
+    /// `notification_period` (a timeperiod name), or empty.
+    pub notification_period: String,
+    /// Labels from `--label-from-custom-var`.
+    pub labels: Vec<(String, String)>,
+    /// `runbook_url` annotation.
+    pub runbook: Option<String>,
+    /// `keep_firing_for` seconds (flap detection), 0 when off.
+    pub keep_firing_secs: u64,
+}
+
+/// A numeric field (integers and floats alike).
+pub fn number(object: &Object, name: &str) -> Option<f64> {
+    match object.get(name)? {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        Value::Text(t) => t.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Option letters of a field.
+pub fn options(object: &Object, name: &str) -> String {
+    match object.get(name) {
+        Some(Value::Options(o)) => o.to_string(),
+        Some(Value::Text(t)) => t.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Seconds, rounded to whole seconds, never negative.
+fn secs(v: f64) -> u64 {
+    if v.is_finite() && v > 0.0 { v.round() as u64 } else { 0 }
+}
+
+/// The level of `object` (a service, or a host with `host = true`).
+pub fn level(
+    object: &Object,
+    host: bool,
+    interval_length: f64,
+    custom_labels: &[(String, String)],
+) -> Level {
+    let attempts = number(object, "max_check_attempts").unwrap_or(1.0).max(1.0);
+    let retry = number(object, "retry_interval").unwrap_or(1.0);
+    let check = number(object, "check_interval").unwrap_or(5.0);
+    let delay = number(object, "first_notification_delay").unwrap_or(0.0);
+    let delay_secs = secs(delay * interval_length);
+    let for_secs = secs((attempts - 1.0) * retry * interval_length) + delay_secs;
+    let opts = options(object, "notification_options");
+    let severities = if host { Severities::of_host(&opts) } else { Severities::of_service(&opts) };
+    let enabled = number(object, "notifications_enabled").unwrap_or(1.0) != 0.0;
+    let mut groups: Vec<&str> = object.list("contact_groups").iter().map(|g| &**g).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let contact_groups =
+        if groups.is_empty() { String::new() } else { format!(",{},", groups.join(",")) };
+    let mut labels = Vec::new();
+    for (var, label) in custom_labels {
+        if let Some(Value::Text(v)) = object.get(var) {
+            labels.push((label.clone(), v.to_string()));
+        }
+    }
+    let runbook = object
+        .text("notes_url")
+        .or_else(|| object.text("action_url"))
+        .filter(|u| !u.is_empty())
+        .map(template_text);
+    let flap = number(object, "flap_detection_enabled").unwrap_or(0.0) != 0.0;
+    Level {
+        for_secs,
+        bridged_for_secs: delay_secs,
+        severities,
+        notify: enabled && !severities.none(),
+        contact_groups,
+        notification_period: object.text("notification_period").unwrap_or("").to_owned(),
+        labels,
+        runbook,
+        keep_firing_secs: if flap { secs(check * interval_length) } else { 0 },
+    }
+}
+
+/// Escape text for a Go template (Prometheus label and annotation values are templates).
+pub fn template_text(text: &str) -> String {
+    text.replace("{{", "{{ \"{{\" }}")
+}
+
+/// A runbook URL (already template-escaped) with `$HOSTNAME$` as a label template and
+/// `$SERVICEDESC$` as the label template (bridged: `service` is a series label) or the given
+/// description (native: `service` is a rule label, which templates cannot see).
+pub fn url_template(url: &str, description: Option<&str>) -> String {
+    let service = match description {
+        Some(d) => template_text(d),
+        None => "{{ $labels.service }}".to_owned(),
+    };
+    url.replace("$HOSTNAME$", "{{ $labels.host }}").replace("$SERVICEDESC$", &service)
+}
+
+/// A Prometheus duration (`0s`, `90s`, `2m`, `1h30m`).
+pub fn duration(secs: u64) -> String {
+    if secs == 0 {
+        return "0s".to_owned();
+    }
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if s > 0 {
+        out.push_str(&format!("{s}s"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Field;
+    use nag2prom_parsers::object::ObjectType;
+
+    fn service(fields: &[(&'static str, Value)]) -> Object {
+        Object {
+            object_type: ObjectType::Service,
+            file: Default::default(),
+            span: Default::default(),
+            fields: fields
+                .iter()
+                .map(|(n, v)| Field {
+                    name: (*n).into(),
+                    value: v.clone(),
+                    origin: None,
+                    cached: true,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn for_formula() {
+        let s = service(&[
+            ("max_check_attempts", Value::Int(4)),
+            ("retry_interval", Value::Float(1.0)),
+            ("first_notification_delay", Value::Int(5)),
+            ("notification_options", Value::Options("w,c,r".into())),
+        ]);
+        let l = level(&s, false, 60.0, &[]);
+        assert_eq!(l.for_secs, 3 * 60 + 300);
+        assert_eq!(l.bridged_for_secs, 300);
+        assert_eq!(duration(l.for_secs), "8m");
+        assert!(l.severities.warning && l.severities.critical && !l.severities.unknown);
+        let one = service(&[("max_check_attempts", Value::Int(1))]);
+        assert_eq!(level(&one, false, 60.0, &[]).for_secs, 0);
+        assert_eq!(duration(5430), "1h30m30s");
+    }
+
+    #[test]
+    fn all_letters() {
+        let all = Severities::of_service("a");
+        assert!(all.warning && all.critical && all.unknown);
+        let host = Severities::of_host("a");
+        assert!(host.critical && host.unknown);
+        assert!(Severities::of_service("n").none());
+        let s = service(&[("notification_options", Value::Options("a".into()))]);
+        assert!(level(&s, false, 60.0, &[]).notify);
+    }
+
+    #[test]
+    fn notifications_off_or_none() {
+        let s = service(&[("notification_options", Value::Options("n".into()))]);
+        assert!(!level(&s, false, 60.0, &[]).notify);
+        let s = service(&[
+            ("notification_options", Value::Options("w,c".into())),
+            ("notifications_enabled", Value::Int(0)),
+        ]);
+        assert!(!level(&s, false, 60.0, &[]).notify);
+    }
+
+    #[test]
+    fn templates_are_escaped() {
+        assert_eq!(template_text("a {{b}}"), "a {{ \"{{\" }}b}}");
+        assert_eq!(url_template("http://x/$HOSTNAME$", None), "http://x/{{ $labels.host }}");
+        assert_eq!(url_template("/$SERVICEDESC$", Some("a b")), "/a b");
+    }
+}

@@ -1,0 +1,824 @@
+//! `nag2prom convert` as a user runs it: the files it writes, checked with the real tools
+//! (`promtool check rules`, `promtool test rules`, `promtool check config`, a live
+//! Prometheus), on the demo, the corpus and hand-written bad input; secrets never leave.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::{corpus, have, nag2prom, root, text};
+
+const PROMTOOL: &str = "/usr/bin/promtool";
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nag2prom-convert-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every file under `dir`, sorted, with its bytes.
+fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = fs::read(&path).unwrap();
+                out.push((path.strip_prefix(dir).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn convert(config: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args =
+        vec!["convert", "--config", config.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    nag2prom(&args)
+}
+
+/// `promtool check rules` and `promtool test rules` over the output directories, in two calls.
+fn promtool_checks(dirs: &[PathBuf]) {
+    if !have(Path::new(PROMTOOL), "prometheus") {
+        return;
+    }
+    let mut rules = Vec::new();
+    let mut tests = Vec::new();
+    for dir in dirs {
+        for (path, _) in files(dir) {
+            let full = dir.join(&path);
+            if path.starts_with("rules") {
+                rules.push(full);
+            } else if path.starts_with("tests") {
+                tests.push(full);
+            }
+        }
+    }
+    for (what, list) in [("check", &rules), ("test", &tests)] {
+        let out = Command::new(PROMTOOL).arg(what).arg("rules").args(list).output().unwrap();
+        assert!(out.status.success(), "promtool {what} rules: {}", text(&out));
+    }
+}
+
+#[test]
+fn convert_demo_passes_promtool_and_is_reproducible() {
+    let dir = scratch("demo");
+    let out = dir.join("out");
+    let cfg = root().join("examples/demo/nagios.cfg");
+    let run = convert(&cfg, &out, &["--label-from-custom-var", "_SITE=site"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let first = files(&out);
+    let names: Vec<String> = first.iter().map(|(p, _)| p.display().to_string()).collect();
+    for expected in [
+        "prometheus.yml",
+        "report.json",
+        "report.md",
+        "rules/bridged.yml",
+        "tests/bridged.yml",
+        "targets/node.json",
+    ] {
+        assert!(names.contains(&expected.to_owned()), "{expected} missing: {names:?}");
+    }
+    // Coverage: every service is native or bridged.
+    let report = String::from_utf8(fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert!(report.contains("\"coverage_percent\": 100.0"), "{report}");
+    assert!(report.contains("\"outcome\": \"native\""), "nothing native");
+    // Targets carry host, hostgroups and the chosen custom variable.
+    let node = fs::read_to_string(out.join("targets/node.json")).unwrap();
+    for label in [
+        "\"host\": \"mon-01\"",
+        "\"hostgroups\": \",linux-servers,\"",
+        "\"site\": \"dc1-loopback\"",
+        "\"nagios_checks\": \",",
+    ] {
+        assert!(node.contains(label), "{label} missing from targets/node.json");
+    }
+    // Re-running an unchanged configuration changes no byte.
+    let again = convert(&cfg, &out, &["--label-from-custom-var", "_SITE=site"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(first == files(&out), "a re-run changed the output");
+    promtool_checks(std::slice::from_ref(&out));
+    if have(Path::new(PROMTOOL), "prometheus") {
+        let check = Command::new(PROMTOOL)
+            .args(["check", "config"])
+            .arg(out.join("prometheus.yml"))
+            .output()
+            .unwrap();
+        assert!(check.status.success(), "promtool check config: {}", text(&check));
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn convert_help_teaches() {
+    let out = nag2prom(&["convert", "--help"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "nag2prom convert --config /etc/nagios4/nagios.cfg --out prom/",
+        "--plugins-version",
+        "--bridge-address",
+        "--label-from-custom-var",
+        "bridged",
+    ] {
+        assert!(help.contains(needle), "{needle}: {help}");
+    }
+}
+
+#[test]
+fn convert_config_errors_write_nothing() {
+    let dir = scratch("errors");
+    fs::write(dir.join("nagios.cfg"), "cfg_file=bad.cfg\n").unwrap();
+    fs::write(dir.join("bad.cfg"), "define host {\n    host_name=a\n}\n").unwrap();
+    let out = dir.join("out");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("keep.txt"), "old").unwrap();
+    let run = convert(&dir.join("nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    assert_eq!(fs::read_to_string(out.join("keep.txt")).unwrap(), "old");
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 1);
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 3, "no staging leftovers");
+    let usage = nag2prom(&["convert", "--config", "x.cfg"]);
+    assert_eq!(usage.status.code(), Some(2), "--out is required");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+const SECRET: &str = "Sup3rS3cretHunter2";
+
+#[test]
+fn convert_never_writes_secrets() {
+    let dir = scratch("secrets");
+    fs::write(dir.join("nagios.cfg"), "resource_file=resource.cfg\ncfg_file=o.cfg\n").unwrap();
+    fs::write(
+        dir.join("resource.cfg"),
+        format!("$USER1$=/usr/lib/nagios/plugins\n$USER3$={SECRET}\n$USER4$=5,4,3\n"),
+    )
+    .unwrap();
+    let objects = format!(
+        "define host {{\n host_name h1\n address 127.0.0.1\n max_check_attempts 3\n check_period none\n contacts nobody\n notification_period none\n}}\n\
+         define timeperiod {{\n timeperiod_name none\n alias none\n}}\n\
+         define contact {{\n contact_name nobody\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period none\n service_notification_period none\n host_notification_options n\n service_notification_options n\n host_notification_commands c_mysql\n service_notification_commands c_mysql\n}}\n\
+         define command {{\n command_name c_mysql\n command_line $USER1$/check_mysql -H $HOSTADDRESS$ -u nagios -p $USER3$\n}}\n\
+         define command {{\n command_name c_pgsql\n command_line $USER1$/check_pgsql -H $HOSTADDRESS$ -p $ARG1$ -w 2 -c 8\n}}\n\
+         define command {{\n command_name c_http\n command_line $USER1$/check_http -H $HOSTADDRESS$ -a admin:$ARG1$\n}}\n\
+         define command {{\n command_name c_smtp\n command_line $USER1$/check_smtp -H $HOSTADDRESS$ -A LOGIN -U u -P $ARG1$\n}}\n\
+         define command {{\n command_name c_load\n command_line $USER1$/check_load -w $USER4$ -c 10\n}}\n\
+         define service {{\n host_name h1\n service_description mysql\n check_command c_mysql\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n\
+         define service {{\n host_name h1\n service_description pgsql\n check_command c_pgsql!{SECRET}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n\
+         define service {{\n host_name h1\n service_description http\n check_command c_http!{SECRET}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n\
+         define service {{\n host_name h1\n service_description smtp\n check_command c_smtp!{SECRET}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n\
+         define service {{\n host_name h1\n service_description load\n check_command c_load\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n"
+    );
+    fs::write(dir.join("o.cfg"), objects).unwrap();
+    let out = dir.join("out");
+    let run = convert(&dir.join("nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let log = text(&run);
+    assert!(!log.contains(SECRET), "secret in the log: {log}");
+    let all = files(&out);
+    assert!(all.len() >= 5, "{all:?}");
+    for (path, bytes) in &all {
+        let content = String::from_utf8_lossy(bytes);
+        assert!(!content.contains(SECRET), "secret in {}", path.display());
+        assert!(!content.contains("5,4,3"), "a $USER4$ value was expanded into {}", path.display());
+    }
+    let report = fs::read_to_string(out.join("report.json")).unwrap();
+    assert!(report.contains("$USERn$"), "the hidden threshold is explained: {report}");
+    promtool_checks(&[out]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every corpus installation that converts cleanly passes promtool; broken ones exit 1
+/// without writing. Installations: every `nagios.cfg`, the object-file sets the model
+/// conformance tests use, and every valid edge case (with `00base.cfg`).
+#[test]
+fn convert_corpus_passes_promtool() {
+    let Some(corpus) = corpus() else { return };
+    let dir = scratch("corpus");
+    let mut configs = Vec::new();
+    let mut stack = vec![corpus.clone()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n == "nagios.cfg") {
+                configs.push(path);
+            }
+        }
+    }
+    configs.sort();
+    assert!(!configs.is_empty());
+    let mut outs = Vec::new();
+    let mut failed = 0;
+    for (i, cfg) in configs.iter().enumerate() {
+        let out = dir.join(format!("cfg{i}"));
+        let run = convert(cfg, &out, &[]);
+        match run.status.code() {
+            Some(0) => outs.push(out),
+            Some(1 | 2) => {
+                failed += 1;
+                assert!(!out.exists(), "{}: failed run wrote output", cfg.display());
+            }
+            _ => panic!("{}: {}", cfg.display(), text(&run)),
+        }
+    }
+    // Object-file sets without a nagios.cfg.
+    let debian = corpus.join("debian-nagios4/etc-nagios4/objects");
+    let mut sets: Vec<Vec<PathBuf>> = vec![
+        std::iter::once(corpus.join("debian-nagios4/etc-nagios-plugins-config"))
+            .chain(
+                [
+                    "commands",
+                    "contacts",
+                    "timeperiods",
+                    "templates",
+                    "localhost",
+                    "printer",
+                    "switch",
+                    "windows",
+                ]
+                .iter()
+                .map(|f| debian.join(format!("{f}.cfg"))),
+            )
+            .collect(),
+        vec![corpus.join("nagioscore/t/etc/minimal.cfg")],
+        vec![corpus.join("nagioscore/t-tap/smallconfig/minimal.cfg")],
+        vec![corpus.join("naemon-core/t/etc/minimal.cfg")],
+        vec![corpus.join("icinga-core/t/etc/minimal.cfg")],
+    ];
+    let edge = corpus.join("nagios4-oracle-edgecases");
+    let mut cases: Vec<PathBuf> = fs::read_dir(&edge)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("input").is_dir())
+        .collect();
+    cases.sort();
+    for case in cases {
+        let valid =
+            fs::read_to_string(case.join("expected/verify.rc")).is_ok_and(|rc| rc.trim() == "0");
+        if valid && !case.join("expected/main-extra.cfg").exists() {
+            sets.push(vec![edge.join("00base.cfg"), case.join("input")]);
+        }
+    }
+    for (i, set) in sets.iter().enumerate() {
+        let out = dir.join(format!("set{i}"));
+        let mut args = vec!["convert".to_owned(), "--out".to_owned(), out.display().to_string()];
+        args.extend(set.iter().map(|p| p.display().to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = nag2prom(&args);
+        assert_eq!(run.status.code(), Some(0), "{set:?}: {}", text(&run));
+        outs.push(out);
+    }
+    eprintln!(
+        "corpus: {} installations converted ({failed} nagios.cfg refused with diagnostics)",
+        outs.len()
+    );
+    assert!(outs.len() >= 25, "only {} corpus installations converted", outs.len());
+    promtool_checks(&outs);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Unknown plugins, arguments that do not parse and malformed thresholds are bridged, each
+/// with its exact reason in the report; nothing native is guessed.
+#[test]
+fn convert_bad_checks_are_bridged_with_reasons() {
+    let dir = scratch("bad");
+    let mut objects = String::from(
+        "define host {\n host_name h1\n address 127.0.0.1\n max_check_attempts 3\n check_period p\n contacts c\n notification_period p\n}\n\
+         define timeperiod {\n timeperiod_name p\n alias p\n monday 00:00-24:00\n}\n\
+         define contact {\n contact_name c\n host_notification_period p\n service_notification_period p\n host_notification_options n\n service_notification_options n\n host_notification_commands x\n service_notification_commands x\n}\n\
+         define command {\n command_name x\n command_line /bin/true\n}\n",
+    );
+    let cases = [
+        (
+            "custom",
+            "/opt/plugins/check_widget -w 1 -c 2",
+            "plugin `check_widget` is not in the catalogue",
+        ),
+        (
+            "unknown option",
+            "/usr/lib/nagios/plugins/check_load -w 1 -c 2 -Z",
+            "option `-Z` is not understood by check_load",
+        ),
+        (
+            "missing value",
+            "/usr/lib/nagios/plugins/check_load -w 1 -c",
+            "option `-c` needs a value",
+        ),
+        (
+            "bad threshold",
+            "/usr/lib/nagios/plugins/check_load -w 5%,4,3 -c 10",
+            "threshold -w `5%` is not a number",
+        ),
+        (
+            "bad range",
+            "/usr/lib/nagios/plugins/check_users -w 10:5 -c 20",
+            "range start 10 is greater than its end 5",
+        ),
+        ("shell", "/usr/lib/nagios/plugins/check_load -w 1 -c 2 | tee /tmp/x", "shell syntax"),
+        (
+            "hidden",
+            "/usr/lib/nagios/plugins/check_disk -w $USER7$ -c 10% -p /",
+            "hidden behind a $USERn$ macro",
+        ),
+    ];
+    for (i, (desc, line, _)) in cases.iter().enumerate() {
+        objects.push_str(&format!(
+            "define command {{\n command_name c{i}\n command_line {line}\n}}\n\
+             define service {{\n host_name h1\n service_description {desc}\n check_command c{i}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period p\n notification_period p\n contacts c\n}}\n"
+        ));
+    }
+    fs::write(dir.join("o.cfg"), objects).unwrap();
+    let out = dir.join("out");
+    let run =
+        nag2prom(&["convert", "--out", out.to_str().unwrap(), dir.join("o.cfg").to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report = fs::read_to_string(out.join("report.json")).unwrap();
+    assert!(report.contains("\"native\": 0,"), "{report}");
+    for (desc, _, reason) in cases {
+        let line = report
+            .lines()
+            .find(|l| l.contains(&format!("\"service_description\": \"{desc}\"")))
+            .unwrap_or_else(|| panic!("{desc} missing"));
+        assert!(line.contains("\"outcome\": \"bridged\""), "{line}");
+        assert!(
+            line.contains(&reason.replace('"', "\\\"")),
+            "{desc}: expected `{reason}` in {line}"
+        );
+    }
+    promtool_checks(&[out]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A free TCP port on 127.0.0.1 (bound, read, released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// `GET path` on 127.0.0.1:port, the body as text (HTTP/1.0, no dependency).
+fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut text = String::new();
+    stream.read_to_string(&mut text).ok()?;
+    text.split_once("\r\n\r\n").map(|(_, body)| body.to_owned())
+}
+
+/// Debian's Prometheus loads the generated prometheus.yml (rules, file_sd targets, bridge),
+/// on 127.0.0.1 with a temporary storage directory, and serves every rule group.
+#[test]
+fn convert_output_loads_in_prometheus() {
+    let prometheus = Path::new("/usr/bin/prometheus");
+    if !have(prometheus, "prometheus") {
+        return;
+    }
+    let dir = scratch("prometheus");
+    let out = dir.join("out");
+    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let port = free_port();
+    let mut child = Command::new(prometheus)
+        .arg(format!("--config.file={}", out.join("prometheus.yml").display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut rules = None;
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        if let Some(body) = http_get(port, "/api/v1/rules")
+            && body.contains("\"status\":\"success\"")
+        {
+            rules = Some(body);
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+    }
+    let jobs = ["\"job\":\"node\"", "\"job\":\"blackbox\"", "\"job\":\"nagios_bridge\""];
+    let mut targets = String::new();
+    for _ in 0..50 {
+        targets = http_get(port, "/api/v1/targets").unwrap_or_default();
+        if jobs.iter().all(|j| targets.contains(j)) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    let rules =
+        rules.unwrap_or_else(|| panic!("prometheus never served its rules: {}", text(&output)));
+    for group in
+        ["nagios.check_load", "nagios.check_disk", "nagios.bridged.services", "nagios.bridge"]
+    {
+        assert!(rules.contains(&format!("\"name\":\"{group}\"")), "{group} not loaded: {rules}");
+    }
+    assert!(rules.contains("NagiosCheckLoad") && rules.contains("NagiosServiceCritical"));
+    for job in jobs {
+        assert!(targets.contains(job), "{job} has no targets: {targets}");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// blackbox_exporter accepts the generated modules.
+#[test]
+fn convert_blackbox_modules_are_valid() {
+    let blackbox = Path::new("/usr/bin/prometheus-blackbox-exporter");
+    if !have(blackbox, "prometheus-blackbox-exporter") {
+        return;
+    }
+    let dir = scratch("blackbox");
+    let out = dir.join("out");
+    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let check = Command::new(blackbox)
+        .arg(format!("--config.file={}", out.join("blackbox.yml").display()))
+        .arg("--config.check")
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", text(&check));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Metric names (`prefix…`) the generated rules under `dir/rules` use.
+fn rule_metrics(dir: &Path, prefix: &str) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    for (path, bytes) in files(dir) {
+        if !path.starts_with("rules") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            let mut rest = line;
+            while let Some(i) = rest.find(prefix) {
+                let before = rest[..i].chars().last();
+                let tail = &rest[i..];
+                let end = tail
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(tail.len());
+                if !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
+                    names.insert(tail[..end].to_owned());
+                }
+                rest = &tail[end..];
+            }
+        }
+    }
+    names
+}
+
+/// Metric names in an exposition text.
+fn exposed(text: &str) -> std::collections::BTreeSet<String> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.split(['{', ' ']).next().unwrap_or("").to_owned())
+        .collect()
+}
+
+/// A running exporter, stopped when dropped.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(program: &Path, args: &[String], port: u16) -> Option<Running> {
+    let child = Command::new(program)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let running = Running(child);
+    for _ in 0..50 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some(running);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    None
+}
+
+/// Every node_exporter metric the demo's rules use is exported by Debian's node_exporter
+/// (on 127.0.0.1), except those whose collector needs a service this machine lacks.
+#[test]
+fn convert_node_metrics_exist_in_node_exporter() {
+    let exporter = Path::new("/usr/bin/prometheus-node-exporter");
+    if !have(exporter, "prometheus-node-exporter") {
+        return;
+    }
+    let dir = scratch("node");
+    let out = dir.join("out");
+    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let port = free_port();
+    let args =
+        vec![format!("--web.listen-address=127.0.0.1:{port}"), "--collector.processes".to_owned()];
+    let _running = start(exporter, &args, port).expect("node_exporter starts");
+    let metrics = exposed(&http_get(port, "/metrics").unwrap_or_default());
+    // Collectors that need an NTP server (--collector.ntp) or D-Bus (--collector.logind).
+    let needs_service = ["node_ntp_offset_seconds", "node_logind_sessions"];
+    let used = rule_metrics(&out, "node_");
+    assert!(
+        used.contains("node_load1") && used.contains("node_filesystem_avail_bytes"),
+        "{used:?}"
+    );
+    for name in used {
+        assert!(
+            metrics.contains(&name) || needs_service.contains(&name.as_str()),
+            "{name} is not exported"
+        );
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every blackbox metric the demo's rules use is exported by Debian's blackbox_exporter when
+/// the generated modules probe loopback services (a tiny HTTP server of this test).
+#[test]
+fn convert_probe_metrics_exist_in_blackbox_exporter() {
+    let exporter = Path::new("/usr/bin/prometheus-blackbox-exporter");
+    if !have(exporter, "prometheus-blackbox-exporter") {
+        return;
+    }
+    let dir = scratch("probe");
+    let out = dir.join("out");
+    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    // A loopback HTTP server answering 200 to anything.
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let http_port = server.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in server.incoming().flatten() {
+            let mut stream = stream;
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(300)));
+            let mut buf = [0u8; 1024];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        }
+    });
+    let port = free_port();
+    let args = vec![
+        format!("--config.file={}", out.join("blackbox.yml").display()),
+        format!("--web.listen-address=127.0.0.1:{port}"),
+    ];
+    let _running = start(exporter, &args, port).expect("blackbox_exporter starts");
+    let config = fs::read_to_string(out.join("blackbox.yml")).unwrap();
+    let mut metrics = std::collections::BTreeSet::new();
+    for module in config.lines().filter_map(|l| l.strip_prefix("  ")?.strip_suffix(':')) {
+        let target = if module.contains("icmp") {
+            "127.0.0.1".to_owned()
+        } else if module.contains("http") {
+            format!("http://127.0.0.1:{http_port}/")
+        } else {
+            format!("127.0.0.1:{http_port}")
+        };
+        let body =
+            http_get(port, &format!("/probe?module={module}&target={target}")).unwrap_or_default();
+        metrics.extend(exposed(&body));
+    }
+    let used = rule_metrics(&out, "probe_");
+    assert!(used.contains("probe_success") && used.contains("probe_http_status_code"), "{used:?}");
+    for name in used {
+        assert!(
+            metrics.contains(&name),
+            "{name} is not exported by any generated module: {metrics:?}"
+        );
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The generated unit tests pin the edges: flipping `>`/`>=` or `<`/`<=` in a generated rule
+/// makes `promtool test rules` fail (check_load `>`, check_disk's inclusive `@` ranges,
+/// check_swap's `>=`, range checks of check_users and check_procs, check_http's times).
+/// (check_ping is left out: with the demo's `-p 1` a loss is 0 or 100 %, so `>= 20` and
+/// `> 20` are the same rule.)
+#[test]
+fn convert_tests_catch_edge_mutations() {
+    if !have(Path::new(PROMTOOL), "prometheus") {
+        return;
+    }
+    let dir = scratch("mutations");
+    let out = dir.join("out");
+    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let mut mutated = 0;
+    for plugin in
+        ["check_load", "check_disk", "check_swap", "check_users", "check_procs", "check_http"]
+    {
+        let rules = out.join(format!("rules/{plugin}.yml"));
+        let original = fs::read_to_string(&rules).unwrap();
+        for (from, to) in
+            [(") > ", ") >= "), (") >= ", ") > "), (") <= ", ") < "), (") < ", ") <= ")]
+        {
+            let Some(at) = original.find(from) else { continue };
+            let mut text = original.clone();
+            text.replace_range(at..at + from.len(), to);
+            fs::write(&rules, &text).unwrap();
+            let test = Command::new(PROMTOOL)
+                .args(["test", "rules"])
+                .arg(out.join(format!("tests/{plugin}.yml")))
+                .output()
+                .unwrap();
+            assert!(!test.status.success(), "{plugin}: `{from}` → `{to}` went unnoticed");
+            mutated += 1;
+        }
+        fs::write(&rules, &original).unwrap();
+    }
+    assert!(mutated >= 6, "only {mutated} mutations tried");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `--nrpe-config`: check_nrpe services run the remote nrpe.cfg command, translated natively
+/// on the host; unknown remote commands stay bridged.
+#[test]
+fn convert_nrpe_config_translates_remote_commands() {
+    let dir = scratch("nrpe");
+    fs::write(
+        dir.join("nrpe.cfg"),
+        "command[check_load]=/usr/lib/nagios/plugins/check_load -r -w .15,.10,.05 -c .30,.25,.20\ncommand[check_root]=/usr/lib/nagios/plugins/check_disk -w $ARG1$ -c $ARG2$ -p /\n",
+    )
+    .unwrap();
+    let mut objects = String::from(
+        "define host {\n host_name web\n address 10.9.9.9\n max_check_attempts 3\n check_period p\n contacts c\n notification_period p\n}\n\
+         define timeperiod {\n timeperiod_name p\n alias p\n monday 00:00-24:00\n}\n\
+         define contact {\n contact_name c\n host_notification_period p\n service_notification_period p\n host_notification_options n\n service_notification_options n\n host_notification_commands x\n service_notification_commands x\n}\n\
+         define command {\n command_name x\n command_line /bin/true\n}\n\
+         define command {\n command_name check_nrpe\n command_line $USER1$/check_nrpe -H $HOSTADDRESS$ -c $ARG1$ -a $ARG2$ $ARG3$\n}\n",
+    );
+    for (desc, cmd) in [
+        ("load", "check_nrpe!check_load!x!y"),
+        ("root", "check_nrpe!check_root!20%!10%"),
+        ("other", "check_nrpe!check_mailq!1!2"),
+    ] {
+        objects.push_str(&format!(
+            "define service {{\n host_name web\n service_description {desc}\n check_command {cmd}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period p\n notification_period p\n contacts c\n}}\n"
+        ));
+    }
+    fs::write(dir.join("o.cfg"), objects).unwrap();
+    let out = dir.join("out");
+    let (nrpe, objects) = (dir.join("nrpe.cfg"), dir.join("o.cfg"));
+    let args = [
+        "convert",
+        "--out",
+        out.to_str().unwrap(),
+        "--nrpe-config",
+        nrpe.to_str().unwrap(),
+        objects.to_str().unwrap(),
+    ];
+    let run = nag2prom(&args);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report = fs::read_to_string(out.join("report.json")).unwrap();
+    let line = |desc: &str| {
+        report
+            .lines()
+            .find(|l| {
+                l.contains(&format!("\"host_name\": \"web\", \"service_description\": \"{desc}\""))
+            })
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(line("load").contains("\"outcome\": \"native\""), "{report}");
+    assert!(line("root").contains("\"outcome\": \"native\""), "{report}");
+    assert!(
+        line("other").contains("remote command `check_mailq` is not in the given nrpe.cfg"),
+        "{report}"
+    );
+    assert!(report.contains("check_nrpe -c check_root → check_disk -w @20% -c @10%"), "{report}");
+    promtool_checks(&[out]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Names with quotes, backslashes, `|`, `{{`, YAML-looking values (`yes`, `on`, `off`) and
+/// regex metacharacters survive into valid rules, templates, selectors and unit tests.
+#[test]
+fn convert_special_characters_survive() {
+    let dir = scratch("weird");
+    fs::write(dir.join("o.cfg"), WEIRD).unwrap();
+    let out = dir.join("out");
+    let args = ["convert", "--out", out.to_str().unwrap(), "--label-from-custom-var", "_SITE=site"];
+    let run = nag2prom(&[&args[..], &[dir.join("o.cfg").to_str().unwrap()]].concat());
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report = fs::read_to_string(out.join("report.json")).unwrap();
+    assert!(report.contains("\"native\": 3,"), "{report}");
+    let rules = fs::read_to_string(out.join("rules/check_load.yml")).unwrap();
+    assert!(rules.contains("site: \"off\""), "a YAML 1.1 boolean stays a string: {rules}");
+    assert_eq!(
+        rules.matches("nagios_notify").count(),
+        2,
+        "only the service with notifications off: {rules}"
+    );
+    promtool_checks(std::slice::from_ref(&out));
+    if have(Path::new(PROMTOOL), "prometheus") {
+        let check = Command::new(PROMTOOL)
+            .args(["check", "config"])
+            .arg(out.join("prometheus.yml"))
+            .output()
+            .unwrap();
+        assert!(check.status.success(), "{}", text(&check));
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+const WEIRD: &str = r#"define host {
+ host_name web.example-01
+ address 127.0.0.5
+ max_check_attempts 3
+ check_period p
+ contacts c
+ notification_period p
+ _SITE yes
+}
+define host {
+ host_name db(2)
+ address 127.0.0.6
+ max_check_attempts 1
+ check_period p
+ contacts c
+ notification_period p
+ _SITE on
+}
+define timeperiod {
+ timeperiod_name p
+ alias p
+ monday 00:00-24:00
+}
+define contact {
+ contact_name c
+ host_notification_period p
+ service_notification_period p
+ host_notification_options d,u
+ service_notification_options w,c
+ host_notification_commands x
+ service_notification_commands x
+}
+define contactgroup {
+ contactgroup_name ops{{x}}
+ alias o
+ members c
+}
+define command {
+ command_name x
+ command_line /bin/true
+}
+define command {
+ command_name load
+ command_line /usr/lib/nagios/plugins/check_load -w $ARG1$ -c $ARG2$
+}
+define command {
+ command_name weird
+ command_line /opt/x/check_weird "$ARG1$"
+}
+define service {
+ host_name web.example-01,db(2)
+ service_description Load "1" {{ $labels.x }} | yes
+ check_command load!1,2,3!4,5,6
+ max_check_attempts 3
+ check_interval 5
+ retry_interval 1
+ check_period p
+ notification_period p
+ contact_groups ops{{x}}
+ notes_url http://wiki/$HOSTNAME$/$SERVICEDESC$?a={{b}}
+ _SITE off
+}
+define service {
+ host_name web.example-01
+ service_description Weird \ name: yes
+ check_command weird!a b
+ max_check_attempts 3
+ check_interval 5
+ retry_interval 1
+ check_period p
+ notification_period p
+ contacts c
+}
+define service {
+ host_name db(2)
+ service_description Weird \ name: yes
+ check_command load!1!2
+ max_check_attempts 3
+ check_interval 5
+ retry_interval 1
+ check_period p
+ notification_period p
+ contacts c
+ notifications_enabled 0
+}
+"#;
