@@ -13,8 +13,8 @@
 
 pub mod cli;
 pub mod diag;
-pub mod exposition;
 pub mod emit;
+pub mod exposition;
 pub mod model;
 pub mod output;
 pub mod serve;

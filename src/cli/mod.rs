@@ -11,8 +11,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
-mod export;
 mod convert;
+mod export;
 mod objects;
 mod serve;
 

@@ -407,7 +407,8 @@ pub fn nest<'r, M: Copy + Eq + Hash>(
             let children = std::mem::take(children);
             stack.pop();
             on_stack.remove(name);
-            let mut members = direct.remove(name).unwrap_or_else(|| Members::new(HashSet::default()));
+            let mut members =
+                direct.remove(name).unwrap_or_else(|| Members::new(HashSet::default()));
             for child in children {
                 for &m in done.get(child).map(Vec::as_slice).unwrap_or(&[]) {
                     members.add(m);
