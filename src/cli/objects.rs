@@ -101,7 +101,7 @@ pub(super) fn json_object(
     out.push_str(&diag::json_string(object.object_type.as_str()));
     for field in &object.fields {
         out.push(',');
-        out.push_str(&diag::json_string(&field.name));
+        out.push_str(&diag::json_string(field.name));
         out.push(':');
         json_value(out, &field.value);
     }
@@ -118,7 +118,7 @@ pub(super) fn json_object(
             if let Some(template) = &origin.template {
                 text.push_str(&format!(" (template {template})"));
             }
-            out.push_str(&diag::json_string(&field.name));
+            out.push_str(&diag::json_string(field.name));
             out.push(':');
             out.push_str(&diag::json_string(&text));
         }

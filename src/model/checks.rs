@@ -201,7 +201,7 @@ pub fn preflight(
                 }
                 if ty == ObjectType::Service {
                     if let Some(Value::Options(o)) = object.get("notification_options")
-                        && o == "r"
+                        && *o == "r"
                     {
                         let at = at(index, object, "notification_options");
                         pre.push(Code::RecoveryOnly, at, format!("recovery-only notification_options on service `{}` make no sense: add warning and/or critical", object.key()));

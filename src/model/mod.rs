@@ -16,7 +16,6 @@
 //! Each object keeps the file and line of its definition, and each field the definition
 //! (object or template) it came from.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use nag2prom_parsers::main_cfg;
@@ -29,6 +28,7 @@ use crate::source::{FileId, Installation, SourceDb};
 pub mod checks;
 pub mod expand;
 pub mod inherit;
+pub mod names;
 pub mod raw;
 pub mod register;
 pub mod relations;
@@ -43,13 +43,13 @@ pub enum Value {
     /// Text.
     Text(Text),
     /// A list (members, contacts, parents, …).
-    List(Vec<Text>),
+    List(Box<[Text]>),
     /// An integer or a boolean (0/1).
     Int(i64),
     /// A number printed with six decimals.
     Float(f64),
     /// Option letters as `objects.cache` prints them (`r,d`, `a`, `n`).
-    Options(Cow<'static, str>),
+    Options(&'static str),
     /// A custom variable without a value.
     Null,
 }
@@ -86,7 +86,7 @@ pub struct Origin {
 pub struct Field {
     /// Nagios' directive name (`_NAME` for custom variables, the date for timeperiod
     /// exceptions).
-    pub name: Cow<'static, str>,
+    pub name: &'static str,
     /// The value.
     pub value: Value,
     /// The definition it was written in (see [`Model::origin`]); `None` for defaults and

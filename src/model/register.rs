@@ -2,7 +2,6 @@
 //! §6), registration of the final objects with every field `objects.cache` prints (§13), and
 //! the pre-flight checks (`pre_flight_check`, §11).
 
-use std::borrow::Cow;
 use rustc_hash::FxHashMap as HashMap;
 
 use nag2prom_parsers::number;
@@ -76,8 +75,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn push(&mut self, name: impl Into<Cow<'static, str>>, value: Value, origin: Option<RawId>) {
-        self.obj.fields.push(Field { name: name.into(), value, origin, cached: true });
+    fn push(&mut self, name: &'static str, value: Value, origin: Option<RawId>) {
+        self.obj.fields.push(Field { name, value, origin, cached: true });
     }
 
     /// A text field, printed when set and not `null`.
@@ -101,7 +100,7 @@ impl<'a> Builder<'a> {
     /// A list field, printed when non-empty.
     pub fn list(&mut self, name: &'static str, list: Vec<Text>, origin: Option<RawId>) {
         if !list.is_empty() {
-            self.push(name, Value::List(list), origin);
+            self.push(name, Value::List(list.into_boxed_slice()), origin);
         }
     }
 
@@ -151,7 +150,7 @@ impl<'a> Builder<'a> {
         for (name, value, from) in &raw.custom {
             let origin = Some(*from);
             let value = value.clone().map_or(Value::Null, Value::Text);
-            self.push(format!("_{name}"), value, origin);
+            self.push(super::names::custom(name), value, origin);
         }
     }
 
@@ -159,8 +158,8 @@ impl<'a> Builder<'a> {
     pub fn derived(&mut self, name: &'static str, list: Vec<Text>) {
         if !list.is_empty() {
             self.obj.fields.push(Field {
-                name: name.into(),
-                value: Value::List(list),
+                name,
+                value: Value::List(list.into_boxed_slice()),
                 origin: None,
                 cached: false,
             });
@@ -356,7 +355,7 @@ fn timeperiod<'a>(b: &mut Builder<'a>, raw: &'a Raw, name: &Text) {
     for e in exceptions {
         let origin = Some(e.from);
         b.obj.fields.push(Field {
-            name: Cow::Owned(e.date.clone()),
+            name: super::names::intern(&e.date),
             value: Value::Text(Text::from(&*e.ranges)),
             origin,
             cached: true,
@@ -370,7 +369,7 @@ fn timeperiod<'a>(b: &mut Builder<'a>, raw: &'a Raw, name: &Text) {
             let mut list: Vec<&str> = ranges.split(',').filter(|r| !r.is_empty()).collect();
             list.sort_by(|a, b| a.get(..5).cmp(&b.get(..5)));
             let origin = Some(*from);
-            b.push(*day, Value::Text(Text::from(list.join(","))), origin);
+            b.push(day, Value::Text(Text::from(list.join(","))), origin);
         }
     }
 }

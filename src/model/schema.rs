@@ -194,29 +194,38 @@ impl Opts {
         )
     }
 
-    /// Printed as `objects.cache` does (`opts2str`): `n` for none, `a` only for `OPT_ALL`,
-    /// otherwise the OK letter then the map's letters in map order. `initial_state` is always
-    /// printed `o` by Nagios 4.4.6 (the value is never stored).
-    pub fn render(self, bits: u32) -> std::borrow::Cow<'static, str> {
-        if self.is_state() {
-            return "o".into();
-        }
-        if bits == 0 {
-            return "n".into();
-        }
-        if bits == bit::ALL {
-            return "a".into();
-        }
-        let map: &[(u32, &str)] = if self.is_host() {
-            &[
+    /// Every set, for the rendering tables.
+    const ALL: [Opts; 12] = [
+        Opts::HostNotify,
+        Opts::ServiceNotify,
+        Opts::HostFlap,
+        Opts::ServiceFlap,
+        Opts::HostStalk,
+        Opts::ServiceStalk,
+        Opts::HostState,
+        Opts::ServiceState,
+        Opts::HostEscalation,
+        Opts::ServiceEscalation,
+        Opts::HostDependency,
+        Opts::ServiceDependency,
+    ];
+
+    /// The printed letters in `opts2str` order: the OK letter, then the map's.
+    fn letters(self) -> [(u32, &'static str); 7] {
+        let ok = (bit::OK, self.ok_letter());
+        if self.is_host() {
+            [
+                ok,
                 (bit::DOWN, "d"),
                 (bit::UNREACHABLE, "u"),
                 (bit::FLAPPING, "f"),
                 (bit::DOWNTIME, "s"),
                 (bit::PENDING, "p"),
+                (0, ""),
             ]
         } else {
-            &[
+            [
+                ok,
                 (bit::WARNING, "w"),
                 (bit::UNKNOWN, "u"),
                 (bit::CRITICAL, "c"),
@@ -224,13 +233,51 @@ impl Opts {
                 (bit::DOWNTIME, "s"),
                 (bit::PENDING, "p"),
             ]
-        };
-        let mut letters: Vec<&str> = Vec::new();
-        if bits & bit::OK != 0 {
-            letters.push(self.ok_letter());
         }
-        letters.extend(map.iter().filter(|(b, _)| bits & b != 0).map(|(_, l)| *l));
-        letters.join(",").into()
+    }
+
+    /// Printed as `objects.cache` does (`opts2str`): `n` for none, `a` only for `OPT_ALL`,
+    /// otherwise the OK letter then the map's letters in map order. `initial_state` is always
+    /// printed `o` by Nagios 4.4.6 (the value is never stored). The texts come from a table
+    /// built once, so a registered object's option fields cost no allocation.
+    pub fn render(self, bits: u32) -> &'static str {
+        if self.is_state() {
+            return "o";
+        }
+        if bits == 0 {
+            return "n";
+        }
+        if bits == bit::ALL {
+            return "a";
+        }
+        static TABLES: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
+        let tables = TABLES.get_or_init(|| {
+            Opts::ALL
+                .iter()
+                .map(|opts| {
+                    let letters = opts.letters();
+                    (0..1usize << letters.len())
+                        .map(|index| {
+                            let text: Vec<&str> = letters
+                                .iter()
+                                .enumerate()
+                                .filter(|(i, (b, _))| index & (1 << i) != 0 && *b != 0)
+                                .map(|(_, (_, l))| *l)
+                                .collect();
+                            &*Box::leak(text.join(",").into_boxed_str())
+                        })
+                        .collect()
+                })
+                .collect()
+        });
+        let index = self
+            .letters()
+            .iter()
+            .enumerate()
+            .filter(|(_, (b, _))| bits & b != 0)
+            .fold(0usize, |acc, (i, _)| acc | 1 << i);
+        let at = Opts::ALL.iter().position(|&o| o == self).unwrap_or(0);
+        tables.get(at).and_then(|t| t.get(index)).copied().unwrap_or("")
     }
 
     /// Parse a value: `Ok(bits)` or the first word that is not accepted. `None` means the

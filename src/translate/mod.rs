@@ -273,7 +273,7 @@ const LEVEL_FIELDS: [&str; 11] = [
 fn facts<'m>(service: &'m Object, custom: &[(String, String)]) -> Facts<'m> {
     let mut f = Facts { custom: vec![ValueKey(None); custom.len()], ..Facts::default() };
     for field in &service.fields {
-        let name: &str = &field.name;
+        let name: &str = field.name;
         let text = || match &field.value {
             Value::Text(t) => &**t,
             _ => "",

@@ -203,12 +203,7 @@ mod tests {
             span: Default::default(),
             fields: fields
                 .iter()
-                .map(|(n, v)| Field {
-                    name: (*n).into(),
-                    value: v.clone(),
-                    origin: None,
-                    cached: true,
-                })
+                .map(|(n, v)| Field { name: n, value: v.clone(), origin: None, cached: true })
                 .collect(),
         }
     }
@@ -219,7 +214,7 @@ mod tests {
             ("max_check_attempts", Value::Int(4)),
             ("retry_interval", Value::Float(1.0)),
             ("first_notification_delay", Value::Int(5)),
-            ("notification_options", Value::Options("w,c,r".into())),
+            ("notification_options", Value::Options("w,c,r")),
         ]);
         let l = level(&s, false, 60.0, &[]);
         assert_eq!(l.for_secs, 3 * 60 + 300);
@@ -238,16 +233,16 @@ mod tests {
         let host = Severities::of_host("a");
         assert!(host.critical && host.unknown);
         assert!(Severities::of_service("n").none());
-        let s = service(&[("notification_options", Value::Options("a".into()))]);
+        let s = service(&[("notification_options", Value::Options("a"))]);
         assert!(level(&s, false, 60.0, &[]).notify);
     }
 
     #[test]
     fn notifications_off_or_none() {
-        let s = service(&[("notification_options", Value::Options("n".into()))]);
+        let s = service(&[("notification_options", Value::Options("n"))]);
         assert!(!level(&s, false, 60.0, &[]).notify);
         let s = service(&[
-            ("notification_options", Value::Options("w,c".into())),
+            ("notification_options", Value::Options("w,c")),
             ("notifications_enabled", Value::Int(0)),
         ]);
         assert!(!level(&s, false, 60.0, &[]).notify);
