@@ -162,6 +162,9 @@ pub async fn run(options: ServeOptions) -> Result<(), ServeError> {
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state.clone());
 
+    // TCP_NODELAY: a response's last segment must not wait for the scraper's delayed ACK
+    // (Nagle), which added a 40 ms stall to the p99 of scrapes.
+    use axum_server::accept::NoDelayAcceptor;
     let handle = axum_server::Handle::new();
     let mut servers = tokio::task::JoinSet::new();
     for (addr, listener) in listeners {
@@ -173,12 +176,14 @@ pub async fn run(options: ServeOptions) -> Result<(), ServeError> {
             Some(tls) => {
                 let server = axum_server::from_tcp_rustls(listener, tls.clone())
                     .map_err(|error| ServeError::Bind { addr, error })?
+                    .map(|tls| tls.acceptor(NoDelayAcceptor::new()))
                     .handle(handle);
                 servers.spawn(async move { server.serve(app.into_make_service()).await });
             }
             None => {
                 let server = axum_server::from_tcp(listener)
                     .map_err(|error| ServeError::Bind { addr, error })?
+                    .acceptor(NoDelayAcceptor::new())
                     .handle(handle);
                 servers.spawn(async move { server.serve(app.into_make_service()).await });
             }
