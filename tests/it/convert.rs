@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{corpus, have, nag2prom, root, text};
+use crate::support::{corpus, have, nag2prom, recorded_object_sets, root, text};
 
 const PROMTOOL: &str = "/usr/bin/promtool";
 
@@ -231,29 +231,8 @@ fn convert_corpus_passes_promtool() {
         }
     }
     // Object-file sets without a nagios.cfg.
-    let debian = corpus.join("debian-nagios4/etc-nagios4/objects");
-    let mut sets: Vec<Vec<PathBuf>> = vec![
-        std::iter::once(corpus.join("debian-nagios4/etc-nagios-plugins-config"))
-            .chain(
-                [
-                    "commands",
-                    "contacts",
-                    "timeperiods",
-                    "templates",
-                    "localhost",
-                    "printer",
-                    "switch",
-                    "windows",
-                ]
-                .iter()
-                .map(|f| debian.join(format!("{f}.cfg"))),
-            )
-            .collect(),
-        vec![corpus.join("nagioscore/t/etc/minimal.cfg")],
-        vec![corpus.join("nagioscore/t-tap/smallconfig/minimal.cfg")],
-        vec![corpus.join("naemon-core/t/etc/minimal.cfg")],
-        vec![corpus.join("icinga-core/t/etc/minimal.cfg")],
-    ];
+    let mut sets: Vec<Vec<PathBuf>> =
+        recorded_object_sets(&corpus).into_iter().map(|(_, sources)| sources).collect();
     let edge = corpus.join("nagios4-oracle-edgecases");
     let mut cases: Vec<PathBuf> = fs::read_dir(&edge)
         .unwrap()

@@ -14,7 +14,7 @@ use nag2prom::source::Installation;
 use nag2prom_parsers::Severity;
 use nag2prom_parsers::object::{Mode, parse_objects};
 
-use crate::support::{corpus, root};
+use crate::support::{corpus, recorded_object_sets, root};
 
 /// Directives whose value is a list Nagios prints in internal order.
 const LISTS: &[&str] = &[
@@ -209,43 +209,7 @@ fn edge_cases_match_nagios() {
 #[test]
 fn corpus_configs_match_recorded_precaches() {
     let Some(corpus) = corpus() else { return };
-    let debian = corpus.join("debian-nagios4/etc-nagios4/objects");
-    let perl = corpus.join("perl-nagios-object/t/v4_config/template-object");
-    let sets: Vec<(&str, Vec<PathBuf>)> = vec![
-        (
-            "debian-nagios4/oracle",
-            std::iter::once(corpus.join("debian-nagios4/etc-nagios-plugins-config"))
-                .chain(
-                    [
-                        "commands",
-                        "contacts",
-                        "timeperiods",
-                        "templates",
-                        "localhost",
-                        "printer",
-                        "switch",
-                        "windows",
-                    ]
-                    .iter()
-                    .map(|f| debian.join(format!("{f}.cfg"))),
-                )
-                .collect(),
-        ),
-        ("nagioscore/oracle-t-etc-minimal", vec![corpus.join("nagioscore/t/etc/minimal.cfg")]),
-        (
-            "nagioscore/oracle-t-tap-smallconfig",
-            vec![corpus.join("nagioscore/t-tap/smallconfig/minimal.cfg")],
-        ),
-        ("naemon-core/oracle-t-etc-minimal", vec![corpus.join("naemon-core/t/etc/minimal.cfg")]),
-        ("icinga-core/oracle-t-etc-minimal", vec![corpus.join("icinga-core/t/etc/minimal.cfg")]),
-        (
-            "perl-nagios-object/oracle-v4_config",
-            ["commands", "contacts", "timeperiods", "templates", "localhost"]
-                .iter()
-                .map(|f| perl.join(format!("{f}.cfg")))
-                .collect(),
-        ),
-    ];
+    let sets = recorded_object_sets(&corpus);
     for (oracle, sources) in sets {
         let dir = scratch(&oracle.replace('/', "-"));
         let cfg = oracle_like_cfg(&dir, &sources, "");

@@ -52,3 +52,40 @@ pub(crate) fn text(output: &Output) -> String {
         String::from_utf8_lossy(&output.stderr)
     )
 }
+
+/// The corpus' object-file sets (without a nagios.cfg) whose precache real Nagios recorded:
+/// `(oracle directory, sources in reading order)`.
+pub(crate) fn recorded_object_sets(corpus: &Path) -> Vec<(&'static str, Vec<PathBuf>)> {
+    let debian = corpus.join("debian-nagios4/etc-nagios4/objects");
+    let perl = corpus.join("perl-nagios-object/t/v4_config/template-object");
+    let debian_files = [
+        "commands",
+        "contacts",
+        "timeperiods",
+        "templates",
+        "localhost",
+        "printer",
+        "switch",
+        "windows",
+    ];
+    let minimal = |oracle: &'static str, path: &str| (oracle, vec![corpus.join(path)]);
+    vec![
+        (
+            "debian-nagios4/oracle",
+            std::iter::once(corpus.join("debian-nagios4/etc-nagios-plugins-config"))
+                .chain(debian_files.iter().map(|f| debian.join(format!("{f}.cfg"))))
+                .collect(),
+        ),
+        minimal("nagioscore/oracle-t-etc-minimal", "nagioscore/t/etc/minimal.cfg"),
+        minimal("nagioscore/oracle-t-tap-smallconfig", "nagioscore/t-tap/smallconfig/minimal.cfg"),
+        minimal("naemon-core/oracle-t-etc-minimal", "naemon-core/t/etc/minimal.cfg"),
+        minimal("icinga-core/oracle-t-etc-minimal", "icinga-core/t/etc/minimal.cfg"),
+        (
+            "perl-nagios-object/oracle-v4_config",
+            ["commands", "contacts", "timeperiods", "templates", "localhost"]
+                .iter()
+                .map(|f| perl.join(format!("{f}.cfg")))
+                .collect(),
+        ),
+    ]
+}
