@@ -43,6 +43,15 @@ fn convert(config: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     nag2prom(&args)
 }
 
+/// The demo converted into a fresh scratch directory: `(scratch dir, output dir)`.
+fn converted_demo(name: &str) -> (PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let out = dir.join("out");
+    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    (dir, out)
+}
+
 /// `promtool check rules` and `promtool test rules` over the output directories, in two calls.
 fn promtool_checks(dirs: &[PathBuf]) {
     if !have(Path::new(PROMTOOL), "prometheus") {
@@ -362,10 +371,7 @@ fn convert_output_loads_in_prometheus() {
     if !have(prometheus, "prometheus") {
         return;
     }
-    let dir = scratch("prometheus");
-    let out = dir.join("out");
-    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
-    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let (dir, out) = converted_demo("prometheus");
     let port = free_port();
     let mut child = Command::new(prometheus)
         .arg(format!("--config.file={}", out.join("prometheus.yml").display()))
@@ -420,10 +426,7 @@ fn convert_blackbox_modules_are_valid() {
     if !have(blackbox, "prometheus-blackbox-exporter") {
         return;
     }
-    let dir = scratch("blackbox");
-    let out = dir.join("out");
-    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
-    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let (dir, out) = converted_demo("blackbox");
     let check = Command::new(blackbox)
         .arg(format!("--config.file={}", out.join("blackbox.yml").display()))
         .arg("--config.check")
@@ -502,10 +505,7 @@ fn convert_node_metrics_exist_in_node_exporter() {
     if !have(exporter, "prometheus-node-exporter") {
         return;
     }
-    let dir = scratch("node");
-    let out = dir.join("out");
-    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
-    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let (dir, out) = converted_demo("node");
     let port = free_port();
     let args =
         vec![format!("--web.listen-address=127.0.0.1:{port}"), "--collector.processes".to_owned()];
@@ -535,10 +535,7 @@ fn convert_probe_metrics_exist_in_blackbox_exporter() {
     if !have(exporter, "prometheus-blackbox-exporter") {
         return;
     }
-    let dir = scratch("probe");
-    let out = dir.join("out");
-    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
-    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let (dir, out) = converted_demo("probe");
     // A loopback HTTP server answering 200 to anything.
     let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let http_port = server.local_addr().unwrap().port();
@@ -593,10 +590,7 @@ fn convert_tests_catch_edge_mutations() {
     if !have(Path::new(PROMTOOL), "prometheus") {
         return;
     }
-    let dir = scratch("mutations");
-    let out = dir.join("out");
-    let run = convert(&root().join("examples/demo/nagios.cfg"), &out, &[]);
-    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let (dir, out) = converted_demo("mutations");
     let mut mutated = 0;
     for plugin in
         ["check_load", "check_disk", "check_swap", "check_users", "check_procs", "check_http"]
