@@ -20,7 +20,11 @@ mod serve;
 ///
 /// nag2prom reads a Nagios installation exactly as Nagios 4 does (nagios.cfg, cfg_file,
 /// cfg_dir, resource_file, object definitions, status.dat) and reports every problem with
-/// file:line:column.
+/// file:line:column. A migration usually goes: `check` the configuration, `convert` it into
+/// alerting rules, unit tests and scrape targets, and run `serve` so that Prometheus sees every
+/// Nagios state while both systems run side by side.
+///
+/// Exit codes: 0 success, 1 the input has errors (diagnostics printed), 2 usage or I/O error.
 #[derive(Debug, Parser)]
 #[command(name = "nag2prom", version, about, long_about, max_term_width = 100)]
 pub struct Cli {
