@@ -98,6 +98,13 @@ impl Raw {
         schema::lookup(self.ty, name).and_then(|i| self.slots.get(i)).and_then(Option::as_ref)
     }
 
+    /// [`Raw::get`] for the model's own literal names (a faster lookup).
+    pub fn get_static(&self, name: &'static str) -> Option<&Slot> {
+        schema::lookup_static(self.ty, name)
+            .and_then(|i| self.slots.get(i))
+            .and_then(Option::as_ref)
+    }
+
     /// The text of canonical field `name`, when set and not `null`.
     pub fn text(&self, name: &str) -> Option<&Text> {
         self.get(name).and_then(Slot::text)

@@ -68,10 +68,10 @@ impl<'a> Builder<'a> {
 
     /// `raw`'s slot `name`, or for a service the host's where implied inheritance applies (I1,
     /// I2).
-    fn get(&self, raw: &'a Raw, name: &str) -> Option<&'a Slot> {
+    fn get(&self, raw: &'a Raw, name: &'static str) -> Option<&'a Slot> {
         match self.host {
             Some(host) => implied_get(raw, host, name),
-            None => raw.get(name),
+            None => raw.get_static(name),
         }
     }
 
@@ -561,17 +561,19 @@ fn common_numbers<'a>(b: &mut Builder<'a>, raw: &'a Raw) {
 /// Implied inheritance for services (I1, I2): the service's slot `name`, or the host's for
 /// contacts and contact groups (when the service has neither) and the notification interval
 /// and period (when the service has none).
-fn implied_get<'a>(raw: &'a Raw, host: &'a Raw, name: &str) -> Option<&'a Slot> {
+fn implied_get<'a>(raw: &'a Raw, host: &'a Raw, name: &'static str) -> Option<&'a Slot> {
     match name {
         "contacts" | "contact_groups" => {
-            if raw.get("contacts").is_none() && raw.get("contact_groups").is_none() {
-                host.get(name)
+            if raw.get_static("contacts").is_none() && raw.get_static("contact_groups").is_none() {
+                host.get_static(name)
             } else {
-                raw.get(name)
+                raw.get_static(name)
             }
         }
-        "notification_interval" | "notification_period" => raw.get(name).or_else(|| host.get(name)),
-        _ => raw.get(name),
+        "notification_interval" | "notification_period" => {
+            raw.get_static(name).or_else(|| host.get_static(name))
+        }
+        _ => raw.get_static(name),
     }
 }
 
@@ -609,7 +611,11 @@ fn service<'a>(
 }
 
 /// Slot `field` of the escalated host or service (after implied inheritance).
-fn target_get<'a>(inp: &Inputs<'a, '_>, esc: &Escalation<'_>, field: &str) -> Option<&'a Slot> {
+fn target_get<'a>(
+    inp: &Inputs<'a, '_>,
+    esc: &Escalation<'_>,
+    field: &'static str,
+) -> Option<&'a Slot> {
     let raws = inp.index.raws;
     let host = inp.index.find(ObjectType::Host, esc.host);
     match esc.description {
@@ -626,7 +632,7 @@ fn target_get<'a>(inp: &Inputs<'a, '_>, esc: &Escalation<'_>, field: &str) -> Op
 }
 
 /// The final list of `field` of the escalated host or service.
-fn target_list(inp: &Inputs<'_, '_>, esc: &Escalation<'_>, field: &str) -> Vec<Text> {
+fn target_list(inp: &Inputs<'_, '_>, esc: &Escalation<'_>, field: &'static str) -> Vec<Text> {
     let slot = target_get(inp, esc, field);
     slot.and_then(Slot::text).map(|t| items(t).map(Text::from).collect()).unwrap_or_default()
 }

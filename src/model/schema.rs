@@ -3,6 +3,7 @@
 //! `xodtemplate_resolve_*`; ../shared/docs/nagios-formats.md §5 and §10).
 
 use rustc_hash::FxHashMap as HashMap;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use nag2prom_parsers::object::ObjectType;
@@ -592,6 +593,23 @@ pub fn lookup(ty: ObjectType, name: &str) -> Option<usize> {
     });
     let at = ObjectType::ALL.iter().position(|&t| t == ty)?;
     tables.get(at)?.get(name).copied()
+}
+
+/// [`lookup`] for the model's own `&'static str` names, memoised per thread by address and
+/// length: registration asks for ~40 directives of each of ~100,000 objects, and hashing a
+/// pointer is cheaper than hashing and comparing the name (12% of a large `check` before).
+pub fn lookup_static(ty: ObjectType, name: &'static str) -> Option<usize> {
+    thread_local! {
+        static CACHE: RefCell<HashMap<(ObjectType, usize, usize), Option<usize>>> =
+            RefCell::default();
+    }
+    let key = (ty, name.as_ptr() as usize, name.len());
+    if let Some(hit) = CACHE.with(|cache| cache.borrow().get(&key).copied()) {
+        return hit;
+    }
+    let found = lookup(ty, name);
+    CACHE.with(|cache| cache.borrow_mut().insert(key, found));
+    found
 }
 
 /// The slot index of canonical `name`; panics in tests only when the table lacks it.
