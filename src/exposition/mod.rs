@@ -28,7 +28,7 @@ pub mod text;
 
 use catalogue::{Family, bridge, perfdata as pf, program, state};
 pub use labels::{EnrichOptions, Enrichment};
-use text::{Writer, push_label};
+use text::{Writer, append_label};
 
 /// What to export besides the default families.
 #[derive(Debug, Clone)]
@@ -124,18 +124,15 @@ struct Identities {
 
 impl Identities {
     fn push(&mut self, host: &[u8], service: Option<&[u8]>, extra: Option<&[u8]>) -> u32 {
-        let start = self.text.len();
-        let mut own = Vec::with_capacity(host.len() + 32);
-        push_label(&mut own, "host", host);
+        append_label(&mut self.text, "host", host);
         if let Some(service) = service {
-            push_label(&mut own, "service", service);
+            self.text.push(b',');
+            append_label(&mut self.text, "service", service);
         }
         if let Some(extra) = extra {
-            own.push(b',');
-            own.extend_from_slice(extra);
+            self.text.push(b',');
+            self.text.extend_from_slice(extra);
         }
-        self.text.extend_from_slice(&own);
-        let _ = start;
         self.ends.push(self.text.len());
         u32::try_from(self.ends.len() - 1).unwrap_or(u32::MAX)
     }
@@ -511,12 +508,15 @@ fn render_perfdata(w: &mut Writer, ids: &Identities, samples: &[PerfSample<'_>])
                     let Bound::Finite(v) = value else { continue };
                     let mut buf = [("", &b""[..]); 2];
                     let base = perf_labels(s, &mut buf);
-                    let mut labels: Vec<(&str, &[u8])> = Vec::with_capacity(5);
-                    labels.extend_from_slice(base);
-                    labels.push(("level", level.as_bytes()));
-                    labels.push(("bound", bound.as_bytes()));
-                    labels.push(("mode", mode));
-                    w.sample(ids.get(s.object), &labels, v);
+                    let n = base.len();
+                    let mut labels = [("", &b""[..]); 5];
+                    labels[..n].copy_from_slice(base);
+                    labels[n..n + 3].copy_from_slice(&[
+                        ("level", level.as_bytes()),
+                        ("bound", bound.as_bytes()),
+                        ("mode", mode),
+                    ]);
+                    w.sample(ids.get(s.object), &labels[..n + 3], v);
                 }
             }
         }

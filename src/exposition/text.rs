@@ -114,6 +114,11 @@ pub fn push_label(buf: &mut Vec<u8>, name: &str, value: &[u8]) {
     if !buf.is_empty() {
         buf.push(b',');
     }
+    append_label(buf, name, value);
+}
+
+/// Append `name="value"` (escaped) to `buf` as is, without a separator.
+pub fn append_label(buf: &mut Vec<u8>, name: &str, value: &[u8]) {
     buf.extend_from_slice(name.as_bytes());
     buf.extend_from_slice(b"=\"");
     escape_label_value(buf, value);
@@ -171,11 +176,7 @@ pub fn truncate(text: &str, max: usize) -> Cow<'_, str> {
     if text.len() <= max {
         return Cow::Borrowed(text);
     }
-    let mut end = max;
-    while end > 0 && !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    Cow::Borrowed(text.get(..end).unwrap_or_default())
+    Cow::Borrowed(text.get(..text.floor_char_boundary(max)).unwrap_or_default())
 }
 
 #[cfg(test)]

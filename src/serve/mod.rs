@@ -386,29 +386,17 @@ fn publish(state: &AppState, current: &Current) {
     state.version.send_modify(|v| *v = v.wrapping_add(1));
 }
 
-/// [`Current::restore_plain`] off the runtime (it decompresses the gzip copy).
+/// After a failed reload, the plain body rebuilt from the gzip copy when it was let go, off the
+/// runtime (it decompresses).
 async fn restore(current: &mut Current) {
     if current.body.is_some() {
         return;
     }
-    let mut taken = Current {
-        rendered: None,
-        body: None,
-        gzip: current.gzip.take(),
-        health: current.health.clone(),
-        written_at: None,
-        max_age: None,
-    };
-    match tokio::task::spawn_blocking(move || {
-        taken.restore_plain();
-        taken
-    })
-    .await
-    {
-        Ok(restored) => {
-            current.body = restored.body;
-            current.gzip = restored.gzip;
-        }
+    let Some((compressed, _)) = &current.gzip else { return };
+    let compressed = compressed.clone();
+    let len = usize::try_from(current.health.body_bytes).unwrap_or(usize::MAX);
+    match tokio::task::spawn_blocking(move || refresh::gunzip_prefix(&compressed, len)).await {
+        Ok(plain) => current.body = Some(Bytes::from(plain)),
         Err(err) => error!("restoring the plain exposition failed: {err}"),
     }
 }
@@ -419,10 +407,11 @@ async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next)
     if !web.users.is_empty() {
         let credentials = basic_credentials(request.headers());
         let ok = match credentials {
+            // A scrape with known credentials costs a map lookup; bcrypt runs only on a miss.
+            Some((user, password)) if state.auth.known(&web.users, &user, &password) => true,
             Some((user, password)) => {
-                let state = state.clone();
-                let users = web.users.clone();
-                tokio::task::spawn_blocking(move || state.auth.check(&users, &user, &password))
+                let (state, web) = (state.clone(), web.clone());
+                tokio::task::spawn_blocking(move || state.auth.verify(&web.users, &user, &password))
                     .await
                     .unwrap_or(false)
             }

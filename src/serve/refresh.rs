@@ -51,11 +51,6 @@ impl FileKey {
         let m = std::fs::metadata(path)?;
         Ok(FileKey { dev: m.dev(), ino: m.ino(), mtime: m.modified().ok(), len: m.len() })
     }
-
-    /// The file's modification time.
-    pub fn mtime(&self) -> Option<SystemTime> {
-        self.mtime
-    }
 }
 
 /// A rendered status.dat and how long it took.
@@ -77,8 +72,13 @@ pub fn read_and_render(
 ) -> Result<Refresh, ReadError> {
     let start = Instant::now();
     let io = |error| ReadError::Io { path: path.to_path_buf(), error };
-    let mtime = std::fs::metadata(path).map_err(io)?.modified().ok();
-    let bytes = std::fs::read(path).map_err(io)?;
+    // One open: the modification time is the one of the bytes read, even when Nagios renames
+    // a new file over the path meanwhile.
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let metadata = file.metadata().map_err(io)?;
+    let mtime = metadata.modified().ok();
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io)?;
     let snapshot = Snapshot::parse(&bytes)
         .map_err(|error| ReadError::Parse { path: path.to_path_buf(), error })?;
     // Keep only the texts the exposition uses, and free the file before rendering.
@@ -88,6 +88,17 @@ pub fn read_and_render(
     drop(bytes);
     let rendered = exposition::render(&compact, options, enrich);
     Ok(Refresh { rendered, elapsed: start.elapsed(), mtime })
+}
+
+/// The first `len` bytes of a gzip copy that ends without its tail (which the decoder reports
+/// as an unexpected end once every body byte has been produced): the plain body it was made
+/// from, rebuilt after a failed reload let that body go.
+pub fn gunzip_prefix(compressed: &[u8], len: usize) -> Vec<u8> {
+    let mut plain = Vec::with_capacity(len);
+    let mut decoder = flate2::read::GzDecoder::new(compressed);
+    let _ = std::io::Read::read_to_end(&mut decoder, &mut plain);
+    plain.truncate(len);
+    plain
 }
 
 /// Seconds since the Unix epoch.
@@ -139,26 +150,12 @@ impl Current {
     }
 
     /// A reload starts: when a gzip copy exists, let the plain body go (it is served again
-    /// from the new body, or restored by [`Current::restore_plain`] if the reload fails).
+    /// from the new body, or restored from the gzip copy by [`gunzip_prefix`] if the reload
+    /// fails).
     pub fn begin_reload(&mut self) {
         if self.gzip.is_some() {
             self.body = None;
         }
-    }
-
-    /// After a failed reload: rebuild the plain body from the gzip copy when it was let go.
-    pub fn restore_plain(&mut self) {
-        if self.body.is_some() {
-            return;
-        }
-        let Some((compressed, _)) = &self.gzip else { return };
-        let mut plain = Vec::with_capacity(usize::try_from(self.health.body_bytes).unwrap_or(0));
-        let mut decoder = flate2::read::GzDecoder::new(&compressed[..]);
-        // The compressed copy ends without its tail, which the decoder reports as an
-        // unexpected end once every body byte has been produced.
-        let _ = std::io::Read::read_to_end(&mut decoder, &mut plain);
-        plain.truncate(usize::try_from(self.health.body_bytes).unwrap_or(usize::MAX));
-        self.body = Some(Bytes::from(plain));
     }
 
     /// Take a new good refresh (the gzip copy is built separately, [`Current::set_gzip`]).

@@ -240,21 +240,24 @@ pub struct AuthCache {
 }
 
 impl AuthCache {
-    /// True when `user:password` matches `users`. Runs bcrypt (slow) on a cache miss.
-    pub fn check(&self, users: &BTreeMap<String, String>, user: &str, password: &str) -> bool {
+    /// True when `user:password` was verified before against the hash `users` holds now
+    /// (cheap: no bcrypt).
+    pub fn known(&self, users: &BTreeMap<String, String>, user: &str, password: &str) -> bool {
         let Some(hash) = users.get(user) else { return false };
         let key = (user.to_owned(), password.to_owned());
-        if let Ok(ok) = self.ok.lock()
-            && ok.get(&key) == Some(hash)
-        {
-            return true;
-        }
+        self.ok.lock().is_ok_and(|ok| ok.get(&key) == Some(hash))
+    }
+
+    /// Check `user:password` with bcrypt (slow: run it off the async runtime) and remember a
+    /// success.
+    pub fn verify(&self, users: &BTreeMap<String, String>, user: &str, password: &str) -> bool {
+        let Some(hash) = users.get(user) else { return false };
         let good = bcrypt::verify(password, hash).unwrap_or(false);
         if good && let Ok(mut ok) = self.ok.lock() {
             if ok.len() > 1024 {
                 ok.clear();
             }
-            ok.insert(key, hash.clone());
+            ok.insert((user.to_owned(), password.to_owned()), hash.clone());
         }
         good
     }
@@ -294,9 +297,14 @@ mod tests {
         let hash = bcrypt::hash("s3cret", 4).unwrap();
         let users = BTreeMap::from([("prom".to_owned(), hash)]);
         let cache = AuthCache::default();
-        assert!(cache.check(&users, "prom", "s3cret"));
-        assert!(cache.check(&users, "prom", "s3cret"));
-        assert!(!cache.check(&users, "prom", "wrong"));
-        assert!(!cache.check(&users, "other", "s3cret"));
+        assert!(!cache.known(&users, "prom", "s3cret"));
+        assert!(cache.verify(&users, "prom", "s3cret"));
+        assert!(cache.known(&users, "prom", "s3cret"));
+        assert!(!cache.known(&users, "prom", "wrong") && !cache.verify(&users, "prom", "wrong"));
+        assert!(!cache.known(&users, "other", "s3cret"));
+        assert!(!cache.verify(&users, "other", "s3cret"));
+        // A changed hash for the user invalidates the remembered success.
+        let other = BTreeMap::from([("prom".to_owned(), bcrypt::hash("new", 4).unwrap())]);
+        assert!(!cache.known(&other, "prom", "s3cret"));
     }
 }

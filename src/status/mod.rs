@@ -236,17 +236,7 @@ impl<'a> Snapshot<'a> {
             .iter()
             .filter(|e| e.kind.severity() == nag2prom_parsers::diagnostic::Severity::Error)
             .collect();
-        if blocks == 0 {
-            return Err(match structural.first() {
-                Some(first) => SnapshotError::Malformed {
-                    count: structural.len(),
-                    offset: first.span.start,
-                    first: first.kind.to_string(),
-                },
-                None => SnapshotError::Empty,
-            });
-        }
-        if !complete {
+        if blocks > 0 && !complete {
             return Err(SnapshotError::Truncated);
         }
         if let Some(first) = structural.first() {
@@ -255,6 +245,9 @@ impl<'a> Snapshot<'a> {
                 offset: first.span.start,
                 first: first.kind.to_string(),
             });
+        }
+        if blocks == 0 {
+            return Err(SnapshotError::Empty);
         }
         snapshot.field_errors = field_errors as u64;
         Ok(snapshot)
