@@ -320,20 +320,31 @@ pub fn render_json(out: &mut dyn Write, db: &SourceDb, diagnostic: &Diagnostic) 
 /// A JSON string literal.
 pub fn json_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    push_json_string(&mut out, text);
     out
+}
+
+/// Append `text` as a JSON string literal to `out` (`"`, `\\` and control characters
+/// escaped; everything else as is).
+pub fn push_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    let mut rest = text;
+    while let Some(i) = rest.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        match rest.as_bytes().get(i).copied().unwrap_or_default() {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b => {
+                let _ = std::fmt::Write::write_fmt(out, format_args!("\\u{b:04x}"));
+            }
+        }
+        rest = rest.get(i + 1..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out.push('"');
 }
 
 #[cfg(test)]

@@ -119,14 +119,26 @@ fn argument(input: &str) -> IResult<&str, Vec<Piece<'_>>, ()> {
     .parse(input)
 }
 
+/// The command name of a `check_command` value: everything before the first `!` (C1). The
+/// arguments are not looked at (they often hold passwords).
+pub fn command_name(value: &str) -> &str {
+    value.split_once('!').map_or(value, |(name, _)| name)
+}
+
+/// [`command_name`] of a raw value, as status.dat holds it (bytes, not necessarily UTF-8).
+pub fn command_name_bytes(value: &[u8]) -> &[u8] {
+    match memchr::memchr(b'!', value) {
+        Some(i) => value.get(..i).unwrap_or_default(),
+        None => value,
+    }
+}
+
 /// Split a `check_command` value into its name and arguments (C1). Never fails: problems are
 /// recorded in [`CheckCommand::warnings`].
 pub fn split_check_command(input: &str) -> CheckCommand<'_> {
     let len = input.len();
-    let (name, mut rest) = match input.find('!') {
-        Some(i) => (input.get(..i).unwrap_or(""), input.get(i..).unwrap_or("")),
-        None => (input, ""),
-    };
+    let name = command_name(input);
+    let mut rest = input.get(name.len()..).unwrap_or("");
     let mut command = CheckCommand { name, ..CheckCommand::default() };
     if name.is_empty() {
         let end = if rest.is_empty() { 0 } else { 1 };
@@ -184,6 +196,20 @@ pub fn split_check_command(input: &str) -> CheckCommand<'_> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn command_name_is_the_text_before_the_first_bang() {
+        for (value, name) in [
+            ("check_http!-a user:pass", "check_http"),
+            ("check_ping", "check_ping"),
+            ("!x", ""),
+            ("a\\!b!c", "a\\"),
+        ] {
+            assert_eq!(command_name(value), name);
+            assert_eq!(command_name_bytes(value.as_bytes()), name.as_bytes());
+            assert_eq!(split_check_command(value).name, name);
+        }
+    }
 
     fn split(input: &str) -> (&str, Vec<String>) {
         let c = split_check_command(input);

@@ -114,7 +114,7 @@ impl fmt::Display for Range {
 
 /// Writes `v` so that [`number`] reads it back exactly: integers below 2^53 plainly (`10`),
 /// everything else in Rust's shortest round-trip form (`0.5`, `1e300`, `1.5e-7`).
-pub(crate) fn write_number(f: &mut impl fmt::Write, v: f64) -> fmt::Result {
+pub fn write_number(f: &mut impl fmt::Write, v: f64) -> fmt::Result {
     if v.fract() == 0.0 && v.abs() < 9.0e15 { write!(f, "{v}") } else { write!(f, "{v:?}") }
 }
 

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 
 use nag2prom_parsers::span::Span;
 
+use crate::diag::push_json_string;
 use crate::source::SourceDb;
 use crate::translate::service_level::duration;
 use crate::translate::{Outcome, Translation};
@@ -28,28 +29,6 @@ pub struct Totals {
     pub hosts: usize,
     /// Alerting and recording rules written.
     pub rules: usize,
-}
-
-/// Append `text` as a JSON string.
-fn json_str(out: &mut String, text: &str) {
-    out.push('"');
-    let mut rest = text;
-    while let Some(i) = rest.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20) {
-        out.push_str(&rest[..i]);
-        match rest.as_bytes()[i] {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            b => {
-                let _ = write!(out, "\\u{b:04x}");
-            }
-        }
-        rest = &rest[i + 1..];
-    }
-    out.push_str(rest);
-    out.push('"');
 }
 
 /// Append `text` as a Markdown table cell.
@@ -152,14 +131,14 @@ pub fn json(tr: &Translation<'_>, db: &SourceDb, t: &Totals) -> String {
     );
     for (i, (plugin, [n, b])) in plugins(tr).iter().enumerate() {
         out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        json_str(&mut out, plugin);
+        push_json_string(&mut out, plugin);
         let _ = write!(out, ": {{\"native\": {n}, \"bridged\": {b}}}");
     }
     out.push_str("\n  },\n  \"reasons\": [");
     for (i, (n, r)) in reasons(tr).iter().enumerate() {
         out.push_str(if i == 0 { "\n    " } else { ",\n    " });
         let _ = write!(out, "{{\"services\": {n}, \"reason\": ");
-        json_str(&mut out, &tr.reasons[*r].text);
+        push_json_string(&mut out, &tr.reasons[*r].text);
         out.push('}');
     }
     out.push_str("\n  ],\n  \"rule_groups\": [");
@@ -167,15 +146,15 @@ pub fn json(tr: &Translation<'_>, db: &SourceDb, t: &Totals) -> String {
         let native = &tr.natives[g.native];
         out.push_str(if i == 0 { "\n    " } else { ",\n    " });
         out.push_str("{\"id\": ");
-        json_str(&mut out, &g.id);
+        push_json_string(&mut out, &g.id);
         out.push_str(", \"plugin\": ");
-        json_str(&mut out, native.plugin);
+        push_json_string(&mut out, native.plugin);
         out.push_str(", \"alert\": ");
-        json_str(&mut out, native.alert);
+        push_json_string(&mut out, native.alert);
         out.push_str(", \"service_description\": ");
-        json_str(&mut out, &g.description);
+        push_json_string(&mut out, &g.description);
         out.push_str(", \"translated\": ");
-        json_str(&mut out, &native.canonical);
+        push_json_string(&mut out, &native.canonical);
         let _ = write!(
             out,
             ", \"services\": {}, \"for\": \"{}\", \"notes\": [",
@@ -186,17 +165,17 @@ pub fn json(tr: &Translation<'_>, db: &SourceDb, t: &Totals) -> String {
             if j > 0 {
                 out.push_str(", ");
             }
-            json_str(&mut out, note);
+            push_json_string(&mut out, note);
         }
         out.push_str("], \"source\": ");
-        json_str(&mut out, &g.source);
+        push_json_string(&mut out, &g.source);
         out.push('}');
     }
     out.push_str("\n  ],\n  \"bridged_levels\": [");
     for (i, l) in tr.bridged.iter().enumerate() {
         out.push_str(if i == 0 { "\n    " } else { ",\n    " });
         out.push_str("{\"id\": ");
-        json_str(&mut out, &l.id);
+        push_json_string(&mut out, &l.id);
         let _ = write!(
             out,
             ", \"services\": {}, \"for\": \"{}\"}}",
@@ -209,25 +188,25 @@ pub fn json(tr: &Translation<'_>, db: &SourceDb, t: &Totals) -> String {
     for (i, row) in tr.services.iter().enumerate() {
         out.push_str(if i == 0 { "\n    " } else { ",\n    " });
         out.push_str("{\"host_name\": ");
-        json_str(&mut out, row.host);
+        push_json_string(&mut out, row.host);
         out.push_str(", \"service_description\": ");
-        json_str(&mut out, row.description);
+        push_json_string(&mut out, row.description);
         out.push_str(", \"check_command\": ");
-        json_str(&mut out, row.command);
+        push_json_string(&mut out, row.command);
         match row.outcome {
             Outcome::Native(g) => {
                 out.push_str(", \"outcome\": \"native\", \"rule_group\": ");
-                json_str(&mut out, &tr.groups[g].id);
+                push_json_string(&mut out, &tr.groups[g].id);
             }
             Outcome::Bridged(l, r) => {
                 out.push_str(", \"outcome\": \"bridged\", \"rule_group\": ");
-                json_str(&mut out, &tr.bridged[l].id);
+                push_json_string(&mut out, &tr.bridged[l].id);
                 if let Some(plugin) = &tr.reasons[r].plugin {
                     out.push_str(", \"plugin\": ");
-                    json_str(&mut out, plugin);
+                    push_json_string(&mut out, plugin);
                 }
                 out.push_str(", \"reason\": ");
-                json_str(&mut out, &tr.reasons[r].text);
+                push_json_string(&mut out, &tr.reasons[r].text);
             }
         }
         out.push_str(", \"source\": \"");
@@ -236,7 +215,7 @@ pub fn json(tr: &Translation<'_>, db: &SourceDb, t: &Totals) -> String {
         if out[at..].bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
             let text = out.split_off(at);
             out.pop();
-            json_str(&mut out, &text);
+            push_json_string(&mut out, &text);
         } else {
             out.push('"');
         }
@@ -324,7 +303,7 @@ mod tests {
     #[test]
     fn escaping() {
         let mut s = String::new();
-        json_str(&mut s, "a\"b\\c\n\u{1}");
+        push_json_string(&mut s, "a\"b\\c\n\u{1}");
         assert_eq!(s, "\"a\\\"b\\\\c\\n\\u0001\"");
         let mut s = String::new();
         cell(&mut s, "a|b\nc");

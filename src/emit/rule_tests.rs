@@ -79,7 +79,7 @@ pub fn render(template: &str, labels: &BTreeMap<String, String>) -> String {
 fn series_text(metric: &str, labels: &BTreeMap<String, String>) -> String {
     let inner: Vec<String> = labels
         .iter()
-        .map(|(k, v)| format!("{k}=\"{}\"", crate::translate::bridged::string_literal(v)))
+        .map(|(k, v)| format!("{k}=\"{}\"", crate::translate::promql::string_literal(v)))
         .collect();
     format!("{metric}{{{}}}", inner.join(","))
 }

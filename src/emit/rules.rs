@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::translate::bridged::{BridgedLevel, HostLevel, regex_alternatives, string_literal};
+use crate::translate::bridged::{BridgedLevel, HostLevel};
 use crate::translate::plugins::{Cond, Native, SEL};
+use crate::translate::promql::{regex_alternatives, string_literal};
 use crate::translate::service_level::{Level, duration, template_text, url_template};
 use crate::translate::{NativeGroup, Translation};
 

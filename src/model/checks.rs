@@ -4,6 +4,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use nag2prom_parsers::command::command_name;
 use nag2prom_parsers::object::ObjectType;
 
 use super::expand::{At, Index};
@@ -26,10 +27,6 @@ pub fn definitions(raws: &Raws, diags: &mut Vec<Diagnostic>) {
             ));
         }
     }
-}
-
-fn command_name(value: &str) -> &str {
-    value.split('!').next().unwrap_or(value)
 }
 
 /// Where `object`'s field `name` was written (the directive in the definition that set it),

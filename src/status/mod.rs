@@ -12,6 +12,7 @@
 //! (a non-numeric `current_state`, …) only make that value absent; they are counted in
 //! [`Snapshot::field_errors`].
 
+use nag2prom_parsers::command::command_name_bytes;
 use nag2prom_parsers::status::{
     Block, BlockKind, CheckStatus, Comment, Downtime, HostStatus, Info, ProgramStatus,
     ServiceStatus, StatusReader,
@@ -90,7 +91,7 @@ impl<'a> ObjectState<'a> {
         ObjectState {
             host,
             service,
-            check_command: command_name(c.check_command.unwrap_or_default()),
+            check_command: command_name_bytes(c.check_command.unwrap_or_default()),
             plugin_output: c.plugin_output.unwrap_or_default(),
             perfdata: c.performance_data.unwrap_or_default(),
             current_state: c.current_state,
@@ -110,16 +111,6 @@ impl<'a> ObjectState<'a> {
             check_latency: c.check_latency,
             check_execution_time: c.check_execution_time,
         }
-    }
-}
-
-/// The command name of a raw `check_command` (`name!arg1!arg2`): everything before the first
-/// `!`, as `nag2prom_parsers::command::split_check_command` defines it. Works on bytes so that
-/// arguments are never decoded, copied or looked at.
-pub fn command_name(raw: &[u8]) -> &[u8] {
-    match memchr::memchr(b'!', raw) {
-        Some(i) => raw.get(..i).unwrap_or_default(),
-        None => raw,
     }
 }
 
@@ -428,8 +419,8 @@ mod tests {
 
     #[test]
     fn command_name_never_includes_arguments() {
-        assert_eq!(command_name(b"check_http!-a user:pass"), b"check_http");
-        assert_eq!(command_name(b"check_ping"), b"check_ping");
-        assert_eq!(command_name(b"!x"), b"");
+        assert_eq!(command_name_bytes(b"check_http!-a user:pass"), b"check_http");
+        assert_eq!(command_name_bytes(b"check_ping"), b"check_ping");
+        assert_eq!(command_name_bytes(b"!x"), b"");
     }
 }

@@ -25,6 +25,7 @@ use crate::source::{FileId, Installation};
 pub mod argv;
 pub mod bridged;
 pub mod plugins;
+pub mod promql;
 pub mod service_level;
 
 pub use plugins::{Native, PluginsVersion, Probe};
@@ -398,7 +399,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         });
         let host = host_local.get(f.host);
         let local = host.copied().unwrap_or(false);
-        let command_name = f.check_command.split('!').next().unwrap_or("");
+        let command_name = nag2prom_parsers::command::command_name(f.check_command);
         collector.seen(f.description);
 
         let result = if matches!(f.active, Some(Value::Int(0))) {

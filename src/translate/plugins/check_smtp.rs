@@ -7,9 +7,10 @@
 //! SMTP AUTH (`-A`/`-U`/`-P`; the password is never read).
 
 use super::check_ssh::{port, timeout};
-use super::check_tcp::{TcpSpec, build, regex_escape};
+use super::check_tcp::{TcpSpec, build};
 use super::{Call, Context, Native, number, opts, own_host, with_common};
 use crate::translate::argv::opt;
+use crate::translate::promql::regex_escape;
 
 /// Translate a `check_smtp` call.
 pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {

@@ -12,6 +12,7 @@ use super::{
     Call, Cond, Context, Fed, Native, Probe, Series, Test, number, opts, own_host, with_common,
 };
 use crate::translate::argv::opt;
+use crate::translate::promql::regex_escape;
 
 /// Translate a `check_tcp` call.
 pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
@@ -180,18 +181,6 @@ pub(crate) fn build(spec: TcpSpec) -> Result<Native, String> {
         ],
         calm: vec![0.0, 0.0, 0.0],
     })
-}
-
-/// A literal string as an RE2 regex (substring match).
-pub(crate) fn regex_escape(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -6,8 +6,6 @@
 //! A plugin returns `Err(reason)` for anything it cannot translate faithfully; the service then
 //! gets a bridged rule and the reason goes to the report.
 
-use std::fmt::Write as _;
-
 use nag2prom_parsers::range::{Bound, Range, parse_range};
 
 use super::argv::{self, ArgvError, Call};
@@ -168,14 +166,10 @@ impl Test {
     }
 }
 
-/// A number as PromQL and YAML read it back exactly.
+/// A number as PromQL and YAML read it back exactly (the form threshold ranges print).
 pub fn num(v: f64) -> String {
     let mut s = String::new();
-    if v.fract() == 0.0 && v.abs() < 9.0e15 {
-        let _ = write!(s, "{v}");
-    } else {
-        let _ = write!(s, "{v:?}");
-    }
+    let _ = nag2prom_parsers::range::write_number(&mut s, v);
     s
 }
 
