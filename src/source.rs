@@ -187,13 +187,7 @@ impl Installation {
         }
         for (is_dir, path, span) in sources {
             let full = base.join(path.trim_end_matches('/'));
-            let origin = Some((main, span));
-            if is_dir {
-                let mut visited = HashSet::new();
-                inst.read_dir(&full, origin, 0, &mut visited);
-            } else {
-                inst.read_object_file(full, origin, 0);
-            }
+            inst.read_source(full, is_dir, Some((main, span)), 0);
         }
         Ok(inst)
     }
@@ -202,12 +196,24 @@ impl Installation {
     /// `nagios.cfg`): each path is a file or a directory read like `cfg_dir`.
     pub fn read_object_paths(&mut self, paths: &[PathBuf]) {
         for path in paths {
-            if path.is_dir() {
-                let mut visited = HashSet::new();
-                self.read_dir(path, None, 0, &mut visited);
-            } else {
-                self.read_object_file(path.clone(), None, 0);
-            }
+            self.read_source(path.clone(), path.is_dir(), None, 0);
+        }
+    }
+
+    /// An object file, or a directory read like `cfg_dir` (a fresh loop guard per named
+    /// directory), named at `origin`.
+    fn read_source(
+        &mut self,
+        path: PathBuf,
+        is_dir: bool,
+        origin: Option<(FileId, Span)>,
+        depth: usize,
+    ) {
+        if is_dir {
+            let mut visited = HashSet::new();
+            self.read_dir(&path, origin, depth, &mut visited);
+        } else {
+            self.read_object_file(path, origin, depth);
         }
     }
 
@@ -339,13 +345,7 @@ impl Installation {
             parsed.includes.iter().map(|i| (i.is_dir, i.path.to_string(), i.span)).collect()
         };
         for (is_dir, include, span) in includes {
-            let include = PathBuf::from(include);
-            if is_dir {
-                let mut visited = HashSet::new();
-                self.read_dir(&include, Some((id, span)), depth + 1, &mut visited);
-            } else {
-                self.read_object_file(include, Some((id, span)), depth + 1);
-            }
+            self.read_source(PathBuf::from(include), is_dir, Some((id, span)), depth + 1);
         }
     }
 }

@@ -98,10 +98,10 @@ pub(super) fn json_object(
     provenance: Option<(&Installation, &Model)>,
 ) {
     out.push_str("{\"object_type\":");
-    out.push_str(&diag::json_string(object.object_type.as_str()));
+    diag::push_json_string(out, object.object_type.as_str());
     for field in &object.fields {
         out.push(',');
-        out.push_str(&diag::json_string(field.name));
+        diag::push_json_string(out, field.name);
         out.push(':');
         json_value(out, &field.value);
     }
@@ -118,9 +118,9 @@ pub(super) fn json_object(
             if let Some(template) = &origin.template {
                 text.push_str(&format!(" (template {template})"));
             }
-            out.push_str(&diag::json_string(field.name));
+            diag::push_json_string(out, field.name);
             out.push(':');
-            out.push_str(&diag::json_string(&text));
+            diag::push_json_string(out, &text);
         }
         out.push('}');
     }
@@ -129,15 +129,15 @@ pub(super) fn json_object(
 
 fn json_value(out: &mut String, value: &Value) {
     match value {
-        Value::Text(t) => out.push_str(&diag::json_string(t)),
-        Value::Options(o) => out.push_str(&diag::json_string(o)),
+        Value::Text(t) => diag::push_json_string(out, t),
+        Value::Options(o) => diag::push_json_string(out, o),
         Value::List(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&diag::json_string(item));
+                diag::push_json_string(out, item);
             }
             out.push(']');
         }
