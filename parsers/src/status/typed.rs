@@ -76,21 +76,9 @@ fn is_custom(key: &[u8]) -> bool {
     key.len() > 1 && key.first() == Some(&b'_')
 }
 
-/// Strip Nagios white space around a number (hand-edited files, CRLF).
-fn trim_number(bytes: &[u8]) -> &[u8] {
-    match (bytes.first(), bytes.last()) {
-        (Some(a), Some(b))
-            if !crate::text::is_strip_space(*a) && !crate::text::is_strip_space(*b) =>
-        {
-            bytes
-        }
-        _ => crate::text::strip(bytes),
-    }
-}
-
 /// A decimal integer with an optional sign, nothing else.
 fn parse_i64(bytes: &[u8]) -> Option<i64> {
-    let bytes = trim_number(bytes);
+    let bytes = crate::text::strip(bytes);
     let (negative, digits) = match bytes {
         [b'-', rest @ ..] => (true, rest),
         [b'+', rest @ ..] => (false, rest),
@@ -118,7 +106,7 @@ const POW10: [f64; 16] =
 /// accepts is taken too. The fast path (≤ 15 digits) is exact: an integer below 2^53 divided
 /// by an exact power of ten is correctly rounded.
 fn parse_f64(bytes: &[u8]) -> Option<f64> {
-    let bytes = trim_number(bytes);
+    let bytes = crate::text::strip(bytes);
     let (negative, digits) = match bytes {
         [b'-', rest @ ..] => (true, rest),
         _ => (false, bytes),
@@ -605,7 +593,7 @@ impl<'a> ProgramStatus<'a> {
 }
 
 /// A `contactstatus` block (retention: `contact`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactStatus<'a> {
     /// `contact_name` (required).
     pub contact_name: &'a [u8],
@@ -638,20 +626,7 @@ impl<'a> ContactStatus<'a> {
     pub fn from_block(block: &Block<'a>) -> Result<Self, StatusError> {
         let mut f = Fields { block, errors: Vec::new() };
         let mut name = None;
-        let mut c = ContactStatus {
-            contact_name: b"",
-            modified_attributes: None,
-            modified_host_attributes: None,
-            modified_service_attributes: None,
-            host_notification_period: None,
-            service_notification_period: None,
-            last_host_notification: None,
-            last_service_notification: None,
-            host_notifications_enabled: None,
-            service_notifications_enabled: None,
-            custom_variables: Vec::new(),
-            field_errors: Vec::new(),
-        };
+        let mut c = ContactStatus::default();
         for &(key, value) in &block.fields {
             match key {
                 b"contact_name" => name = Some(value),
@@ -681,7 +656,7 @@ impl<'a> ContactStatus<'a> {
 }
 
 /// A `hostcomment` or `servicecomment` block.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Comment<'a> {
     /// `host_name` (required).
     pub host_name: &'a [u8],
@@ -714,20 +689,7 @@ impl<'a> Comment<'a> {
     pub fn from_block(block: &Block<'a>) -> Result<Self, StatusError> {
         let mut f = Fields { block, errors: Vec::new() };
         let mut host_name = None;
-        let mut c = Comment {
-            host_name: b"",
-            service_description: None,
-            entry_type: None,
-            comment_id: None,
-            source: None,
-            persistent: None,
-            entry_time: None,
-            expires: None,
-            expire_time: None,
-            author: None,
-            comment_data: None,
-            field_errors: Vec::new(),
-        };
+        let mut c = Comment::default();
         for &(key, value) in &block.fields {
             match key {
                 b"host_name" => host_name = Some(value),
@@ -751,7 +713,7 @@ impl<'a> Comment<'a> {
 }
 
 /// A `hostdowntime` or `servicedowntime` block.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Downtime<'a> {
     /// `host_name` (required).
     pub host_name: &'a [u8],
@@ -792,24 +754,7 @@ impl<'a> Downtime<'a> {
     pub fn from_block(block: &Block<'a>) -> Result<Self, StatusError> {
         let mut f = Fields { block, errors: Vec::new() };
         let mut host_name = None;
-        let mut d = Downtime {
-            host_name: b"",
-            service_description: None,
-            downtime_id: None,
-            comment_id: None,
-            entry_time: None,
-            start_time: None,
-            flex_downtime_start: None,
-            end_time: None,
-            triggered_by: None,
-            fixed: None,
-            duration: None,
-            is_in_effect: None,
-            start_notification_sent: None,
-            author: None,
-            comment: None,
-            field_errors: Vec::new(),
-        };
+        let mut d = Downtime::default();
         for &(key, value) in &block.fields {
             match key {
                 b"host_name" => host_name = Some(value),
