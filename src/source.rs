@@ -119,6 +119,56 @@ pub enum LoadError {
     },
 }
 
+/// What the rest of nag2prom takes from `nagios.cfg`, read once at load (owned: the parsed
+/// file borrows from its bytes). Without a `nagios.cfg`, Nagios' built-in defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MainSettings {
+    /// `status_file`, as written.
+    pub status_file: Option<String>,
+    /// `interval_length` as Nagios reads it (60 when absent).
+    pub interval_length: i64,
+    /// `use_regexp_matching`.
+    pub use_regexp_matching: bool,
+    /// `use_true_regexp_matching`.
+    pub use_true_regexp_matching: bool,
+    /// `allow_empty_hostgroup_assignment`: 2 (Nagios' built-in "warn") unless configured,
+    /// else 0 or 1.
+    pub allow_empty_hostgroup_assignment: u8,
+    /// `illegal_object_name_chars`.
+    pub illegal_object_name_chars: Option<String>,
+}
+
+impl Default for MainSettings {
+    fn default() -> Self {
+        MainSettings {
+            status_file: None,
+            interval_length: 60,
+            use_regexp_matching: false,
+            use_true_regexp_matching: false,
+            allow_empty_hostgroup_assignment: 2,
+            illegal_object_name_chars: None,
+        }
+    }
+}
+
+impl MainSettings {
+    fn of(config: &main_cfg::MainConfig<'_>) -> MainSettings {
+        let mut settings = MainSettings {
+            status_file: config.status_file().map(str::to_owned),
+            interval_length: config.interval_length(),
+            use_regexp_matching: config.use_regexp_matching(),
+            use_true_regexp_matching: config.use_true_regexp_matching(),
+            illegal_object_name_chars: config.illegal_object_name_chars().map(str::to_owned),
+            ..MainSettings::default()
+        };
+        if config.get("allow_empty_hostgroup_assignment").is_some() {
+            settings.allow_empty_hostgroup_assignment =
+                config.allow_empty_hostgroup_assignment().min(1);
+        }
+        settings
+    }
+}
+
 /// An installation's files as Nagios would read them.
 #[derive(Debug, Default)]
 pub struct Installation {
@@ -126,6 +176,8 @@ pub struct Installation {
     pub db: SourceDb,
     /// The main configuration file, when one was given.
     pub main: Option<FileId>,
+    /// The settings of the main configuration file that nag2prom uses.
+    pub settings: MainSettings,
     /// Object files in reading order (a file reached twice appears twice).
     pub object_files: Vec<FileId>,
     /// Resource files in reading order.
@@ -155,6 +207,7 @@ impl Installation {
             for error in &config.errors {
                 inst.diagnostics.push(Diagnostic::from_parser(main, error));
             }
+            inst.settings = MainSettings::of(&config);
             let sources: Vec<(bool, String, Span)> = config
                 .object_sources()
                 .into_iter()

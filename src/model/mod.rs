@@ -18,7 +18,6 @@
 
 use std::fmt::Write as _;
 
-use nag2prom_parsers::main_cfg;
 use nag2prom_parsers::object::ObjectType;
 use nag2prom_parsers::span::Span;
 
@@ -265,22 +264,14 @@ struct Settings {
 
 impl Settings {
     fn of(inst: &Installation) -> Settings {
-        let mut settings = Settings {
+        let main = &inst.settings;
+        Settings {
             matching: expand::Matching {
-                allow_empty_hostgroup_assignment: 2,
-                ..Default::default()
+                regexp: main.use_regexp_matching,
+                true_regexp: main.use_true_regexp_matching,
+                allow_empty_hostgroup_assignment: main.allow_empty_hostgroup_assignment,
             },
-            illegal_object_name_chars: None,
-        };
-        let Some(main) = inst.main.and_then(|id| inst.db.file(id)) else { return settings };
-        let config = main_cfg::parse_main_cfg(&main.bytes);
-        let m = &mut settings.matching;
-        m.regexp = config.use_regexp_matching();
-        m.true_regexp = config.use_true_regexp_matching();
-        if config.get("allow_empty_hostgroup_assignment").is_some() {
-            m.allow_empty_hostgroup_assignment = config.allow_empty_hostgroup_assignment().min(1);
+            illegal_object_name_chars: main.illegal_object_name_chars.clone(),
         }
-        settings.illegal_object_name_chars = config.illegal_object_name_chars().map(str::to_owned);
-        settings
     }
 }

@@ -4,8 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use nag2prom_parsers::main_cfg;
-
 use crate::exposition::{EnrichOptions, Enrichment};
 use crate::model::Model;
 use crate::source::{FileRole, Installation, LoadError};
@@ -64,9 +62,7 @@ pub fn load(
         return Ok(NagiosConfig { status_file: status_file.to_path_buf(), ..Default::default() });
     };
     let inst = Installation::load(config)?;
-    let from_cfg = inst.main.and_then(|id| inst.db.file(id)).and_then(|file| {
-        main_cfg::parse_main_cfg(&file.bytes).status_file().map(|s| s.trim().to_owned())
-    });
+    let from_cfg = inst.settings.status_file.as_deref().map(|s| s.trim().to_owned());
     let base = config.parent().unwrap_or(Path::new("."));
     let status_file = match (status_file, from_cfg) {
         (Some(path), _) => path.to_path_buf(),

@@ -573,9 +573,6 @@ fn templates(model: &Model, object: &Object) -> BTreeSet<String> {
 
 /// `interval_length` from nagios.cfg (60 when absent).
 pub fn interval_length(inst: &Installation) -> f64 {
-    inst.main
-        .and_then(|id| inst.db.file(id))
-        .map(|f| nag2prom_parsers::main_cfg::parse_main_cfg(&f.bytes).interval_length())
-        .filter(|v| *v > 0)
-        .unwrap_or(60) as f64
+    let length = inst.settings.interval_length;
+    if length > 0 { length as f64 } else { 60.0 }
 }
