@@ -16,6 +16,7 @@ pub mod diag;
 pub mod emit;
 pub mod exposition;
 pub mod model;
+pub mod out_dir;
 pub mod output;
 pub mod serve;
 pub mod source;

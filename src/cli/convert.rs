@@ -40,7 +40,10 @@ pub struct ConvertArgs {
     #[arg(value_name = "OBJECT_PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Output directory; replaced as a whole, only when the conversion succeeds.
+    /// Output directory, replaced as a whole when the conversion succeeds. It must be missing,
+    /// empty, or an earlier output of convert (its nag2prom-manifest.json lists every file it
+    /// holds), and may not be, contain or lie inside any input; anything else is refused
+    /// (exit 2) and left untouched.
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: PathBuf,
 
@@ -129,6 +132,13 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
         None => Vec::new(),
     };
     let inst = super::load(args.config.as_deref(), &args.paths)?;
+    // Refuse an output directory that holds anything convert did not write, or any input,
+    // before doing any work.
+    let mut extra: Vec<PathBuf> = args.paths.clone();
+    extra.extend(args.config.iter().cloned());
+    extra.extend(args.nrpe_config.iter().cloned());
+    crate::out_dir::check(&args.out, &crate::out_dir::inputs(&inst, &extra))
+        .map_err(|refusal| anyhow::anyhow!("refusing --out: {refusal}; nothing was written"))?;
     let mut diagnostics = inst.diagnostics.clone();
     let model = if Tally::of(&diagnostics).errors == 0 {
         let (model, model_diags) = Model::build(&inst);
@@ -167,7 +177,12 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
     let translation = translate::translate(&inst, &model, &options);
     let addresses =
         Addresses { bridge: args.bridge_address.clone(), blackbox: args.blackbox_address.clone() };
-    let files = emit::render(&translation, &addresses, &inst.db)?;
+    let mut files = emit::render(&translation, &addresses, &inst.db)?;
+    let manifest = crate::out_dir::Manifest::of(files.iter().map(|(p, _)| p.as_str()));
+    files.push((
+        crate::out_dir::MANIFEST.to_owned(),
+        serde_json::to_vec_pretty(&manifest).context("rendering the manifest")?,
+    ));
 
     let staged = crate::output::replace_dir(&args.out)
         .with_context(|| format!("preparing {}", args.out.display()))?;

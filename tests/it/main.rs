@@ -9,6 +9,8 @@ mod cli;
 mod convert;
 /// The object model against the real Nagios (recorded and live oracles).
 mod model;
+/// `convert --out`: what it may replace, and what it refuses.
+mod out_dir;
 /// The bridge: `nag2prom serve` / `export`, up to a real Nagios and Prometheus.
 mod serve;
 /// Shared helpers: the built binary, the shared corpus, the real tools.
