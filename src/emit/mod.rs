@@ -85,6 +85,11 @@ pub fn render(
     let bridged = rules::bridged_rules(tr);
     rule_count += bridged.groups.iter().map(|g| g.rules.len()).sum::<usize>();
     rule_files.push(("rules/bridged.yml".to_owned(), yaml("rules/bridged.yml", &bridged)?));
+    let members = rules::member_rules(tr);
+    rule_files.push(("rules/members.yml".to_owned(), yaml("rules/members.yml", &members)?));
+    let meta = rules::meta_rules(tr);
+    rule_count += meta.groups.iter().map(|g| g.rules.len()).sum::<usize>();
+    rule_files.push(("rules/meta.yml".to_owned(), yaml("rules/meta.yml", &meta)?));
     // The two reports are the largest files (one line per service): render them on a second
     // thread while this one renders the tests and targets.
     let totals = report::totals(tr, rule_count);

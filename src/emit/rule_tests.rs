@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::rules::{self, Severity};
 use crate::translate::bridged::{BridgedLevel, HostLevel};
-use crate::translate::plugins::{Fed, Native};
+use crate::translate::plugins::{Fed, Native, Probe};
 use crate::translate::service_level::duration;
 use crate::translate::{NativeGroup, Translation};
 
@@ -161,15 +161,56 @@ fn native_group(tr: &Translation<'_>, native: &Native, group: &NativeGroup) -> O
     let window = u64::from(native.window_samples.max(1)) - 1;
     let eval = (group.level.for_secs + window * interval).div_ceil(interval) * interval + interval;
     let samples = usize::try_from(eval / interval + 1).unwrap_or(1);
-    let mut input_series = Vec::new();
+    let mut input_series: Vec<InputSeries> = Vec::new();
     let mut exp_alerts = Vec::new();
-    for (i, case) in cases.iter().enumerate() {
-        let host = format!("t{}", i + 1);
+    // Every case is one target of the group's first host (the membership rule selects the
+    // group's hosts by name), told apart by `instance`; two more have no data: an exporter
+    // that is down, and one that lacks every series the rules read.
+    let host = group.host_names.first().cloned().unwrap_or_else(|| "t".to_owned());
+    let target_of = |instance: String| {
         let mut target = BTreeMap::new();
-        target.insert("instance".to_owned(), host.clone());
+        target.insert("instance".to_owned(), instance);
         target.insert("job".to_owned(), native.probe.job().to_owned());
         target.insert("host".to_owned(), host.clone());
-        target.insert("nagios_checks".to_owned(), format!(",{},", group.id));
+        if let Probe::Blackbox { .. } = native.probe {
+            target.insert("nagios_probe".to_owned(), native.probe.id());
+        }
+        target
+    };
+    let no_data_rule = rules::no_data_rule(native, group);
+    let mut no_data_alerts = Vec::new();
+    let mut expect_no_data = |target: &BTreeMap<String, String>| {
+        let Some(rule) = &no_data_rule else { return };
+        let mut labels = target.clone();
+        labels.insert("service".to_owned(), group.description.clone());
+        let series = labels.clone();
+        for (k, v) in &rule.labels {
+            labels.insert(k.clone(), render(v, &series));
+        }
+        let exp_annotations =
+            rule.annotations.iter().map(|(k, v)| (k.clone(), render(v, &series))).collect();
+        no_data_alerts.push(ExpAlert { exp_labels: labels, exp_annotations });
+    };
+    // The membership series (recorded from `up` in rules/members.yml, not loaded here) is
+    // fed directly, so other groups on the same host stay silent.
+    let member_of = |target: &BTreeMap<String, String>| {
+        let mut labels = target.clone();
+        labels.insert("nagios_check".to_owned(), group.id.clone());
+        labels.insert("service".to_owned(), group.description.clone());
+        series_text(rules::MEMBER_RECORD, &labels)
+    };
+    for (up, instance) in [(0.0, "down"), (1.0, "empty")] {
+        let target = target_of(instance.to_owned());
+        input_series
+            .push(InputSeries { series: member_of(&target), values: values_text(&[up], samples) });
+        expect_no_data(&target);
+    }
+    for (i, case) in cases.iter().enumerate() {
+        let target = target_of(format!("t{}", i + 1));
+        input_series
+            .push(InputSeries { series: member_of(&target), values: values_text(&[1.0], samples) });
+        // Feeders write every series the signals read (a `None` realized value is a NaN
+        // sample, not a missing one), so these cases have data.
         let fed: Fed = (native.feed)(case, eval as f64);
         for s in &fed.series {
             let mut labels = target.clone();
@@ -220,11 +261,21 @@ fn native_group(tr: &Translation<'_>, native: &Native, group: &NativeGroup) -> O
         ),
         interval: duration(interval),
         input_series,
-        alert_rule_test: vec![AlertTest {
-            eval_time: duration(eval),
-            alertname: native.alert.to_owned(),
-            exp_alerts,
-        }],
+        alert_rule_test: {
+            let mut tests = vec![AlertTest {
+                eval_time: duration(eval),
+                alertname: native.alert.to_owned(),
+                exp_alerts,
+            }];
+            if no_data_rule.is_some() {
+                tests.push(AlertTest {
+                    eval_time: duration(eval),
+                    alertname: rules::no_data_alert(native),
+                    exp_alerts: no_data_alerts,
+                });
+            }
+            tests
+        },
     })
 }
 

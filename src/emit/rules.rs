@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::translate::bridged::{BridgedLevel, HostLevel};
-use crate::translate::plugins::{Cond, Native, SEL};
+use crate::translate::plugins::{Cond, Missing, Native, Probe, SEL};
 use crate::translate::promql::{regex_alternatives, string_literal};
 use crate::translate::service_level::{Level, duration, template_text, url_template};
 use crate::translate::{NativeGroup, Translation};
@@ -80,18 +80,57 @@ impl Severity {
     }
 }
 
-/// The selector matcher of a group.
-pub fn selector(id: &str) -> String {
-    format!("nagios_checks=~\".*,{id},.*\"")
+/// The recording rule that lists a native group's hosts: `up` of their targets, labelled with
+/// the group id (`nagios_check`) and the service description. Rules join it on
+/// `(instance, host)`, so scrape targets carry no per-check label: a threshold change rewrites
+/// rules, never the series or the labels of an alert.
+pub const MEMBER_RECORD: &str = "nagios:check:member";
+
+/// Hosts that Nagios would see as not UP (value 1, label `host`): every service rule, native
+/// or bridged, is silent on them, as Nagios does not notify for the services of a host that is
+/// DOWN or UNREACHABLE.
+pub const HOST_DOWN_RECORD: &str = "nagios:host:down";
+
+/// The matchers every signal of `native` selects its samples with: the job, and for a probe
+/// its `nagios_probe` id.
+pub fn selector(native: &Native) -> String {
+    match &native.probe {
+        probe @ Probe::Blackbox { .. } => {
+            format!("job=\"blackbox\", nagios_probe=\"{}\"", string_literal(&probe.id()))
+        }
+        probe => format!("job=\"{}\"", probe.job()),
+    }
 }
 
-/// A signal's PromQL for a group, parenthesised unless it is a plain selector.
-pub fn signal(native: &Native, index: usize, id: &str) -> String {
+/// A signal's PromQL, parenthesised unless it is a plain selector.
+pub fn signal(native: &Native, index: usize) -> String {
     let text = native.signals.get(index).map(String::as_str).unwrap_or("vector(0)");
     let plain =
         text.bytes().all(|b| !b.is_ascii_whitespace()) && !text.contains(['/', '*', '+', '(']);
-    let text = text.replace(SEL, &selector(id));
+    let text = text.replace(SEL, &selector(native));
     if plain { text } else { format!("({text})") }
+}
+
+/// The membership series of a group.
+pub fn member(group: &NativeGroup) -> String {
+    format!("{MEMBER_RECORD}{{nagios_check=\"{}\"}}", string_literal(&group.id))
+}
+
+/// The membership recording rule of a group.
+pub fn member_rule(native: &Native, group: &NativeGroup) -> Rule {
+    let mut labels = BTreeMap::new();
+    labels.insert("nagios_check".to_owned(), group.id.clone());
+    labels.insert("service".to_owned(), template_text(&group.description));
+    Rule {
+        record: Some(MEMBER_RECORD.to_owned()),
+        expr: format!(
+            "up{{{}, host=~\"{}\"}}",
+            selector(native),
+            regex_alternatives(&group.host_names)
+        ),
+        labels,
+        ..Rule::default()
+    }
 }
 
 /// The conditions of one severity that get a rule (per `notification_options`).
@@ -108,9 +147,87 @@ pub fn conds<'a>(native: &'a Native, level: &Level, severity: Severity) -> &'a [
 pub fn native_expr(native: &Native, group: &NativeGroup, severity: Severity) -> Option<String> {
     let terms: Vec<String> = conds(native, &group.level, severity)
         .iter()
-        .filter_map(|c| c.test.promql(&signal(native, c.signal, &group.id)))
+        .filter_map(|c| c.test.promql(&signal(native, c.signal)))
         .collect();
-    if terms.is_empty() { None } else { Some(terms.join("\nor ")) }
+    if terms.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "(\n  {}\n)\nand on(instance, host) {}\nunless on(host) {HOST_DOWN_RECORD}",
+        terms.join("\nor "),
+        member(group)
+    ))
+}
+
+/// The alert name of a group's no-data companion.
+pub fn no_data_alert(native: &Native) -> String {
+    format!("{}NoData", native.alert)
+}
+
+/// The no-data companion of a group: fires for each of its hosts whose exporter (or probe)
+/// cannot be scraped, or whose scrape lacks a series the rules read, at the state the plugin
+/// itself would report ([`Native::missing`]) when `notification_options` notify it. Without
+/// it a rule whose series are absent could never fire, unnoticed.
+pub fn no_data_rule(native: &Native, group: &NativeGroup) -> Option<Rule> {
+    let s = group.level.severities;
+    let (state, severity, enabled) = match native.missing {
+        Missing::Critical => ("CRITICAL", "critical", s.none() || s.critical),
+        Missing::Unknown => ("UNKNOWN", "warning", s.none() || s.unknown),
+    };
+    if !enabled {
+        return None;
+    }
+    let mut used: Vec<usize> = [Severity::Warning, Severity::Critical]
+        .iter()
+        .flat_map(|sev| conds(native, &group.level, *sev).iter().map(|c| c.signal))
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    if used.is_empty() {
+        return None;
+    }
+    // Data is there when any signal the rules read has a sample (check_ping's round-trip
+    // time has none while every packet is lost, yet the loss is measured).
+    let present: Vec<String> = used.iter().map(|&i| signal(native, i)).collect();
+    let m = member(group);
+    let expr = format!(
+        "max without(nagios_check) (\n  {m} == 0\n  or ({m} == 1 unless on(instance, host) (\n    {}\n  ))\n)\nunless on(host) {HOST_DOWN_RECORD}",
+        present.join("\n    or ")
+    );
+    let mut labels = BTreeMap::new();
+    labels.insert("severity".to_owned(), severity.to_owned());
+    labels.insert("nagios_state".to_owned(), state.to_owned());
+    labels.insert("service".to_owned(), template_text(&group.description));
+    level_labels(&group.level, &mut labels);
+    let mut annotations = BTreeMap::new();
+    annotations.insert(
+        "summary".to_owned(),
+        format!(
+            "{{{{ $labels.host }}}}/{} has no data (Nagios would show {state})",
+            template_text(&group.description)
+        ),
+    );
+    let mut description = format!(
+        "The {} target of this host is down, or it does not export what the rule reads, so `{}` cannot be evaluated.",
+        native.probe.job(),
+        native.alert
+    );
+    if !native.requires.is_empty() {
+        description.push_str(" The rule needs: ");
+        description.push_str(&native.requires.join("; "));
+        description.push('.');
+    }
+    annotations.insert("description".to_owned(), template_text(&description));
+    annotations.insert("nagios_check".to_owned(), group.id.clone());
+    annotations.insert("nagios_source".to_owned(), template_text(&group.source));
+    Some(Rule {
+        alert: Some(no_data_alert(native)),
+        expr,
+        for_: (group.level.for_secs > 0).then(|| duration(group.level.for_secs)),
+        labels,
+        annotations,
+        ..Rule::default()
+    })
 }
 
 /// Labels shared by native and bridged rules from a level.
@@ -137,7 +254,6 @@ pub fn native_labels(group: &NativeGroup, severity: Severity) -> BTreeMap<String
     let mut labels = BTreeMap::new();
     labels.insert("severity".to_owned(), severity.label().to_owned());
     labels.insert("service".to_owned(), template_text(&group.description));
-    labels.insert("nagios_check".to_owned(), group.id.clone());
     level_labels(&group.level, &mut labels);
     labels
 }
@@ -170,6 +286,7 @@ pub fn native_annotations(
         a.insert("runbook_url".to_owned(), url_template(url, Some(&group.description)));
     }
     a.insert("nagios_source".to_owned(), template_text(&group.source));
+    a.insert("nagios_check".to_owned(), group.id.clone());
     if !group.templates.is_empty() {
         let list: Vec<&str> = group.templates.iter().map(String::as_str).collect();
         a.insert("nagios_templates".to_owned(), template_text(&list.join(", ")));
@@ -287,19 +404,6 @@ pub fn bridged_rules(tr: &Translation<'_>) -> RuleFile {
         }
     }
     let hosts = tr.host_levels.iter().flat_map(bridged_rules_for_hosts).collect();
-    let bridge = vec![Rule {
-        alert: Some("NagiosBridgeDown".to_owned()),
-        expr: "up{job=\"nagios_bridge\"} == 0".to_owned(),
-        for_: Some("5m".to_owned()),
-        labels: [("severity".to_owned(), "critical".to_owned())].into_iter().collect(),
-        annotations: [(
-            "summary".to_owned(),
-            "the nag2prom bridge on {{ $labels.instance }} cannot be scraped: bridged alerts are blind".to_owned(),
-        )]
-        .into_iter()
-        .collect(),
-        ..Rule::default()
-    }];
     RuleFile {
         groups: vec![
             RuleGroup {
@@ -307,12 +411,7 @@ pub fn bridged_rules(tr: &Translation<'_>) -> RuleFile {
                 interval: interval.clone(),
                 rules: services,
             },
-            RuleGroup {
-                name: "nagios.bridged.hosts".to_owned(),
-                interval: interval.clone(),
-                rules: hosts,
-            },
-            RuleGroup { name: "nagios.bridge".to_owned(), interval, rules: bridge },
+            RuleGroup { name: "nagios.bridged.hosts".to_owned(), interval, rules: hosts },
         ],
     }
 }
@@ -360,7 +459,7 @@ pub fn bridged_service_expr(level_id: &str, code: u8) -> String {
     format!(
         "{BRIDGED_RECORD}{{nagios_level=\"{level_id}\"}} == {code}\n\
          unless on(host, service) (\n    nagios_service_acknowledged == 1\n  or nagios_service_scheduled_downtime_depth > 0\n)\n\
-         unless on(host) (nagios_host_hard_state > 0 or nagios_host_scheduled_downtime_depth > 0)"
+         unless on(host) ({HOST_DOWN_RECORD} or nagios_host_scheduled_downtime_depth > 0)"
     )
 }
 
@@ -390,12 +489,134 @@ pub fn bridged_annotations(level: &Level, state: &str) -> BTreeMap<String, Strin
 
 /// The native rule file of one plugin.
 pub fn plugin_file(tr: &Translation<'_>, plugin: &str, groups: &[&NativeGroup]) -> RuleFile {
-    let rules = groups.iter().flat_map(|g| native_rules(&tr.natives[g.native], g)).collect();
+    let mut rules = Vec::new();
+    for g in groups {
+        let native = &tr.natives[g.native];
+        rules.extend(native_rules(native, g));
+        rules.extend(no_data_rule(native, g));
+    }
     RuleFile {
         groups: vec![RuleGroup {
             name: format!("nagios.{plugin}"),
             interval: duration(u64::from(tr.scrape_interval)),
             rules,
         }],
+    }
+}
+
+/// `rules/members.yml`: the membership record of every native group (one group
+/// `nagios.members`), kept apart from the alerting rules so that their unit tests feed
+/// membership directly.
+pub fn member_rules(tr: &Translation<'_>) -> RuleFile {
+    RuleFile {
+        groups: vec![RuleGroup {
+            name: "nagios.members".to_owned(),
+            interval: duration(u64::from(tr.scrape_interval)),
+            rules: tr.groups.iter().map(|g| member_rule(&tr.natives[g.native], g)).collect(),
+        }],
+    }
+}
+
+/// The scrape jobs of exporters and probes whose targets convert writes.
+pub const EXPORTER_JOBS: [&str; 4] = ["node", "mysqld", "postgres", "blackbox"];
+
+fn labels_of(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+/// `rules/meta.yml`: what keeps the monitoring from going blind unnoticed, always generated.
+///
+/// - `nagios.hosts`: the [`HOST_DOWN_RECORD`] every service rule is silent on (hosts whose
+///   current Nagios state is not UP, from the bridge).
+/// - `nagios.meta`: `NagiosDown` (the bridge reports `nagios_up 0`: no status.dat, or one older
+///   than `--status.max-age`), `NagiosStatusStale` (status.dat's own time lags by more than six
+///   `status_update_interval`s, at least two minutes: Nagios hangs or stopped writing),
+///   `NagiosBridgeDown` / `NagiosBridgeAbsent` (the bridge cannot be scraped, or is not
+///   scraped at all: every bridged alert is frozen), and `NagiosExporterDown` (one alert per
+///   exporter or probe target that cannot be scraped, naming the host and the services that
+///   are now unchecked).
+pub fn meta_rules(tr: &Translation<'_>) -> RuleFile {
+    let interval = duration(u64::from(tr.scrape_interval));
+    let stale = (6 * u64::from(tr.status_update_interval.max(1))).max(120);
+    let host_down = vec![Rule {
+        record: Some(HOST_DOWN_RECORD.to_owned()),
+        expr: "max by(host) (nagios_host_state > 0)".to_owned(),
+        ..Rule::default()
+    }];
+    let critical = |summary: &str, description: &str| -> BTreeMap<String, String> {
+        labels_of(&[("summary", summary), ("description", description)])
+    };
+    let jobs = EXPORTER_JOBS.join("|");
+    let meta = vec![
+        Rule {
+            alert: Some("NagiosDown".to_owned()),
+            expr: "nagios_up == 0".to_owned(),
+            for_: Some(duration(2 * u64::from(tr.scrape_interval))),
+            labels: labels_of(&[("severity", "critical")]),
+            annotations: critical(
+                "Nagios on {{ $labels.instance }} is down or its status.dat is missing or too old",
+                "The bridge serves no current Nagios state: every bridged alert is frozen at its last state and new problems of bridged services go unseen.",
+            ),
+            ..Rule::default()
+        },
+        Rule {
+            alert: Some("NagiosStatusStale".to_owned()),
+            expr: format!("time() - nagios_status_update_timestamp_seconds > {stale}"),
+            for_: Some(duration(u64::from(tr.scrape_interval))),
+            labels: labels_of(&[("severity", "critical")]),
+            annotations: critical(
+                "status.dat on {{ $labels.instance }} was last written {{ $value | humanizeDuration }} ago",
+                &format!(
+                    "Nagios writes status.dat every status_update_interval ({} s); more than {stale} s means it hangs or stopped.",
+                    tr.status_update_interval
+                ),
+            ),
+            ..Rule::default()
+        },
+        Rule {
+            alert: Some("NagiosBridgeDown".to_owned()),
+            expr: "up{job=\"nagios_bridge\"} == 0".to_owned(),
+            for_: Some(duration(2 * u64::from(tr.scrape_interval))),
+            labels: labels_of(&[("severity", "critical")]),
+            annotations: critical(
+                "the nag2prom bridge on {{ $labels.instance }} cannot be scraped: bridged alerts are blind",
+                "Start `nag2prom serve` or fix its address in prometheus.yml (job nagios_bridge).",
+            ),
+            ..Rule::default()
+        },
+        Rule {
+            alert: Some("NagiosBridgeAbsent".to_owned()),
+            expr: "absent(up{job=\"nagios_bridge\"})".to_owned(),
+            for_: Some(duration(2 * u64::from(tr.scrape_interval))),
+            labels: labels_of(&[("severity", "critical")]),
+            annotations: critical(
+                "no nag2prom bridge is scraped: bridged alerts are blind",
+                "Prometheus has no target in the job nagios_bridge; load the generated prometheus.yml scrape config.",
+            ),
+            ..Rule::default()
+        },
+        Rule {
+            alert: Some("NagiosExporterDown".to_owned()),
+            expr: format!("up{{job=~\"{jobs}\"}} == 0\nunless on(host) {HOST_DOWN_RECORD}"),
+            for_: Some(duration(2 * u64::from(tr.scrape_interval))),
+            labels: labels_of(&[("severity", "critical")]),
+            annotations: critical(
+                "{{ $labels.host }}: the {{ $labels.job }} target {{ $labels.instance }} cannot be scraped",
+                &format!(
+                    "Unchecked Nagios services: {{{{ range query (printf \"{MEMBER_RECORD}{{job=%q,instance=%q,host=%q}}\" $labels.job $labels.instance $labels.host) }}}}{{{{ .Labels.service }}}}; {{{{ end }}}}"
+                ),
+            ),
+            ..Rule::default()
+        },
+    ];
+    RuleFile {
+        groups: vec![
+            RuleGroup {
+                name: "nagios.hosts".to_owned(),
+                interval: interval.clone(),
+                rules: host_down,
+            },
+            RuleGroup { name: "nagios.meta".to_owned(), interval, rules: meta },
+        ],
     }
 }

@@ -1,7 +1,9 @@
 //! file_sd target files (`targets/<job>.json`): one target group per host (node, mysqld,
 //! postgres exporters) or per probe (blackbox), labelled with `host`, the host's
-//! hostgroups (`hostgroups: ",a,b,"`, as the bridge labels them), chosen custom variables, and `nagios_checks`:
-//! the ids of the rule groups that select this target.
+//! hostgroups (`hostgroups: ",a,b,"`, as the bridge labels them), chosen custom variables,
+//! and for probes `module` and `nagios_probe` (the probe's id). No label names the checks
+//! that use a target: rules find their hosts through a membership recording rule, so adding,
+//! removing or changing a check never renames a series.
 
 use std::collections::BTreeMap;
 
@@ -33,9 +35,8 @@ pub fn job(tr: &Translation<'_>, job: &str) -> Vec<TargetGroup> {
                 }
             }
             labels.insert("host".to_owned(), t.host.clone());
-            if !t.checks.is_empty() {
-                let ids: Vec<&str> = t.checks.iter().map(String::as_str).collect();
-                labels.insert("nagios_checks".to_owned(), format!(",{},", ids.join(",")));
+            if let Some(probe) = &t.probe {
+                labels.insert("nagios_probe".to_owned(), probe.clone());
             }
             if let Some(module) = &t.module {
                 labels.insert("module".to_owned(), module.clone());

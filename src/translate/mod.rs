@@ -5,8 +5,9 @@
 //!    ([`plugins`]), giving a [`plugins::Native`] translation or the reason there is none;
 //! 2. each service gets its [`service_level::Level`] (`for:`, severities, routing labels);
 //! 3. services are **grouped** by (translation, service description, level): one group is one
-//!    pair of rules, however many hosts it covers; hosts join a group through the
-//!    `nagios_checks` label of their scrape targets;
+//!    pair of rules, however many hosts it covers; the group's hosts are listed once, in a
+//!    membership recording rule (`nagios:check:member`), so scrape targets carry no per-check
+//!    label and a threshold change never renames a series or an untouched alert;
 //! 4. everything without a faithful translation is grouped by level into [`bridged`] rules on
 //!    the bridge's `nagios_service_hard_state`.
 //!
@@ -62,7 +63,7 @@ impl Default for Options {
 /// One group of services sharing a native translation, description and level.
 #[derive(Debug)]
 pub struct NativeGroup {
-    /// Stable id (`check_load_1a2b3c4d`), the value hosts carry in `nagios_checks`.
+    /// Stable id (`check_load_1a2b3c4d`), the `nagios_check` label of its membership record.
     pub id: String,
     /// Index into [`Translation::natives`].
     pub native: usize,
@@ -72,6 +73,8 @@ pub struct NativeGroup {
     pub level: Level,
     /// Number of services (one per host).
     pub hosts: usize,
+    /// The hosts, sorted.
+    pub host_names: Vec<String>,
     /// Definitions the services come from (`file`, `define` offset), sorted.
     pub sources: BTreeSet<(FileId, usize)>,
     /// Templates the services use, sorted.
@@ -124,8 +127,8 @@ pub struct Target {
     pub host: String,
     /// Blackbox module, when a probe.
     pub module: Option<String>,
-    /// Group ids (sorted).
-    pub checks: BTreeSet<String>,
+    /// The probe's id ([`Probe::id`]), when a probe: the `nagios_probe` label rules select.
+    pub probe: Option<String>,
 }
 
 /// A host's labels on its targets.
@@ -164,6 +167,8 @@ pub struct Translation<'m> {
     pub modules: BTreeMap<String, String>,
     /// Scrape interval, seconds.
     pub scrape_interval: u32,
+    /// nagios.cfg's `status_update_interval`, seconds (10 when absent).
+    pub status_update_interval: u32,
 }
 
 impl Translation<'_> {
@@ -323,8 +328,11 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         .collect();
     let host_objects: Vec<&Object> = model.of(ObjectType::Host).collect();
 
-    let mut out =
-        Translation { scrape_interval: options.scrape_interval, ..Translation::default() };
+    let mut out = Translation {
+        scrape_interval: options.scrape_interval,
+        status_update_interval: status_update_interval(inst),
+        ..Translation::default()
+    };
     for host in &host_objects {
         let Some(name) = host.text("host_name") else { continue };
         let mut groups: Vec<&str> = host.list("hostgroups").iter().map(|g| &**g).collect();
@@ -369,8 +377,8 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
     let mut group_index: FnvMap<(usize, &str, usize), usize> = FnvMap::default();
     let mut groups: Vec<NativeGroup> = Vec::new();
     let mut collector = bridged::Collector::default();
-    // (job, host, blackbox native) → group indices
-    let mut slots: FnvMap<(&'static str, &str, Option<usize>), Vec<usize>> = FnvMap::default();
+    // (job, host, blackbox native): the targets needed.
+    let mut slots: FnvMap<(&'static str, &str, Option<usize>), ()> = FnvMap::default();
     let base_ctx = plugins::Context {
         version: options.version,
         local: false,
@@ -447,6 +455,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                             description: f.description.to_owned(),
                             level: levels[level].clone(),
                             hosts: 0,
+                            host_names: Vec::new(),
                             sources: BTreeSet::new(),
                             templates: templates(model, service),
                             source: String::new(),
@@ -455,13 +464,11 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                     });
                 let group = &mut groups[index];
                 group.hosts += 1;
+                group.host_names.push(f.host.to_owned());
                 group.sources.insert((service.file, service.span.start));
                 let probe = &out.natives[native].probe;
                 let blackbox = matches!(probe, Probe::Blackbox { .. }).then_some(native);
-                let slot = slots.entry((probe.job(), f.host, blackbox)).or_default();
-                if !slot.contains(&index) {
-                    slot.push(index);
-                }
+                slots.insert((probe.job(), f.host, blackbox), ());
                 Outcome::Native(index)
             }
             Err(reason) => {
@@ -494,22 +501,22 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         groups[i].id = if *n == 1 { base } else { format!("{base}_{n}") };
     }
 
-    // Targets: every host gets a node target, so node metrics exist for all of them.
-    let mut merged: BTreeMap<(&'static str, String, String, Option<String>), BTreeSet<String>> =
-        BTreeMap::new();
+    // Targets: every host gets a node target, so node metrics exist for all of them. Probes
+    // are one target per (host, probe); rules find theirs by `nagios_probe` and host.
+    let mut merged: BTreeSet<(&'static str, String, String, Option<String>, Option<String>)> =
+        BTreeSet::new();
     for (name, labels) in &out.hosts {
-        merged
-            .entry(("node", name.clone(), target_address(&labels.address, 9100), None))
-            .or_default();
+        merged.insert(("node", name.clone(), target_address(&labels.address, 9100), None, None));
     }
-    for ((job, host, blackbox), indices) in slots {
+    for (job, host, blackbox) in slots.into_keys() {
         let Some(labels) = out.hosts.get(host) else { continue };
-        let (address, module) = match blackbox.map(|n| &out.natives[n].probe) {
-            Some(Probe::Blackbox { module, module_yaml, target }) => {
+        let probe = blackbox.map(|n| &out.natives[n].probe);
+        let (address, module, id) = match probe {
+            Some(probe @ Probe::Blackbox { module, module_yaml, target }) => {
                 out.modules.entry(module.clone()).or_insert_with(|| module_yaml.clone());
                 let address =
                     target.replace("$HOSTADDRESS$", &labels.address).replace("$HOSTNAME$", host);
-                (address, Some(module.clone()))
+                (address, Some(module.clone()), Some(probe.id()))
             }
             _ => {
                 let port = match job {
@@ -517,19 +524,18 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                     "postgres" => 9187,
                     _ => 9100,
                 };
-                (target_address(&labels.address, port), None)
+                (target_address(&labels.address, port), None, None)
             }
         };
-        merged
-            .entry((job, host.to_owned(), address, module))
-            .or_default()
-            .extend(indices.iter().map(|&i| groups[i].id.clone()));
+        merged.insert((job, host.to_owned(), address, module, id));
     }
-    for ((job, host, address, module), checks) in merged {
-        out.targets.entry(job).or_default().push(Target { address, host, module, checks });
+    for (job, host, address, module, probe) in merged {
+        out.targets.entry(job).or_default().push(Target { address, host, module, probe });
     }
 
     for g in &mut groups {
+        g.host_names.sort_unstable();
+        g.host_names.dedup();
         let mut it = g.sources.iter();
         if let Some(&(file, start)) = it.next() {
             g.source = locate(&inst.db, file, Span::new(start, start));
@@ -575,4 +581,11 @@ fn templates(model: &Model, object: &Object) -> BTreeSet<String> {
 pub fn interval_length(inst: &Installation) -> f64 {
     let length = inst.settings.interval_length;
     if length > 0 { length as f64 } else { 60.0 }
+}
+
+/// `status_update_interval` from nagios.cfg (10 when absent or not positive).
+pub fn status_update_interval(inst: &Installation) -> u32 {
+    let Some(main) = inst.main.and_then(|id| inst.db.file(id)) else { return 10 };
+    let value = nag2prom_parsers::main_cfg::parse_main_cfg(&main.bytes).status_update_interval();
+    u32::try_from(value).ok().filter(|v| *v > 0).unwrap_or(10)
 }

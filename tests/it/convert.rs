@@ -104,10 +104,14 @@ fn convert_demo_passes_promtool_and_is_reproducible() {
         "\"host\": \"mon-01\"",
         "\"hostgroups\": \",linux-servers,\"",
         "\"site\": \"dc1-loopback\"",
-        "\"nagios_checks\": \",",
     ] {
         assert!(node.contains(label), "{label} missing from targets/node.json");
     }
+    // No target label names the checks that use it (a check change would rename the series);
+    // probes carry their own id.
+    let blackbox = fs::read_to_string(out.join("targets/blackbox.json")).unwrap();
+    assert!(!node.contains("nagios_checks") && !blackbox.contains("nagios_checks"));
+    assert!(blackbox.contains("\"nagios_probe\": \"nagios_"), "{blackbox}");
     // Re-running an unchanged configuration changes no byte.
     let again = convert(&cfg, &out, &["--label-from-custom-var", "_SITE=site"]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again));
@@ -145,13 +149,16 @@ fn convert_config_errors_write_nothing() {
     let dir = scratch("errors");
     fs::write(dir.join("nagios.cfg"), "cfg_file=bad.cfg\n").unwrap();
     fs::write(dir.join("bad.cfg"), "define host {\n    host_name=a\n}\n").unwrap();
+    // An earlier output (its manifest lists what it holds) survives a failed conversion.
     let out = dir.join("out");
     fs::create_dir_all(&out).unwrap();
     fs::write(out.join("keep.txt"), "old").unwrap();
+    let manifest = r#"{"generator": "nag2prom convert", "version": "0", "files": ["keep.txt", "nag2prom-manifest.json"]}"#;
+    fs::write(out.join("nag2prom-manifest.json"), manifest).unwrap();
     let run = convert(&dir.join("nagios.cfg"), &out, &[]);
     assert_eq!(run.status.code(), Some(1), "{}", text(&run));
     assert_eq!(fs::read_to_string(out.join("keep.txt")).unwrap(), "old");
-    assert_eq!(fs::read_dir(&out).unwrap().count(), 1);
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 2);
     assert_eq!(fs::read_dir(&dir).unwrap().count(), 3, "no staging leftovers");
     let usage = nag2prom(&["convert", "--config", "x.cfg"]);
     assert_eq!(usage.status.code(), Some(2), "--out is required");
@@ -408,7 +415,7 @@ fn convert_output_loads_in_prometheus() {
     let rules =
         rules.unwrap_or_else(|| panic!("prometheus never served its rules: {}", text(&output)));
     for group in
-        ["nagios.check_load", "nagios.check_disk", "nagios.bridged.services", "nagios.bridge"]
+        ["nagios.check_load", "nagios.check_disk", "nagios.bridged.services", "nagios.meta"]
     {
         assert!(rules.contains(&format!("\"name\":\"{group}\"")), "{group} not loaded: {rules}");
     }
@@ -694,8 +701,8 @@ fn convert_special_characters_survive() {
     assert!(rules.contains("site: \"off\""), "a YAML 1.1 boolean stays a string: {rules}");
     assert_eq!(
         rules.matches("nagios_notify").count(),
-        2,
-        "only the service with notifications off: {rules}"
+        3,
+        "only the service with notifications off (warning, critical, no data): {rules}"
     );
     promtool_checks(std::slice::from_ref(&out));
     if have(Path::new(PROMTOOL), "prometheus") {

@@ -13,8 +13,8 @@
 //! (`-W`/`-K`: node_exporter has f_ffree, the plugin f_favail), groups, regexes, `-A`, `-C`.
 
 use super::{
-    Call, Cond, Context, Fed, Native, PluginsVersion, Probe, Series, Test, opts, require_local,
-    threshold_text, with_common,
+    Call, Cond, Context, Fed, Missing, Native, PluginsVersion, Probe, Series, Test, opts,
+    require_local, threshold_text, with_common,
 };
 use crate::translate::argv::opt;
 use nag2prom_parsers::range::{Range, parse_range};
@@ -200,6 +200,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         critical: conds(c),
         feed,
         window_samples: 1,
+        requires: Vec::new(),
+        missing: Missing::Unknown,
         notes,
         calm: Vec::new(),
     })

@@ -8,7 +8,8 @@
 
 use super::check_ssh::timeout;
 use super::{
-    Call, Cond, Context, Fed, Native, Probe, Series, Test, opts, own_host, range, with_common,
+    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, own_host, range,
+    with_common,
 };
 use crate::translate::argv::opt;
 
@@ -85,6 +86,8 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
             }
         }),
         window_samples: 1,
+        requires: Vec::new(),
+        missing: Missing::Unknown,
         notes: vec!["close: blackbox's probe duration for the lookup time".to_owned()],
         calm: vec![1.0, 0.0],
     })

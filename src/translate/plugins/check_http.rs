@@ -14,7 +14,9 @@
 //! `-P`/`-j` other than GET, `-k` headers, `-M`, `-m`, `-f` other than ok/follow.
 
 use super::check_ssh::{port, timeout};
-use super::{Call, Cond, Context, Fed, Native, Probe, Series, Test, opts, range, with_common};
+use super::{
+    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, range, with_common,
+};
 use crate::translate::argv::opt;
 use nag2prom_parsers::range::{Bound, Range};
 
@@ -203,6 +205,8 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
             }
         }),
         window_samples: 1,
+        requires: Vec::new(),
+        missing: Missing::Unknown,
         notes: vec![
             "close: blackbox's probe duration and the earliest certificate expiry of the chain"
                 .to_owned(),

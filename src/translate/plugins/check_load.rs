@@ -7,8 +7,8 @@
 //! `node_cpu_seconds_total` series.
 
 use super::{
-    Call, Cond, Context, Fed, Native, Probe, Series, TEST_CPUS, Test, number, opts, require_local,
-    with_common,
+    Call, Cond, Context, Fed, Missing, Native, Probe, Series, TEST_CPUS, Test, number, opts,
+    require_local, with_common,
 };
 use crate::translate::argv::opt;
 
@@ -82,6 +82,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         critical: conds(c),
         feed,
         window_samples: 1,
+        requires: Vec::new(),
+        missing: Missing::Unknown,
         notes: Vec::new(),
         calm: Vec::new(),
     })

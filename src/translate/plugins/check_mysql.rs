@@ -7,7 +7,9 @@
 //! The plugin's credentials (`-u`, `-p`, option files) are never read: the exporter needs its
 //! own account.
 
-use super::{Call, Cond, Context, Fed, Native, Probe, Series, Test, opts, range, with_common};
+use super::{
+    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, range, with_common,
+};
 use crate::translate::argv::opt;
 
 /// Translate a `check_mysql` call.
@@ -112,6 +114,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
             }
         }),
         window_samples: 1,
+        requires: Vec::new(),
+        missing: Missing::Unknown,
         notes: vec![
             "mysqld_exporter needs its own credentials; the plugin's are not copied".to_owned(),
         ],

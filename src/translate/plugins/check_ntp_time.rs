@@ -10,7 +10,8 @@
 //! translated: `-o` (expected offset), check_ntp's jitter (`-j`/`-k`) and stratum thresholds.
 
 use super::{
-    Call, Cond, Context, Fed, Native, Probe, Series, Test, opts, range, require_local, with_common,
+    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, range, require_local,
+    with_common,
 };
 use crate::translate::argv::opt;
 use nag2prom_parsers::range::{Bound, Range};
@@ -88,6 +89,8 @@ pub(crate) fn build(call: &Call, ctx: &Context, plugin: &'static str) -> Result<
             }
         }),
         window_samples: 1,
+        requires: Vec::new(),
+        missing: Missing::Unknown,
         notes: vec!["needs node_exporter --collector.ntp with --collector.ntp.server set to the plugin's -H".to_owned()],
         calm: vec![0.0, 1.0],
     })

@@ -6,7 +6,7 @@
 //! limits are not reproduced (noted in the report). `-q` queries with `-W`/`-C` are bridged;
 //! the password (`-p`) is never read.
 
-use super::{Call, Cond, Context, Fed, Native, Probe, Series, Test, opts, with_common};
+use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, with_common};
 use crate::translate::argv::opt;
 
 /// Translate a `check_pgsql` call.
@@ -50,6 +50,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
             Fed { series: vec![Series::constant("pg_up", &[], up)], realized: vec![Some(up)], labels: vec![Vec::new()] }
         }),
         window_samples: 1,
+        requires: Vec::new(),
+        missing: Missing::Unknown,
         notes: vec![
             "connection-time limits (-w/-c, default 2 s / 8 s) are not reproduced: no exporter metric".to_owned(),
             "postgres_exporter needs its own credentials; the plugin's are not copied".to_owned(),

@@ -13,7 +13,7 @@
 //! only. Fidelity: close (packets spread over p scrapes instead of one burst).
 
 use super::{
-    Call, Cond, Context, Fed, Native, Probe, Series, Test, opts, own_host, threshold_text,
+    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, own_host, threshold_text,
     with_common,
 };
 use crate::translate::argv::opt;
@@ -164,6 +164,8 @@ pub(crate) fn build(
         feed,
         window_samples: packets,
         calm: Vec::new(),
+        requires: Vec::new(),
+        missing: Missing::Unknown,
         notes: vec![format!(
             "{packets} packet(s) become the last {packets} blackbox icmp probes ({window} window); blackbox needs CAP_NET_RAW for icmp"
         )],

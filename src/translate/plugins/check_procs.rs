@@ -9,7 +9,8 @@
 //! `-r`, `-z`, `-P`, `--metric`, …) have no faithful mapping and are bridged.
 
 use super::{
-    Call, Cond, Context, Fed, Native, Probe, Series, Test, opts, range, require_local, with_common,
+    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, range, require_local,
+    with_common,
 };
 use crate::translate::argv::opt;
 
@@ -119,6 +120,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         feed,
         window_samples: 1,
         calm: Vec::new(),
+        requires: Vec::new(),
+        missing: Missing::Unknown,
         notes: vec![
             "needs node_exporter --collector.processes; close: the plugin counts its own ps/sh too"
                 .to_owned(),

@@ -5,7 +5,9 @@
 //! `query_response: expect ^SSH-` (verified against an SSH banner): `probe_success == 0` is
 //! CRITICAL. `-r` (remote version) and `-P` (protocol) checks are not translated.
 
-use super::{Call, Cond, Context, Fed, Native, Probe, Series, Test, opts, own_host, with_common};
+use super::{
+    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, own_host, with_common,
+};
 use crate::translate::argv::opt;
 
 /// Translate a `check_ssh` call.
@@ -43,6 +45,8 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
         critical: vec![Cond { signal: 0, test: Test::Eq(0.0) }],
         feed: probe_success_feed(),
         window_samples: 1,
+        requires: Vec::new(),
+        missing: Missing::Unknown,
         notes: Vec::new(),
         calm: Vec::new(),
     })

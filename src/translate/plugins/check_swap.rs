@@ -7,8 +7,8 @@
 //! device) has no node_exporter counterpart.
 
 use super::{
-    Call, Cond, Context, Fed, Native, Probe, Series, Test, opts, require_local, threshold_text,
-    with_common,
+    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, require_local,
+    threshold_text, with_common,
 };
 use crate::translate::argv::opt;
 
@@ -98,6 +98,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         window_samples: 1,
         // A machine with swap: SwapTotal 0 means no swap at all.
         calm: vec![0.0, 1.0],
+        requires: Vec::new(),
+        missing: Missing::Unknown,
         notes: vec![
             "close: the plugin truncates to whole MiB before comparing (within 1 MiB)".to_owned(),
         ],

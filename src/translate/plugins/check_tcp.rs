@@ -9,7 +9,8 @@
 
 use super::check_ssh::{port, timeout};
 use super::{
-    Call, Cond, Context, Fed, Native, Probe, Series, Test, number, opts, own_host, with_common,
+    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, number, opts, own_host,
+    with_common,
 };
 use crate::translate::argv::opt;
 use crate::translate::promql::regex_escape;
@@ -175,6 +176,8 @@ pub(crate) fn build(spec: TcpSpec) -> Result<Native, String> {
             }
         }),
         window_samples: 1,
+        requires: Vec::new(),
+        missing: Missing::Unknown,
         notes: vec![
             "close: blackbox measures the probe duration, the plugin its own elapsed time"
                 .to_owned(),

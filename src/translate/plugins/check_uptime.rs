@@ -6,7 +6,8 @@
 //! clock, the plugin counts monotonic time (which skips suspend).
 
 use super::{
-    Call, Cond, Context, Fed, Native, Probe, Series, Test, opts, range, require_local, with_common,
+    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, range, require_local,
+    with_common,
 };
 use crate::translate::argv::opt;
 
@@ -66,6 +67,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
             }
         }),
         window_samples: 1,
+        requires: Vec::new(),
+        missing: Missing::Unknown,
         notes: vec!["close: boot time is wall clock; the plugin counts monotonic time".to_owned()],
         calm: Vec::new(),
     })

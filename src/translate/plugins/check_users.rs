@@ -7,7 +7,7 @@
 //! approximation of utmp for 2.x (noted in the report).
 
 use super::{
-    Call, Cond, Context, Fed, Native, PluginsVersion, Probe, Series, Test, opts, range,
+    Call, Cond, Context, Fed, Missing, Native, PluginsVersion, Probe, Series, Test, opts, range,
     require_local, with_common,
 };
 use crate::translate::argv::opt;
@@ -57,6 +57,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
             }
         }),
         window_samples: 1,
+        requires: Vec::new(),
+        missing: Missing::Unknown,
         notes,
         calm: Vec::new(),
     })

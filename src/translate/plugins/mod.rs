@@ -80,6 +80,18 @@ pub enum Probe {
 }
 
 impl Probe {
+    /// A probe's identity, the `nagios_probe` label of its targets: a hash of the module and
+    /// the target template, so it changes only when the probe itself does. `None` for
+    /// exporters (their targets are the host).
+    pub fn id(&self) -> String {
+        match self {
+            Probe::Blackbox { module, target, .. } => {
+                format!("{module}_{:08x}", crate::translate::fnv64(target) as u32)
+            }
+            other => other.job().to_owned(),
+        }
+    }
+
     /// The scrape job name.
     pub fn job(&self) -> &'static str {
         match self {
@@ -240,6 +252,12 @@ pub struct Native {
     pub feed: Feeder,
     /// Scrapes a window-based signal needs before it is complete (1 for instant signals).
     pub window_samples: u32,
+    /// What the exporter must be run with for the rule's series to exist (collectors,
+    /// mount-point excludes, capabilities), for the report.
+    pub requires: Vec<String>,
+    /// The state the plugin reports when what it measures cannot be read; the rule's no-data
+    /// companion alerts at it when the series are absent.
+    pub missing: Missing,
     /// Caveats for the report.
     pub notes: Vec<String>,
     /// Values at which each signal raises nothing, for unit tests (empty: searched).
@@ -255,6 +273,16 @@ impl std::fmt::Debug for Native {
             .field("critical", &self.critical)
             .finish_non_exhaustive()
     }
+}
+
+/// The state Nagios shows when the plugin cannot measure what it checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Missing {
+    /// UNKNOWN (the plugin could not run or read its source): `notification_options u`.
+    #[default]
+    Unknown,
+    /// CRITICAL (e.g. check_disk on a path that does not exist): `notification_options c`.
+    Critical,
 }
 
 /// The placeholder in signal PromQL replaced by the group's selector.
