@@ -184,7 +184,8 @@ pub fn check(dir: &Path, inputs: &[PathBuf]) -> Result<(), Refusal> {
     let abs_dir = absolute(dir);
     let abs_inputs: Vec<PathBuf> = inputs.iter().map(|i| absolute(i)).collect();
     // The closest relation is the clearest message: `is`, then `lies inside`, then `contains`.
-    let relations: [(&'static str, &dyn Fn(&Path) -> bool); 3] = [
+    type Holds<'a> = &'a dyn Fn(&Path) -> bool;
+    let relations: [(&'static str, Holds<'_>); 3] = [
         ("is", &|input: &Path| input == abs_dir),
         ("lies inside", &|input: &Path| abs_dir.starts_with(input)),
         ("contains", &|input: &Path| input.starts_with(&abs_dir)),

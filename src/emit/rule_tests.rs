@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::rules::{self, Severity};
 use crate::translate::bridged::{BridgedLevel, HostLevel};
-use crate::translate::plugins::{Fed, Native, Probe};
+use crate::translate::plugins::{Fed, Native, Probe, SECOND_PROBE_LABEL};
 use crate::translate::service_level::duration;
 use crate::translate::{NativeGroup, Translation};
 
@@ -216,6 +216,11 @@ fn native_group(tr: &Translation<'_>, native: &Native, group: &NativeGroup) -> O
             let mut labels = target.clone();
             for (k, v) in &s.labels {
                 labels.insert(k.clone(), v.clone());
+            }
+            if labels.remove(SECOND_PROBE_LABEL).is_some()
+                && let Some(second) = &native.second
+            {
+                labels.insert("nagios_probe".to_owned(), second.id());
             }
             input_series.push(InputSeries {
                 series: series_text(&s.metric, &labels),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::translate::bridged::{BridgedLevel, HostLevel};
-use crate::translate::plugins::{Cond, Missing, Native, Probe, SEL};
+use crate::translate::plugins::{Cond, Missing, Native, Probe, SEL, SEL2};
 use crate::translate::promql::{regex_alternatives, string_literal};
 use crate::translate::service_level::{Level, duration, template_text, url_template};
 use crate::translate::{NativeGroup, Translation};
@@ -94,11 +94,16 @@ pub const HOST_DOWN_RECORD: &str = "nagios:host:down";
 /// The matchers every signal of `native` selects its samples with: the job, and for a probe
 /// its `nagios_probe` id.
 pub fn selector(native: &Native) -> String {
-    match &native.probe {
-        probe @ Probe::Blackbox { .. } => {
+    probe_selector(&native.probe)
+}
+
+/// The matchers of one probe's (or exporter's) samples.
+pub fn probe_selector(probe: &Probe) -> String {
+    match probe {
+        Probe::Blackbox { .. } => {
             format!("job=\"blackbox\", nagios_probe=\"{}\"", string_literal(&probe.id()))
         }
-        probe => format!("job=\"{}\"", probe.job()),
+        _ => format!("job=\"{}\"", probe.job()),
     }
 }
 
@@ -107,6 +112,10 @@ pub fn signal(native: &Native, index: usize) -> String {
     let text = native.signals.get(index).map(String::as_str).unwrap_or("vector(0)");
     let plain =
         text.bytes().all(|b| !b.is_ascii_whitespace()) && !text.contains(['/', '*', '+', '(']);
+    let mut text = text.to_owned();
+    if let Some(second) = &native.second {
+        text = text.replace(SEL2, &probe_selector(second));
+    }
     let text = text.replace(SEL, &selector(native));
     if plain { text } else { format!("({text})") }
 }
@@ -276,7 +285,8 @@ pub fn native_annotations(
     a.insert(
         "description".to_owned(),
         template_text(&format!(
-            "Nagios `{}` (translated natively; {} host(s)); for {} = (max_check_attempts - 1) x retry_interval x interval_length + first_notification_delay",
+            "Nagios `{}` (translated natively as `{}`; {} host(s)); for {} = (max_check_attempts - 1) x retry_interval x interval_length + first_notification_delay",
+            if native.written.is_empty() { &native.canonical } else { &native.written },
             native.canonical,
             group.hosts,
             duration(group.level.for_secs)

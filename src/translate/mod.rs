@@ -178,6 +178,12 @@ impl Translation<'_> {
     }
 }
 
+/// A needed target: (job, host, (blackbox native, whether its second probe)).
+type Slot<'m> = (&'static str, &'m str, Option<(usize, bool)>);
+
+/// A target: (job, host, address, module, probe id).
+type TargetKey = (&'static str, String, String, Option<String>, Option<String>);
+
 /// A command read once: native index, or a reason index.
 type Translated = Result<usize, usize>;
 
@@ -377,8 +383,8 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
     let mut group_index: FnvMap<(usize, &str, usize), usize> = FnvMap::default();
     let mut groups: Vec<NativeGroup> = Vec::new();
     let mut collector = bridged::Collector::default();
-    // (job, host, blackbox native): the targets needed.
-    let mut slots: FnvMap<(&'static str, &str, Option<usize>), ()> = FnvMap::default();
+    // (job, host, (blackbox native, its second probe)): the targets needed.
+    let mut slots: FnvMap<Slot<'_>, ()> = FnvMap::default();
     let base_ctx = plugins::Context {
         version: options.version,
         local: false,
@@ -432,7 +438,11 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                     return Err((Some(call.plugin), text));
                 };
                 let ctx = plugins::Context { local, ..base_ctx.clone() };
-                translate(&call, &ctx).map_err(|text| (Some(call.plugin.clone()), text))
+                let mut native =
+                    translate(&call, &ctx).map_err(|text| (Some(call.plugin.clone()), text))?;
+                plugins::pin_ip_family(&mut native, &call.args);
+                native.written = plugins::written(&call);
+                Ok(native)
             })();
             let r = match r {
                 Ok(native) => {
@@ -467,8 +477,11 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                 group.host_names.push(f.host.to_owned());
                 group.sources.insert((service.file, service.span.start));
                 let probe = &out.natives[native].probe;
-                let blackbox = matches!(probe, Probe::Blackbox { .. }).then_some(native);
+                let blackbox = matches!(probe, Probe::Blackbox { .. }).then_some((native, false));
                 slots.insert((probe.job(), f.host, blackbox), ());
+                if out.natives[native].second.is_some() {
+                    slots.insert(("blackbox", f.host, Some((native, true))), ());
+                }
                 Outcome::Native(index)
             }
             Err(reason) => {
@@ -503,20 +516,30 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
 
     // Targets: every host gets a node target, so node metrics exist for all of them. Probes
     // are one target per (host, probe); rules find theirs by `nagios_probe` and host.
-    let mut merged: BTreeSet<(&'static str, String, String, Option<String>, Option<String>)> =
-        BTreeSet::new();
+    let mut merged: BTreeSet<TargetKey> = BTreeSet::new();
     for (name, labels) in &out.hosts {
         merged.insert(("node", name.clone(), target_address(&labels.address, 9100), None, None));
     }
     for (job, host, blackbox) in slots.into_keys() {
         let Some(labels) = out.hosts.get(host) else { continue };
-        let probe = blackbox.map(|n| &out.natives[n].probe);
+        let probe = blackbox.and_then(|(n, second)| {
+            if second { out.natives[n].second.as_ref() } else { Some(&out.natives[n].probe) }
+        });
         let (address, module, id) = match probe {
             Some(probe @ Probe::Blackbox { module, module_yaml, target }) => {
-                out.modules.entry(module.clone()).or_insert_with(|| module_yaml.clone());
+                // A module that names the host (a `$HOSTNAME$` virtual host) is one per host.
+                let (module, yaml) = if module_yaml.contains("$HOSTNAME$") {
+                    (
+                        format!("{module}__{host}"),
+                        module_yaml.replace("$HOSTNAME$", &host.replace('\'', "''")),
+                    )
+                } else {
+                    (module.clone(), module_yaml.clone())
+                };
+                out.modules.entry(module.clone()).or_insert(yaml);
                 let address =
                     target.replace("$HOSTADDRESS$", &labels.address).replace("$HOSTNAME$", host);
-                (address, Some(module.clone()), Some(probe.id()))
+                (address, Some(module), Some(probe.id()))
             }
             _ => {
                 let port = match job {

@@ -443,16 +443,28 @@ fn convert_blackbox_modules_are_valid() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Metric names (`prefix…`) the generated rules under `dir/rules` use.
+/// Metric names (`prefix…`) the expressions of the generated rules under `dir/rules` use.
 fn rule_metrics(dir: &Path, prefix: &str) -> std::collections::BTreeSet<String> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        groups: Vec<Group>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Group {
+        rules: Vec<Rule>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Rule {
+        expr: String,
+    }
     let mut names = std::collections::BTreeSet::new();
     for (path, bytes) in files(dir) {
         if !path.starts_with("rules") {
             continue;
         }
-        let text = String::from_utf8_lossy(&bytes);
-        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
-            let mut rest = line;
+        let file: File = serde_saphyr::from_slice(&bytes).unwrap();
+        for rule in file.groups.iter().flat_map(|g| &g.rules) {
+            let mut rest = rule.expr.as_str();
             while let Some(i) = rest.find(prefix) {
                 let before = rest[..i].chars().last();
                 let tail = &rest[i..];
@@ -564,7 +576,11 @@ fn convert_probe_metrics_exist_in_blackbox_exporter() {
     let _running = start(exporter, &args, port).expect("blackbox_exporter starts");
     let config = fs::read_to_string(out.join("blackbox.yml")).unwrap();
     let mut metrics = std::collections::BTreeSet::new();
-    for module in config.lines().filter_map(|l| l.strip_prefix("  ")?.strip_suffix(':')) {
+    let modules = config
+        .lines()
+        .filter_map(|l| l.strip_prefix("  ")?.strip_suffix(':'))
+        .map(|m| m.trim_matches('\''));
+    for module in modules {
         let target = if module.contains("icmp") {
             "127.0.0.1".to_owned()
         } else if module.contains("http") {
@@ -599,30 +615,50 @@ fn convert_tests_catch_edge_mutations() {
     }
     let (dir, out) = converted_demo("mutations");
     let mut mutated = 0;
-    for plugin in
-        ["check_load", "check_disk", "check_swap", "check_users", "check_procs", "check_http"]
-    {
-        let rules = out.join(format!("rules/{plugin}.yml"));
-        let original = fs::read_to_string(&rules).unwrap();
-        for (from, to) in
-            [(") > ", ") >= "), (") >= ", ") > "), (") <= ", ") < "), (") < ", ") <= ")]
-        {
-            let Some(at) = original.find(from) else { continue };
-            let mut text = original.clone();
-            text.replace_range(at..at + from.len(), to);
-            fs::write(&rules, &text).unwrap();
-            let test = Command::new(PROMTOOL)
-                .args(["test", "rules"])
-                .arg(out.join(format!("tests/{plugin}.yml")))
-                .output()
-                .unwrap();
-            assert!(!test.status.success(), "{plugin}: `{from}` → `{to}` went unnoticed");
-            mutated += 1;
-        }
-        fs::write(&rules, &original).unwrap();
+    for plugin in ["check_load", "check_disk", "check_swap", "check_users", "check_http"] {
+        mutated += mutations_caught(&out, plugin);
     }
+    // The demo's only check_procs is the stock `-s RSZDT`, which counts no process (a
+    // constant 0, as the plugin): its edges are pinned on a process count of its own.
+    let procs = dir.join("procs.cfg");
+    fs::write(
+        &procs,
+        "define command {\n command_name p\n command_line /usr/lib/nagios/plugins/check_procs -w 150 -c 200\n}\n\
+         define host {\n host_name h\n address 127.0.0.1\n max_check_attempts 1\n check_period t\n contacts c\n notification_period t\n}\n\
+         define service {\n host_name h\n service_description Procs\n check_command p\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period t\n notification_period t\n contacts c\n}\n\
+         define timeperiod {\n timeperiod_name t\n alias t\n}\n\
+         define contact {\n contact_name c\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period t\n service_notification_period t\n host_notification_options n\n service_notification_options n\n host_notification_commands p\n service_notification_commands p\n}\n",
+    )
+    .unwrap();
+    let procs_out = dir.join("procs");
+    let run = nag2prom(&["convert", "--out", procs_out.to_str().unwrap(), procs.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    mutated += mutations_caught(&procs_out, "check_procs");
     assert!(mutated >= 6, "only {mutated} mutations tried");
     fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Flip each comparison edge of `rules/PLUGIN.yml` once; `promtool test rules` must fail on
+/// every flip. Returns how many flips were tried.
+fn mutations_caught(out: &Path, plugin: &str) -> usize {
+    let rules = out.join(format!("rules/{plugin}.yml"));
+    let original = fs::read_to_string(&rules).unwrap();
+    let mut mutated = 0;
+    for (from, to) in [(") > ", ") >= "), (") >= ", ") > "), (") <= ", ") < "), (") < ", ") <= ")] {
+        let Some(at) = original.find(from) else { continue };
+        let mut text = original.clone();
+        text.replace_range(at..at + from.len(), to);
+        fs::write(&rules, &text).unwrap();
+        let test = Command::new(PROMTOOL)
+            .args(["test", "rules"])
+            .arg(out.join(format!("tests/{plugin}.yml")))
+            .output()
+            .unwrap();
+        assert!(!test.status.success(), "{plugin}: `{from}` → `{to}` went unnoticed");
+        mutated += 1;
+    }
+    fs::write(&rules, &original).unwrap();
+    mutated
 }
 
 /// `--nrpe-config`: check_nrpe services run the remote nrpe.cfg command, translated natively

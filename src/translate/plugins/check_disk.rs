@@ -17,6 +17,7 @@ use super::{
     require_local, threshold_text, with_common,
 };
 use crate::translate::argv::opt;
+use crate::translate::promql::string_literal;
 use nag2prom_parsers::range::{Range, parse_range};
 
 /// Translate a `check_disk` call.
@@ -99,13 +100,23 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
     // Signals: per path, free percent then free units.
     let mut signals = Vec::new();
     let mut labels = Vec::new();
+    let exact = parsed.has('E');
+    let mut requires = Vec::new();
     for p in &paths {
-        let sel = if p.starts_with("/dev/") {
-            format!("device=\"{p}\"")
-        } else {
-            format!("mountpoint=\"{p}\"")
-        };
-        let m = |name: &str| format!("node_filesystem_{name}_bytes{{__SEL__, {sel}}}");
+        let candidates = mount_candidates(p, exact);
+        let excluded: Vec<&String> = candidates
+            .iter()
+            .filter_map(|c| match c {
+                Candidate::Mount(m) if default_excluded(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        if let Some(m) = excluded.first() {
+            requires.push(format!(
+                "node_exporter --collector.filesystem.mount-points-exclude that does not exclude {m} (the default excludes /dev, /proc, /sys, /run/credentials/…, /var/lib/docker/…, /var/lib/containers/storage/…)"
+            ));
+        }
+        let m = |name: &str| best_match(&format!("node_filesystem_{name}_bytes"), &candidates);
         let used = format!("({} - {})", m("size"), m("free"));
         signals.push(if v23 {
             format!("100 - ceil(100 * {used} / ({used} + {}))", m("avail"))
@@ -113,7 +124,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
             format!("100 - {used} / ({used} + {}) * 100", m("avail"))
         });
         signals.push(format!("floor({} / {})", m("avail"), super::num(unit.1)));
-        let (device, mountpoint) = if p.starts_with("/dev/") {
+        let (device, mountpoint) = if p.starts_with("/dev/") && !p.starts_with("/dev/shm") {
             ((*p).to_owned(), "/mnt/test".to_owned())
         } else {
             ("/dev/sda1".to_owned(), (*p).to_owned())
@@ -140,6 +151,9 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         canonical.push_str(&format!(" -c {c}"));
     }
     canonical.push_str(&format!(" -u {}", unit.0));
+    if exact {
+        canonical.push_str(" -E");
+    }
     for p in &paths {
         canonical.push_str(&format!(" -p {p}"));
     }
@@ -187,6 +201,9 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         fed
     });
     let mut notes = Vec::new();
+    if !exact {
+        notes.push("a -p path that is not a mount point is measured on the file system containing it (the nearest ancestor mount point), as the plugin does; a path that does not exist at all is CRITICAL in the plugin but looks the same as an existing directory to node_exporter (use -E, exact mount points, to make a missing mount CRITICAL)".to_owned());
+    }
     if parsed.has('x') || parsed.has('X') || parsed.has('l') {
         notes.push("-x/-X/-l only filter the file systems -p already names".to_owned());
     }
@@ -200,11 +217,85 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         critical: conds(c),
         feed,
         window_samples: 1,
-        requires: Vec::new(),
-        missing: Missing::Unknown,
+        written: String::new(),
+        second: None,
+        requires,
+        // With -E a path that is not mounted is "not found", CRITICAL; without it the chain
+        // ends at "/", so absent series mean the exporter does not report file systems.
+        missing: if exact { Missing::Critical } else { Missing::Unknown },
         notes,
         calm: Vec::new(),
     })
+}
+
+/// One way the plugin may match a `-p` path to a mounted file system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Candidate {
+    /// The device name equals the path.
+    Device(String),
+    /// The mount point equals this path.
+    Mount(String),
+}
+
+/// File systems always mounted on Linux: the search for a containing mount stops there.
+const SYSTEM_MOUNTS: [&str; 5] = ["/", "/dev", "/proc", "/sys", "/run"];
+
+/// node_exporter 1.x's default `--collector.filesystem.mount-points-exclude`
+/// (`^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)`).
+fn default_excluded(mount: &str) -> bool {
+    let Some(rest) = mount.strip_prefix('/') else { return false };
+    let under = |root: &str| rest == root || rest.starts_with(&format!("{root}/"));
+    let below = |root: &str| rest.starts_with(&format!("{root}/")) && rest.len() > root.len() + 1;
+    under("dev")
+        || under("proc")
+        || under("sys")
+        || below("run/credentials")
+        || below("var/lib/docker")
+        || below("var/lib/containers/storage")
+}
+
+/// The plugin's best match for `path`, in order of preference (2.3.3
+/// `np_set_best_match`): a device named `path`, then the longest mount point that is a
+/// prefix of it. Prefixes are taken at directory boundaries (the plugin compares strings, so a
+/// mount `/srv/data` would also serve `/srv/data2`; such layouts are not followed), up to the
+/// first mount Linux always has. With `-E` (exact) only the path itself.
+fn mount_candidates(path: &str, exact: bool) -> Vec<Candidate> {
+    let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
+    let mut out = Vec::new();
+    if path.starts_with("/dev/") {
+        out.push(Candidate::Device(path.to_owned()));
+    }
+    out.push(Candidate::Mount(path.to_owned()));
+    if exact {
+        return out;
+    }
+    let mut current = path;
+    while !SYSTEM_MOUNTS.contains(&current) {
+        current = match current.rfind('/') {
+            Some(0) | None => "/",
+            Some(i) => &current[..i],
+        };
+        out.push(Candidate::Mount(current.to_owned()));
+    }
+    out
+}
+
+/// `metric` of the file system the plugin would measure: each candidate in turn, where no
+/// earlier one exists for the target (`or on(instance)` keeps the left side's target).
+fn best_match(metric: &str, candidates: &[Candidate]) -> String {
+    let selector = |c: &Candidate| match c {
+        Candidate::Device(d) => format!("{metric}{{__SEL__, device=\"{}\"}}", string_literal(d)),
+        Candidate::Mount(m) => {
+            format!("{metric}{{__SEL__, mountpoint=\"{}\"}}", string_literal(m))
+        }
+    };
+    let mut iter = candidates.iter().rev();
+    let Some(last) = iter.next() else { return format!("{metric}{{__SEL__}}") };
+    let mut acc = selector(last);
+    for c in iter {
+        acc = format!("({} or on(instance) {acc})", selector(c));
+    }
+    acc
 }
 
 /// A free-space threshold: `(range as the plugin reads it, is a percentage)`.
@@ -278,6 +369,43 @@ mod tests {
         assert!(n.signals[3].contains("device=\"/dev/sdb1\""));
         let n = tr("check_disk -u GB -w 10 -c 5 -p /", PluginsVersion::V3_0).unwrap();
         assert!(n.signals[1].contains("/ 1000000000"));
+    }
+
+    #[test]
+    fn paths_follow_the_plugins_best_match() {
+        // A directory is measured on the file system that contains it, nearest first.
+        let c = mount_candidates("/var/log/", false);
+        let mounts: Vec<Candidate> =
+            ["/var/log", "/var", "/"].iter().map(|m| Candidate::Mount((*m).to_owned())).collect();
+        assert_eq!(c, mounts);
+        // A device, or a tmpfs under /dev (not a device: its device label is `tmpfs`), stops
+        // at /dev, which is always mounted.
+        assert_eq!(
+            mount_candidates("/dev/shm", false),
+            vec![
+                Candidate::Device("/dev/shm".to_owned()),
+                Candidate::Mount("/dev/shm".to_owned()),
+                Candidate::Mount("/dev".to_owned())
+            ]
+        );
+        assert_eq!(mount_candidates("/", false), vec![Candidate::Mount("/".to_owned())]);
+        assert_eq!(
+            mount_candidates("/srv/data", true),
+            vec![Candidate::Mount("/srv/data".to_owned())]
+        );
+        let expr = best_match("m", &mount_candidates("/var/log", false));
+        assert_eq!(
+            expr,
+            "(m{__SEL__, mountpoint=\"/var/log\"} or on(instance) (m{__SEL__, mountpoint=\"/var\"} or on(instance) m{__SEL__, mountpoint=\"/\"}))"
+        );
+        assert!(default_excluded("/dev/shm") && default_excluded("/run/credentials/x"));
+        assert!(!default_excluded("/run/credentials") && !default_excluded("/devices"));
+        let n = tr("check_disk -w 20% -c 10% -p /dev/shm", PluginsVersion::V2_3).unwrap();
+        assert!(n.requires[0].contains("mount-points-exclude"), "{:?}", n.requires);
+        assert_eq!(n.missing, Missing::Unknown);
+        let n = tr("check_disk -w 20% -c 10% -E -p /srv/data", PluginsVersion::V2_3).unwrap();
+        assert_eq!(n.missing, Missing::Critical);
+        assert!(!n.signals[0].contains("mountpoint=\"/\""), "-E: exact only");
     }
 
     #[test]

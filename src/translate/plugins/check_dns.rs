@@ -86,6 +86,8 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
             }
         }),
         window_samples: 1,
+        written: String::new(),
+        second: None,
         requires: Vec::new(),
         missing: Missing::Unknown,
         notes: vec!["close: blackbox's probe duration for the lookup time".to_owned()],

@@ -82,10 +82,12 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
         "follow" => true,
         other => return Err(format!("-f {other} is not translated (only ok and follow)")),
     };
-    // Who is asked: -I, else -H; one of them must be the service's host.
+    // Who is asked: -I, else -H; one of them must be the service's host. With both, -H is the
+    // virtual host: the Host header, and with --sni the TLS server name (2.3.3 sends SNI
+    // only with --sni). `$HOSTNAME$` as the virtual host gives one module per host.
     let own = |v: Option<&str>| matches!(v, Some("$HOSTADDRESS$" | "$HOSTNAME$"));
     let (connect, vhost) = match (parsed.last('H'), parsed.last('I')) {
-        (h, Some(i)) if own(Some(i)) => (i, h.filter(|h| !own(Some(h)))),
+        (h, Some(i)) if own(Some(i)) => (i, h.filter(|h| *h != i)),
         (Some(h), None) if own(Some(h)) => (h, None),
         (None, None) => {
             return Err("neither -H nor -I: the plugin would not know which host to ask".to_owned());
@@ -93,10 +95,13 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
         _ => return Err("-H/-I name a fixed host, not the service's host".to_owned()),
     };
     if let Some(v) = vhost
-        && (v.contains('$') || v.contains(['\'', '"', ' ']))
+        && (v != "$HOSTNAME$" && v.contains('$') || v.contains(['\'', '"', ' ']))
     {
-        return Err("-H virtual host depends on a macro or holds quotes".to_owned());
+        return Err(
+            "-H virtual host depends on a macro other than $HOSTNAME$, or holds quotes".to_owned()
+        );
     }
+    let sni = parsed.has_long("sni");
     let cert = parsed.last('C').map(cert_days).transpose()?;
     let continue_after = parsed.has_long("continue-after-certificate");
     let tls = parsed.has('S') || cert.is_some();
@@ -115,6 +120,9 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
         follow
     );
     if let Some(v) = vhost {
+        if sni && tls {
+            yaml.push_str(&format!("        server_name: '{v}'\n"));
+        }
         yaml.push_str(&format!("      headers:\n        Host: '{v}'\n"));
     }
     let module = format!("nagios_http_{:08x}", crate::translate::fnv64(&yaml) as u32);
@@ -153,7 +161,10 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
     let mut canonical = format!(
         "check_http {}{} -p {port} -u {uri}",
         if tls { "-S " } else { "" },
-        if vhost.is_some() { "-H <vhost> -I $HOSTADDRESS$" } else { "-H $HOSTADDRESS$" }
+        match vhost {
+            Some(v) => format!("-H {v} -I {connect}{}", if sni { " --sni" } else { "" }),
+            None => format!("-H {connect}"),
+        }
     );
     if let Some(w) = w {
         canonical.push_str(&format!(" -w {w}"));
@@ -205,6 +216,8 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
             }
         }),
         window_samples: 1,
+        written: String::new(),
+        second: None,
         requires: Vec::new(),
         missing: Missing::Unknown,
         notes: vec![
@@ -258,6 +271,29 @@ mod tests {
         assert!(
             matches!(&n.probe, Probe::Blackbox { module_yaml, .. } if module_yaml.contains("Host: 'www.example.org'"))
         );
+    }
+
+    /// `-H $HOSTNAME$ -I $HOSTADDRESS$ --sni` (Wikimedia's check_https_hostname): the address
+    /// is probed with the name as Host header and TLS server name, one module per host.
+    #[test]
+    fn virtual_hosts_and_sni() {
+        let n = tr("check_http --ssl --sni -H '$HOSTNAME$' -I '$HOSTADDRESS$'", &[] as &[&str])
+            .unwrap();
+        let Probe::Blackbox { module_yaml, target, .. } = &n.probe else { panic!() };
+        assert_eq!(target, "https://$HOSTADDRESS$:443/");
+        assert!(module_yaml.contains("        server_name: '$HOSTNAME$'\n"), "{module_yaml}");
+        assert!(module_yaml.contains("        Host: '$HOSTNAME$'\n"), "{module_yaml}");
+        assert!(n.canonical.contains("-H $HOSTNAME$ -I $HOSTADDRESS$ --sni"), "{}", n.canonical);
+        // A literal virtual host without --sni: Host header only, as the plugin sends.
+        let n = tr("check_http -S -H www.example.org -I $HOSTADDRESS$", &[] as &[&str]).unwrap();
+        let Probe::Blackbox { module_yaml, .. } = &n.probe else { panic!() };
+        assert!(
+            module_yaml.contains("Host: 'www.example.org'") && !module_yaml.contains("server_name")
+        );
+        // -H and -I the same: no virtual host.
+        let n = tr("check_http -H $HOSTADDRESS$ -I $HOSTADDRESS$", &[] as &[&str]).unwrap();
+        let Probe::Blackbox { module_yaml, .. } = &n.probe else { panic!() };
+        assert!(!module_yaml.contains("Host:"));
     }
 
     #[test]

@@ -82,6 +82,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         critical: conds(c),
         feed,
         window_samples: 1,
+        written: String::new(),
+        second: None,
         requires: Vec::new(),
         missing: Missing::Unknown,
         notes: Vec::new(),

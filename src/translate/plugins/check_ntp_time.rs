@@ -89,6 +89,8 @@ pub(crate) fn build(call: &Call, ctx: &Context, plugin: &'static str) -> Result<
             }
         }),
         window_samples: 1,
+        written: String::new(),
+        second: None,
         requires: Vec::new(),
         missing: Missing::Unknown,
         notes: vec!["needs node_exporter --collector.ntp with --collector.ntp.server set to the plugin's -H".to_owned()],

@@ -50,6 +50,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
             Fed { series: vec![Series::constant("pg_up", &[], up)], realized: vec![Some(up)], labels: vec![Vec::new()] }
         }),
         window_samples: 1,
+        written: String::new(),
+        second: None,
         requires: Vec::new(),
         missing: Missing::Unknown,
         notes: vec![

@@ -164,6 +164,8 @@ pub(crate) fn build(
         feed,
         window_samples: packets,
         calm: Vec::new(),
+        written: String::new(),
+        second: None,
         requires: Vec::new(),
         missing: Missing::Unknown,
         notes: vec![format!(

@@ -45,6 +45,8 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
         critical: vec![Cond { signal: 0, test: Test::Eq(0.0) }],
         feed: probe_success_feed(),
         window_samples: 1,
+        written: String::new(),
+        second: None,
         requires: Vec::new(),
         missing: Missing::Unknown,
         notes: Vec::new(),

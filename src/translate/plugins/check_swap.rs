@@ -98,6 +98,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         window_samples: 1,
         // A machine with swap: SwapTotal 0 means no swap at all.
         calm: vec![0.0, 1.0],
+        written: String::new(),
+        second: None,
         requires: Vec::new(),
         missing: Missing::Unknown,
         notes: vec![

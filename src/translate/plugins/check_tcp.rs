@@ -9,8 +9,8 @@
 
 use super::check_ssh::{port, timeout};
 use super::{
-    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, number, opts, own_host,
-    with_common,
+    Call, Cond, Context, Fed, Missing, Native, Probe, SECOND_PROBE_LABEL, Series, Test, number,
+    opts, own_host, with_common,
 };
 use crate::translate::argv::opt;
 use crate::translate::promql::regex_escape;
@@ -104,37 +104,64 @@ pub(crate) struct TcpSpec {
     pub(crate) canonical: String,
 }
 
-/// The native translation of a tcp-prober check: WARNING on an expect mismatch or
-/// duration > warn, CRITICAL on any other failure or duration > crit.
+/// The native translation of a tcp-prober check: WARNING on an expect mismatch or duration
+/// > warn, CRITICAL on any other failure or duration > crit.
+///
+/// With an expected banner there are two probes of the same address: the banner module, and
+/// one that accepts any first line. blackbox's `expect` reads until its timeout when the
+/// banner differs (`probe_failed_due_to_regex` stays 0: verified with blackbox 0.23 against a
+/// `554` greeting), so a wrong banner — WARNING in the plugin (`Invalid SMTP response`,
+/// `TCP WARNING - Unexpected response`) — is the banner probe failing while the any-line
+/// probe succeeds; no line at all (refused, silent, TLS failure) is CRITICAL. The duration
+/// thresholds read the any-line probe: time to the first line, as the plugin measures.
 pub(crate) fn build(spec: TcpSpec) -> Result<Native, String> {
-    let mut yaml = format!("    prober: tcp\n    timeout: {}s\n    tcp:\n", spec.timeout);
+    let mut base = format!("    prober: tcp\n    timeout: {}s\n    tcp:\n", spec.timeout);
     if spec.tls {
-        yaml.push_str("      tls: true\n      tls_config:\n        insecure_skip_verify: true\n");
+        base.push_str("      tls: true\n      tls_config:\n        insecure_skip_verify: true\n");
     }
-    if let Some(e) = &spec.expect {
-        yaml.push_str(&format!(
-            "      query_response:\n        - expect: '{}'\n",
-            e.replace('\'', "''")
-        ));
-        if let Some(send) = spec.send {
-            yaml.push_str(&format!("        - send: \"{send}\"\n"));
+    let short = spec.plugin.trim_start_matches("check_");
+    let target = format!("$HOSTADDRESS$:{}", spec.port);
+    let probe = |yaml: String| Probe::Blackbox {
+        module: format!("nagios_{short}_{:08x}", crate::translate::fnv64(&yaml) as u32),
+        module_yaml: yaml,
+        target: target.clone(),
+    };
+    let (main, second, signals) = match &spec.expect {
+        Some(e) => {
+            let mut yaml = base.clone();
+            yaml.push_str(&format!(
+                "      query_response:\n        - expect: '{}'\n",
+                e.replace('\'', "''")
+            ));
+            if let Some(send) = spec.send {
+                yaml.push_str(&format!("        - send: \"{send}\"\n"));
+            }
+            let mut any = base.clone();
+            any.push_str("      query_response:\n        - expect: '^'\n");
+            if let Some(send) = spec.send {
+                any.push_str(&format!("        - send: \"{send}\"\n"));
+            }
+            // 0 no first line at all; 1 a line, not the expected one; 2 time to the line.
+            let signals = vec![
+                "probe_success{__SEL2__} == bool 0".to_owned(),
+                "(probe_success{__SEL__} == bool 0) * on(instance, host) group_left() (probe_success{__SEL2__} == bool 1)".to_owned(),
+                "probe_duration_seconds{__SEL2__}".to_owned(),
+            ];
+            (probe(yaml), Some(probe(any)), signals)
         }
-    }
-    let module = format!(
-        "nagios_{}_{:08x}",
-        spec.plugin.trim_start_matches("check_"),
-        crate::translate::fnv64(&yaml) as u32
-    );
-    // Signals: 0 failed for a reason other than the expect; 1 expect mismatch; 2 duration.
-    let signals = vec![
-        "(probe_success{__SEL__} == bool 0) * (probe_failed_due_to_regex{__SEL__} == bool 0)"
-            .to_owned(),
-        "probe_failed_due_to_regex{__SEL__}".to_owned(),
-        "probe_duration_seconds{__SEL__}".to_owned(),
-    ];
+        None => {
+            let signals = vec![
+                "probe_success{__SEL__} == bool 0".to_owned(),
+                "0 * probe_success{__SEL__}".to_owned(),
+                "probe_duration_seconds{__SEL__}".to_owned(),
+            ];
+            (probe(base), None, signals)
+        }
+    };
+    let two = second.is_some();
     let mut warning = Vec::new();
     let mut critical = vec![Cond { signal: 0, test: Test::Eq(1.0) }];
-    if spec.expect.is_some() {
+    if two {
         warning.push(Cond { signal: 1, test: Test::Eq(1.0) });
     }
     if let Some(w) = spec.warn {
@@ -146,36 +173,38 @@ pub(crate) fn build(spec: TcpSpec) -> Result<Native, String> {
     Ok(Native {
         plugin: spec.plugin,
         alert: spec.alert,
-        probe: Probe::Blackbox {
-            module,
-            module_yaml: yaml,
-            target: format!("$HOSTADDRESS$:{}", spec.port),
-        },
+        probe: main,
         canonical: spec.canonical,
         signals,
         warning,
         critical,
-        feed: Box::new(|v: &[f64], _t: f64| {
-            let failed_other = v.first().copied().unwrap_or(0.0) == 1.0;
-            let mismatch = !failed_other && v.get(1).copied().unwrap_or(0.0) == 1.0;
-            let success = if failed_other || mismatch { 0.0 } else { 1.0 };
-            let regex = if mismatch { 1.0 } else { 0.0 };
+        feed: Box::new(move |v: &[f64], _t: f64| {
+            let no_line = v.first().copied().unwrap_or(0.0) == 1.0;
+            let mismatch = two && !no_line && v.get(1).copied().unwrap_or(0.0) == 1.0;
             let duration = v.get(2).copied().unwrap_or(0.0).max(0.0);
+            let banner_ok = if no_line || mismatch { 0.0 } else { 1.0 };
+            let mut series = vec![Series::constant("probe_success", &[], banner_ok)];
+            if two {
+                let any = if no_line { 0.0 } else { 1.0 };
+                let second = [(SECOND_PROBE_LABEL, "1")];
+                series.push(Series::constant("probe_success", &second, any));
+                series.push(Series::constant("probe_duration_seconds", &second, duration));
+            } else {
+                series.push(Series::constant("probe_duration_seconds", &[], duration));
+            }
             Fed {
-                series: vec![
-                    Series::constant("probe_success", &[], success),
-                    Series::constant("probe_failed_due_to_regex", &[], regex),
-                    Series::constant("probe_duration_seconds", &[], duration),
-                ],
+                series,
                 realized: vec![
-                    Some(if failed_other { 1.0 } else { 0.0 }),
-                    Some(regex),
+                    Some(if no_line { 1.0 } else { 0.0 }),
+                    Some(if mismatch { 1.0 } else { 0.0 }),
                     Some(duration),
                 ],
                 labels: vec![Vec::new(); 3],
             }
         }),
         window_samples: 1,
+        second,
+        written: String::new(),
         requires: Vec::new(),
         missing: Missing::Unknown,
         notes: vec![

@@ -67,6 +67,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
             }
         }),
         window_samples: 1,
+        written: String::new(),
+        second: None,
         requires: Vec::new(),
         missing: Missing::Unknown,
         notes: vec!["close: boot time is wall clock; the plugin counts monotonic time".to_owned()],

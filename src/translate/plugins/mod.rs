@@ -252,6 +252,13 @@ pub struct Native {
     pub feed: Feeder,
     /// Scrapes a window-based signal needs before it is complete (1 for instant signals).
     pub window_samples: u32,
+    /// A second probe some signals read (`__SEL2__` in their PromQL), on the same target
+    /// address: e.g. "any line at all" beside "the expected banner", to tell a wrong banner
+    /// (WARNING in the plugin) from no answer (CRITICAL).
+    pub second: Option<Probe>,
+    /// The command as the user wrote it (the plugin and its words, `$USERn$` unexpanded,
+    /// password values masked), filled in by the pipeline: rule descriptions show it.
+    pub written: String,
     /// What the exporter must be run with for the rule's series to exist (collectors,
     /// mount-point excludes, capabilities), for the report.
     pub requires: Vec<String>,
@@ -287,6 +294,13 @@ pub enum Missing {
 
 /// The placeholder in signal PromQL replaced by the group's selector.
 pub const SEL: &str = "__SEL__";
+
+/// The placeholder for the selector of [`Native::second`].
+pub const SEL2: &str = "__SEL2__";
+
+/// The label a feeder puts on a test series of [`Native::second`]'s probe (replaced by its
+/// `nagios_probe`).
+pub const SECOND_PROBE_LABEL: &str = "__second_probe";
 
 /// A plugin translation function.
 pub type Translate = fn(&Call, &Context) -> Result<Native, String>;
@@ -340,6 +354,83 @@ pub const CATALOGUE: &[&str] = &[
     "check_nrpe",
     "check_by_ssh",
 ];
+
+/// Options whose value is a secret, per plugin: masked in [`written`].
+const SECRET_OPTIONS: &[(&str, &[&str])] = &[
+    ("check_mysql", &["-p", "--password"]),
+    ("check_mysql_query", &["-p", "--password"]),
+    ("check_pgsql", &["-p", "--password"]),
+    ("check_http", &["-a", "--authorization", "-b", "--proxy-authorization"]),
+    ("check_curl", &["-a", "--authorization", "-b", "--proxy-authorization"]),
+    ("check_snmp", &["-C", "--community", "-A", "--authpasswd", "-X", "--privpasswd"]),
+    ("check_ldap", &["-P", "--pass"]),
+    ("check_smtp", &["-A", "--authtype", "-U", "--authuser", "-P", "--authpass"]),
+];
+
+/// The call as written: the plugin and its words, each password value replaced by `***`
+/// (`-p X`, `-pX`, `--password=X`, `--password X`).
+pub fn written(call: &Call) -> String {
+    let secret: &[&str] =
+        SECRET_OPTIONS.iter().find(|(p, _)| *p == call.plugin).map_or(&[], |(_, o)| o);
+    let mut words = vec![call.plugin.clone()];
+    let mut mask_next = false;
+    for word in &call.args {
+        if mask_next {
+            words.push("***".to_owned());
+            mask_next = false;
+            continue;
+        }
+        let shown = secret.iter().find_map(|opt| {
+            if word == opt {
+                Some(word.clone())
+            } else if opt.starts_with("--") {
+                word.strip_prefix(&format!("{opt}=")).map(|_| format!("{opt}=***"))
+            } else {
+                word.strip_prefix(opt).map(|_| format!("{opt}***"))
+            }
+        });
+        match shown {
+            Some(w) if w == *word => {
+                mask_next = true;
+                words.push(w);
+            }
+            Some(w) => words.push(w),
+            None => words.push(word.clone()),
+        }
+    }
+    words.join(" ")
+}
+
+/// `-4` / `-6` of a network plugin (the last one wins, as in the plugins' getopt loops): the
+/// probe's module gets blackbox's `preferred_ip_protocol` **without** fallback, so a `-6`
+/// check fails when IPv6 does (blackbox's default is "ip6, then ip4").
+pub fn pin_ip_family(native: &mut Native, args: &[String]) {
+    let Probe::Blackbox { module, module_yaml, .. } = &mut native.probe else { return };
+    let family = args.iter().rev().find_map(|a| match a.as_str() {
+        "-4" | "--use-ipv4" | "--ipv4" => Some("ip4"),
+        "-6" | "--use-ipv6" | "--ipv6" => Some("ip6"),
+        _ => None,
+    });
+    let Some(family) = family else { return };
+    let prober = module_yaml
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("prober: "))
+        .unwrap_or("tcp")
+        .to_owned();
+    let header = format!("    {prober}:\n");
+    let lines =
+        format!("      preferred_ip_protocol: {family}\n      ip_protocol_fallback: false\n");
+    match module_yaml.find(&header) {
+        Some(i) => module_yaml.insert_str(i + header.len(), &lines),
+        None => {
+            module_yaml.push_str(&header);
+            module_yaml.push_str(&lines);
+        }
+    }
+    module.push('_');
+    module.push_str(family);
+    native.canonical.push_str(if family == "ip4" { " -4" } else { " -6" });
+}
 
 // ---- helpers shared by the plugin modules ----
 
@@ -513,6 +604,47 @@ mod tests {
                     let fed = (native.feed)(&vec![0.0; native.signals.len()], 60.0);
                     prop_assert_eq!(fed.realized.len(), native.signals.len());
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn written_commands_mask_passwords() {
+        let call = |line: &str| argv::call(line, &[] as &[&str]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            written(&call("check_mysql -H $HOSTADDRESS$ -u u -p s3cret --password=x -pY")),
+            "check_mysql -H $HOSTADDRESS$ -u u -p *** --password=*** -p***"
+        );
+        assert_eq!(written(&call("check_tcp -H a -p 22")), "check_tcp -H a -p 22");
+        assert_eq!(written(&call("check_pgsql -p $USER3$")), "check_pgsql -p ***");
+    }
+
+    #[test]
+    fn ip_family_is_pinned_without_fallback() {
+        let call = |line: &str| argv::call(line, &[] as &[&str]).unwrap_or_else(|e| panic!("{e}"));
+        let ctx = Context { scrape_interval: 60, ..Context::default() };
+        for (line, family) in [
+            ("check_tcp -H $HOSTADDRESS$ -p 22 -6", Some("ip6")),
+            ("check_ping -4 -H $HOSTADDRESS$ -w 100,20% -c 500,60%", Some("ip4")),
+            ("check_http -H $HOSTADDRESS$ -6 -4", Some("ip4")),
+            ("check_ssh -H $HOSTADDRESS$", None),
+        ] {
+            let c = call(line);
+            let Some(f) = lookup(&c.plugin) else { panic!("{line}") };
+            let mut native = f(&c, &ctx).unwrap_or_else(|e| panic!("{line}: {e}"));
+            pin_ip_family(&mut native, &c.args);
+            let Probe::Blackbox { module, module_yaml, .. } = &native.probe else { panic!() };
+            match family {
+                Some(f) => {
+                    assert!(module.ends_with(f), "{module}");
+                    assert!(
+                        module_yaml.contains(&format!(
+                            "      preferred_ip_protocol: {f}\n      ip_protocol_fallback: false\n"
+                        )),
+                        "{line}: {module_yaml}"
+                    );
+                }
+                None => assert!(!module_yaml.contains("preferred_ip_protocol"), "{module_yaml}"),
             }
         }
     }
