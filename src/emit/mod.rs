@@ -85,6 +85,9 @@ pub fn render(
     let bridged = rules::bridged_rules(tr);
     rule_count += bridged.groups.iter().map(|g| g.rules.len()).sum::<usize>();
     rule_files.push(("rules/bridged.yml".to_owned(), yaml("rules/bridged.yml", &bridged)?));
+    let hosts = rules::host_rules(tr);
+    rule_count += hosts.groups.iter().map(|g| g.rules.len()).sum::<usize>();
+    rule_files.push(("rules/hosts.yml".to_owned(), yaml("rules/hosts.yml", &hosts)?));
     let members = rules::member_rules(tr);
     rule_files.push(("rules/members.yml".to_owned(), yaml("rules/members.yml", &members)?));
     let meta = rules::meta_rules(tr);
@@ -105,6 +108,14 @@ pub fn render(
                     yaml(&path, &rule_tests::plugin_file(tr, plugin, groups))?,
                 ));
             }
+            rest.push((
+                "tests/meta.yml".to_owned(),
+                yaml("tests/meta.yml", &rule_tests::meta_file(tr))?,
+            ));
+            rest.push((
+                "tests/hosts.yml".to_owned(),
+                yaml("tests/hosts.yml", &rule_tests::hosts_file(tr))?,
+            ));
             rest.push((
                 "tests/bridged.yml".to_owned(),
                 yaml("tests/bridged.yml", &rule_tests::bridged_file(tr))?,

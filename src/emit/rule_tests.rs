@@ -36,6 +36,29 @@ pub struct TestGroup {
     pub input_series: Vec<InputSeries>,
     /// Alert expectations.
     pub alert_rule_test: Vec<AlertTest>,
+    /// Expression expectations (recording rules).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub promql_expr_test: Vec<ExprTest>,
+}
+
+/// An expression's expected samples at a time.
+#[derive(Debug, Serialize)]
+pub struct ExprTest {
+    /// PromQL.
+    pub expr: String,
+    /// Evaluation time.
+    pub eval_time: String,
+    /// Expected samples.
+    pub exp_samples: Vec<ExpSample>,
+}
+
+/// One expected sample.
+#[derive(Debug, Serialize)]
+pub struct ExpSample {
+    /// `metric{labels}` (or `{labels}`).
+    pub labels: String,
+    /// The value.
+    pub value: f64,
 }
 
 /// One input series.
@@ -281,6 +304,7 @@ fn native_group(tr: &Translation<'_>, native: &Native, group: &NativeGroup) -> O
             }
             tests
         },
+        promql_expr_test: Vec::new(),
     })
 }
 
@@ -388,6 +412,7 @@ fn bridged_level(level: &BridgedLevel, interval: u64) -> Vec<TestGroup> {
                     exp_alerts: Vec::new(),
                 },
             ],
+            promql_expr_test: Vec::new(),
         });
     }
     out
@@ -439,7 +464,237 @@ fn host_level(level: &HostLevel, interval: u64) -> Vec<TestGroup> {
                 },
                 AlertTest { eval_time: duration(quiet), alertname: alert, exp_alerts: Vec::new() },
             ],
+            promql_expr_test: Vec::new(),
         });
     }
     out
+}
+
+/// `tests/hosts.yml`: per native host check, a host whose check fails is DOWN after its
+/// `for:` (and in [`rules::HOST_DOWN_RECORD`] at once), one whose check passes is not.
+pub fn hosts_file(tr: &Translation<'_>) -> TestFile {
+    let interval = u64::from(tr.scrape_interval.max(1));
+    let tests = tr.host_groups.iter().filter_map(|g| host_group(tr, g, interval)).collect();
+    TestFile {
+        rule_files: vec!["../rules/hosts.yml".to_owned()],
+        evaluation_interval: duration(interval),
+        tests,
+    }
+}
+
+fn host_group(
+    tr: &Translation<'_>,
+    group: &crate::translate::HostGroup,
+    interval: u64,
+) -> Option<TestGroup> {
+    let native = &tr.natives[group.native];
+    let rule = rules::native_host_rule(native, group)?;
+    let n = native.signals.len();
+    // A value per signal that raises no CRITICAL, and one case that does.
+    let calm_of = |s: usize| {
+        let mut candidates: Vec<f64> = native.calm.get(s).copied().into_iter().collect();
+        candidates.extend([0.0, 1.0, 50.0, 100.0, 10.0, -1.0]);
+        candidates
+            .into_iter()
+            .find(|v| native.critical.iter().filter(|c| c.signal == s).all(|c| !c.test.alerts(*v)))
+            .unwrap_or(0.0)
+    };
+    let calm: Vec<f64> = (0..n).map(calm_of).collect();
+    let down = native.critical.iter().find_map(|c| {
+        let v = c.test.bounds().into_iter().flat_map(around).find(|v| c.test.alerts(*v))?;
+        let mut case = calm.clone();
+        *case.get_mut(c.signal)? = v;
+        Some(case)
+    })?;
+    let window = u64::from(native.window_samples.max(1)) - 1;
+    let eval = (group.level.for_secs + window * interval).div_ceil(interval) * interval + interval;
+    let samples = usize::try_from(eval / interval + 1).unwrap_or(1);
+    let host = group.host_names.first()?.clone();
+    let mut input_series = Vec::new();
+    let mut exp_alerts = Vec::new();
+    let mut exp_samples = Vec::new();
+    for (instance, case, fails) in [("down", &down, true), ("up", &calm, false)] {
+        // The membership record (in the rule file under test) selects the group's hosts by
+        // name from `up`: both cases are targets of the group's first host.
+        let mut up = BTreeMap::new();
+        up.insert("instance".to_owned(), instance.to_owned());
+        up.insert("job".to_owned(), "blackbox".to_owned());
+        up.insert("host".to_owned(), host.clone());
+        up.insert("nagios_probe".to_owned(), native.probe.id());
+        let fed = (native.feed)(case, eval as f64);
+        for s in &fed.series {
+            let mut labels = up.clone();
+            for (k, v) in &s.labels {
+                labels.insert(k.clone(), v.clone());
+            }
+            if labels.remove(SECOND_PROBE_LABEL).is_some()
+                && let Some(second) = &native.second
+            {
+                labels.insert("nagios_probe".to_owned(), second.id());
+            }
+            input_series.push(InputSeries {
+                series: series_text(&s.metric, &labels),
+                values: values_text(&s.values, samples),
+            });
+        }
+        input_series.push(InputSeries {
+            series: series_text("up", &up),
+            values: values_text(&[1.0], samples),
+        });
+        if fails {
+            let mut labels = up.clone();
+            for (k, v) in &rule.labels {
+                labels.insert(k.clone(), render(v, &up));
+            }
+            let exp_annotations =
+                rule.annotations.iter().map(|(k, v)| (k.clone(), render(v, &up))).collect();
+            exp_alerts.push(ExpAlert { exp_labels: labels, exp_annotations });
+            exp_samples.push(ExpSample {
+                labels: format!(
+                    "{}{{host=\"{}\"}}",
+                    rules::HOST_DOWN_RECORD,
+                    crate::translate::promql::string_literal(&host)
+                ),
+                value: 1.0,
+            });
+        }
+    }
+    // Both cases share the host name: the record holds it once, down.
+    Some(TestGroup {
+        name: format!("{} ({}): a failing host check is DOWN", group.id, native.canonical),
+        interval: duration(interval),
+        input_series,
+        alert_rule_test: vec![AlertTest {
+            eval_time: duration(eval),
+            alertname: "NagiosHostDown".to_owned(),
+            exp_alerts,
+        }],
+        promql_expr_test: vec![ExprTest {
+            expr: rules::HOST_DOWN_RECORD.to_owned(),
+            eval_time: duration(eval),
+            exp_samples,
+        }],
+    })
+}
+
+/// `tests/meta.yml`: the blind-monitoring alerts fire (Nagios down, status.dat stale, the
+/// bridge down or absent, an exporter down naming the services it leaves unchecked).
+pub fn meta_file(tr: &Translation<'_>) -> TestFile {
+    let interval = u64::from(tr.scrape_interval.max(1));
+    let file = rules::meta_rules(tr);
+    let rule = |name: &str| {
+        file.groups.iter().flat_map(|g| &g.rules).find(|r| r.alert.as_deref() == Some(name))
+    };
+    // Past the staleness bound and every `for:` (at most two intervals).
+    let stale = (6 * u64::from(tr.status_update_interval.max(1))).max(120);
+    let eval = (stale + 3 * interval).div_ceil(interval) * interval;
+    let samples = usize::try_from(eval / interval + 2).unwrap_or(8);
+    let series = |metric: &str, labels: &[(&str, &str)], value: f64| InputSeries {
+        series: series_text(
+            metric,
+            &labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        ),
+        values: values_text(&[value], samples),
+    };
+    let bridge = [("instance", "127.0.0.1:10460"), ("job", "nagios_bridge")];
+    let node = [("host", "db-1"), ("instance", "db-1:9100"), ("job", "node")];
+    let expect = |name: &str, labels: &[(&str, &str)], value: Option<&str>| -> AlertTest {
+        let mut exp = BTreeMap::new();
+        for (k, v) in labels {
+            exp.insert((*k).to_owned(), (*v).to_owned());
+        }
+        let mut exp_alerts = Vec::new();
+        if let Some(r) = rule(name) {
+            let series = exp.clone();
+            for (k, v) in &r.labels {
+                exp.insert(k.clone(), render(v, &series));
+            }
+            let exp_annotations = r
+                .annotations
+                .iter()
+                .map(|(k, v)| {
+                    let mut text = render(v, &series);
+                    if let Some(value) = value {
+                        text = text.replace("{{ $value | humanizeDuration }}", value);
+                    }
+                    (k.clone(), text)
+                })
+                .collect();
+            exp_alerts.push(ExpAlert { exp_labels: exp, exp_annotations });
+        }
+        AlertTest { eval_time: duration(eval), alertname: name.to_owned(), exp_alerts }
+    };
+    let mut member = node.to_vec();
+    member.extend([("nagios_check", "check_disk_0"), ("service", "Disk /")]);
+    let mut exporter = expect("NagiosExporterDown", &node, None);
+    for alert in &mut exporter.exp_alerts {
+        alert
+            .exp_annotations
+            .insert("description".to_owned(), "Unchecked Nagios services: Disk /; ".to_owned());
+    }
+    let stale_by = humanize_duration(eval);
+    let tests = vec![
+        TestGroup {
+            name: "Nagios down, status.dat stale, an exporter down".to_owned(),
+            interval: duration(interval),
+            input_series: vec![
+                series("nagios_up", &bridge, 0.0),
+                series("nagios_status_update_timestamp_seconds", &bridge, 0.0),
+                series("up", &bridge, 1.0),
+                series("up", &node, 0.0),
+                series(rules::MEMBER_RECORD, &member, 0.0),
+            ],
+            alert_rule_test: vec![
+                expect("NagiosDown", &bridge, None),
+                expect("NagiosStatusStale", &bridge, Some(&stale_by)),
+                exporter,
+                AlertTest {
+                    eval_time: duration(eval),
+                    alertname: "NagiosBridgeDown".to_owned(),
+                    exp_alerts: Vec::new(),
+                },
+            ],
+            promql_expr_test: Vec::new(),
+        },
+        TestGroup {
+            name: "the bridge down, then not scraped at all".to_owned(),
+            interval: duration(interval),
+            input_series: vec![series("up", &bridge, 0.0)],
+            alert_rule_test: vec![
+                expect("NagiosBridgeDown", &bridge, None),
+                AlertTest {
+                    eval_time: duration(eval),
+                    alertname: "NagiosBridgeAbsent".to_owned(),
+                    exp_alerts: Vec::new(),
+                },
+            ],
+            promql_expr_test: Vec::new(),
+        },
+        TestGroup {
+            name: "no bridge target".to_owned(),
+            interval: duration(interval),
+            input_series: vec![series("up", &node, 1.0)],
+            alert_rule_test: vec![expect("NagiosBridgeAbsent", &[("job", "nagios_bridge")], None)],
+            promql_expr_test: Vec::new(),
+        },
+    ];
+    TestFile {
+        rule_files: vec!["../rules/meta.yml".to_owned()],
+        evaluation_interval: duration(interval),
+        tests,
+    }
+}
+
+/// Prometheus' `humanizeDuration` of whole seconds (`1m 30s`, `2h 0m 5s`).
+fn humanize_duration(secs: u64) -> String {
+    let (d, h, m, s) = (secs / 86400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    if d > 0 {
+        format!("{d}d {h}h {m}m {s}s")
+    } else if h > 0 {
+        format!("{h}h {m}m {s}s")
+    } else if m > 0 {
+        format!("{m}m {s}s")
+    } else {
+        format!("{s}s")
+    }
 }

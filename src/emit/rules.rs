@@ -9,7 +9,7 @@ use crate::translate::bridged::{BridgedLevel, HostLevel};
 use crate::translate::plugins::{Cond, Missing, Native, Probe, SEL, SEL2};
 use crate::translate::promql::{regex_alternatives, string_literal};
 use crate::translate::service_level::{Level, duration, template_text, url_template};
-use crate::translate::{NativeGroup, Translation};
+use crate::translate::{HostGroup, NativeGroup, Translation};
 
 /// A rule file.
 #[derive(Debug, Serialize)]
@@ -207,6 +207,9 @@ pub fn no_data_rule(native: &Native, group: &NativeGroup) -> Option<Rule> {
     labels.insert("severity".to_owned(), severity.to_owned());
     labels.insert("nagios_state".to_owned(), state.to_owned());
     labels.insert("service".to_owned(), template_text(&group.description));
+    if let Some(v) = &group.variant {
+        labels.insert("nagios_variant".to_owned(), v.clone());
+    }
     level_labels(&group.level, &mut labels);
     let mut annotations = BTreeMap::new();
     annotations.insert(
@@ -263,6 +266,9 @@ pub fn native_labels(group: &NativeGroup, severity: Severity) -> BTreeMap<String
     let mut labels = BTreeMap::new();
     labels.insert("severity".to_owned(), severity.label().to_owned());
     labels.insert("service".to_owned(), template_text(&group.description));
+    if let Some(v) = &group.variant {
+        labels.insert("nagios_variant".to_owned(), v.clone());
+    }
     level_labels(&group.level, &mut labels);
     labels
 }
@@ -534,10 +540,111 @@ fn labels_of(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
 
+/// The membership record of natively checked hosts.
+pub const HOST_MEMBER_RECORD: &str = "nagios:host:member";
+
+/// The membership series of a host group.
+pub fn host_member(group: &HostGroup) -> String {
+    format!("{HOST_MEMBER_RECORD}{{nagios_host_check=\"{}\"}}", string_literal(&group.id))
+}
+
+/// The condition of a native host check: its plugin's CRITICAL (a WARNING host check result
+/// is UP in Nagios 4), on its hosts.
+pub fn host_down_expr(native: &Native, group: &HostGroup) -> String {
+    let terms: Vec<String> =
+        native.critical.iter().filter_map(|c| c.test.promql(&signal(native, c.signal))).collect();
+    format!("(\n  {}\n)\nand on(instance, host) {}", terms.join("\nor "), host_member(group))
+}
+
+/// The native `NagiosHostDown` of a host group, when its `notification_options` notify DOWN.
+pub fn native_host_rule(native: &Native, group: &HostGroup) -> Option<Rule> {
+    let s = group.level.severities;
+    if !(s.none() || s.critical) {
+        return None;
+    }
+    let mut labels = BTreeMap::new();
+    labels.insert("severity".to_owned(), "critical".to_owned());
+    labels.insert("nagios_state".to_owned(), "DOWN".to_owned());
+    if let Some(v) = &group.variant {
+        labels.insert("nagios_variant".to_owned(), v.clone());
+    }
+    level_labels(&group.level, &mut labels);
+    let mut annotations = BTreeMap::new();
+    annotations.insert("summary".to_owned(), "{{ $labels.host }} is DOWN".to_owned());
+    annotations.insert(
+        "description".to_owned(),
+        template_text(&format!(
+            "Nagios host check `{}` (translated natively as `{}`; {} host(s)); for {} = (max_check_attempts - 1) x retry_interval x interval_length",
+            if native.written.is_empty() { &native.canonical } else { &native.written },
+            native.canonical,
+            group.host_names.len(),
+            duration(group.level.for_secs)
+        )),
+    );
+    annotations.insert("nagios_host_check".to_owned(), group.id.clone());
+    if let Some(url) = &group.level.runbook {
+        annotations.insert("runbook_url".to_owned(), url_template(url, None));
+    }
+    Some(Rule {
+        alert: Some("NagiosHostDown".to_owned()),
+        expr: host_down_expr(native, group),
+        for_: (group.level.for_secs > 0).then(|| duration(group.level.for_secs)),
+        labels,
+        annotations,
+        ..Rule::default()
+    })
+}
+
+/// `rules/hosts.yml`: host state, one group `nagios.hosts`.
+///
+/// - the membership records of natively checked hosts (`up` of their probe targets);
+/// - `NagiosHostDown` for them, at their own attempts and retry interval;
+/// - [`HOST_DOWN_RECORD`], every service rule's host condition: natively checked hosts are
+///   down while their check fails (no `for:`: Nagios suppresses service notifications while
+///   the host is not UP, soft states included), the others while the bridge reports a current
+///   state other than UP.
+pub fn host_rules(tr: &Translation<'_>) -> RuleFile {
+    let mut rules = Vec::new();
+    for g in &tr.host_groups {
+        let native = &tr.natives[g.native];
+        let mut labels = BTreeMap::new();
+        labels.insert("nagios_host_check".to_owned(), g.id.clone());
+        rules.push(Rule {
+            record: Some(HOST_MEMBER_RECORD.to_owned()),
+            expr: format!(
+                "up{{{}, host=~\"{}\"}}",
+                selector(native),
+                regex_alternatives(&g.host_names)
+            ),
+            labels,
+            ..Rule::default()
+        });
+    }
+    let mut down = Vec::new();
+    for g in &tr.host_groups {
+        let native = &tr.natives[g.native];
+        rules.extend(native_host_rule(native, g));
+        down.push(format!("clamp_max(count by(host) (\n{}\n), 1)", host_down_expr(native, g)));
+    }
+    down.push(format!(
+        "(clamp_max(count by(host) (nagios_host_state > 0), 1)\nunless on(host) {HOST_MEMBER_RECORD})"
+    ));
+    rules.push(Rule {
+        record: Some(HOST_DOWN_RECORD.to_owned()),
+        expr: down.join("\nor "),
+        ..Rule::default()
+    });
+    RuleFile {
+        groups: vec![RuleGroup {
+            name: "nagios.hosts".to_owned(),
+            interval: duration(u64::from(tr.scrape_interval)),
+            rules,
+        }],
+    }
+}
+
 /// `rules/meta.yml`: what keeps the monitoring from going blind unnoticed, always generated.
 ///
-/// - `nagios.hosts`: the [`HOST_DOWN_RECORD`] every service rule is silent on (hosts whose
-///   current Nagios state is not UP, from the bridge).
 /// - `nagios.meta`: `NagiosDown` (the bridge reports `nagios_up 0`: no status.dat, or one older
 ///   than `--status.max-age`), `NagiosStatusStale` (status.dat's own time lags by more than six
 ///   `status_update_interval`s, at least two minutes: Nagios hangs or stopped writing),
@@ -548,11 +655,6 @@ fn labels_of(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 pub fn meta_rules(tr: &Translation<'_>) -> RuleFile {
     let interval = duration(u64::from(tr.scrape_interval));
     let stale = (6 * u64::from(tr.status_update_interval.max(1))).max(120);
-    let host_down = vec![Rule {
-        record: Some(HOST_DOWN_RECORD.to_owned()),
-        expr: "max by(host) (nagios_host_state > 0)".to_owned(),
-        ..Rule::default()
-    }];
     let critical = |summary: &str, description: &str| -> BTreeMap<String, String> {
         labels_of(&[("summary", summary), ("description", description)])
     };
@@ -619,14 +721,5 @@ pub fn meta_rules(tr: &Translation<'_>) -> RuleFile {
             ..Rule::default()
         },
     ];
-    RuleFile {
-        groups: vec![
-            RuleGroup {
-                name: "nagios.hosts".to_owned(),
-                interval: interval.clone(),
-                rules: host_down,
-            },
-            RuleGroup { name: "nagios.meta".to_owned(), interval, rules: meta },
-        ],
-    }
+    RuleFile { groups: vec![RuleGroup { name: "nagios.meta".to_owned(), interval, rules: meta }] }
 }

@@ -80,10 +80,11 @@ impl<'m> Collector<'m> {
     }
 
     /// Bridged levels sorted by id, the new index of each insertion-order index, and the
-    /// host levels.
+    /// host levels of `hosts` (those whose host check is bridged) out of `all_hosts`.
     pub fn finish(
         self,
         hosts: &[&Object],
+        all_hosts: usize,
         interval_length: f64,
         custom_labels: &[(String, String)],
     ) -> (Vec<BridgedLevel>, Vec<usize>, Vec<HostLevel>) {
@@ -137,7 +138,7 @@ impl<'m> Collector<'m> {
                 .1
                 .push(name.to_owned());
         }
-        let total = hosts.len();
+        let total = all_hosts;
         let host_levels = host_index
             .into_iter()
             .map(|(id, (level, mut names))| {

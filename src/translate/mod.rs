@@ -75,12 +75,33 @@ pub struct NativeGroup {
     pub hosts: usize,
     /// The hosts, sorted.
     pub host_names: Vec<String>,
+    /// Set when another group's alerts would carry the same name and labels (the same
+    /// description and routing, other thresholds or `for:`): the `nagios_variant` label, a
+    /// hash of the host list, keeps the rules apart without naming the thresholds, so a
+    /// threshold change still leaves every alert's labels as they were.
+    pub variant: Option<String>,
     /// Definitions the services come from (`file`, `define` offset), sorted.
     pub sources: BTreeSet<(FileId, usize)>,
     /// Templates the services use, sorted.
     pub templates: BTreeSet<String>,
     /// `file:line` of the first definition, `(+N more, see report.json)` when several.
     pub source: String,
+}
+
+/// Hosts whose host check translates natively to the same probe at the same level.
+#[derive(Debug)]
+pub struct HostGroup {
+    /// Stable id (`host_check_ping_1a2b3c4d`), the `nagios_host_check` label of its
+    /// membership record.
+    pub id: String,
+    /// Index into [`Translation::natives`].
+    pub native: usize,
+    /// The hosts' level (`for:` from their attempts and retry interval).
+    pub level: Level,
+    /// The hosts, sorted.
+    pub host_names: Vec<String>,
+    /// See [`NativeGroup::variant`].
+    pub variant: Option<String>,
 }
 
 /// What became of a service.
@@ -153,8 +174,10 @@ pub struct Translation<'m> {
     pub groups: Vec<NativeGroup>,
     /// Bridged service levels, sorted by id.
     pub bridged: Vec<bridged::BridgedLevel>,
-    /// Bridged host levels.
+    /// Bridged host levels (hosts whose host check is not native).
     pub host_levels: Vec<bridged::HostLevel>,
+    /// Native host checks, sorted by id.
+    pub host_groups: Vec<HostGroup>,
     /// Why services are bridged (interned).
     pub reasons: Vec<Reason>,
     /// Per service, in model order (host, description).
@@ -466,6 +489,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                             level: levels[level].clone(),
                             hosts: 0,
                             host_names: Vec::new(),
+                            variant: None,
                             sources: BTreeSet::new(),
                             templates: templates(model, service),
                             source: String::new(),
@@ -497,6 +521,85 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
             span: service.span,
         });
     }
+
+    // Host checks: a network plugin (check_ping, check_icmp, check_tcp, …) on a probe
+    // becomes a native host check; anything else stays a bridged host level.
+    let mut host_cache: FnvMap<(&str, bool), Option<usize>> = FnvMap::default();
+    // Grouped by what the check is (its canonical form and probe), not by command name.
+    let mut host_group_index: FnvMap<(String, String, Level), usize> = FnvMap::default();
+    let mut host_groups: Vec<HostGroup> = Vec::new();
+    let mut bridged_hosts: Vec<&Object> = Vec::new();
+    for host in &host_objects {
+        let Some(name) = host.text("host_name") else { continue };
+        let command = host.text("check_command").unwrap_or("");
+        let local = host_local.get(name).copied().unwrap_or(false);
+        let native = if command.is_empty() {
+            None
+        } else if let Some(r) = cache.get(&(command, local)) {
+            r.ok()
+        } else if let Some(r) = host_cache.get(&(command, local)) {
+            *r
+        } else {
+            let split = split_check_command(command);
+            let r = commands.get(split.name).and_then(|line| {
+                let call = argv::call(line, &split.args).ok()?;
+                let translate = plugins::lookup(&call.plugin)?;
+                let ctx = plugins::Context { local, ..base_ctx.clone() };
+                let mut native = translate(&call, &ctx).ok()?;
+                plugins::pin_ip_family(&mut native, &call.args);
+                native.written = plugins::written(&call);
+                Some(native)
+            });
+            let r = r.map(|native| {
+                out.natives.push(native);
+                out.natives.len() - 1
+            });
+            host_cache.insert((command, local), r);
+            r
+        };
+        let native = native.filter(|&n| {
+            let native = &out.natives[n];
+            matches!(native.probe, Probe::Blackbox { .. }) && !native.critical.is_empty()
+        });
+        let Some(native) = native else {
+            bridged_hosts.push(host);
+            continue;
+        };
+        let level = service_level::level(host, true, interval_length, &options.custom_labels);
+        let key =
+            (out.natives[native].canonical.clone(), out.natives[native].probe.id(), level.clone());
+        let index = *host_group_index.entry(key).or_insert_with(|| {
+            host_groups.push(HostGroup {
+                id: String::new(),
+                native,
+                level,
+                host_names: Vec::new(),
+                variant: None,
+            });
+            host_groups.len() - 1
+        });
+        host_groups[index].host_names.push(name.to_owned());
+        slots.insert(("blackbox", name, Some((native, false))), ());
+        if out.natives[native].second.is_some() {
+            slots.insert(("blackbox", name, Some((native, true))), ());
+        }
+    }
+    for g in &mut host_groups {
+        g.host_names.sort_unstable();
+        g.id = format!(
+            "host_{}_{:08x}",
+            out.natives[g.native].plugin,
+            fnv64(&format!("{}|{:?}", out.natives[g.native].canonical, g.level)) as u32
+        );
+    }
+    host_groups.sort_by(|a, b| a.id.cmp(&b.id));
+    set_variants(
+        &mut host_groups,
+        |g| ("NagiosHostDown", String::new(), &g.level),
+        |g| &g.host_names,
+        |g, v| g.variant = v,
+    );
+    out.host_groups = host_groups;
 
     // Stable ids from content; a (rare) short-hash clash gets a numbered suffix.
     let keys: Vec<String> = groups
@@ -577,8 +680,19 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
     }
     let mut slots: Vec<Option<NativeGroup>> = groups.into_iter().map(Some).collect();
     out.groups = by_id.iter().filter_map(|&old| slots[old].take()).collect();
-    let (bridged_levels, level_order, host_levels) =
-        collector.finish(&host_objects, interval_length, &options.custom_labels);
+    let natives = &out.natives;
+    set_variants(
+        &mut out.groups,
+        |g| (natives[g.native].alert, g.description.clone(), &g.level),
+        |g| &g.host_names,
+        |g, v| g.variant = v,
+    );
+    let (bridged_levels, level_order, host_levels) = collector.finish(
+        &bridged_hosts,
+        host_objects.len(),
+        interval_length,
+        &options.custom_labels,
+    );
     for row in &mut out.services {
         row.outcome = match row.outcome {
             Outcome::Native(i) => Outcome::Native(new_index[i]),
@@ -611,4 +725,30 @@ pub fn status_update_interval(inst: &Installation) -> u32 {
     let Some(main) = inst.main.and_then(|id| inst.db.file(id)) else { return 10 };
     let value = nag2prom_parsers::main_cfg::parse_main_cfg(&main.bytes).status_update_interval();
     u32::try_from(value).ok().filter(|v| *v > 0).unwrap_or(10)
+}
+
+/// Give every group whose alerts would share their name and labels with another group's a
+/// `nagios_variant` (see [`NativeGroup::variant`]).
+fn set_variants<G>(
+    groups: &mut [G],
+    key: impl Fn(&G) -> (&'static str, String, &Level),
+    hosts: impl Fn(&G) -> &Vec<String>,
+    set: impl Fn(&mut G, Option<String>),
+) {
+    let label_key = |g: &G| {
+        let (alert, description, level) = key(g);
+        format!(
+            "{alert}|{description}|{}|{}|{}|{:?}",
+            level.contact_groups, level.notification_period, level.notify, level.labels
+        )
+    };
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for g in groups.iter() {
+        *count.entry(label_key(g)).or_insert(0) += 1;
+    }
+    for g in groups.iter_mut() {
+        let variant = (count.get(&label_key(g)).copied().unwrap_or(0) > 1)
+            .then(|| format!("{:08x}", fnv64(&hosts(g).join(",")) as u32));
+        set(g, variant);
+    }
 }
