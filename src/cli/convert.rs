@@ -65,6 +65,18 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:9115")]
     pub blackbox_address: String,
 
+    /// The port node_exporter listens on, on every host.
+    #[arg(long, value_name = "PORT", default_value_t = 9100)]
+    pub node_exporter_port: u16,
+
+    /// The port mysqld_exporter listens on, on hosts with translated check_mysql services.
+    #[arg(long, value_name = "PORT", default_value_t = 9104)]
+    pub mysqld_exporter_port: u16,
+
+    /// The port postgres_exporter listens on, on hosts with translated check_pgsql services.
+    #[arg(long, value_name = "PORT", default_value_t = 9187)]
+    pub postgres_exporter_port: u16,
+
     /// Scrape and rule evaluation interval, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=86400))]
     pub scrape_interval: u32,
@@ -173,6 +185,11 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
         scrape_interval: args.scrape_interval,
         assume_remote: args.local_checks_are_remote,
         nrpe,
+        ports: translate::Ports {
+            node: args.node_exporter_port,
+            mysqld: args.mysqld_exporter_port,
+            postgres: args.postgres_exporter_port,
+        },
     };
     let translation = translate::translate(&inst, &model, &options);
     let addresses =
@@ -200,14 +217,17 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
         let native = translation.native_count();
         let _ = writeln!(
             io::stderr(),
-            "converted {} services on {} hosts in {:.0?}: {} native ({} rule groups), {} bridged ({} levels); {} files in {}",
+            "converted {} services on {} hosts in {:.0?}: {} native ({:.0} %, {} rule groups), {} bridged ({} levels), {} of {} host checks native; {} files in {}",
             translation.services.len(),
             translation.hosts.len(),
             started.elapsed(),
             native,
+            100.0 * native as f64 / translation.services.len().max(1) as f64,
             translation.groups.len(),
             translation.services.len() - native,
             translation.bridged.len(),
+            translation.host_groups.iter().map(|g| g.host_names.len()).sum::<usize>(),
+            translation.hosts.len(),
             files.len(),
             args.out.display()
         );

@@ -82,6 +82,59 @@ fn plugins<'a>(tr: &'a Translation<'_>) -> BTreeMap<&'a str, [usize; 2]> {
     plugins
 }
 
+/// A reason with the values that vary between services (quoted names: remote commands,
+/// options, plugins) folded to `…`, so one cause is one row whatever it names.
+pub fn reason_group(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    for c in text.chars() {
+        if c == '`' {
+            if !inside {
+                out.push_str("`…`");
+            }
+            inside = !inside;
+        } else if !inside {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Reason groups: (services, distinct reasons, group text, plugins), most services first.
+fn reason_groups(tr: &Translation<'_>) -> Vec<(usize, usize, String, String)> {
+    let mut groups: BTreeMap<String, (usize, usize, std::collections::BTreeSet<&str>)> =
+        BTreeMap::new();
+    for (n, r) in reasons(tr) {
+        if n == 0 {
+            continue;
+        }
+        let reason = &tr.reasons[r];
+        let entry = groups.entry(reason_group(&reason.text)).or_default();
+        entry.0 += n;
+        entry.1 += 1;
+        entry.2.insert(reason.plugin.as_deref().unwrap_or("(none)"));
+    }
+    let mut list: Vec<(usize, usize, String, String)> = groups
+        .into_iter()
+        .map(|(text, (n, k, plugins))| {
+            (n, k, text, plugins.into_iter().collect::<Vec<_>>().join(", "))
+        })
+        .collect();
+    list.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.2.cmp(&b.2)));
+    list
+}
+
+/// Exporter requirements of the native rule groups: requirement → services.
+fn requirements<'a>(tr: &'a Translation<'_>) -> BTreeMap<&'a str, usize> {
+    let mut out: BTreeMap<&str, usize> = BTreeMap::new();
+    for g in &tr.groups {
+        for r in &tr.natives[g.native].requires {
+            *out.entry(r.as_str()).or_insert(0) += g.hosts;
+        }
+    }
+    out
+}
+
 /// Services per reason, most frequent first.
 fn reasons(tr: &Translation<'_>) -> Vec<(usize, usize)> {
     let mut counts = vec![0usize; tr.reasons.len()];
@@ -110,8 +163,9 @@ pub fn totals(tr: &Translation<'_>, rules: usize) -> Totals {
     }
 }
 
-fn coverage(t: &Totals) -> f64 {
-    if t.services == 0 { 100.0 } else { 100.0 * (t.native + t.bridged) as f64 / t.services as f64 }
+/// `part` of the services, in percent.
+fn percent(t: &Totals, part: usize) -> f64 {
+    if t.services == 0 { 0.0 } else { 100.0 * part as f64 / t.services as f64 }
 }
 
 /// `report.json`.
@@ -119,12 +173,14 @@ pub fn json(tr: &Translation<'_>, db: &SourceDb, t: &Totals) -> String {
     let mut out = String::with_capacity(200 * tr.services.len() + 4096);
     let _ = write!(
         out,
-        "{{\n  \"totals\": {{\"services\": {}, \"native\": {}, \"bridged\": {}, \"coverage_percent\": {:.1}, \"hosts\": {}, \"native_rule_groups\": {}, \"bridged_levels\": {}, \"rules\": {}}},\n  \"plugins\": {{",
+        "{{\n  \"totals\": {{\"services\": {}, \"native\": {}, \"bridged\": {}, \"native_percent\": {:.1}, \"bridged_percent\": {:.1}, \"hosts\": {}, \"native_host_checks\": {}, \"native_rule_groups\": {}, \"bridged_levels\": {}, \"rules\": {}}},\n  \"plugins\": {{",
         t.services,
         t.native,
         t.bridged,
-        coverage(t),
+        percent(t, t.native),
+        percent(t, t.bridged),
         t.hosts,
+        tr.host_groups.iter().map(|g| g.host_names.len()).sum::<usize>(),
         tr.groups.len(),
         tr.bridged.len(),
         t.rules
@@ -139,6 +195,22 @@ pub fn json(tr: &Translation<'_>, db: &SourceDb, t: &Totals) -> String {
         out.push_str(if i == 0 { "\n    " } else { ",\n    " });
         let _ = write!(out, "{{\"services\": {n}, \"reason\": ");
         push_json_string(&mut out, &tr.reasons[*r].text);
+        out.push('}');
+    }
+    out.push_str("\n  ],\n  \"reason_groups\": [");
+    for (i, (n, k, text, plugins)) in reason_groups(tr).iter().enumerate() {
+        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+        let _ = write!(out, "{{\"services\": {n}, \"reasons\": {k}, \"reason\": ");
+        push_json_string(&mut out, text);
+        out.push_str(", \"plugins\": ");
+        push_json_string(&mut out, plugins);
+        out.push('}');
+    }
+    out.push_str("\n  ],\n  \"exporter_requirements\": [");
+    for (i, (req, n)) in requirements(tr).iter().enumerate() {
+        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+        let _ = write!(out, "{{\"services\": {n}, \"requires\": ");
+        push_json_string(&mut out, req);
         out.push('}');
     }
     out.push_str("\n  ],\n  \"rule_groups\": [");
@@ -166,6 +238,13 @@ pub fn json(tr: &Translation<'_>, db: &SourceDb, t: &Totals) -> String {
                 out.push_str(", ");
             }
             push_json_string(&mut out, note);
+        }
+        out.push_str("], \"requires\": [");
+        for (j, r) in native.requires.iter().enumerate() {
+            if j > 0 {
+                out.push_str(", ");
+            }
+            push_json_string(&mut out, r);
         }
         out.push_str("], \"source\": ");
         push_json_string(&mut out, &g.source);
@@ -231,26 +310,36 @@ pub fn markdown(tr: &Translation<'_>, db: &SourceDb, t: &Totals) -> String {
     out.push_str("# nag2prom convert report\n\n");
     let _ = writeln!(
         out,
-        "| services | native | bridged | coverage | hosts | native rule groups | bridged levels | rules |\n|---|---|---|---|---|---|---|---|\n| {} | {} | {} | {:.1} % | {} | {} | {} | {} |\n",
+        "| services | native | bridged | hosts | native host checks | native rule groups | bridged levels | rules |\n|---|---|---|---|---|---|---|---|\n| {} | {} ({:.1} %) | {} ({:.1} %) | {} | {} | {} | {} | {} |\n",
         t.services,
         t.native,
+        percent(t, t.native),
         t.bridged,
-        coverage(t),
+        percent(t, t.bridged),
         t.hosts,
+        tr.host_groups.iter().map(|g| g.host_names.len()).sum::<usize>(),
         tr.groups.len(),
         tr.bridged.len(),
         t.rules
     );
-    out.push_str("Every service is covered: natively (an exporter metric compared with the plugin's own thresholds and edges) or bridged (an alert on the HARD state Nagios computed, exported by `nag2prom serve`).\n\n## Plugins\n\n| plugin | native | bridged |\n|---|---|---|\n");
+    out.push_str("Native services are checked by Prometheus itself (an exporter metric compared with the plugin's own thresholds and edges); bridged services still depend on Nagios: their alerts read the HARD state Nagios computed, exported by `nag2prom serve`. The migration is done when nothing is bridged.\n\n## Plugins\n\n| plugin | native | bridged |\n|---|---|---|\n");
     for (plugin, [n, b]) in plugins(tr) {
         out.push_str("| ");
         cell(&mut out, plugin);
         let _ = writeln!(out, " | {n} | {b} |");
     }
-    out.push_str("\n## Why services are bridged\n\n| services | reason |\n|---|---|\n");
-    for (n, r) in reasons(tr) {
+    out.push_str("\n## Why services are bridged\n\n| services | reason | plugins | variants |\n|---|---|---|---|\n");
+    for (n, k, text, plugins) in reason_groups(tr) {
         let _ = write!(out, "| {n} | ");
-        cell(&mut out, &tr.reasons[r].text);
+        cell(&mut out, &text);
+        out.push_str(" | ");
+        cell(&mut out, &plugins);
+        let _ = writeln!(out, " | {k} |");
+    }
+    out.push_str("\nEach service's exact reason is in the Services table below and in report.json.\n\n## What the exporters must be run with\n\n| services | requirement |\n|---|---|\n");
+    for (req, n) in requirements(tr) {
+        let _ = write!(out, "| {n} | ");
+        cell(&mut out, req);
         out.push_str(" |\n");
     }
     out.push_str("\n## Native rule groups\n\n| rule group | alert | service | services | for | translated | notes | source |\n|---|---|---|---|---|---|---|---|\n");
@@ -299,6 +388,15 @@ pub fn markdown(tr: &Translation<'_>, db: &SourceDb, t: &Totals) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasons_group_by_what_they_say() {
+        assert_eq!(
+            reason_group("the thresholds of remote command `check_x` live in the host's nrpe.cfg"),
+            "the thresholds of remote command `…` live in the host's nrpe.cfg"
+        );
+        assert_eq!(reason_group("plain"), "plain");
+    }
 
     #[test]
     fn escaping() {

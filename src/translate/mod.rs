@@ -46,6 +46,25 @@ pub struct Options {
     pub assume_remote: bool,
     /// NRPE commands (`command[name]=line`) from `--nrpe-config`.
     pub nrpe: Vec<(String, String)>,
+    /// Ports the exporters on the hosts listen on.
+    pub ports: Ports,
+}
+
+/// Ports of the exporters convert writes targets for (each an option of `convert`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ports {
+    /// node_exporter (9100).
+    pub node: u16,
+    /// mysqld_exporter (9104).
+    pub mysqld: u16,
+    /// postgres_exporter (9187).
+    pub postgres: u16,
+}
+
+impl Default for Ports {
+    fn default() -> Self {
+        Ports { node: 9100, mysqld: 9104, postgres: 9187 }
+    }
 }
 
 impl Default for Options {
@@ -56,6 +75,7 @@ impl Default for Options {
             scrape_interval: 60,
             assume_remote: false,
             nrpe: Vec::new(),
+            ports: Ports::default(),
         }
     }
 }
@@ -199,6 +219,85 @@ impl Translation<'_> {
     pub fn native_count(&self) -> usize {
         self.services.iter().filter(|s| matches!(s.outcome, Outcome::Native(_))).count()
     }
+}
+
+/// Distinct value sets of one command's custom-variable macros that get their own rule
+/// groups; past it the command's services are bridged.
+pub const MAX_MACRO_VARIANTS: usize = 50;
+
+/// The command line of a service whose command uses `$_SERVICEx$` / `$_HOSTx$` macros,
+/// with them resolved from the service's and its host's custom variables (`_x`; a missing
+/// one is empty, as Nagios substitutes) and the `$ARGn$` of `check_command` expanded; `None`
+/// when it uses none. The result is the cache key of the translation.
+fn custom_macro_call(
+    check_command: &str,
+    commands: &HashMap<&str, &str>,
+    service: &Object,
+    host: Option<&&Object>,
+) -> Option<String> {
+    let split = split_check_command(check_command);
+    let line = commands.get(split.name)?;
+    let uses = |t: &str| t.contains("$_SERVICE") || t.contains("$_HOST");
+    if !uses(line) && !split.args.iter().any(|a| uses(a)) {
+        return None;
+    }
+    let resolve = |text: &str| -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("$_") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 1..];
+            let Some(end) = after.find('$') else {
+                out.push_str(&rest[start..]);
+                return out;
+            };
+            let name = &after[..end];
+            let value = if let Some(var) = name.strip_prefix("_SERVICE") {
+                Some(custom_value(service, var))
+            } else if let Some(var) = name.strip_prefix("_HOST") {
+                Some(host.map(|h| custom_value(h, var)).unwrap_or_default())
+            } else {
+                None
+            };
+            match value {
+                Some(v) => out.push_str(&v),
+                None => out.push_str(&rest[start..start + end + 2]),
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    };
+    let args: Vec<String> = split.args.iter().map(|a| resolve(a)).collect();
+    Some(argv::expand_args(&resolve(line), &args))
+}
+
+/// A custom variable's value (`_NAME`, case-insensitive as Nagios stores them upper-case).
+fn custom_value(object: &Object, var: &str) -> String {
+    object
+        .fields
+        .iter()
+        .find(|f| f.name.len() == var.len() + 1 && f.name[1..].eq_ignore_ascii_case(var))
+        .and_then(|f| match &f.value {
+            Value::Text(t) => Some(t.to_string()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(x) => Some(x.to_string()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// Translate a command line whose `$ARGn$` are already expanded.
+fn translate_call(line: &str, ctx: &plugins::Context) -> Result<Native, (Option<String>, String)> {
+    let call = argv::call(line, &[] as &[&str]).map_err(|e| (None, e.to_string()))?;
+    let Some(translate) = plugins::lookup(&call.plugin) else {
+        let text = format!("plugin `{}` is not in the catalogue", call.plugin);
+        return Err((Some(call.plugin), text));
+    };
+    let mut native = translate(&call, ctx).map_err(|text| (Some(call.plugin.clone()), text))?;
+    plugins::pin_ip_family(&mut native, &call.args);
+    native.written = plugins::written(&call);
+    Ok(native)
 }
 
 /// A needed target: (job, host, (blackbox native, whether its second probe)).
@@ -399,6 +498,10 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         })
         .collect();
     let mut cache: FnvMap<(&str, bool), Translated> = FnvMap::default();
+    let mut macro_cache: FnvMap<(String, bool), Translated> = FnvMap::default();
+    let mut macro_variants: FnvMap<&str, usize> = FnvMap::default();
+    let host_by_name: FnvMap<&str, &Object> =
+        host_objects.iter().filter_map(|h| Some((h.text("host_name")?, *h))).collect();
     let mut reason_index: HashMap<Reason, usize> = HashMap::new();
     let mut levels: Vec<Level> = Vec::new();
     let mut level_index: FnvMap<([ValueKey<'_>; LEVEL_FIELDS.len()], Vec<ValueKey<'_>>), usize> =
@@ -449,6 +552,38 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
             Err(reason(None, "the service's host is not registered".to_owned(), &mut out.reasons))
         } else if let Some(r) = cache.get(&(f.check_command, local)) {
             *r
+        } else if let Some(resolved) =
+            custom_macro_call(f.check_command, &commands, service, host_by_name.get(f.host))
+        {
+            // `$_SERVICEx$` / `$_HOSTx$` resolve per service: one translation per distinct
+            // value set, bridged past MAX_MACRO_VARIANTS of them.
+            match macro_cache.get(&(resolved.clone(), local)) {
+                Some(r) => *r,
+                None => {
+                    let variants = macro_variants.entry(f.check_command).or_insert(0);
+                    *variants += 1;
+                    let r = if *variants > MAX_MACRO_VARIANTS {
+                        Err(reason(
+                            None,
+                            format!(
+                                "its custom-variable macros take more than {MAX_MACRO_VARIANTS} distinct values: one rule group each would not pay"
+                            ),
+                            &mut out.reasons,
+                        ))
+                    } else {
+                        let ctx = plugins::Context { local, ..base_ctx.clone() };
+                        match translate_call(&resolved, &ctx) {
+                            Ok(native) => {
+                                out.natives.push(native);
+                                Ok(out.natives.len() - 1)
+                            }
+                            Err((plugin, text)) => Err(reason(plugin, text, &mut out.reasons)),
+                        }
+                    };
+                    macro_cache.insert((resolved, local), r);
+                    r
+                }
+            }
         } else {
             let split = split_check_command(f.check_command);
             let r = (|| {
@@ -621,7 +756,13 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
     // are one target per (host, probe); rules find theirs by `nagios_probe` and host.
     let mut merged: BTreeSet<TargetKey> = BTreeSet::new();
     for (name, labels) in &out.hosts {
-        merged.insert(("node", name.clone(), target_address(&labels.address, 9100), None, None));
+        merged.insert((
+            "node",
+            name.clone(),
+            target_address(&labels.address, options.ports.node),
+            None,
+            None,
+        ));
     }
     for (job, host, blackbox) in slots.into_keys() {
         let Some(labels) = out.hosts.get(host) else { continue };
@@ -646,9 +787,9 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
             }
             _ => {
                 let port = match job {
-                    "mysqld" => 9104,
-                    "postgres" => 9187,
-                    _ => 9100,
+                    "mysqld" => options.ports.mysqld,
+                    "postgres" => options.ports.postgres,
+                    _ => options.ports.node,
                 };
                 (target_address(&labels.address, port), None, None)
             }

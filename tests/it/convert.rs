@@ -96,7 +96,15 @@ fn convert_demo_passes_promtool_and_is_reproducible() {
     }
     // Coverage: every service is native or bridged.
     let report = String::from_utf8(fs::read(out.join("report.json")).unwrap()).unwrap();
-    assert!(report.contains("\"coverage_percent\": 100.0"), "{report}");
+    // Native and bridged are counted apart: bridged services still depend on Nagios.
+    let totals: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let t = &totals["totals"];
+    assert_eq!(
+        t["native"].as_u64().unwrap() + t["bridged"].as_u64().unwrap(),
+        t["services"].as_u64().unwrap()
+    );
+    assert!(t["native_percent"].as_f64().unwrap() > 50.0, "{t}");
+    assert!(t["native_host_checks"].as_u64().unwrap() > 0, "{t}");
     assert!(report.contains("\"outcome\": \"native\""), "nothing native");
     // Targets carry host, hostgroups and the chosen custom variable.
     let node = fs::read_to_string(out.join("targets/node.json")).unwrap();
@@ -838,3 +846,69 @@ define service {
  notifications_enabled 0
 }
 "#;
+
+/// `$_SERVICEx$` / `$_HOSTx$` custom-variable macros in thresholds resolve per service
+/// (okconfig's `okc-check_ping`): equal values share a rule group, different values get
+/// their own, and each group's rule carries its own threshold.
+#[test]
+fn convert_resolves_custom_variable_macros() {
+    let dir = scratch("macros");
+    let mut cfg = String::from(
+        "define command {\n command_name okc-check_ping\n command_line /usr/lib/nagios/plugins/check_ping -H $HOSTADDRESS$ -w '$_SERVICE_WARNING_ROUND_TRIP$,$_SERVICE_WARNING_PACKETLOSS$' -c '$_HOSTCRIT_RTA$,100%'\n}\n\
+         define timeperiod {\n timeperiod_name t\n alias t\n}\n\
+         define contact {\n contact_name c\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period t\n service_notification_period t\n host_notification_options n\n service_notification_options n\n host_notification_commands okc-check_ping\n service_notification_commands okc-check_ping\n}\n\
+         define service {\n name okc-ping\n register 0\n service_description PING\n check_command okc-check_ping\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period t\n notification_period t\n contacts c\n __WARNING_ROUND_TRIP 100.0\n __WARNING_PACKETLOSS 20%\n}\n",
+    );
+    for (i, crit) in [(1, "500"), (2, "500"), (3, "900")] {
+        cfg.push_str(&format!(
+            "define host {{\n host_name h{i}\n address 127.0.0.{i}\n max_check_attempts 1\n check_period t\n contacts c\n notification_period t\n _CRIT_RTA {crit}\n}}\n\
+             define service {{\n use okc-ping\n host_name h{i}\n}}\n"
+        ));
+    }
+    fs::write(dir.join("o.cfg"), cfg).unwrap();
+    let out = dir.join("out");
+    let run =
+        nag2prom(&["convert", "--out", out.to_str().unwrap(), dir.join("o.cfg").to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report = fs::read_to_string(out.join("report.json")).unwrap();
+    assert!(report.contains("\"native\": 3,"), "all three PING services are native: {report}");
+    let rules = fs::read_to_string(out.join("rules/check_ping.yml")).unwrap();
+    assert!(rules.contains(">= 500") && rules.contains(">= 900"), "{rules}");
+    let members = fs::read_to_string(out.join("rules/members.yml")).unwrap();
+    assert!(members.contains("host=~\"h1|h2\"") && members.contains("host=~\"h3\""), "{members}");
+    promtool_checks(std::slice::from_ref(&out));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The oldest Prometheus the output needs is written down (README, docs/translation.md,
+/// prometheus.yml) and the real promtool the tests run is at least that version.
+#[test]
+fn convert_minimum_prometheus_is_documented_and_met() {
+    let min = nag2prom::emit::prometheus::MIN_PROMETHEUS;
+    let (dir, out) = converted_demo("minimum");
+    let yml = fs::read_to_string(out.join("prometheus.yml")).unwrap();
+    assert!(yml.contains(&format!("Prometheus >= {min}")), "{yml}");
+    for doc in ["README.md", "docs/translation.md"] {
+        let text = fs::read_to_string(root().join(doc)).unwrap();
+        assert!(
+            text.contains(&format!("Prometheus {min}")),
+            "{doc} does not name Prometheus {min}"
+        );
+    }
+    if have(Path::new(PROMTOOL), "prometheus") {
+        let version = Command::new(PROMTOOL).arg("--version").output().unwrap();
+        let text = String::from_utf8_lossy(&version.stdout).into_owned()
+            + &String::from_utf8_lossy(&version.stderr);
+        let found = text
+            .split_whitespace()
+            .skip_while(|w| *w != "version")
+            .nth(1)
+            .unwrap_or("0")
+            .to_owned();
+        let parse = |v: &str| -> Vec<u32> {
+            v.split(['.', '+', '-']).filter_map(|p| p.parse().ok()).collect()
+        };
+        assert!(parse(&found) >= parse(min), "promtool {found} is older than {min}");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -116,7 +116,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         window_samples: 1,
         written: String::new(),
         second: None,
-        requires: Vec::new(),
+        requires: vec!["mysqld_exporter on the host (port 9104)".to_owned()],
         missing: Missing::Unknown,
         notes: vec![
             "mysqld_exporter needs its own credentials; the plugin's are not copied".to_owned(),

@@ -91,9 +91,11 @@ pub(crate) fn build(call: &Call, ctx: &Context, plugin: &'static str) -> Result<
         window_samples: 1,
         written: String::new(),
         second: None,
-        requires: Vec::new(),
+        requires: vec![
+            "node_exporter --collector.ntp --collector.ntp.server=<the plugin's -H>".to_owned(),
+        ],
         missing: Missing::Unknown,
-        notes: vec!["needs node_exporter --collector.ntp with --collector.ntp.server set to the plugin's -H".to_owned()],
+        notes: Vec::new(),
         calm: vec![0.0, 1.0],
     })
 }

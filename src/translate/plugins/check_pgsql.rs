@@ -52,7 +52,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         window_samples: 1,
         written: String::new(),
         second: None,
-        requires: Vec::new(),
+        requires: vec!["postgres_exporter on the host (port 9187)".to_owned()],
         missing: Missing::Unknown,
         notes: vec![
             "connection-time limits (-w/-c, default 2 s / 8 s) are not reproduced: no exporter metric".to_owned(),

@@ -166,7 +166,7 @@ pub(crate) fn build(
         calm: Vec::new(),
         written: String::new(),
         second: None,
-        requires: Vec::new(),
+        requires: vec!["blackbox_exporter allowed to open raw ICMP sockets (CAP_NET_RAW, or net.ipv4.ping_group_range covering its group)".to_owned()],
         missing: Missing::Unknown,
         notes: vec![format!(
             "{packets} packet(s) become the last {packets} blackbox icmp probes ({window} window); blackbox needs CAP_NET_RAW for icmp"

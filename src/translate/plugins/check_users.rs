@@ -32,7 +32,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
     let cond = |r: Option<nag2prom_parsers::range::Range>| {
         r.map(|r| vec![Cond { signal: 0, test: Test::Range(r) }]).unwrap_or_default()
     };
-    let mut notes = vec!["needs node_exporter --collector.logind".to_owned()];
+    let mut notes = Vec::new();
     if ctx.version < PluginsVersion::V3_0 {
         notes.push("approximate: monitoring-plugins 2.x counts utmp entries, node_exporter counts logind sessions".to_owned());
     }
@@ -59,7 +59,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         window_samples: 1,
         written: String::new(),
         second: None,
-        requires: Vec::new(),
+        requires: vec!["node_exporter --collector.logind, with systemd-logind running on the host".to_owned()],
         missing: Missing::Unknown,
         notes,
         calm: Vec::new(),
