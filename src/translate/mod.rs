@@ -254,10 +254,9 @@ fn custom_macro_call(
             let name = &after[..end];
             let value = if let Some(var) = name.strip_prefix("_SERVICE") {
                 Some(custom_value(service, var))
-            } else if let Some(var) = name.strip_prefix("_HOST") {
-                Some(host.map(|h| custom_value(h, var)).unwrap_or_default())
             } else {
-                None
+                name.strip_prefix("_HOST")
+                    .map(|var| host.map(|h| custom_value(h, var)).unwrap_or_default())
             };
             match value {
                 Some(v) => out.push_str(&v),
