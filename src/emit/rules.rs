@@ -197,7 +197,12 @@ pub fn no_data_rule(native: &Native, group: &NativeGroup) -> Option<Rule> {
     }
     // Data is there when any signal the rules read has a sample (check_ping's round-trip
     // time has none while every packet is lost, yet the loss is measured).
-    let present: Vec<String> = used.iter().map(|&i| signal(native, i)).collect();
+    // A probe has data when it ran: its window-based signals (check_ping's loss over the last
+    // packets) may legitimately be empty for a moment, `probe_success` is not.
+    let present: Vec<String> = match &native.probe {
+        Probe::Blackbox { .. } => vec![format!("probe_success{{{}}}", selector(native))],
+        _ => used.iter().map(|&i| signal(native, i)).collect(),
+    };
     let m = member(group);
     let expr = format!(
         "max without(nagios_check) (\n  {m} == 0\n  or ({m} == 1 unless on(instance, host) (\n    {}\n  ))\n)\nunless on(host) {HOST_DOWN_RECORD}",

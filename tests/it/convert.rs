@@ -6,7 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{corpus, have, nag2prom, recorded_object_sets, root, text};
+use crate::support::{
+    corpus, free_port, have, http_get, nag2prom, recorded_object_sets, root, text,
+};
 
 const PROMTOOL: &str = "/usr/bin/promtool";
 
@@ -363,21 +365,6 @@ fn convert_bad_checks_are_bridged_with_reasons() {
 }
 
 /// A free TCP port on 127.0.0.1 (bound, read, released).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// `GET path` on 127.0.0.1:port, the body as text (HTTP/1.0, no dependency).
-fn http_get(port: u16, path: &str) -> Option<String> {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
-    let mut text = String::new();
-    stream.read_to_string(&mut text).ok()?;
-    text.split_once("\r\n\r\n").map(|(_, body)| body.to_owned())
-}
-
 /// Debian's Prometheus loads the generated prometheus.yml (rules, file_sd targets, bridge),
 /// on 127.0.0.1 with a temporary storage directory, and serves every rule group.
 #[test]

@@ -1,7 +1,9 @@
 //! Helpers shared by the integration tests.
 
+use std::ops::Not as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// Run the built `nag2prom` binary with `args`.
 pub(crate) fn nag2prom(args: &[&str]) -> Output {
@@ -88,4 +90,71 @@ pub(crate) fn recorded_object_sets(corpus: &Path) -> Vec<(&'static str, Vec<Path
                 .collect(),
         ),
     ]
+}
+
+/// A port that was free a moment ago on 127.0.0.1.
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// `GET path` on 127.0.0.1:port, the body as text (HTTP/1.0, no dependency).
+pub(crate) fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut text = String::new();
+    stream.read_to_string(&mut text).ok()?;
+    text.split_once("\r\n\r\n").map(|(_, body)| body.to_owned())
+}
+
+/// Poll `f` every 100 ms until it holds or `timeout` passes.
+pub(crate) fn wait_for(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    f()
+}
+
+/// A child process stopped (SIGTERM, then SIGKILL after 5 s) and reaped on drop.
+pub(crate) struct Proc {
+    child: Child,
+    name: &'static str,
+}
+
+impl Proc {
+    /// Start `command` with no standard input.
+    pub(crate) fn spawn(name: &'static str, command: &mut Command) -> Proc {
+        let child = command
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        Proc { child, name }
+    }
+
+    /// True while running.
+    pub(crate) fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Its process id.
+    pub(crate) fn id(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        if !wait_for(Duration::from_secs(5), || self.running().not()) {
+            eprintln!("{} did not stop on SIGTERM: killing it", self.name);
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
 }

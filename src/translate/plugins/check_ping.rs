@@ -107,7 +107,11 @@ pub(crate) fn build(
     ctx: &Context,
 ) -> Native {
     let interval = ctx.scrape_interval.max(1);
-    let window = format!("{}s", u64::from(packets) * u64::from(interval) - 1);
+    // The last `packets` samples: a window one millisecond short of `packets` intervals.
+    // (A second short, as before, left a target with no sample at all whenever its scrape fell
+    // in that second before the evaluation: scrape and evaluation phases are fixed, so that
+    // target never had data. Sample timestamps are milliseconds: 1 ms in 60,000.)
+    let window = format!("{}ms", u64::from(packets) * u64::from(interval) * 1000 - 1);
     let loss = format!(
         "100 * (count_over_time(probe_success{{__SEL__}}[{window}]) - sum_over_time(probe_success{{__SEL__}}[{window}])) / count_over_time(probe_success{{__SEL__}}[{window}])"
     );
@@ -201,7 +205,7 @@ mod tests {
                 Cond { signal: 1, test: Test::Ge(100.0) }
             ]
         );
-        assert!(n.signals[0].contains("[74s]"), "{}", n.signals[0]);
+        assert!(n.signals[0].contains("[74999ms]"), "{}", n.signals[0]);
         let fed = (n.feed)(&[20.0, 0.0], 0.0);
         assert_eq!(fed.realized[0], Some(20.0));
         let fed = (n.feed)(&[19.9, 0.0], 0.0);
