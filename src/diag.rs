@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use nag2prom_parsers::diagnostic::{Diagnostic as ParserDiagnostic, Severity};
 use nag2prom_parsers::span::Span;
 
-use crate::source::{FileId, SourceDb};
+use crate::sourcedb::{FileId, SourceDb};
 
 /// Codes of the diagnostics the front end itself raises (parsers have their own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -352,7 +352,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::source::FileRole;
+    use crate::sourcedb::FileRole;
 
     #[test]
     fn human_rendering_has_location_line_and_caret() {
