@@ -19,6 +19,12 @@ use crate::sourcedb::{FileId, SourceDb};
 pub enum Code {
     /// A file or directory named by the configuration cannot be read.
     UnreadableFile,
+    /// Naemon's `include_file` / `include_dir` names a file or directory a second time.
+    RepeatedInclude,
+    /// A path `nagios4 -v` opens as a directory is not one on this machine.
+    PathNotADirectory,
+    /// A directory `nagios4 -v` writes a probe file into is not writable on this machine.
+    PathNotWritable,
     /// A `use` names a template that does not exist (among `name`s of the same type).
     UnknownTemplate,
     /// Two templates of one type share a `name`.
@@ -99,6 +105,9 @@ impl Code {
     pub fn as_str(self) -> &'static str {
         match self {
             Code::UnreadableFile => "source/unreadable-file",
+            Code::RepeatedInclude => "source/repeated-include",
+            Code::PathNotADirectory => "source/path-not-a-directory",
+            Code::PathNotWritable => "source/path-not-writable",
             Code::UnknownTemplate => "model/unknown-template",
             Code::DuplicateTemplate => "model/duplicate-template",
             Code::CircularTemplate => "model/circular-template",

@@ -106,10 +106,99 @@ pub struct Installation {
 /// How deep `include_file` / `include_dir` / `cfg_dir` may nest before we call it a loop.
 const MAX_NESTING: usize = 64;
 
+/// The core whose rules decide what is refused (`nag2prom check --target`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Target {
+    /// Nagios Core 4.4.6: unknown main-configuration variables (Naemon's `include_file` /
+    /// `include_dir` among them) are errors, as `nagios4 -v` refuses them.
+    #[default]
+    Nagios,
+    /// Naemon: its `include_file` / `include_dir` are fine; other names Nagios 4.4.6 does not
+    /// know are warnings (nag2prom has no table of Naemon's own names).
+    Naemon,
+    /// Icinga 1: names Nagios 4.4.6 does not know are warnings.
+    Icinga,
+}
+
+/// How to load an installation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LoadOptions {
+    /// The core to judge the configuration for; `None` reads any of them and only warns about
+    /// what one core refuses and another accepts (what `objects`, `convert` and `serve` do).
+    pub target: Option<Target>,
+    /// Also check what `nagios4 -v` checks on the machine it runs on: `temp_path` and
+    /// `check_result_path` are directories this process can write to. Only for
+    /// [`Target::Nagios`] and a `nagios.cfg`.
+    pub machine_checks: bool,
+}
+
+/// One `name=value` line of the main configuration, from `nagios.cfg` or a file Naemon's
+/// `include_file` / `include_dir` brought in, in reading order.
+struct MainLine {
+    file: FileId,
+    entry: main_cfg::Entry<'static>,
+}
+
+fn owned_entry(entry: &main_cfg::Entry<'_>) -> main_cfg::Entry<'static> {
+    main_cfg::Entry {
+        name: std::borrow::Cow::Owned(entry.name.to_string()),
+        name_span: entry.name_span,
+        value: std::borrow::Cow::Owned(entry.value.to_string()),
+        value_span: entry.value_span,
+    }
+}
+
+/// A main-configuration problem as `target` sees it: unknown names are errors for Nagios
+/// only, and Naemon's includes are no problem for Naemon. `None` when there is nothing to say.
+fn main_cfg_diagnostic(
+    file: FileId,
+    error: &main_cfg::MainCfgError,
+    target: Option<Target>,
+) -> Option<Diagnostic> {
+    use main_cfg::MainCfgErrorKind as K;
+    let mut diagnostic = Diagnostic::from_parser(file, error);
+    match (&error.kind, target) {
+        (K::UnknownVariable(_) | K::NaemonInclude(_), Some(Target::Nagios)) => {}
+        (K::NaemonInclude(_), Some(Target::Naemon)) => return None,
+        (K::UnknownVariable(_) | K::NaemonInclude(_), Some(target)) => {
+            diagnostic.severity = nag2prom_parsers::Severity::Warning;
+            diagnostic.message.push_str(&format!(
+                "; only a warning for --target {}, whose own variable names nag2prom does not check",
+                target.name()
+            ));
+        }
+        (K::UnknownVariable(_) | K::NaemonInclude(_), None) => {
+            diagnostic.severity = nag2prom_parsers::Severity::Warning;
+            diagnostic.message.push_str(
+                "; a warning here, an error for `nag2prom check` unless --target naemon or icinga",
+            );
+        }
+        _ => {}
+    }
+    Some(diagnostic)
+}
+
+impl Target {
+    /// The name `--target` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Nagios => "nagios",
+            Target::Naemon => "naemon",
+            Target::Icinga => "icinga",
+        }
+    }
+}
+
 impl Installation {
-    /// Read `nagios.cfg` and everything it names. An unreadable `nagios.cfg` is an `Err`;
-    /// everything else becomes a diagnostic.
+    /// Read `nagios.cfg` and everything it names, for any core ([`LoadOptions::default`]).
+    /// An unreadable `nagios.cfg` is an `Err`; everything else becomes a diagnostic.
     pub fn load(main_path: &Path) -> Result<Installation, LoadError> {
+        Installation::load_with(main_path, &LoadOptions::default())
+    }
+
+    /// Read `nagios.cfg` and everything it names, judged for `options.target`. An unreadable
+    /// `nagios.cfg` is an `Err`; everything else becomes a diagnostic.
+    pub fn load_with(main_path: &Path, options: &LoadOptions) -> Result<Installation, LoadError> {
         let bytes = fs::read(main_path)
             .map_err(|source| LoadError::Main { path: main_path.to_path_buf(), source })?;
         let mut inst = Installation::default();
@@ -117,26 +206,17 @@ impl Installation {
         inst.main = Some(main);
         let base = main_path.parent().map(Path::to_path_buf).unwrap_or_default();
 
-        // Parse the main file and copy out what we need before reading more files.
-        let (sources, resources) = {
-            let Some(file) = inst.db.file(main) else { return Ok(inst) };
-            let config = main_cfg::parse_main_cfg(&file.bytes);
-            for error in &config.errors {
-                inst.diagnostics.push(Diagnostic::from_parser(main, error));
-            }
-            inst.settings = MainSettings::of(&config);
-            let sources: Vec<(bool, String, Span)> = config
-                .object_sources()
-                .into_iter()
-                .map(|s| (s.kind == main_cfg::ObjectSourceKind::Dir, s.path.to_owned(), s.span))
-                .collect();
-            let resources: Vec<(String, Span)> =
-                config.resource_files().map(|e| (e.value.to_string(), e.value_span)).collect();
-            (sources, resources)
+        let mut lines = Vec::new();
+        let mut included = HashSet::new();
+        inst.read_main_lines(main, &base, options.target, &mut included, &mut lines, 0);
+        let settings = main_cfg::MainConfig {
+            entries: lines.iter().map(|l| l.entry.clone()).collect(),
+            errors: Vec::new(),
         };
+        inst.settings = MainSettings::of(&settings);
 
-        for (path, span) in resources {
-            let full = base.join(&path);
+        for line in lines.iter().filter(|l| l.entry.name == "resource_file") {
+            let full = base.join(&*line.entry.value);
             match fs::read(&full) {
                 Ok(bytes) => {
                     let id = inst.db.add(full, FileRole::Resource, bytes);
@@ -149,17 +229,102 @@ impl Installation {
                 }
                 Err(err) => inst.diagnostics.push(Diagnostic::new(
                     Code::UnreadableFile,
-                    main,
-                    span,
+                    line.file,
+                    line.entry.value_span,
                     format!("cannot read resource file {}: {err}", full.display()),
                 )),
             }
         }
-        for (is_dir, path, span) in sources {
-            let full = base.join(path.trim_end_matches('/'));
-            inst.read_source(full, is_dir, Some((main, span)), 0);
+        if options.machine_checks && options.target == Some(Target::Nagios) {
+            inst.check_machine(&lines, &base);
+        }
+        for line in &lines {
+            let is_dir = match &*line.entry.name {
+                "cfg_file" => false,
+                "cfg_dir" => true,
+                _ => continue,
+            };
+            let full = base.join(line.entry.value.trim_end_matches('/'));
+            inst.read_source(full, is_dir, Some((line.file, line.entry.value_span)), 0);
         }
         Ok(inst)
+    }
+
+    /// Parse main-configuration file `file` and append its lines to `lines`, reading the files
+    /// its `include_file` / `include_dir` name where they stand, as Naemon does: relative to the
+    /// directory of `nagios.cfg` (`base`), each file or directory at most once, a directory's
+    /// `*.cfg` files (not hidden, not recursive) in readdir order.
+    fn read_main_lines(
+        &mut self,
+        file: FileId,
+        base: &Path,
+        target: Option<Target>,
+        included: &mut HashSet<PathBuf>,
+        lines: &mut Vec<MainLine>,
+        depth: usize,
+    ) {
+        let entries: Vec<main_cfg::Entry<'static>> = {
+            let Some(source) = self.db.file(file) else { return };
+            let config = main_cfg::parse_main_cfg(&source.bytes);
+            for error in &config.errors {
+                if let Some(d) = main_cfg_diagnostic(file, error, target) {
+                    self.diagnostics.push(d);
+                }
+            }
+            config.entries.iter().map(owned_entry).collect()
+        };
+        for entry in entries {
+            let Some(include) = main_cfg::include_of(&entry) else {
+                lines.push(MainLine { file, entry });
+                continue;
+            };
+            let origin = (file, include.span);
+            let full = base.join(include.path);
+            if depth >= MAX_NESTING {
+                self.unreadable(
+                    Some(origin),
+                    format!("include nesting deeper than {MAX_NESTING} levels at {}", full.display()),
+                );
+                continue;
+            }
+            if !included.insert(full.clone()) {
+                self.diagnostics.push(Diagnostic::new(
+                    Code::RepeatedInclude,
+                    file,
+                    include.span,
+                    format!("{} is included more than once: Naemon refuses it", full.display()),
+                ));
+                continue;
+            }
+            let files = match include.kind {
+                main_cfg::ObjectSourceKind::File => vec![full],
+                main_cfg::ObjectSourceKind::Dir => match main_cfg_dir_files(&full) {
+                    Ok(files) => files,
+                    Err(err) => {
+                        self.unreadable(
+                            Some(origin),
+                            format!(
+                                "cannot open sub-configuration directory {}: {err}",
+                                full.display()
+                            ),
+                        );
+                        continue;
+                    }
+                },
+            };
+            for path in files {
+                match fs::read(&path) {
+                    Ok(bytes) => {
+                        let id = self.db.add(path, FileRole::Main, bytes);
+                        self.read_main_lines(id, base, target, included, lines, depth + 1);
+                    }
+                    Err(err) => self.unreadable(
+                        Some(origin),
+                        format!("cannot read main configuration file {}: {err}", path.display()),
+                    ),
+                }
+            }
+        }
     }
 
     /// Read object files and directories named directly (without, or besides, a
@@ -320,6 +485,125 @@ impl Installation {
     }
 }
 
+/// Where Debian's `nagios4` (4.4.6) puts check results when `nagios.cfg` sets no
+/// `check_result_path` (`DEFAULT_CHECK_RESULT_PATH` of its build); `nagios4 -v` checks it is
+/// writable.
+pub const DEFAULT_CHECK_RESULT_PATH: &str = "/var/lib/nagios4/spool/checkresults";
+
+/// A path variable as `nspath_absolute` makes it (relative to the directory of `nagios.cfg`),
+/// with the one trailing `/` Nagios removes.
+fn nagios_path(base: &Path, value: &str) -> PathBuf {
+    let value = value.strip_suffix('/').filter(|v| !v.is_empty()).unwrap_or(value);
+    base.join(value)
+}
+
+/// Whether this process can create a file in `dir`, as Nagios' `mkstemp` probe does (the
+/// file is removed at once).
+fn probe_write(dir: &Path) -> std::io::Result<()> {
+    let mut last = None;
+    for n in 0..16u32 {
+        let probe = dir.join(format!("nag2prom-check-{}-{n}", std::process::id()));
+        match fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+            Ok(file) => {
+                drop(file);
+                return fs::remove_file(&probe);
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => last = Some(err),
+            Err(err) => return Err(err),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free probe name")))
+}
+
+const MACHINE_NOTE: &str =
+    "checked on this machine, as the user running nag2prom (Nagios started as root checks as nagios_user); --no-machine-checks skips it";
+
+impl Installation {
+    /// What `nagios4 -v` verifies on the machine it runs on (`read_main_config_file` and
+    /// `pre_flight_check`): every `check_result_path` opens as a directory; `temp_path` (else
+    /// `$TMPDIR`, `$TMP`, `/tmp`) opens as a directory; both (check results at
+    /// [`DEFAULT_CHECK_RESULT_PATH`] when unset) take a new file.
+    fn check_machine(&mut self, lines: &[MainLine], base: &Path) {
+        let mut not_dirs = 0;
+        let mut check_result = None;
+        let mut temp = None;
+        for line in lines {
+            let name = &*line.entry.name;
+            if name != "check_result_path" && name != "temp_path" {
+                continue;
+            }
+            let path = nagios_path(base, &line.entry.value);
+            let at = (line.file, line.entry.value_span);
+            if name == "temp_path" {
+                temp = Some((path, Some(at)));
+                continue;
+            }
+            if let Err(err) = fs::read_dir(&path) {
+                not_dirs += 1;
+                self.diagnostics.push(Diagnostic::new(
+                    Code::PathNotADirectory,
+                    at.0,
+                    at.1,
+                    format!("check_result_path {} is not a valid directory: {err} ({MACHINE_NOTE})", path.display()),
+                ));
+            }
+            check_result = Some((path, Some(at)));
+        }
+        let (temp, temp_at, temp_what) = match temp {
+            Some((path, at)) => (path, at, "temp_path".to_owned()),
+            None => match ["TMPDIR", "TMP"].iter().find_map(|v| std::env::var_os(v).map(|p| (v, p))) {
+                Some((var, value)) => {
+                    let text = value.to_string_lossy().into_owned();
+                    (PathBuf::from(text.strip_suffix('/').unwrap_or(&text)), None, format!("temp_path (not set: ${var})"))
+                }
+                None => (PathBuf::from("/tmp"), None, "temp_path (not set: the default)".to_owned()),
+            },
+        };
+        if let Err(err) = fs::read_dir(&temp) {
+            not_dirs += 1;
+            let message = format!("{temp_what} {} is not a valid directory: {err} ({MACHINE_NOTE})", temp.display());
+            self.diagnostics.push(match temp_at {
+                Some((file, span)) => Diagnostic::new(Code::PathNotADirectory, file, span, message),
+                None => Diagnostic::without_location(Code::PathNotADirectory, message),
+            });
+        }
+        // Nagios stops at those; the write probes belong to its pre-flight check.
+        if not_dirs > 0 {
+            return;
+        }
+        let (check_result, check_result_at, check_result_what) = match check_result {
+            Some((path, at)) => (path, at, "check_result_path"),
+            None => (PathBuf::from(DEFAULT_CHECK_RESULT_PATH), None, "check_result_path (not set: the default of Debian's nagios4 package)"),
+        };
+        for (path, at, what) in [
+            (temp, temp_at, temp_what.as_str()),
+            (check_result, check_result_at, check_result_what),
+        ] {
+            if let Err(err) = probe_write(&path) {
+                let message = format!("unable to write to {what} {}: {err} ({MACHINE_NOTE})", path.display());
+                self.diagnostics.push(match at {
+                    Some((file, span)) => Diagnostic::new(Code::PathNotWritable, file, span, message),
+                    None => Diagnostic::without_location(Code::PathNotWritable, message),
+                });
+            }
+        }
+    }
+}
+
+/// The files Naemon's `include_dir` reads: entries not starting with `.` whose name ends in
+/// `.cfg`, in readdir order, not recursive.
+fn main_cfg_dir_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let name = entry?.file_name();
+        let bytes = name.as_encoded_bytes();
+        if bytes.first() != Some(&b'.') && bytes.ends_with(b".cfg") {
+            files.push(dir.join(&name));
+        }
+    }
+    Ok(files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,6 +676,94 @@ mod tests {
         let mut inst = Installation::default();
         inst.read_object_paths(std::slice::from_ref(&file));
         assert!(inst.diagnostics.iter().any(|d| d.message.contains("nesting")));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    const HOST: &str = "define host {\n host_name h\n}\n";
+
+    #[test]
+    fn naemon_main_includes_are_read_where_they_stand() {
+        let dir = temp_dir("maininc");
+        fs::create_dir_all(dir.join("conf.d/sub")).unwrap();
+        fs::create_dir_all(dir.join("objects")).unwrap();
+        fs::write(dir.join("objects/h.cfg"), HOST).unwrap();
+        fs::write(
+            dir.join("nagios.cfg"),
+            "interval_length=10\ninclude_file=more.cfg\ninclude_dir=conf.d/\n",
+        )
+        .unwrap();
+        // Relative paths in included files are relative to nagios.cfg's directory.
+        fs::write(dir.join("more.cfg"), "interval_length=20\n").unwrap();
+        fs::write(dir.join("conf.d/objects.cfg"), "cfg_dir=objects\n").unwrap();
+        fs::write(dir.join("conf.d/.hidden.cfg"), "interval_length=99\n").unwrap();
+        fs::write(dir.join("conf.d/notes.txt"), "interval_length=98\n").unwrap();
+        fs::write(dir.join("conf.d/sub/deep.cfg"), "interval_length=97\n").unwrap();
+        let main = dir.join("nagios.cfg");
+
+        let naemon = LoadOptions { target: Some(Target::Naemon), machine_checks: false };
+        let inst = Installation::load_with(&main, &naemon).unwrap();
+        assert!(inst.diagnostics.is_empty(), "{:?}", inst.diagnostics);
+        assert_eq!(inst.settings.interval_length, 20);
+        assert_eq!(inst.object_files.len(), 1);
+        assert_eq!(inst.db.file(inst.object_files[0]).unwrap().path, dir.join("objects/h.cfg"));
+
+        let nagios = LoadOptions { target: Some(Target::Nagios), machine_checks: false };
+        let inst = Installation::load_with(&main, &nagios).unwrap();
+        let got: Vec<_> =
+            inst.diagnostics.iter().map(|d| (d.code.as_str(), d.severity)).collect();
+        let error = nag2prom_parsers::Severity::Error;
+        assert_eq!(got, [("main-cfg/naemon-include", error), ("main-cfg/naemon-include", error)]);
+        assert_eq!(inst.object_files.len(), 1, "read anyway, as Naemon does");
+
+        let any = Installation::load(&main).unwrap();
+        assert!(
+            any.diagnostics
+                .iter()
+                .all(|d| d.severity == nag2prom_parsers::Severity::Warning),
+            "{:?}",
+            any.diagnostics
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn naemon_main_includes_twice_or_in_a_loop_are_refused() {
+        let dir = temp_dir("mainloop");
+        fs::write(dir.join("nagios.cfg"), "include_file=a.cfg\ninclude_file=a.cfg\n").unwrap();
+        fs::write(dir.join("a.cfg"), "include_file=b.cfg\n").unwrap();
+        fs::write(dir.join("b.cfg"), "include_file=a.cfg\n").unwrap();
+        let naemon = LoadOptions { target: Some(Target::Naemon), machine_checks: false };
+        let inst = Installation::load_with(&dir.join("nagios.cfg"), &naemon).unwrap();
+        let codes: Vec<_> = inst.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["source/repeated-include", "source/repeated-include"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn machine_checks_open_and_write_the_directories() {
+        let dir = temp_dir("machine");
+        fs::create_dir_all(dir.join("spool")).unwrap();
+        fs::write(dir.join("nagios.cfg"), "check_result_path=spool/\ntemp_path=nowhere\n")
+            .unwrap();
+        let main = dir.join("nagios.cfg");
+        let on = LoadOptions { target: Some(Target::Nagios), machine_checks: true };
+        let inst = Installation::load_with(&main, &on).unwrap();
+        let codes: Vec<_> = inst.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["source/path-not-a-directory"]);
+        assert!(inst.diagnostics[0].message.contains("on this machine"));
+        assert!(inst.diagnostics[0].message.contains(&dir.join("nowhere").display().to_string()));
+
+        fs::create_dir_all(dir.join("nowhere")).unwrap();
+        let inst = Installation::load_with(&main, &on).unwrap();
+        assert!(inst.diagnostics.is_empty(), "{:?}", inst.diagnostics);
+        let left: Vec<_> = fs::read_dir(dir.join("spool")).unwrap().collect();
+        assert!(left.is_empty(), "the write probe is removed");
+
+        let off = LoadOptions { target: Some(Target::Nagios), machine_checks: false };
+        fs::remove_dir_all(dir.join("spool")).unwrap();
+        assert!(Installation::load_with(&main, &off).unwrap().diagnostics.is_empty());
+        let naemon = LoadOptions { target: Some(Target::Naemon), machine_checks: true };
+        assert!(Installation::load_with(&main, &naemon).unwrap().diagnostics.is_empty());
         fs::remove_dir_all(&dir).unwrap();
     }
 }
