@@ -190,3 +190,167 @@ fn config_and_extra_object_paths_are_checked_together() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("checked 3 files"), "{}", text(&out));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A copy of the bundled demo installation in a fresh scratch directory (the caller removes
+/// it).
+fn demo_copy(name: &str) -> std::path::PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("nag2prom-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    copy(&root().join("examples/demo"), &dir);
+    dir
+}
+
+/// `nagios4 -v`'s exit status on `cfg`, when nagios4 is installed (a failure when
+/// `NAG2PROM_REQUIRE_TOOLS=1` and it is not).
+fn nagios_verify(cfg: &Path) -> Option<i32> {
+    let nagios = Path::new("/usr/sbin/nagios4");
+    if !have(nagios, "nagios4-core") {
+        return None;
+    }
+    let out = Command::new(nagios).arg("-v").arg(cfg).output().unwrap();
+    out.status.code()
+}
+
+/// Issue #11 §6: `check` (default `--target nagios`) exits 1 exactly where `nagios4 -v`
+/// refuses the configuration: unknown nagios.cfg variables, Naemon's includes, a
+/// check_result_path or temp_path that is not a directory here; `--target naemon` and
+/// `--no-machine-checks` relax what they say.
+#[test]
+fn check_refuses_what_nagios_verify_refuses() {
+    type Edit = fn(&Path);
+    let cases: [(&str, Edit, i32, i32); 6] = [
+        ("unchanged", |_| {}, 0, 0),
+        (
+            "unknown-variable",
+            |d| {
+                let cfg = d.join("nagios.cfg");
+                let text = fs::read_to_string(&cfg).unwrap();
+                fs::write(&cfg, format!("{text}bogus_main_option=1\n")).unwrap();
+            },
+            1,
+            0,
+        ),
+        (
+            "naemon-include",
+            |d| {
+                let cfg = d.join("nagios.cfg");
+                let text = fs::read_to_string(&cfg).unwrap();
+                fs::write(&cfg, format!("{text}include_dir=module-conf.d\n")).unwrap();
+                fs::create_dir_all(d.join("module-conf.d")).unwrap();
+                fs::write(d.join("module-conf.d/x.cfg"), "use_syslog=0\n").unwrap();
+            },
+            1,
+            0,
+        ),
+        (
+            "no-check-result-dir",
+            |d| fs::remove_dir_all(d.join("var/spool/checkresults")).unwrap(),
+            1,
+            0,
+        ),
+        (
+            "no-temp-dir",
+            |d| {
+                let cfg = d.join("nagios.cfg");
+                let text = fs::read_to_string(&cfg).unwrap();
+                fs::write(&cfg, text.replace("temp_path=/tmp\n", "temp_path=var/no-tmp/\n"))
+                    .unwrap();
+            },
+            1,
+            0,
+        ),
+        (
+            "temp-dir-is-a-file",
+            |d| {
+                let cfg = d.join("nagios.cfg");
+                let text = fs::read_to_string(&cfg).unwrap();
+                fs::write(&cfg, text.replace("temp_path=/tmp\n", "temp_path=nagios.cfg\n"))
+                    .unwrap();
+            },
+            1,
+            0,
+        ),
+    ];
+    for (name, edit, nagios_rc, relaxed_rc) in cases {
+        let dir = demo_copy(&format!("verify-{name}"));
+        edit(&dir);
+        let cfg = dir.join("nagios.cfg");
+        let cfg_s = cfg.to_str().unwrap();
+        let out = nag2prom(&["check", "--config", cfg_s]);
+        assert_eq!(out.status.code(), Some(nagios_rc), "{name}: {}", text(&out));
+        if let Some(rc) = nagios_verify(&cfg) {
+            assert_eq!(rc, nagios_rc, "{name}: nagios4 -v disagrees with the expectation");
+        }
+        let relaxed: &[&str] = if name.starts_with("no-") || name.starts_with("temp-") {
+            &["check", "--no-machine-checks", "--config", cfg_s]
+        } else {
+            &["check", "--target", "naemon", "--config", cfg_s]
+        };
+        let out = nag2prom(relaxed);
+        assert_eq!(out.status.code(), Some(relaxed_rc), "{name} relaxed: {}", text(&out));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+/// Machine-dependent diagnostics say so, name the variable and the path, and point at the line.
+#[test]
+fn machine_checks_say_they_depend_on_this_machine() {
+    let dir = demo_copy("machine-msg");
+    fs::remove_dir_all(dir.join("var/spool/checkresults")).unwrap();
+    let out = nag2prom(&["check", "--config", dir.join("nagios.cfg").to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("error[source/path-not-a-directory]: check_result_path"), "{stdout}");
+    assert!(stdout.contains("on this machine"), "{stdout}");
+    assert!(stdout.contains(&dir.join("var/spool/checkresults").display().to_string()), "{stdout}");
+    assert!(stdout.contains(&format!("--> {}:", dir.join("nagios.cfg").display())), "{stdout}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(": 1 error, 0 warnings"),
+        "{}",
+        text(&out)
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue #11 §6 / newcomer finding 9: Naemon's include_dir in the main configuration is read
+/// as Naemon reads it (main-configuration lines, relative to nagios.cfg), so a host reached
+/// through it is in `objects`.
+#[test]
+fn naemon_include_dir_brings_its_objects_in() {
+    let dir = demo_copy("include-dir");
+    let cfg = dir.join("nagios.cfg");
+    let text_cfg = fs::read_to_string(&cfg).unwrap();
+    fs::write(&cfg, format!("{text_cfg}include_dir=module-conf.d\n")).unwrap();
+    fs::create_dir_all(dir.join("module-conf.d")).unwrap();
+    fs::create_dir_all(dir.join("extra")).unwrap();
+    fs::write(dir.join("module-conf.d/extra.cfg"), "cfg_dir=extra\n").unwrap();
+    fs::write(
+        dir.join("extra/host.cfg"),
+        "define host {\n    use linux-server\n    host_name inc-01\n    address 127.0.0.9\n}\n",
+    )
+    .unwrap();
+    let cfg_s = cfg.to_str().unwrap();
+    let out = nag2prom(&["objects", "--config", cfg_s, "--type", "host"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("\"host_name\":\"inc-01\""), "{}", text(&out));
+    let out = nag2prom(&["check", "--target", "naemon", "--config", cfg_s]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(out.stdout.is_empty(), "{}", text(&out));
+    let out = nag2prom(&["check", "--config", cfg_s]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("main-cfg/naemon-include"));
+    if let Some(rc) = nagios_verify(&cfg) {
+        assert_eq!(rc, 1, "Nagios 4.4.6 has no include_dir in nagios.cfg");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
