@@ -21,10 +21,16 @@ pub enum Code {
     UnreadableFile,
     /// Naemon's `include_file` / `include_dir` names a file or directory a second time.
     RepeatedInclude,
+    /// A file includes itself (directly or through others).
+    IncludeLoop,
     /// A path `nagios4 -v` opens as a directory is not one on this machine.
     PathNotADirectory,
     /// A directory `nagios4 -v` writes a probe file into is not writable on this machine.
     PathNotWritable,
+    /// An `include=` / `include_dir=` of an nrpe.cfg cannot be read (NRPE goes on without it).
+    UnreadableNrpeInclude,
+    /// An nrpe.cfg defines a command again; NRPE runs the last definition.
+    RedefinedNrpeCommand,
     /// A `use` names a template that does not exist (among `name`s of the same type).
     UnknownTemplate,
     /// Two templates of one type share a `name`.
@@ -106,8 +112,11 @@ impl Code {
         match self {
             Code::UnreadableFile => "source/unreadable-file",
             Code::RepeatedInclude => "source/repeated-include",
+            Code::IncludeLoop => "source/include-loop",
             Code::PathNotADirectory => "source/path-not-a-directory",
             Code::PathNotWritable => "source/path-not-writable",
+            Code::UnreadableNrpeInclude => "source/unreadable-nrpe-include",
+            Code::RedefinedNrpeCommand => "source/redefined-nrpe-command",
             Code::UnknownTemplate => "model/unknown-template",
             Code::DuplicateTemplate => "model/duplicate-template",
             Code::CircularTemplate => "model/circular-template",
@@ -144,6 +153,8 @@ impl Code {
     pub fn severity(self) -> Severity {
         match self {
             Code::CircularTemplate
+            | Code::UnreadableNrpeInclude
+            | Code::RedefinedNrpeCommand
             | Code::DuplicateService
             | Code::EmptyHostgroupAssignment
             | Code::LameDependency

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use nag2prom_parsers::object::{self, Mode, ObjectFile};
 use nag2prom_parsers::span::Span;
-use nag2prom_parsers::{main_cfg, resource};
+use nag2prom_parsers::{main_cfg, nrpe, resource};
 
 use crate::diag::{Code, Diagnostic};
 pub use crate::sourcedb::{FileId, FileRole, SourceDb, SourceFile};
@@ -28,6 +28,15 @@ pub enum LoadError {
     /// `nagios.cfg` could not be read.
     #[error("cannot read main configuration file {path}")]
     Main {
+        /// The path given.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An `nrpe.cfg` given on the command line could not be read.
+    #[error("cannot read NRPE configuration file {path}")]
+    Nrpe {
         /// The path given.
         path: PathBuf,
         /// Why.
@@ -283,7 +292,10 @@ impl Installation {
             if depth >= MAX_NESTING {
                 self.unreadable(
                     Some(origin),
-                    format!("include nesting deeper than {MAX_NESTING} levels at {}", full.display()),
+                    format!(
+                        "include nesting deeper than {MAX_NESTING} levels at {}",
+                        full.display()
+                    ),
                 );
                 continue;
             }
@@ -515,8 +527,7 @@ fn probe_write(dir: &Path) -> std::io::Result<()> {
     Err(last.unwrap_or_else(|| std::io::Error::other("no free probe name")))
 }
 
-const MACHINE_NOTE: &str =
-    "checked on this machine, as the user running nag2prom (Nagios started as root checks as nagios_user); --no-machine-checks skips it";
+const MACHINE_NOTE: &str = "checked on this machine, as the user running nag2prom (Nagios started as root checks as nagios_user); --no-machine-checks skips it";
 
 impl Installation {
     /// What `nagios4 -v` verifies on the machine it runs on (`read_main_config_file` and
@@ -544,24 +555,38 @@ impl Installation {
                     Code::PathNotADirectory,
                     at.0,
                     at.1,
-                    format!("check_result_path {} is not a valid directory: {err} ({MACHINE_NOTE})", path.display()),
+                    format!(
+                        "check_result_path {} is not a valid directory: {err} ({MACHINE_NOTE})",
+                        path.display()
+                    ),
                 ));
             }
             check_result = Some((path, Some(at)));
         }
         let (temp, temp_at, temp_what) = match temp {
             Some((path, at)) => (path, at, "temp_path".to_owned()),
-            None => match ["TMPDIR", "TMP"].iter().find_map(|v| std::env::var_os(v).map(|p| (v, p))) {
-                Some((var, value)) => {
-                    let text = value.to_string_lossy().into_owned();
-                    (PathBuf::from(text.strip_suffix('/').unwrap_or(&text)), None, format!("temp_path (not set: ${var})"))
+            None => {
+                match ["TMPDIR", "TMP"].iter().find_map(|v| std::env::var_os(v).map(|p| (v, p))) {
+                    Some((var, value)) => {
+                        let text = value.to_string_lossy().into_owned();
+                        (
+                            PathBuf::from(text.strip_suffix('/').unwrap_or(&text)),
+                            None,
+                            format!("temp_path (not set: ${var})"),
+                        )
+                    }
+                    None => {
+                        (PathBuf::from("/tmp"), None, "temp_path (not set: the default)".to_owned())
+                    }
                 }
-                None => (PathBuf::from("/tmp"), None, "temp_path (not set: the default)".to_owned()),
-            },
+            }
         };
         if let Err(err) = fs::read_dir(&temp) {
             not_dirs += 1;
-            let message = format!("{temp_what} {} is not a valid directory: {err} ({MACHINE_NOTE})", temp.display());
+            let message = format!(
+                "{temp_what} {} is not a valid directory: {err} ({MACHINE_NOTE})",
+                temp.display()
+            );
             self.diagnostics.push(match temp_at {
                 Some((file, span)) => Diagnostic::new(Code::PathNotADirectory, file, span, message),
                 None => Diagnostic::without_location(Code::PathNotADirectory, message),
@@ -573,20 +598,226 @@ impl Installation {
         }
         let (check_result, check_result_at, check_result_what) = match check_result {
             Some((path, at)) => (path, at, "check_result_path"),
-            None => (PathBuf::from(DEFAULT_CHECK_RESULT_PATH), None, "check_result_path (not set: the default of Debian's nagios4 package)"),
+            None => (
+                PathBuf::from(DEFAULT_CHECK_RESULT_PATH),
+                None,
+                "check_result_path (not set: the default of Debian's nagios4 package)",
+            ),
         };
         for (path, at, what) in [
             (temp, temp_at, temp_what.as_str()),
             (check_result, check_result_at, check_result_what),
         ] {
             if let Err(err) = probe_write(&path) {
-                let message = format!("unable to write to {what} {}: {err} ({MACHINE_NOTE})", path.display());
+                let message =
+                    format!("unable to write to {what} {}: {err} ({MACHINE_NOTE})", path.display());
                 self.diagnostics.push(match at {
-                    Some((file, span)) => Diagnostic::new(Code::PathNotWritable, file, span, message),
+                    Some((file, span)) => {
+                        Diagnostic::new(Code::PathNotWritable, file, span, message)
+                    }
                     None => Diagnostic::without_location(Code::PathNotWritable, message),
                 });
             }
         }
+    }
+}
+
+/// The commands of an `nrpe.cfg` as NRPE resolves them, and what was wrong on the way.
+#[derive(Debug, Default)]
+pub struct NrpeCommands {
+    /// `(name, command line)`, one per name: the definition NRPE runs (the last one read), in
+    /// the order of those definitions; the command line without its leading blanks (the shell
+    /// NRPE runs it with ignores them).
+    pub commands: Vec<(String, String)>,
+    /// Problems, located in the files added to the [`SourceDb`].
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A command definition read, before redefinitions are resolved.
+struct NrpeDefinition {
+    name: String,
+    line: String,
+    file: FileId,
+    span: Span,
+}
+
+/// Reads an `nrpe.cfg` and what it includes into a [`SourceDb`].
+struct NrpeReader<'db> {
+    db: &'db mut SourceDb,
+    diagnostics: Vec<Diagnostic>,
+    definitions: Vec<NrpeDefinition>,
+    /// Canonical paths of the files and directories being read (the include chain).
+    chain: Vec<PathBuf>,
+}
+
+/// Read the `nrpe.cfg` at `path` as NRPE 4 does (`read_config_file`), following `include=`,
+/// `include_file=` and `include_dir=` where they stand (relative paths relative to the working
+/// directory, as for NRPE; a directory's `*.cfg` files in sorted order, recursively, hidden
+/// directories skipped), with a guard against include loops. The files are added to `db` as
+/// [`FileRole::Nrpe`]. Only an unreadable `path` itself is an `Err`; an unreadable include is a
+/// warning, as NRPE goes on without it.
+pub fn load_nrpe(db: &mut SourceDb, path: &Path) -> Result<NrpeCommands, LoadError> {
+    let mut reader =
+        NrpeReader { db, diagnostics: Vec::new(), definitions: Vec::new(), chain: Vec::new() };
+    let bytes =
+        fs::read(path).map_err(|source| LoadError::Nrpe { path: path.to_path_buf(), source })?;
+    reader.read_file(path.to_path_buf(), bytes, 0);
+    let NrpeReader { db, mut diagnostics, definitions, .. } = reader;
+
+    // NRPE searches its list newest first: the last definition of a name is the one it runs.
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, d) in definitions.iter().enumerate() {
+        if let Some(earlier) = last.insert(&d.name, i)
+            && let Some(e) = definitions.get(earlier)
+        {
+            diagnostics.push(Diagnostic::new(
+                Code::RedefinedNrpeCommand,
+                d.file,
+                d.span,
+                format!(
+                    "command[{}] is defined again: NRPE runs this definition, not the one at {}",
+                    d.name,
+                    line_of(db, e.file, e.span)
+                ),
+            ));
+        }
+    }
+    let commands = definitions
+        .iter()
+        .enumerate()
+        .filter(|(i, d)| last.get(d.name.as_str()) == Some(i))
+        .map(|(_, d)| (d.name.clone(), d.line.trim_start().to_owned()))
+        .collect();
+    Ok(NrpeCommands { commands, diagnostics })
+}
+
+/// `path:line` of a span, for messages.
+fn line_of(db: &SourceDb, file: FileId, span: Span) -> String {
+    match db.file(file) {
+        Some(source) => {
+            let line = source.line_index().line_col(&source.bytes, span.start).line;
+            format!("{}:{line}", source.path.display())
+        }
+        None => "?".to_owned(),
+    }
+}
+
+impl NrpeReader<'_> {
+    fn warn_unreadable(&mut self, origin: (FileId, Span), message: String) {
+        let (file, span) = origin;
+        self.diagnostics.push(Diagnostic::new(Code::UnreadableNrpeInclude, file, span, format!("{message} (NRPE goes on without it; an absolute path names this machine's file, not the monitored host's)")));
+    }
+
+    /// The canonical path of `path`, unless reading it would loop or nest too deep (then a
+    /// diagnostic at `origin`).
+    fn may_enter(&mut self, path: &Path, origin: (FileId, Span), depth: usize) -> Option<PathBuf> {
+        let (file, span) = origin;
+        if depth > MAX_NESTING {
+            let message =
+                format!("include nesting deeper than {MAX_NESTING} levels at {}", path.display());
+            self.diagnostics.push(Diagnostic::new(Code::IncludeLoop, file, span, message));
+            return None;
+        }
+        let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if self.chain.contains(&canonical) {
+            let message =
+                format!("{} includes itself: NRPE would read it again and again", path.display());
+            self.diagnostics.push(Diagnostic::new(Code::IncludeLoop, file, span, message));
+            return None;
+        }
+        Some(canonical)
+    }
+
+    fn read_file(&mut self, path: PathBuf, bytes: Vec<u8>, depth: usize) {
+        let canonical = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        self.chain.push(canonical);
+        let id = self.db.add(path, FileRole::Nrpe, bytes);
+        let items: Vec<(Option<nrpe::IncludeKind>, String, String, Span)> = {
+            let Some(file) = self.db.file(id) else { return };
+            let parsed = nrpe::parse_nrpe_cfg(&file.bytes);
+            for error in &parsed.errors {
+                self.diagnostics.push(Diagnostic::from_parser(id, error));
+            }
+            parsed
+                .items
+                .iter()
+                .map(|item| match item {
+                    nrpe::Item::Command(c) => {
+                        (None, c.name.to_string(), c.line.to_string(), c.name_span)
+                    }
+                    nrpe::Item::Include(i) => {
+                        (Some(i.kind), i.path.to_string(), String::new(), i.span)
+                    }
+                })
+                .collect()
+        };
+        for (include, name, line, span) in items {
+            match include {
+                None => self.definitions.push(NrpeDefinition { name, line, file: id, span }),
+                Some(nrpe::IncludeKind::File) => {
+                    self.include_file(PathBuf::from(name), (id, span), depth + 1)
+                }
+                Some(nrpe::IncludeKind::Dir) => {
+                    self.include_dir(PathBuf::from(name), (id, span), depth + 1)
+                }
+            }
+        }
+        self.chain.pop();
+    }
+
+    fn include_file(&mut self, path: PathBuf, origin: (FileId, Span), depth: usize) {
+        if self.may_enter(&path, origin, depth).is_none() {
+            return;
+        }
+        match fs::read(&path) {
+            Ok(bytes) => self.read_file(path, bytes, depth),
+            Err(err) => self.warn_unreadable(
+                origin,
+                format!("cannot read NRPE include file {}: {err}", path.display()),
+            ),
+        }
+    }
+
+    /// NRPE's `read_config_dir`: `alphasort` order; `*.cfg` names longer than four bytes that
+    /// are regular files (hidden ones too); subdirectories not starting with `.`.
+    fn include_dir(&mut self, dir: PathBuf, origin: (FileId, Span), depth: usize) {
+        let Some(canonical) = self.may_enter(&dir, origin, depth) else { return };
+        self.chain.push(canonical);
+        let mut names: Vec<std::ffi::OsString> = match fs::read_dir(&dir) {
+            Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.file_name())).collect(),
+            Err(err) => {
+                self.chain.pop();
+                self.warn_unreadable(
+                    origin,
+                    format!("cannot open NRPE include directory {}: {err}", dir.display()),
+                );
+                return;
+            }
+        };
+        names.sort_by(|a, b| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
+        for name in names {
+            let bytes = name.as_encoded_bytes();
+            let path = dir.join(&name);
+            let Ok(metadata) = fs::metadata(&path) else { continue };
+            if bytes.len() > 4 && bytes.ends_with(b".cfg") {
+                if metadata.is_file() {
+                    self.include_file(path, origin, depth + 1);
+                }
+            } else if metadata.is_dir() && bytes.first() != Some(&b'.') {
+                self.include_dir(path, origin, depth + 1);
+            }
+        }
+        self.chain.pop();
+    }
+}
+
+impl Installation {
+    /// [`load_nrpe`] into this installation's [`SourceDb`], its diagnostics appended to
+    /// [`Installation::diagnostics`]; returns the commands.
+    pub fn load_nrpe(&mut self, path: &Path) -> Result<Vec<(String, String)>, LoadError> {
+        let loaded = load_nrpe(&mut self.db, path)?;
+        self.diagnostics.extend(loaded.diagnostics);
+        Ok(loaded.commands)
     }
 }
 
@@ -709,17 +940,14 @@ mod tests {
 
         let nagios = LoadOptions { target: Some(Target::Nagios), machine_checks: false };
         let inst = Installation::load_with(&main, &nagios).unwrap();
-        let got: Vec<_> =
-            inst.diagnostics.iter().map(|d| (d.code.as_str(), d.severity)).collect();
+        let got: Vec<_> = inst.diagnostics.iter().map(|d| (d.code.as_str(), d.severity)).collect();
         let error = nag2prom_parsers::Severity::Error;
         assert_eq!(got, [("main-cfg/naemon-include", error), ("main-cfg/naemon-include", error)]);
         assert_eq!(inst.object_files.len(), 1, "read anyway, as Naemon does");
 
         let any = Installation::load(&main).unwrap();
         assert!(
-            any.diagnostics
-                .iter()
-                .all(|d| d.severity == nag2prom_parsers::Severity::Warning),
+            any.diagnostics.iter().all(|d| d.severity == nag2prom_parsers::Severity::Warning),
             "{:?}",
             any.diagnostics
         );
@@ -743,8 +971,7 @@ mod tests {
     fn machine_checks_open_and_write_the_directories() {
         let dir = temp_dir("machine");
         fs::create_dir_all(dir.join("spool")).unwrap();
-        fs::write(dir.join("nagios.cfg"), "check_result_path=spool/\ntemp_path=nowhere\n")
-            .unwrap();
+        fs::write(dir.join("nagios.cfg"), "check_result_path=spool/\ntemp_path=nowhere\n").unwrap();
         let main = dir.join("nagios.cfg");
         let on = LoadOptions { target: Some(Target::Nagios), machine_checks: true };
         let inst = Installation::load_with(&main, &on).unwrap();
@@ -764,6 +991,78 @@ mod tests {
         assert!(Installation::load_with(&main, &off).unwrap().diagnostics.is_empty());
         let naemon = LoadOptions { target: Some(Target::Naemon), machine_checks: true };
         assert!(Installation::load_with(&main, &naemon).unwrap().diagnostics.is_empty());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn nrpe_cfg_follows_includes_and_the_last_definition_wins() {
+        let dir = temp_dir("nrpe");
+        fs::create_dir_all(dir.join("nrpe.d/sub")).unwrap();
+        fs::create_dir_all(dir.join("nrpe.d/.hidden")).unwrap();
+        let d = dir.display();
+        fs::write(
+            dir.join("nrpe.cfg"),
+            format!(
+                "command[a]=first\ninclude={d}/extra.cfg\ninclude_dir={d}/nrpe.d/\ncommand[z]= /bin/z\n"
+            ),
+        )
+        .unwrap();
+        fs::write(dir.join("extra.cfg"), "command[a]=second\ncommand[b]=b\n").unwrap();
+        fs::write(dir.join("nrpe.d/2.cfg"), "command[c]=from-2\n").unwrap();
+        fs::write(dir.join("nrpe.d/1.cfg"), "command[c]=from-1\n").unwrap();
+        fs::write(dir.join("nrpe.d/.h.cfg"), "command[h]=hidden-file\n").unwrap();
+        fs::write(dir.join("nrpe.d/sub/s.cfg"), "command[s]=sub\n").unwrap();
+        fs::write(dir.join("nrpe.d/.hidden/x.cfg"), "command[x]=hidden-dir\n").unwrap();
+        fs::write(dir.join("nrpe.d/notes.txt"), "command[t]=txt\n").unwrap();
+        let mut db = SourceDb::default();
+        let loaded = load_nrpe(&mut db, &dir.join("nrpe.cfg")).unwrap();
+        let got: Vec<(&str, &str)> =
+            loaded.commands.iter().map(|(n, l)| (n.as_str(), l.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("a", "second"),
+                ("b", "b"),
+                ("h", "hidden-file"),
+                ("c", "from-2"),
+                ("s", "sub"),
+                ("z", "/bin/z")
+            ]
+        );
+        let codes: Vec<_> = loaded.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["source/redefined-nrpe-command", "source/redefined-nrpe-command"]);
+        assert!(loaded.diagnostics[0].message.contains("nrpe.cfg:1"), "{:?}", loaded.diagnostics);
+        assert!(db.iter().all(|(_, f)| f.role == FileRole::Nrpe));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn nrpe_include_loops_and_missing_includes_are_diagnostics() {
+        let dir = temp_dir("nrpeloop");
+        let d = dir.display();
+        fs::write(
+            dir.join("nrpe.cfg"),
+            format!(
+                "include={d}/nrpe.cfg\ninclude={d}/none.cfg\ninclude_dir={d}/nodir\ncommand[]=x\n"
+            ),
+        )
+        .unwrap();
+        let mut db = SourceDb::default();
+        let loaded = load_nrpe(&mut db, &dir.join("nrpe.cfg")).unwrap();
+        let got: Vec<_> =
+            loaded.diagnostics.iter().map(|d| (d.code.as_str(), d.severity)).collect();
+        use nag2prom_parsers::Severity::{Error, Warning};
+        assert_eq!(
+            got,
+            [
+                ("nrpe/invalid-command", Error),
+                ("source/include-loop", Error),
+                ("source/unreadable-nrpe-include", Warning),
+                ("source/unreadable-nrpe-include", Warning)
+            ]
+        );
+        let missing = load_nrpe(&mut db, &dir.join("absent.cfg")).unwrap_err();
+        assert!(missing.to_string().contains("absent.cfg"), "{missing}");
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -24,6 +24,8 @@ pub enum FileRole {
     Resource,
     /// A status.dat / retention.dat file.
     Status,
+    /// An NRPE configuration file (`nrpe.cfg` and the files it includes).
+    Nrpe,
 }
 
 /// One file read from disk.

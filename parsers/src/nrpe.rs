@@ -224,11 +224,8 @@ fn parse_line<'a>(input: &'a [u8], start: usize, end: usize, config: &mut NrpeCo
     let value_span = Span::new(value_from, hi);
     match name {
         b"include_dir" => {
-            let path_hi = if input.get(hi - 1) == Some(&b'/') && hi - 1 > value_from {
-                hi - 1
-            } else {
-                hi
-            };
+            let path_hi =
+                if input.get(hi - 1) == Some(&b'/') && hi - 1 > value_from { hi - 1 } else { hi };
             config.items.push(Item::Include(Include {
                 kind: IncludeKind::Dir,
                 path: text(input, value_from, path_hi),

@@ -354,3 +354,83 @@ fn naemon_include_dir_brings_its_objects_in() {
     }
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Newcomer finding 12: an unreadable `--nrpe-config` names the flag and the file.
+#[test]
+fn unreadable_nrpe_config_names_the_flag_and_the_file() {
+    let out_dir =
+        std::env::temp_dir().join(format!("nag2prom-nrpe-missing-{}", std::process::id()));
+    let cfg = root().join("examples/demo/nagios.cfg");
+    let out = nag2prom(&[
+        "convert",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--nrpe-config",
+        "/nonexistent/nrpe.cfg",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--nrpe-config /nonexistent/nrpe.cfg"), "{stderr}");
+    assert!(
+        stderr.contains("cannot read NRPE configuration file /nonexistent/nrpe.cfg"),
+        "{stderr}"
+    );
+    assert!(!out_dir.exists());
+}
+
+/// Issue #13: nrpe.cfg is read by `source` (includes followed); its errors carry
+/// file:line:column and stop `convert` like configuration errors.
+#[test]
+fn nrpe_config_includes_are_followed_and_errors_stop_convert() {
+    let dir = demo_copy("nrpe-include");
+    let cfg = dir.join("nagios.cfg");
+    let out_dir = dir.join("prom");
+    fs::create_dir_all(dir.join("nrpe.d")).unwrap();
+    let nrpe = dir.join("nrpe.cfg");
+    fs::write(&nrpe, format!("# agents\ninclude_dir={}/nrpe.d/\n", dir.display())).unwrap();
+    fs::write(
+        dir.join("nrpe.d/load.cfg"),
+        "command[check_load]=/usr/lib/nagios/plugins/check_load -w 5,4,3 -c 10,8,6\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("objects/nrpe-services.cfg"),
+        "define service {\n    use generic-service\n    host_name fw-01\n    service_description Remote Load\n    check_command check_nrpe!check_load\n}\n",
+    )
+    .unwrap();
+    let args = |nrpe: &Path| {
+        nag2prom(&[
+            "convert",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--nrpe-config",
+            nrpe.to_str().unwrap(),
+        ])
+    };
+    let out = args(&nrpe);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let report = fs::read_to_string(out_dir.join("report.json")).unwrap();
+    let remote = report
+        .lines()
+        .find(|l| l.contains("\"host_name\": \"fw-01\", \"service_description\": \"Remote Load\""))
+        .unwrap_or_default();
+    assert!(remote.contains("\"outcome\": \"native\""), "{report}");
+
+    fs::write(dir.join("nrpe.d/load.cfg"), "command[check_load]=x\ncommand[]=broken\n").unwrap();
+    fs::remove_dir_all(&out_dir).unwrap();
+    let out = args(&nrpe);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[nrpe/invalid-command]"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("--> {}:2:1", dir.join("nrpe.d/load.cfg").display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert!(!out_dir.exists());
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -3,8 +3,8 @@
 
 use nag2prom_parsers::diagnostic::Diagnostic;
 use nag2prom_parsers::main_cfg::parse_main_cfg;
-use nag2prom_parsers::object::{Mode, ObjectType, parse_objects};
 use nag2prom_parsers::nrpe::parse_nrpe_cfg;
+use nag2prom_parsers::object::{Mode, ObjectType, parse_objects};
 use nag2prom_parsers::resource::parse_resource;
 use proptest::prelude::*;
 
