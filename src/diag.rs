@@ -5,7 +5,8 @@
 //! ([`Code`]). Line and column are computed only here, when a diagnostic is shown. The renderer
 //! is written out rather than taken from a crate because Nagios files are bytes, not UTF-8
 //! strings: spans are byte offsets into the raw file and must stay exact when a file contains
-//! ISO-8859-1. Lines of resource files are never echoed (they hold passwords).
+//! ISO-8859-1. JSON Lines go through serde_json from a borrowed struct. Lines of resource files
+//! are never echoed (they hold passwords).
 
 use std::io::{self, Write};
 
@@ -312,40 +313,48 @@ pub fn render_human(out: &mut dyn Write, db: &SourceDb, diagnostic: &Diagnostic)
     Ok(())
 }
 
-/// Write `diagnostic` as one JSON object on one line (keys: severity, code, message, file,
-/// line, column, byte_start, byte_end).
-pub fn render_json(out: &mut dyn Write, db: &SourceDb, diagnostic: &Diagnostic) -> io::Result<()> {
-    let mut line = format!(
-        "{{\"severity\":{},\"code\":{},\"message\":{}",
-        json_string(diagnostic.severity.as_str()),
-        json_string(diagnostic.code.as_str()),
-        json_string(&diagnostic.message)
-    );
-    if let Some((file, span)) = diagnostic.location
-        && let Some(resolved) = resolve(db, file, span)
-    {
-        line.push_str(&format!(
-            ",\"file\":{},\"line\":{},\"column\":{},\"byte_start\":{},\"byte_end\":{}",
-            json_string(&resolved.path),
-            resolved.line,
-            resolved.column,
-            span.start,
-            span.end
-        ));
-    }
-    line.push('}');
-    writeln!(out, "{line}")
+/// A diagnostic as its JSON line, borrowed (keys in this order; the location keys only when
+/// it has a location).
+#[derive(serde::Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: &'a str,
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byte_start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byte_end: Option<usize>,
 }
 
-/// A JSON string literal.
-pub fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    push_json_string(&mut out, text);
-    out
+/// Write `diagnostic` as one JSON object on one line (keys: severity, code, message, file,
+/// line, column, byte_start, byte_end), through serde_json.
+pub fn render_json(out: &mut dyn Write, db: &SourceDb, diagnostic: &Diagnostic) -> io::Result<()> {
+    let located = diagnostic
+        .location
+        .and_then(|(file, span)| resolve(db, file, span).map(|resolved| (resolved, span)));
+    let line = JsonDiagnostic {
+        severity: diagnostic.severity.as_str(),
+        code: diagnostic.code.as_str(),
+        message: &diagnostic.message,
+        file: located.as_ref().map(|(r, _)| r.path.as_str()),
+        line: located.as_ref().map(|(r, _)| r.line),
+        column: located.as_ref().map(|(r, _)| r.column),
+        byte_start: located.as_ref().map(|(_, span)| span.start),
+        byte_end: located.as_ref().map(|(_, span)| span.end),
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    writeln!(out)
 }
 
 /// Append `text` as a JSON string literal to `out` (`"`, `\\` and control characters
-/// escaped; everything else as is).
+/// escaped; everything else as is), in place: for the hand-assembled `report.json` of
+/// `convert` (diagnostics and `objects` go through serde_json).
 pub fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
     let mut rest = text;
@@ -411,6 +420,41 @@ mod tests {
 
     #[test]
     fn json_escapes() {
-        assert_eq!(json_string("a\"b\\c\n\u{1}"), "\"a\\\"b\\\\c\\n\\u0001\"");
+        let mut out = String::new();
+        push_json_string(&mut out, "a\"b\\c\n\u{1}");
+        assert_eq!(out, "\"a\\\"b\\\\c\\n\\u0001\"");
+    }
+
+    #[test]
+    fn json_lines_are_valid_json_with_every_key() {
+        let mut db = SourceDb::default();
+        let file =
+            db.add(PathBuf::from("o \"q\".cfg"), FileRole::Objects, b"a\nbad \\ line\n".to_vec());
+        let mut out = Vec::new();
+        let d =
+            Diagnostic::new(Code::UnreadableFile, file, Span::new(2, 5), "say \"x\"\tnow".into());
+        render_json(&mut out, &db, &d).unwrap();
+        render_json(&mut out, &db, &Diagnostic::without_location(Code::NoObjects, "none".into()))
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<serde_json::Value> =
+            text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines[0]["file"], "o \"q\".cfg");
+        assert_eq!(lines[0]["message"], "say \"x\"\tnow");
+        assert_eq!((lines[0]["line"].as_u64(), lines[0]["column"].as_u64()), (Some(2), Some(1)));
+        assert_eq!(
+            (lines[0]["byte_start"].as_u64(), lines[0]["byte_end"].as_u64()),
+            (Some(2), Some(5))
+        );
+        assert!(
+            text.starts_with(
+                "{\"severity\":\"error\",\"code\":\"source/unreadable-file\",\"message\":"
+            ),
+            "{text}"
+        );
+        assert_eq!(
+            text.lines().nth(1),
+            Some("{\"severity\":\"error\",\"code\":\"model/no-objects\",\"message\":\"none\"}")
+        );
     }
 }
