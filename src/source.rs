@@ -8,7 +8,14 @@
 //! follows symbolic links and takes regular files whose name ends in exactly `.cfg` and is longer
 //! than four bytes (M8), in directory order (`readdir`, as Nagios; not sorted); a file reached
 //! twice is read twice (M9), which later shows up as duplicate definitions. Relative
-//! `include_file`/`include_dir` paths are relative to the working directory, as in Nagios (L12).
+//! `include_file`/`include_dir` paths in object files are relative to the working directory, as
+//! in Nagios (L12).
+//!
+//! Also read here, so that this is the only reader of configuration files: Naemon's
+//! `include_file`/`include_dir` in the main configuration (more main-configuration lines, read
+//! where they stand, relative to the directory of `nagios.cfg`; Nagios 4.4.6 refuses them, which
+//! [`Target`] decides how to report), what `nagios4 -v` checks on the machine it runs on
+//! ([`LoadOptions::machine_checks`]), and NRPE's `nrpe.cfg` with its includes ([`load_nrpe`]).
 
 use std::collections::HashSet;
 use std::fs;
