@@ -534,13 +534,110 @@ fn probe_write(dir: &Path) -> std::io::Result<()> {
     Err(last.unwrap_or_else(|| std::io::Error::other("no free probe name")))
 }
 
-const MACHINE_NOTE: &str = "checked on this machine, as the user running nag2prom (Nagios started as root checks as nagios_user); --no-machine-checks skips it";
+const MACHINE_NOTE: &str = "checked on this machine; --no-machine-checks skips it";
+
+/// Who `nagios4 -v` writes its probe files as: started as root, it first switches to
+/// `nagios_user` / `nagios_group` (`drop_privileges`, default `nagios` in Debian's build) and
+/// their supplementary groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Credentials {
+    user: String,
+    uid: u32,
+    gids: Vec<u32>,
+}
+
+/// The credentials Nagios would write with, when nag2prom runs as root and they are not
+/// root's (else the probe as this process is the answer). Users and groups come from
+/// `/etc/passwd` and `/etc/group`; `None` when they cannot be resolved there.
+#[cfg(unix)]
+fn nagios_credentials(lines: &[MainLine]) -> Option<Credentials> {
+    use std::os::unix::fs::MetadataExt;
+    // The owner of /proc/self is this process' effective user.
+    if fs::metadata("/proc/self").ok()?.uid() != 0 {
+        return None;
+    }
+    let last = |name: &str| {
+        lines.iter().rev().find(|l| l.entry.name == name).map(|l| l.entry.value.to_string())
+    };
+    let user = last("nagios_user").unwrap_or_else(|| "nagios".to_owned());
+    let group = last("nagios_group").unwrap_or_else(|| "nagios".to_owned());
+    let passwd = fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let groups = fs::read_to_string("/etc/group").unwrap_or_default();
+    credentials_from(&user, &group, &passwd, &groups).filter(|c| c.uid != 0)
+}
+
+#[cfg(not(unix))]
+fn nagios_credentials(_lines: &[MainLine]) -> Option<Credentials> {
+    None
+}
+
+/// `drop_privileges` on the text of `/etc/passwd` and `/etc/group`: a numeric user or group
+/// is an id; a name is looked up. The groups are the group's id and every group listing the
+/// user as a member (`initgroups`).
+fn credentials_from(user: &str, group: &str, passwd: &str, groups: &str) -> Option<Credentials> {
+    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let field = |table: &str, name: &str, index: usize| {
+        table.lines().find_map(|line| {
+            let fields: Vec<&str> = line.split(':').collect();
+            if fields.first() == Some(&name) {
+                fields.get(index)?.parse::<u32>().ok()
+            } else {
+                None
+            }
+        })
+    };
+    let uid = if numeric(user) { user.parse().ok()? } else { field(passwd, user, 2)? };
+    let gid = if numeric(group) { group.parse().ok()? } else { field(groups, group, 2)? };
+    let mut gids = vec![gid];
+    for line in groups.lines() {
+        let fields: Vec<&str> = line.split(':').collect();
+        let member = fields.get(3).is_some_and(|m| m.split(',').any(|m| m == user));
+        if let (true, Some(id)) = (member, fields.get(2).and_then(|g| g.parse().ok())) {
+            gids.push(id);
+        }
+    }
+    Some(Credentials { user: user.to_owned(), uid, gids })
+}
+
+/// Whether `credentials` may create a file in `dir`: search permission on every directory
+/// above it, write and search on it, by the owner, group or other bits (ACLs are not read).
+#[cfg(unix)]
+fn may_write_as(dir: &Path, credentials: &Credentials) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    let canonical = fs::canonicalize(dir).map_err(|e| e.to_string())?;
+    for ancestor in canonical.ancestors() {
+        let metadata = fs::metadata(ancestor).map_err(|e| e.to_string())?;
+        let mode = metadata.mode();
+        let bits = if metadata.uid() == credentials.uid {
+            mode >> 6
+        } else if credentials.gids.contains(&metadata.gid()) {
+            mode >> 3
+        } else {
+            mode
+        } & 0o7;
+        let needed = if ancestor == canonical { 0o3 } else { 0o1 };
+        if bits & needed != needed {
+            return Err(format!(
+                "permission denied to user `{}` (Nagios started as root writes as nagios_user) at {}",
+                credentials.user,
+                ancestor.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn may_write_as(_dir: &Path, _credentials: &Credentials) -> Result<(), String> {
+    Ok(())
+}
 
 impl Installation {
     /// What `nagios4 -v` verifies on the machine it runs on (`read_main_config_file` and
     /// `pre_flight_check`): every `check_result_path` opens as a directory; `temp_path` (else
     /// `$TMPDIR`, `$TMP`, `/tmp`) opens as a directory; both (check results at
-    /// [`DEFAULT_CHECK_RESULT_PATH`] when unset) take a new file.
+    /// [`DEFAULT_CHECK_RESULT_PATH`] when unset) take a new file, written as `nagios_user`
+    /// when nag2prom runs as root, as Nagios does.
     fn check_machine(&mut self, lines: &[MainLine], base: &Path) {
         let mut not_dirs = 0;
         let mut check_result = None;
@@ -611,11 +708,15 @@ impl Installation {
                 "check_result_path (not set: the default of Debian's nagios4 package)",
             ),
         };
+        let credentials = nagios_credentials(lines);
         for (path, at, what) in [
             (temp, temp_at, temp_what.as_str()),
             (check_result, check_result_at, check_result_what),
         ] {
-            if let Err(err) = probe_write(&path) {
+            let denied = probe_write(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|()| credentials.as_ref().map_or(Ok(()), |c| may_write_as(&path, c)));
+            if let Err(err) = denied {
                 let message =
                     format!("unable to write to {what} {}: {err} ({MACHINE_NOTE})", path.display());
                 self.diagnostics.push(match at {
@@ -974,11 +1075,22 @@ mod tests {
         fs::remove_dir_all(&dir).unwrap();
     }
 
+    #[cfg(unix)]
     #[test]
     fn machine_checks_open_and_write_the_directories() {
         let dir = temp_dir("machine");
         fs::create_dir_all(dir.join("spool")).unwrap();
-        fs::write(dir.join("nagios.cfg"), "check_result_path=spool/\ntemp_path=nowhere\n").unwrap();
+        // As the owner of the directories, so that Nagios started as root writes as us.
+        let owner = {
+            use std::os::unix::fs::MetadataExt;
+            let meta = fs::metadata(&dir).unwrap();
+            format!("nagios_user={}\nnagios_group={}\n", meta.uid(), meta.gid())
+        };
+        fs::write(
+            dir.join("nagios.cfg"),
+            format!("{owner}check_result_path=spool/\ntemp_path=nowhere\n"),
+        )
+        .unwrap();
         let main = dir.join("nagios.cfg");
         let on = LoadOptions { target: Some(Target::Nagios), machine_checks: true };
         let inst = Installation::load_with(&main, &on).unwrap();
@@ -1070,6 +1182,44 @@ mod tests {
         );
         let missing = load_nrpe(&mut db, &dir.join("absent.cfg")).unwrap_err();
         assert!(missing.to_string().contains("absent.cfg"), "{missing}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn nagios_user_credentials_come_from_passwd_and_group() {
+        let passwd =
+            "root:x:0:0::/root:/bin/sh\nnagios:x:104:107::/var/lib/nagios:/usr/sbin/nologin\n";
+        let groups = "root:x:0:\nnagios:x:107:\nwww-data:x:33:nagios,other\nadm:x:4:othernagios\n";
+        let c = credentials_from("nagios", "nagios", passwd, groups).unwrap();
+        assert_eq!((c.uid, c.gids.as_slice()), (104, &[107, 33][..]));
+        let c = credentials_from("1000", "50", passwd, groups).unwrap();
+        assert_eq!((c.uid, c.gids.as_slice()), (1000, &[50][..]));
+        assert_eq!(credentials_from("nobody-here", "nagios", passwd, groups), None);
+        assert_eq!(credentials_from("nagios", "no-group", passwd, groups), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_permission_follows_owner_group_and_other_bits() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = temp_dir("perm");
+        let spool = dir.join("spool");
+        fs::create_dir_all(&spool).unwrap();
+        let meta = fs::metadata(&spool).unwrap();
+        let stranger =
+            Credentials { user: "s".into(), uid: meta.uid() + 4242, gids: vec![meta.gid() + 4242] };
+        let member =
+            Credentials { user: "m".into(), uid: meta.uid() + 4242, gids: vec![meta.gid()] };
+        fs::set_permissions(&spool, fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(may_write_as(&spool, &stranger).unwrap_err().contains("user `s`"));
+        fs::set_permissions(&spool, fs::Permissions::from_mode(0o775)).unwrap();
+        assert!(may_write_as(&spool, &member).is_ok());
+        assert!(may_write_as(&spool, &stranger).is_err());
+        fs::set_permissions(&spool, fs::Permissions::from_mode(0o1777)).unwrap();
+        assert!(may_write_as(&spool, &stranger).is_ok());
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+        assert!(may_write_as(&spool, &stranger).is_err(), "no search permission above");
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
         fs::remove_dir_all(&dir).unwrap();
     }
 }

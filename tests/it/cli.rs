@@ -434,3 +434,49 @@ fn nrpe_config_includes_are_followed_and_errors_stop_convert() {
     assert!(!out_dir.exists());
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Newcomer finding 6: nagioscore's own test configurations, checked where real `nagios4 -v`
+/// runs: same exit status for every one, including those Nagios refuses only because of this
+/// machine (a temp_path or check_result_path its nagios_user cannot write to).
+#[test]
+fn nagioscore_test_configurations_exit_as_nagios_verify_does() {
+    let Some(corpus) = corpus() else { return };
+    let nagios = Path::new("/usr/sbin/nagios4");
+    if !have(nagios, "nagios4-core") {
+        return;
+    }
+    fn copy(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("nag2prom-core-t-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    copy(&corpus.join("nagioscore/t"), &dir.join("t"));
+    let etc = dir.join("t/etc");
+    let mut n_refused = 0;
+    for entry in fs::read_dir(&etc).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with("nagios") || !name.ends_with(".cfg") {
+            continue;
+        }
+        let verify = Command::new(nagios).arg("-v").arg(&name).current_dir(&etc).output().unwrap();
+        let out = nag2prom(&["check", "--config", etc.join(&name).to_str().unwrap()]);
+        assert_eq!(
+            out.status.code(),
+            verify.status.code(),
+            "{name}: nag2prom and nagios4 -v disagree\n{}\n--- nagios4 -v\n{}",
+            text(&out),
+            String::from_utf8_lossy(&verify.stdout)
+        );
+        n_refused += usize::from(verify.status.code() != Some(0));
+    }
+    assert!(n_refused >= 4, "{n_refused}");
+    fs::remove_dir_all(&dir).unwrap();
+}
