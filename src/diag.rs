@@ -90,6 +90,8 @@ pub enum Code {
     ShortNotificationInterval,
     /// No hosts, services or contacts at all.
     NoObjects,
+    /// `nagios.cfg` sets no `illegal_macro_output_chars`.
+    NoIllegalMacroOutputChars,
 }
 
 impl Code {
@@ -147,6 +149,7 @@ impl Code {
             Code::RecoveryOnly => "model/recovery-only-notifications",
             Code::ShortNotificationInterval => "model/short-notification-interval",
             Code::NoObjects => "model/no-objects",
+            Code::NoIllegalMacroOutputChars => "model/no-illegal-macro-output-chars",
         }
     }
 
@@ -162,7 +165,8 @@ impl Code {
             | Code::NoContacts
             | Code::NoCheckPeriod
             | Code::RecoveryOnly
-            | Code::ShortNotificationInterval => Severity::Warning,
+            | Code::ShortNotificationInterval
+            | Code::NoIllegalMacroOutputChars => Severity::Warning,
             _ => Severity::Error,
         }
     }

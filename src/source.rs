@@ -69,7 +69,30 @@ pub struct MainSettings {
     pub allow_empty_hostgroup_assignment: u8,
     /// `illegal_object_name_chars`.
     pub illegal_object_name_chars: Option<String>,
+    /// `illegal_macro_output_chars` (Nagios warns when it is not set).
+    pub illegal_macro_output_chars: Option<String>,
+    /// The commands `nagios.cfg` names (`global_host_event_handler`,
+    /// `global_service_event_handler`, `ocsp_command`, `ochp_command`; the last line of each),
+    /// which Nagios' pre-flight check looks up.
+    pub commands: Vec<MainCommand>,
 }
+
+/// A command named by a `nagios.cfg` variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MainCommand {
+    /// The variable, e.g. `global_host_event_handler`.
+    pub variable: &'static str,
+    /// Its value, `name!arguments`.
+    pub value: String,
+    /// Where the value is written.
+    pub file: FileId,
+    /// Span of the value.
+    pub span: Span,
+}
+
+/// The `nagios.cfg` variables whose value is a command.
+const COMMAND_VARIABLES: [&str; 4] =
+    ["global_host_event_handler", "global_service_event_handler", "ocsp_command", "ochp_command"];
 
 impl Default for MainSettings {
     fn default() -> Self {
@@ -80,6 +103,8 @@ impl Default for MainSettings {
             use_true_regexp_matching: false,
             allow_empty_hostgroup_assignment: 2,
             illegal_object_name_chars: None,
+            illegal_macro_output_chars: None,
+            commands: Vec::new(),
         }
     }
 }
@@ -92,6 +117,7 @@ impl MainSettings {
             use_regexp_matching: config.use_regexp_matching(),
             use_true_regexp_matching: config.use_true_regexp_matching(),
             illegal_object_name_chars: config.illegal_object_name_chars().map(str::to_owned),
+            illegal_macro_output_chars: config.illegal_macro_output_chars().map(str::to_owned),
             ..MainSettings::default()
         };
         if config.get("allow_empty_hostgroup_assignment").is_some() {
@@ -230,6 +256,16 @@ impl Installation {
             errors: Vec::new(),
         };
         inst.settings = MainSettings::of(&settings);
+        for variable in COMMAND_VARIABLES {
+            if let Some(line) = lines.iter().rev().find(|l| l.entry.name == variable) {
+                inst.settings.commands.push(MainCommand {
+                    variable,
+                    value: line.entry.value.to_string(),
+                    file: line.file,
+                    span: line.entry.value_span,
+                });
+            }
+        }
 
         for line in lines.iter().filter(|l| l.entry.name == "resource_file") {
             let full = base.join(&*line.entry.value);

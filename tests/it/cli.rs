@@ -229,8 +229,33 @@ fn nagios_verify(cfg: &Path) -> Option<i32> {
 #[test]
 fn check_refuses_what_nagios_verify_refuses() {
     type Edit = fn(&Path);
-    let cases: [(&str, Edit, i32, i32); 6] = [
+    let cases: [(&str, Edit, i32, i32); 8] = [
         ("unchanged", |_| {}, 0, 0),
+        (
+            "unknown-global-event-handler",
+            |d| {
+                let cfg = d.join("nagios.cfg");
+                let text = fs::read_to_string(&cfg).unwrap();
+                fs::write(&cfg, format!("{text}global_host_event_handler=no-such-handler!1\n"))
+                    .unwrap();
+            },
+            1,
+            1,
+        ),
+        (
+            "no-illegal-macro-output-chars-only-warns",
+            |d| {
+                let cfg = d.join("nagios.cfg");
+                let text = fs::read_to_string(&cfg).unwrap();
+                let kept: Vec<&str> = text
+                    .lines()
+                    .filter(|l| !l.starts_with("illegal_macro_output_chars="))
+                    .collect();
+                fs::write(&cfg, kept.join("\n") + "\n").unwrap();
+            },
+            0,
+            0,
+        ),
         (
             "unknown-variable",
             |d| {
@@ -292,11 +317,20 @@ fn check_refuses_what_nagios_verify_refuses() {
         if let Some(rc) = nagios_verify(&cfg) {
             assert_eq!(rc, nagios_rc, "{name}: nagios4 -v disagrees with the expectation");
         }
-        let relaxed: &[&str] = if name.starts_with("no-") || name.starts_with("temp-") {
-            &["check", "--no-machine-checks", "--config", cfg_s]
-        } else {
-            &["check", "--target", "naemon", "--config", cfg_s]
-        };
+        if name.starts_with("no-illegal") {
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(stdout.contains("warning[model/no-illegal-macro-output-chars]"), "{stdout}");
+        }
+        if name == "unknown-global-event-handler" {
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(stdout.contains("global host event handler `no-such-handler!1`"), "{stdout}");
+        }
+        let relaxed: &[&str] =
+            if name.starts_with("no-c") || name.starts_with("no-t") || name.starts_with("temp-") {
+                &["check", "--no-machine-checks", "--config", cfg_s]
+            } else {
+                &["check", "--target", "naemon", "--config", cfg_s]
+            };
         let out = nag2prom(relaxed);
         assert_eq!(out.status.code(), Some(relaxed_rc), "{name} relaxed: {}", text(&out));
         fs::remove_dir_all(&dir).unwrap();
