@@ -25,7 +25,7 @@ use crate::text::strip_bounds;
 
 mod variables;
 
-pub use variables::{PREFIX_MATCHED, VariableStatus, variable_status};
+pub use variables::{PREFIX_MATCHED, ValueRule, VariableStatus, value_rule, variable_status};
 
 /// A parsed `nagios.cfg`: every `name=value` line in order, plus every problem found.
 #[derive(Debug, Clone, Default)]
@@ -231,6 +231,14 @@ pub enum MainCfgErrorKind {
         /// Nagios' explanation.
         note: &'static str,
     },
+    /// A value Nagios 4.4.6 refuses for this variable ("Illegal value for …", "… is too long").
+    #[error("illegal value for `{name}`: {expected}")]
+    IllegalValue {
+        /// The variable.
+        name: String,
+        /// What Nagios takes instead.
+        expected: String,
+    },
     /// `cfg_file = x`: Nagios matches `cfg_file=` (and a few other names) as the start of the
     /// line, so blanks before `=` make it an unknown variable (M5).
     #[error(
@@ -248,6 +256,7 @@ impl MainCfgErrorKind {
             MainCfgErrorKind::EmptyName => "main-cfg/empty-name",
             MainCfgErrorKind::UnknownVariable(_) => "main-cfg/unknown-variable",
             MainCfgErrorKind::NaemonInclude(_) => "main-cfg/naemon-include",
+            MainCfgErrorKind::IllegalValue { .. } => "main-cfg/illegal-value",
             MainCfgErrorKind::Deprecated { .. } => "main-cfg/deprecated-variable",
             MainCfgErrorKind::SpacedObjectSource(_) => "main-cfg/spaced-object-source",
         }
@@ -314,7 +323,15 @@ pub fn parse_main_cfg(input: &[u8]) -> MainConfig<'_> {
             continue;
         }
         match variable_status(&name) {
-            VariableStatus::Known => {}
+            VariableStatus::Known => {
+                if let Some(expected) = value_rule(&name).and_then(|rule| rule.check(&value)) {
+                    let kind = MainCfgErrorKind::IllegalValue {
+                        name: name.clone().into_owned(),
+                        expected,
+                    };
+                    config.errors.push(MainCfgError { kind, span: value_span });
+                }
+            }
             VariableStatus::Deprecated(note) => config.errors.push(MainCfgError {
                 kind: MainCfgErrorKind::Deprecated { name: name.clone().into_owned(), note },
                 span: name_span,
@@ -399,6 +416,17 @@ mod tests {
         assert_eq!((includes[0].kind, includes[0].path), (ObjectSourceKind::File, "more.cfg"));
         assert_eq!((includes[1].kind, includes[1].path), (ObjectSourceKind::Dir, "module-conf.d"));
         assert_eq!(config.object_sources().len(), 1);
+    }
+
+    #[test]
+    fn illegal_values_are_errors_at_the_value() {
+        let input = b"use_syslog=yes\ninterval_length=60\nlog_rotation_method=x\n";
+        let config = parse_main_cfg(input);
+        assert_eq!(codes(&config), ["main-cfg/illegal-value", "main-cfg/illegal-value"]);
+        let span = config.errors[0].span;
+        assert_eq!(&input[span.start..span.end], b"yes");
+        assert_eq!(config.errors[0].kind.severity(), Severity::Error);
+        assert_eq!(config.interval_length(), 60);
     }
 
     #[test]

@@ -514,3 +514,40 @@ fn nagioscore_test_configurations_exit_as_nagios_verify_does() {
     assert!(n_refused >= 4, "{n_refused}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Nagios 4.4.6 refuses values it does not take ("Illegal value for …"): `check` exits 1 on
+/// the same ones, 0 on the look-alikes it accepts (atoi/strtod read a leading number).
+#[test]
+fn illegal_main_values_match_nagios_verify() {
+    let cases: [(&str, &str, i32); 11] = [
+        ("use_syslog=0", "use_syslog=yes", 1),
+        ("log_rotation_method=n", "log_rotation_method=n ; never", 1),
+        ("high_service_flap_threshold=20.0", "high_service_flap_threshold=100", 0),
+        ("low_service_flap_threshold=5.0", "low_service_flap_threshold=100", 1),
+        ("interval_length=60", "interval_length=60 # seconds", 0),
+        ("interval_length=60", "interval_length=0", 1),
+        ("service_inter_check_delay_method=s", "service_inter_check_delay_method=0.5", 0),
+        ("max_service_check_spread=30", "max_service_check_spread=0", 1),
+        ("use_large_installation_tweaks=0", "time_change_threshold=5", 1),
+        ("use_large_installation_tweaks=0", "host_skip_check_dependency_status=4", 1),
+        ("service_check_timeout_state=c", "service_check_timeout_state=x", 1),
+    ];
+    for (i, (line, replacement, rc)) in cases.into_iter().enumerate() {
+        let dir = demo_copy(&format!("illegal-{i}"));
+        let cfg = dir.join("nagios.cfg");
+        let text_cfg = fs::read_to_string(&cfg).unwrap();
+        assert!(text_cfg.contains(&format!("\n{line}\n")), "{line}");
+        fs::write(&cfg, text_cfg.replace(&format!("\n{line}\n"), &format!("\n{replacement}\n")))
+            .unwrap();
+        let out = nag2prom(&["check", "--config", cfg.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(rc), "{replacement}: {}", text(&out));
+        if rc == 1 {
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(stdout.contains("error[main-cfg/illegal-value]"), "{stdout}");
+        }
+        if let Some(nagios_rc) = nagios_verify(&cfg) {
+            assert_eq!(nagios_rc, rc, "{replacement}: nagios4 -v disagrees");
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
