@@ -28,6 +28,9 @@ pub enum Code {
     PathNotADirectory,
     /// A directory `nagios4 -v` writes a probe file into is not writable on this machine.
     PathNotWritable,
+    /// `nagios_user` / `nagios_group` is not an account on this machine (Nagios started as
+    /// root cannot switch to it).
+    UnknownNagiosUser,
     /// An `include=` / `include_dir=` of an nrpe.cfg cannot be read (NRPE goes on without it).
     UnreadableNrpeInclude,
     /// An nrpe.cfg defines a command again; NRPE runs the last definition.
@@ -118,6 +121,7 @@ impl Code {
             Code::IncludeLoop => "source/include-loop",
             Code::PathNotADirectory => "source/path-not-a-directory",
             Code::PathNotWritable => "source/path-not-writable",
+            Code::UnknownNagiosUser => "source/unknown-nagios-user",
             Code::UnreadableNrpeInclude => "source/unreadable-nrpe-include",
             Code::RedefinedNrpeCommand => "source/redefined-nrpe-command",
             Code::UnknownTemplate => "model/unknown-template",

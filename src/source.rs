@@ -583,27 +583,52 @@ struct Credentials {
 }
 
 /// The credentials Nagios would write with, when nag2prom runs as root and they are not
-/// root's (else the probe as this process is the answer). Users and groups come from
-/// `/etc/passwd` and `/etc/group`; `None` when they cannot be resolved there.
+/// root's (else the probe as this process is the answer). Started as root, Nagios switches to
+/// `nagios_user` / `nagios_group` before its pre-flight check and stops when either is not an
+/// account here: those are reported to `diagnostics`. Users and groups come from `/etc/passwd`
+/// and `/etc/group`.
 #[cfg(unix)]
-fn nagios_credentials(lines: &[MainLine]) -> Option<Credentials> {
+fn nagios_credentials(
+    lines: &[MainLine],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Credentials> {
     use std::os::unix::fs::MetadataExt;
     // The owner of /proc/self is this process' effective user.
     if fs::metadata("/proc/self").ok()?.uid() != 0 {
         return None;
     }
-    let last = |name: &str| {
-        lines.iter().rev().find(|l| l.entry.name == name).map(|l| l.entry.value.to_string())
-    };
-    let user = last("nagios_user").unwrap_or_else(|| "nagios".to_owned());
-    let group = last("nagios_group").unwrap_or_else(|| "nagios".to_owned());
     let passwd = fs::read_to_string("/etc/passwd").unwrap_or_default();
     let groups = fs::read_to_string("/etc/group").unwrap_or_default();
-    credentials_from(&user, &group, &passwd, &groups).filter(|c| c.uid != 0)
+    let mut names = Vec::new();
+    for (variable, table, table_path) in
+        [("nagios_user", &passwd, "/etc/passwd"), ("nagios_group", &groups, "/etc/group")]
+    {
+        let line = lines.iter().rev().find(|l| l.entry.name == variable);
+        let name = line.map_or("nagios", |l| &*l.entry.value);
+        let numeric = !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit());
+        if !numeric && !table.lines().any(|l| l.split(':').next() == Some(name)) {
+            let set = if line.is_some() { "" } else { " (not set: Nagios' default)" };
+            let message = format!(
+                "{variable} `{name}`{set} is not in {table_path}: Nagios started as root cannot switch to it and stops (\"Failed to drop privileges\") ({MACHINE_NOTE})"
+            );
+            diagnostics.push(match line {
+                Some(l) => {
+                    Diagnostic::new(Code::UnknownNagiosUser, l.file, l.entry.value_span, message)
+                }
+                None => Diagnostic::without_location(Code::UnknownNagiosUser, message),
+            });
+        }
+        names.push(name.to_owned());
+    }
+    let (user, group) = (names.first()?, names.get(1)?);
+    credentials_from(user, group, &passwd, &groups).filter(|c| c.uid != 0)
 }
 
 #[cfg(not(unix))]
-fn nagios_credentials(_lines: &[MainLine]) -> Option<Credentials> {
+fn nagios_credentials(
+    _lines: &[MainLine],
+    _diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Credentials> {
     None
 }
 
@@ -744,7 +769,12 @@ impl Installation {
                 "check_result_path (not set: the default of Debian's nagios4 package)",
             ),
         };
-        let credentials = nagios_credentials(lines);
+        let before = self.diagnostics.len();
+        let credentials = nagios_credentials(lines, &mut self.diagnostics);
+        if self.diagnostics.len() > before {
+            // Nagios stops when it cannot switch users, before the probes.
+            return;
+        }
         for (path, at, what) in [
             (temp, temp_at, temp_what.as_str()),
             (check_result, check_result_at, check_result_what),
