@@ -5,20 +5,36 @@
 //! ([`Code`]). Line and column are computed only here, when a diagnostic is shown. The renderer
 //! is written out rather than taken from a crate because Nagios files are bytes, not UTF-8
 //! strings: spans are byte offsets into the raw file and must stay exact when a file contains
-//! ISO-8859-1. Lines of resource files are never echoed (they hold passwords).
+//! ISO-8859-1. JSON Lines go through serde_json from a borrowed struct. Lines of resource files
+//! are never echoed (they hold passwords).
 
 use std::io::{self, Write};
 
 use nag2prom_parsers::diagnostic::{Diagnostic as ParserDiagnostic, Severity};
 use nag2prom_parsers::span::Span;
 
-use crate::source::{FileId, SourceDb};
+use crate::sourcedb::{FileId, SourceDb};
 
 /// Codes of the diagnostics the front end itself raises (parsers have their own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {
     /// A file or directory named by the configuration cannot be read.
     UnreadableFile,
+    /// Naemon's `include_file` / `include_dir` names a file or directory a second time.
+    RepeatedInclude,
+    /// A file includes itself (directly or through others).
+    IncludeLoop,
+    /// A path `nagios4 -v` opens as a directory is not one on this machine.
+    PathNotADirectory,
+    /// A directory `nagios4 -v` writes a probe file into is not writable on this machine.
+    PathNotWritable,
+    /// `nagios_user` / `nagios_group` is not an account on this machine (Nagios started as
+    /// root cannot switch to it).
+    UnknownNagiosUser,
+    /// An `include=` / `include_dir=` of an nrpe.cfg cannot be read (NRPE goes on without it).
+    UnreadableNrpeInclude,
+    /// An nrpe.cfg defines a command again; NRPE runs the last definition.
+    RedefinedNrpeCommand,
     /// A `use` names a template that does not exist (among `name`s of the same type).
     UnknownTemplate,
     /// Two templates of one type share a `name`.
@@ -77,6 +93,8 @@ pub enum Code {
     ShortNotificationInterval,
     /// No hosts, services or contacts at all.
     NoObjects,
+    /// `nagios.cfg` sets no `illegal_macro_output_chars`.
+    NoIllegalMacroOutputChars,
 }
 
 impl Code {
@@ -99,6 +117,13 @@ impl Code {
     pub fn as_str(self) -> &'static str {
         match self {
             Code::UnreadableFile => "source/unreadable-file",
+            Code::RepeatedInclude => "source/repeated-include",
+            Code::IncludeLoop => "source/include-loop",
+            Code::PathNotADirectory => "source/path-not-a-directory",
+            Code::PathNotWritable => "source/path-not-writable",
+            Code::UnknownNagiosUser => "source/unknown-nagios-user",
+            Code::UnreadableNrpeInclude => "source/unreadable-nrpe-include",
+            Code::RedefinedNrpeCommand => "source/redefined-nrpe-command",
             Code::UnknownTemplate => "model/unknown-template",
             Code::DuplicateTemplate => "model/duplicate-template",
             Code::CircularTemplate => "model/circular-template",
@@ -128,6 +153,7 @@ impl Code {
             Code::RecoveryOnly => "model/recovery-only-notifications",
             Code::ShortNotificationInterval => "model/short-notification-interval",
             Code::NoObjects => "model/no-objects",
+            Code::NoIllegalMacroOutputChars => "model/no-illegal-macro-output-chars",
         }
     }
 
@@ -135,13 +161,16 @@ impl Code {
     pub fn severity(self) -> Severity {
         match self {
             Code::CircularTemplate
+            | Code::UnreadableNrpeInclude
+            | Code::RedefinedNrpeCommand
             | Code::DuplicateService
             | Code::EmptyHostgroupAssignment
             | Code::LameDependency
             | Code::NoContacts
             | Code::NoCheckPeriod
             | Code::RecoveryOnly
-            | Code::ShortNotificationInterval => Severity::Warning,
+            | Code::ShortNotificationInterval
+            | Code::NoIllegalMacroOutputChars => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -292,40 +321,48 @@ pub fn render_human(out: &mut dyn Write, db: &SourceDb, diagnostic: &Diagnostic)
     Ok(())
 }
 
-/// Write `diagnostic` as one JSON object on one line (keys: severity, code, message, file,
-/// line, column, byte_start, byte_end).
-pub fn render_json(out: &mut dyn Write, db: &SourceDb, diagnostic: &Diagnostic) -> io::Result<()> {
-    let mut line = format!(
-        "{{\"severity\":{},\"code\":{},\"message\":{}",
-        json_string(diagnostic.severity.as_str()),
-        json_string(diagnostic.code.as_str()),
-        json_string(&diagnostic.message)
-    );
-    if let Some((file, span)) = diagnostic.location
-        && let Some(resolved) = resolve(db, file, span)
-    {
-        line.push_str(&format!(
-            ",\"file\":{},\"line\":{},\"column\":{},\"byte_start\":{},\"byte_end\":{}",
-            json_string(&resolved.path),
-            resolved.line,
-            resolved.column,
-            span.start,
-            span.end
-        ));
-    }
-    line.push('}');
-    writeln!(out, "{line}")
+/// A diagnostic as its JSON line, borrowed (keys in this order; the location keys only when
+/// it has a location).
+#[derive(serde::Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: &'a str,
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byte_start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byte_end: Option<usize>,
 }
 
-/// A JSON string literal.
-pub fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    push_json_string(&mut out, text);
-    out
+/// Write `diagnostic` as one JSON object on one line (keys: severity, code, message, file,
+/// line, column, byte_start, byte_end), through serde_json.
+pub fn render_json(out: &mut dyn Write, db: &SourceDb, diagnostic: &Diagnostic) -> io::Result<()> {
+    let located = diagnostic
+        .location
+        .and_then(|(file, span)| resolve(db, file, span).map(|resolved| (resolved, span)));
+    let line = JsonDiagnostic {
+        severity: diagnostic.severity.as_str(),
+        code: diagnostic.code.as_str(),
+        message: &diagnostic.message,
+        file: located.as_ref().map(|(r, _)| r.path.as_str()),
+        line: located.as_ref().map(|(r, _)| r.line),
+        column: located.as_ref().map(|(r, _)| r.column),
+        byte_start: located.as_ref().map(|(_, span)| span.start),
+        byte_end: located.as_ref().map(|(_, span)| span.end),
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    writeln!(out)
 }
 
 /// Append `text` as a JSON string literal to `out` (`"`, `\\` and control characters
-/// escaped; everything else as is).
+/// escaped; everything else as is), in place: for the hand-assembled `report.json` of
+/// `convert` (diagnostics and `objects` go through serde_json).
 pub fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
     let mut rest = text;
@@ -352,7 +389,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::source::FileRole;
+    use crate::sourcedb::FileRole;
 
     #[test]
     fn human_rendering_has_location_line_and_caret() {
@@ -391,6 +428,41 @@ mod tests {
 
     #[test]
     fn json_escapes() {
-        assert_eq!(json_string("a\"b\\c\n\u{1}"), "\"a\\\"b\\\\c\\n\\u0001\"");
+        let mut out = String::new();
+        push_json_string(&mut out, "a\"b\\c\n\u{1}");
+        assert_eq!(out, "\"a\\\"b\\\\c\\n\\u0001\"");
+    }
+
+    #[test]
+    fn json_lines_are_valid_json_with_every_key() {
+        let mut db = SourceDb::default();
+        let file =
+            db.add(PathBuf::from("o \"q\".cfg"), FileRole::Objects, b"a\nbad \\ line\n".to_vec());
+        let mut out = Vec::new();
+        let d =
+            Diagnostic::new(Code::UnreadableFile, file, Span::new(2, 5), "say \"x\"\tnow".into());
+        render_json(&mut out, &db, &d).unwrap();
+        render_json(&mut out, &db, &Diagnostic::without_location(Code::NoObjects, "none".into()))
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<serde_json::Value> =
+            text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines[0]["file"], "o \"q\".cfg");
+        assert_eq!(lines[0]["message"], "say \"x\"\tnow");
+        assert_eq!((lines[0]["line"].as_u64(), lines[0]["column"].as_u64()), (Some(2), Some(1)));
+        assert_eq!(
+            (lines[0]["byte_start"].as_u64(), lines[0]["byte_end"].as_u64()),
+            (Some(2), Some(5))
+        );
+        assert!(
+            text.starts_with(
+                "{\"severity\":\"error\",\"code\":\"source/unreadable-file\",\"message\":"
+            ),
+            "{text}"
+        );
+        assert_eq!(
+            text.lines().nth(1),
+            Some("{\"severity\":\"error\",\"code\":\"model/no-objects\",\"message\":\"none\"}")
+        );
     }
 }

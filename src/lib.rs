@@ -3,7 +3,7 @@
 //! The pipeline, each stage in its own module (see `docs/ARCHITECTURE.md`):
 //!
 //! 1. [`source`] reads `nagios.cfg` and every file it names, in Nagios' order (the only I/O of
-//!    the front end);
+//!    the front end), into a [`sourcedb::SourceDb`];
 //! 2. `nag2prom_parsers` parses each file (no I/O, never panics, all errors with spans);
 //! 3. [`diag`] turns parser and front-end problems into coded diagnostics shown as
 //!    `file:line:column` with the offending line;
@@ -20,5 +20,6 @@ pub mod out_dir;
 pub mod output;
 pub mod serve;
 pub mod source;
+pub mod sourcedb;
 pub mod status;
 pub mod translate;

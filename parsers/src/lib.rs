@@ -4,6 +4,7 @@
 //! |---|---|
 //! | `nagios.cfg` main configuration | [`main_cfg::parse_main_cfg`] |
 //! | resource files (`$USERn$=…`) | [`resource::parse_resource`] |
+//! | NRPE's `nrpe.cfg` (`command[name]=…`, includes) | [`nrpe::parse_nrpe_cfg`] |
 //! | object definitions (`define host { … }`) | [`object::parse_objects`] |
 //! | `objects.cache` / `objects.precache` | [`object::parse_objects`] with [`object::Mode::Cache`] |
 //! | timeperiod day and exception lines | [`timeperiod::parse_timeperiod_line`] |
@@ -31,6 +32,7 @@
 pub mod command;
 pub mod diagnostic;
 pub mod main_cfg;
+pub mod nrpe;
 pub mod number;
 pub mod object;
 pub mod perfdata;

@@ -6,8 +6,12 @@
 //! ```
 //! Backslash continuation joins physical lines as in object files (M1). `cfg_file=` and
 //! `cfg_dir=` must be written without blanks before `=` (M5). Lines starting with `x` are
-//! ignored (M4). Unknown variables are fatal in Nagios 4.4.6 but common in Naemon and Icinga 1
-//! configurations, so they are reported as warnings.
+//! ignored (M4). Unknown variables are fatal in Nagios 4.4.6, so they are errors here; Naemon
+//! and Icinga 1 know more names, and a reader for those cores lowers them to warnings.
+//! Naemon's `include_file=FILE` / `include_dir=DIR` (more main-configuration lines, read where
+//! they stand) are entries like any other, listed by [`MainConfig::includes`] for the reader to
+//! follow, and reported as [`MainCfgErrorKind::NaemonInclude`] because Nagios 4.4.6 refuses
+//! them.
 
 use std::borrow::Cow;
 
@@ -21,7 +25,7 @@ use crate::text::strip_bounds;
 
 mod variables;
 
-pub use variables::{PREFIX_MATCHED, VariableStatus, variable_status};
+pub use variables::{PREFIX_MATCHED, ValueRule, VariableStatus, value_rule, variable_status};
 
 /// A parsed `nagios.cfg`: every `name=value` line in order, plus every problem found.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +57,19 @@ pub enum ObjectSourceKind {
     File,
     /// `cfg_dir=PATH`: every `*.cfg` below it, recursively (M8).
     Dir,
+}
+
+/// Naemon's `include_file=` / `include_dir=` in the main configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MainInclude<'e> {
+    /// `include_file` ([`ObjectSourceKind::File`]) or `include_dir` ([`ObjectSourceKind::Dir`]):
+    /// a main-configuration file, or every `*.cfg` directly in a directory (not recursive).
+    pub kind: ObjectSourceKind,
+    /// The path as written; Naemon takes a relative path relative to the directory of the main
+    /// configuration file, also inside included files.
+    pub path: &'e str,
+    /// Span of the path.
+    pub span: Span,
 }
 
 /// `cfg_file=` / `cfg_dir=` entry.
@@ -92,6 +109,11 @@ impl<'a> MainConfig<'a> {
                 Some(ObjectSource { kind, path: &e.value, span: e.value_span })
             })
             .collect()
+    }
+
+    /// Naemon's `include_file` / `include_dir` entries, in file order.
+    pub fn includes(&self) -> Vec<MainInclude<'_>> {
+        self.entries.iter().filter_map(include_of).collect()
     }
 
     /// `resource_file` entries in order (each is read when its line is met, M11).
@@ -160,6 +182,16 @@ impl<'a> MainConfig<'a> {
     }
 }
 
+/// The include an entry is, when it is Naemon's `include_file` or `include_dir`.
+pub fn include_of<'e>(entry: &'e Entry<'_>) -> Option<MainInclude<'e>> {
+    let kind = match &*entry.name {
+        "include_file" => ObjectSourceKind::File,
+        "include_dir" => ObjectSourceKind::Dir,
+        _ => return None,
+    };
+    Some(MainInclude { kind, path: &entry.value, span: entry.value_span })
+}
+
 /// A problem in `nagios.cfg`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MainCfgError {
@@ -183,8 +215,14 @@ pub enum MainCfgErrorKind {
     #[error("missing variable name before `=`")]
     EmptyName,
     /// A name Nagios 4.4.6 does not know (fatal there; Naemon and Icinga 1 know more names).
-    #[error("unknown variable `{0}`: Nagios 4.4.6 refuses it (Naemon or Icinga may accept it)")]
+    #[error("unknown variable `{0}`: Nagios 4.4.6 refuses it (UNKNOWN VARIABLE)")]
     UnknownVariable(String),
+    /// Naemon's `include_file` / `include_dir`: read as Naemon reads them, but Nagios 4.4.6
+    /// does not know them.
+    #[error(
+        "`{0}` is Naemon's: Nagios 4.4.6 refuses it (UNKNOWN VARIABLE); Naemon reads the main-configuration lines it names"
+    )]
+    NaemonInclude(String),
     /// A name Nagios accepts with a warning.
     #[error("`{name}` is deprecated: {note}")]
     Deprecated {
@@ -192,6 +230,14 @@ pub enum MainCfgErrorKind {
         name: String,
         /// Nagios' explanation.
         note: &'static str,
+    },
+    /// A value Nagios 4.4.6 refuses for this variable ("Illegal value for …", "… is too long").
+    #[error("illegal value for `{name}`: {expected}")]
+    IllegalValue {
+        /// The variable.
+        name: String,
+        /// What Nagios takes instead.
+        expected: String,
     },
     /// `cfg_file = x`: Nagios matches `cfg_file=` (and a few other names) as the start of the
     /// line, so blanks before `=` make it an unknown variable (M5).
@@ -209,6 +255,8 @@ impl MainCfgErrorKind {
             MainCfgErrorKind::EmptyValue(_) => "main-cfg/empty-value",
             MainCfgErrorKind::EmptyName => "main-cfg/empty-name",
             MainCfgErrorKind::UnknownVariable(_) => "main-cfg/unknown-variable",
+            MainCfgErrorKind::NaemonInclude(_) => "main-cfg/naemon-include",
+            MainCfgErrorKind::IllegalValue { .. } => "main-cfg/illegal-value",
             MainCfgErrorKind::Deprecated { .. } => "main-cfg/deprecated-variable",
             MainCfgErrorKind::SpacedObjectSource(_) => "main-cfg/spaced-object-source",
         }
@@ -217,9 +265,7 @@ impl MainCfgErrorKind {
     /// Error when `nagios4 -v` refuses it, warning otherwise.
     pub fn severity(&self) -> Severity {
         match self {
-            MainCfgErrorKind::UnknownVariable(_) | MainCfgErrorKind::Deprecated { .. } => {
-                Severity::Warning
-            }
+            MainCfgErrorKind::Deprecated { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -277,15 +323,28 @@ pub fn parse_main_cfg(input: &[u8]) -> MainConfig<'_> {
             continue;
         }
         match variable_status(&name) {
-            VariableStatus::Known => {}
+            VariableStatus::Known => {
+                if let Some(expected) = value_rule(&name).and_then(|rule| rule.check(&value)) {
+                    let kind = MainCfgErrorKind::IllegalValue {
+                        name: name.clone().into_owned(),
+                        expected,
+                    };
+                    config.errors.push(MainCfgError { kind, span: value_span });
+                }
+            }
             VariableStatus::Deprecated(note) => config.errors.push(MainCfgError {
                 kind: MainCfgErrorKind::Deprecated { name: name.clone().into_owned(), note },
                 span: name_span,
             }),
-            VariableStatus::Unknown => config.errors.push(MainCfgError {
-                kind: MainCfgErrorKind::UnknownVariable(name.clone().into_owned()),
-                span: name_span,
-            }),
+            VariableStatus::Unknown => {
+                let name = name.clone().into_owned();
+                let kind = if name == "include_file" || name == "include_dir" {
+                    MainCfgErrorKind::NaemonInclude(name)
+                } else {
+                    MainCfgErrorKind::UnknownVariable(name)
+                };
+                config.errors.push(MainCfgError { kind, span: name_span });
+            }
         }
         let entry = Entry { name, name_span, value, value_span };
         config.entries.push(entry);
@@ -341,10 +400,33 @@ mod tests {
     }
 
     #[test]
-    fn x_lines_are_ignored_and_unknown_names_warn() {
+    fn x_lines_are_ignored_and_unknown_names_are_errors() {
         let config = parse_main_cfg(b"xodtemplate_foo=1\nno_such_thing=1\n");
         assert_eq!(codes(&config), ["main-cfg/unknown-variable"]);
-        assert_eq!(config.errors[0].kind.severity(), Severity::Warning);
+        assert_eq!(config.errors[0].kind.severity(), Severity::Error);
+    }
+
+    #[test]
+    fn naemon_includes_are_listed_and_refused_by_nagios() {
+        let config =
+            parse_main_cfg(b"include_file=more.cfg\ncfg_dir=objects\ninclude_dir=module-conf.d\n");
+        assert_eq!(codes(&config), ["main-cfg/naemon-include", "main-cfg/naemon-include"]);
+        let includes = config.includes();
+        assert_eq!(includes.len(), 2);
+        assert_eq!((includes[0].kind, includes[0].path), (ObjectSourceKind::File, "more.cfg"));
+        assert_eq!((includes[1].kind, includes[1].path), (ObjectSourceKind::Dir, "module-conf.d"));
+        assert_eq!(config.object_sources().len(), 1);
+    }
+
+    #[test]
+    fn illegal_values_are_errors_at_the_value() {
+        let input = b"use_syslog=yes\ninterval_length=60\nlog_rotation_method=x\n";
+        let config = parse_main_cfg(input);
+        assert_eq!(codes(&config), ["main-cfg/illegal-value", "main-cfg/illegal-value"]);
+        let span = config.errors[0].span;
+        assert_eq!(&input[span.start..span.end], b"yes");
+        assert_eq!(config.errors[0].kind.severity(), Severity::Error);
+        assert_eq!(config.interval_length(), 60);
     }
 
     #[test]

@@ -6,10 +6,24 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::Format;
 use crate::diag::{self, Tally};
+use crate::source::{LoadOptions, Target};
+
+/// `--target`: the core whose rules decide what is an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TargetArg {
+    /// Nagios Core 4.4.6: exit 1 wherever `nagios4 -v` refuses the configuration.
+    #[default]
+    Nagios,
+    /// Naemon: its include_file / include_dir are fine; other variables Nagios 4.4.6 does not
+    /// know only warn; no machine checks.
+    Naemon,
+    /// Icinga 1: variables Nagios 4.4.6 does not know only warn; no machine checks.
+    Icinga,
+}
 
 /// Arguments of `nag2prom check`.
 #[derive(Debug, Args)]
@@ -26,6 +40,16 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
+    /// The core the configuration is for.
+    #[arg(long, value_enum, default_value_t = TargetArg::Nagios, env = "NAG2PROM_TARGET")]
+    pub target: TargetArg,
+
+    /// Skip the checks that depend on the machine nag2prom runs on (temp_path and
+    /// check_result_path are writable directories here, as `nagios4 -v` checks where it
+    /// runs): for a configuration copied from the Nagios server.
+    #[arg(long)]
+    pub no_machine_checks: bool,
+
     /// Do not print the summary line (diagnostics are still printed).
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -34,7 +58,13 @@ pub struct CheckArgs {
 /// Run the check; `Ok` carries the exit code (0 clean, 1 errors).
 pub(super) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let mut inst = super::load(args.config.as_deref(), &args.paths)?;
+    let target = match args.target {
+        TargetArg::Nagios => Target::Nagios,
+        TargetArg::Naemon => Target::Naemon,
+        TargetArg::Icinga => Target::Icinga,
+    };
+    let options = LoadOptions { target: Some(target), machine_checks: !args.no_machine_checks };
+    let mut inst = super::load_with(args.config.as_deref(), &args.paths, &options)?;
     // Nagios stops at the first syntax error; resolve only a configuration that parsed.
     if Tally::of(&inst.diagnostics).errors == 0 {
         let (model, model_diags) = crate::model::Model::build(&inst);
@@ -59,12 +89,12 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     if !args.quiet {
         let elapsed = started.elapsed();
         let summary = format!(
-            "checked {} files ({:.1} MB) in {:.0?}: {} errors, {} warnings",
-            inst.db.len(),
+            "checked {} ({:.1} MB) in {:.0?}: {}, {}",
+            plural(inst.db.len(), "file"),
             inst.db.total_bytes() as f64 / 1e6,
             elapsed,
-            tally.errors,
-            tally.warnings
+            plural(tally.errors, "error"),
+            plural(tally.warnings, "warning")
         );
         let mut err = io::stderr();
         if err.is_terminal() || args.format == Format::Human {
@@ -72,4 +102,21 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(if tally.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `1 error`, `2 errors`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plural;
+
+    #[test]
+    fn counts_are_pluralised() {
+        assert_eq!(plural(0, "error"), "0 errors");
+        assert_eq!(plural(1, "error"), "1 error");
+        assert_eq!(plural(2, "warning"), "2 warnings");
+    }
 }

@@ -116,18 +116,6 @@ fn valid_address(a: &str) -> bool {
     !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || ".:-[]_".contains(c))
 }
 
-/// `command[name]=line` entries of an nrpe.cfg.
-fn nrpe_commands(text: &str) -> Vec<(String, String)> {
-    text.lines()
-        .filter_map(|l| {
-            let l = l.trim();
-            let rest = l.strip_prefix("command[")?;
-            let (name, line) = rest.split_once("]=")?;
-            Some((name.to_owned(), line.trim().to_owned()))
-        })
-        .collect()
-}
-
 /// Run; `Ok` carries the exit code (0, or 1 when the configuration has errors).
 pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
@@ -136,14 +124,14 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
             anyhow::bail!("`{a}` is not a HOST:PORT address");
         }
     }
+    let mut inst = super::load(args.config.as_deref(), &args.paths)?;
+    // Its problems join the configuration's: an error means nothing is written.
     let nrpe = match &args.nrpe_config {
-        Some(path) => nrpe_commands(
-            &std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?,
-        ),
+        Some(path) => {
+            inst.load_nrpe(path).with_context(|| format!("--nrpe-config {}", path.display()))?
+        }
         None => Vec::new(),
     };
-    let inst = super::load(args.config.as_deref(), &args.paths)?;
     // Refuse an output directory that holds anything convert did not write, or any input,
     // before doing any work.
     let mut extra: Vec<PathBuf> = args.paths.clone();
@@ -252,19 +240,5 @@ mod tests {
         assert!(parse_custom("_SITE=9x").is_err());
         assert!(parse_custom("_SITE=__x").is_err());
         assert!(parse_custom("site").is_err());
-    }
-
-    #[test]
-    fn nrpe_cfg_commands() {
-        let c = nrpe_commands(
-            "# x\ncommand[check_load]=/usr/lib/nagios/plugins/check_load -w 1 -c 2\n",
-        );
-        assert_eq!(
-            c,
-            vec![(
-                "check_load".to_owned(),
-                "/usr/lib/nagios/plugins/check_load -w 1 -c 2".to_owned()
-            )]
-        );
     }
 }

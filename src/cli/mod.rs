@@ -38,14 +38,23 @@ pub struct Cli {
 pub enum Command {
     /// Parse a Nagios configuration and report every problem.
     ///
-    /// Reads nagios.cfg, every object file it names (cfg_file, cfg_dir, include_file,
-    /// include_dir) and every resource_file, in the order Nagios reads them, and prints each
-    /// problem with its file, line, column and the offending line. Exits 0 when there are no
-    /// errors (warnings allowed), 1 when there are errors, 2 on usage or I/O errors.
+    /// Reads nagios.cfg (with the main-configuration files Naemon's include_file and
+    /// include_dir name), every object file it names (cfg_file, cfg_dir, and include_file,
+    /// include_dir inside object files) and every resource_file, in the order Nagios reads
+    /// them, and prints each problem with its file, line, column and the offending line.
+    /// Judged for --target (default nagios: exit 1 wherever `nagios4 -v` of Nagios 4.4.6
+    /// refuses the configuration, including an unknown nagios.cfg variable and a temp_path or
+    /// check_result_path this machine cannot write to). Exits 0 when there are no errors
+    /// (warnings allowed), 1 when there are errors, 2 on usage or I/O errors. Diagnostics go to
+    /// stdout, the summary line to stderr.
     ///
     /// Examples:
     ///
     ///   nag2prom check --config /etc/nagios4/nagios.cfg
+    ///
+    ///   nag2prom check --config /etc/naemon/naemon.cfg --target naemon
+    ///
+    ///   nag2prom check --config copy-of-prod/nagios.cfg --no-machine-checks
     ///
     ///   nag2prom check objects/hosts.cfg objects/services/      # files or cfg_dir-style dirs
     ///
@@ -178,16 +187,26 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The installation named by `--config` and/or object paths (read like `cfg_dir`).
+/// The installation named by `--config` and/or object paths (read like `cfg_dir`), for any
+/// core.
 fn load(
     config: Option<&std::path::Path>,
     paths: &[std::path::PathBuf],
+) -> anyhow::Result<crate::source::Installation> {
+    load_with(config, paths, &crate::source::LoadOptions::default())
+}
+
+/// [`load`], judged as `options` say.
+fn load_with(
+    config: Option<&std::path::Path>,
+    paths: &[std::path::PathBuf],
+    options: &crate::source::LoadOptions,
 ) -> anyhow::Result<crate::source::Installation> {
     let mut inst = match (config, paths.is_empty()) {
         (None, true) => {
             anyhow::bail!("nothing to read: give --config NAGIOS_CFG or object files/directories")
         }
-        (Some(config), _) => crate::source::Installation::load(config)?,
+        (Some(config), _) => crate::source::Installation::load_with(config, options)?,
         (None, false) => crate::source::Installation::default(),
     };
     for path in paths {

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use nag2prom_parsers::object::ObjectType;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::diag::{self, Tally};
 use crate::model::{Model, Object, Value, cache_text};
@@ -77,12 +78,10 @@ pub(super) fn run(args: &ObjectsArgs) -> anyhow::Result<ExitCode> {
             out.write_all(cache_text(model.objects.iter().filter(selected)).as_bytes())?;
         }
         ObjectsFormat::Json => {
-            let mut line = String::new();
+            let provenance = args.provenance.then_some((&inst, &model));
             for object in model.objects.iter().filter(selected) {
-                line.clear();
-                json_object(&mut line, object, args.provenance.then_some((&inst, &model)));
-                line.push('\n');
-                out.write_all(line.as_bytes())?;
+                serde_json::to_writer(&mut out, &JsonObject { object, provenance })?;
+                out.write_all(b"\n")?;
             }
         }
     }
@@ -91,59 +90,71 @@ pub(super) fn run(args: &ObjectsArgs) -> anyhow::Result<ExitCode> {
     Ok(if tally.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// One object as a JSON object: `object_type`, then Nagios' directive names.
-pub(super) fn json_object(
-    out: &mut String,
-    object: &Object,
-    provenance: Option<(&Installation, &Model)>,
-) {
-    out.push_str("{\"object_type\":");
-    diag::push_json_string(out, object.object_type.as_str());
-    for field in &object.fields {
-        out.push(',');
-        diag::push_json_string(out, field.name);
-        out.push(':');
-        json_value(out, &field.value);
+/// One object as a JSON object, serialized from the model without copying: `object_type`,
+/// then Nagios' directive names, then `_provenance` when asked.
+struct JsonObject<'a> {
+    object: &'a Object,
+    provenance: Option<(&'a Installation, &'a Model)>,
+}
+
+impl Serialize for JsonObject<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("object_type", self.object.object_type.as_str())?;
+        for field in &self.object.fields {
+            map.serialize_entry(field.name, &JsonValue(&field.value))?;
+        }
+        if let Some((inst, model)) = self.provenance {
+            map.serialize_entry("_provenance", &Provenance { object: self.object, inst, model })?;
+        }
+        map.end()
     }
-    if let Some((inst, model)) = provenance {
-        out.push_str(",\"_provenance\":{");
-        let mut first = true;
-        for field in &object.fields {
-            let Some(origin) = model.origin(field) else { continue };
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            let mut text = crate::model::locate(&inst.db, origin.file, origin.span);
+}
+
+/// `_provenance`: for each field with an origin, `file:line` of its definition and the
+/// template's name.
+struct Provenance<'a> {
+    object: &'a Object,
+    inst: &'a Installation,
+    model: &'a Model,
+}
+
+impl Serialize for Provenance<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for field in &self.object.fields {
+            let Some(origin) = self.model.origin(field) else { continue };
+            let mut text = crate::model::locate(&self.inst.db, origin.file, origin.span);
             if let Some(template) = &origin.template {
                 text.push_str(&format!(" (template {template})"));
             }
-            diag::push_json_string(out, field.name);
-            out.push(':');
-            diag::push_json_string(out, &text);
+            map.serialize_entry(field.name, &text)?;
         }
-        out.push('}');
+        map.end()
     }
-    out.push('}');
 }
 
-fn json_value(out: &mut String, value: &Value) {
-    match value {
-        Value::Text(t) => diag::push_json_string(out, t),
-        Value::Options(o) => diag::push_json_string(out, o),
-        Value::List(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                diag::push_json_string(out, item);
+/// A field's value: texts and option letters as strings, lists as arrays, numbers as numbers
+/// (a whole float as an integer, as before: `5`, not `5.0`), a non-finite float and a custom
+/// variable without a value as `null`.
+struct JsonValue<'a>(&'a Value);
+
+/// The largest integer an f64 holds exactly.
+const EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
+
+impl Serialize for JsonValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Text(t) => serializer.serialize_str(t),
+            Value::Options(o) => serializer.serialize_str(o),
+            Value::List(items) => serializer.collect_seq(items.iter().map(|t| &**t)),
+            Value::Int(i) => serializer.serialize_i64(*i),
+            #[allow(clippy::cast_possible_truncation)]
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < EXACT_INTEGER => {
+                serializer.serialize_i64(*f as i64)
             }
-            out.push(']');
+            Value::Float(f) if f.is_finite() => serializer.serialize_f64(*f),
+            Value::Float(_) | Value::Null => serializer.serialize_unit(),
         }
-        Value::Int(i) => out.push_str(&i.to_string()),
-        Value::Float(f) if f.is_finite() => out.push_str(&format!("{f}")),
-        Value::Float(_) => out.push_str("null"),
-        Value::Null => out.push_str("null"),
     }
 }

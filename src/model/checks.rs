@@ -12,6 +12,7 @@ use super::raw::Raws;
 use super::services::ServiceTable;
 use super::{Model, Object, Value, schema};
 use crate::diag::{Code, Diagnostic};
+use crate::source::MainSettings;
 
 /// Checks Nagios makes as each definition ends: a registered object of a named type needs its
 /// own name or a template name ("Have you named all your objects?", T10, x8, z3).
@@ -257,6 +258,40 @@ pub fn preflight(
                 ));
             }
         }
+    }
+}
+
+/// The rest of Nagios' pre-flight check, on what `nagios.cfg` names: the global event
+/// handlers and the OCSP/OCHP commands must be defined commands (errors), and
+/// `illegal_macro_output_chars` should be set (a warning).
+pub fn main_settings(model: &Model, settings: &MainSettings, diags: &mut Vec<Diagnostic>) {
+    let commands: HashSet<&str> =
+        model.of(ObjectType::Command).filter_map(|o| o.text("command_name")).collect();
+    for command in &settings.commands {
+        let name = command_name(&command.value);
+        if !commands.contains(name) {
+            let what = match command.variable {
+                "global_host_event_handler" => "global host event handler",
+                "global_service_event_handler" => "global service event handler",
+                "ocsp_command" => "OCSP command",
+                _ => "OCHP command",
+            };
+            diags.push(Diagnostic::new(
+                Code::UnknownCommand,
+                command.file,
+                command.span,
+                format!(
+                    "{what} `{}` ({}): command `{name}` is not defined anywhere",
+                    command.value, command.variable
+                ),
+            ));
+        }
+    }
+    if settings.illegal_macro_output_chars.is_none() {
+        diags.push(Diagnostic::without_location(
+            Code::NoIllegalMacroOutputChars,
+            "nothing specified for illegal_macro_output_chars: macro values in commands keep shell metacharacters such as `;` and `|`".to_owned(),
+        ));
     }
 }
 

@@ -218,6 +218,9 @@ impl Model {
             inst.main.is_some(),
             &mut diags,
         );
+        if inst.main.is_some() {
+            checks::main_settings(&model, &inst.settings, &mut diags);
+        }
         (model, diags)
     }
 

@@ -190,3 +190,385 @@ fn config_and_extra_object_paths_are_checked_together() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("checked 3 files"), "{}", text(&out));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A copy of the bundled demo installation in a fresh scratch directory (the caller removes
+/// it).
+fn demo_copy(name: &str) -> std::path::PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("nag2prom-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    copy(&root().join("examples/demo"), &dir);
+    dir
+}
+
+/// True when the tests run as root (the owner of /proc/self is the effective user).
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// `nagios4 -v`'s exit status on `cfg`, when nagios4 is installed (a failure when
+/// `NAG2PROM_REQUIRE_TOOLS=1` and it is not).
+fn nagios_verify(cfg: &Path) -> Option<i32> {
+    let nagios = Path::new("/usr/sbin/nagios4");
+    if !have(nagios, "nagios4-core") {
+        return None;
+    }
+    let out = Command::new(nagios).arg("-v").arg(cfg).output().unwrap();
+    out.status.code()
+}
+
+/// Issue #11 §6: `check` (default `--target nagios`) exits 1 exactly where `nagios4 -v`
+/// refuses the configuration: unknown nagios.cfg variables, Naemon's includes, a
+/// check_result_path or temp_path that is not a directory here; `--target naemon` and
+/// `--no-machine-checks` relax what they say.
+#[test]
+fn check_refuses_what_nagios_verify_refuses() {
+    type Edit = fn(&Path);
+    let cases: [(&str, Edit, i32, i32); 9] = [
+        (
+            "no-such-nagios-group",
+            |d| {
+                let cfg = d.join("nagios.cfg");
+                let text = fs::read_to_string(&cfg).unwrap();
+                fs::write(
+                    &cfg,
+                    text.replace("nagios_group=root\n", "nagios_group=no-such-group\n"),
+                )
+                .unwrap();
+            },
+            // Only Nagios started as root switches to nagios_group.
+            if running_as_root() { 1 } else { 0 },
+            0,
+        ),
+        ("unchanged", |_| {}, 0, 0),
+        (
+            "unknown-global-event-handler",
+            |d| {
+                let cfg = d.join("nagios.cfg");
+                let text = fs::read_to_string(&cfg).unwrap();
+                fs::write(&cfg, format!("{text}global_host_event_handler=no-such-handler!1\n"))
+                    .unwrap();
+            },
+            1,
+            1,
+        ),
+        (
+            "no-illegal-macro-output-chars-only-warns",
+            |d| {
+                let cfg = d.join("nagios.cfg");
+                let text = fs::read_to_string(&cfg).unwrap();
+                let kept: Vec<&str> = text
+                    .lines()
+                    .filter(|l| !l.starts_with("illegal_macro_output_chars="))
+                    .collect();
+                fs::write(&cfg, kept.join("\n") + "\n").unwrap();
+            },
+            0,
+            0,
+        ),
+        (
+            "unknown-variable",
+            |d| {
+                let cfg = d.join("nagios.cfg");
+                let text = fs::read_to_string(&cfg).unwrap();
+                fs::write(&cfg, format!("{text}bogus_main_option=1\n")).unwrap();
+            },
+            1,
+            0,
+        ),
+        (
+            "naemon-include",
+            |d| {
+                let cfg = d.join("nagios.cfg");
+                let text = fs::read_to_string(&cfg).unwrap();
+                fs::write(&cfg, format!("{text}include_dir=module-conf.d\n")).unwrap();
+                fs::create_dir_all(d.join("module-conf.d")).unwrap();
+                fs::write(d.join("module-conf.d/x.cfg"), "use_syslog=0\n").unwrap();
+            },
+            1,
+            0,
+        ),
+        (
+            "no-check-result-dir",
+            |d| fs::remove_dir_all(d.join("var/spool/checkresults")).unwrap(),
+            1,
+            0,
+        ),
+        (
+            "no-temp-dir",
+            |d| {
+                let cfg = d.join("nagios.cfg");
+                let text = fs::read_to_string(&cfg).unwrap();
+                fs::write(&cfg, text.replace("temp_path=/tmp\n", "temp_path=var/no-tmp/\n"))
+                    .unwrap();
+            },
+            1,
+            0,
+        ),
+        (
+            "temp-dir-is-a-file",
+            |d| {
+                let cfg = d.join("nagios.cfg");
+                let text = fs::read_to_string(&cfg).unwrap();
+                fs::write(&cfg, text.replace("temp_path=/tmp\n", "temp_path=nagios.cfg\n"))
+                    .unwrap();
+            },
+            1,
+            0,
+        ),
+    ];
+    for (name, edit, nagios_rc, relaxed_rc) in cases {
+        let dir = demo_copy(&format!("verify-{name}"));
+        edit(&dir);
+        let cfg = dir.join("nagios.cfg");
+        let cfg_s = cfg.to_str().unwrap();
+        let out = nag2prom(&["check", "--config", cfg_s]);
+        assert_eq!(out.status.code(), Some(nagios_rc), "{name}: {}", text(&out));
+        if let Some(rc) = nagios_verify(&cfg) {
+            assert_eq!(rc, nagios_rc, "{name}: nagios4 -v disagrees with the expectation");
+        }
+        if name.starts_with("no-illegal") {
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(stdout.contains("warning[model/no-illegal-macro-output-chars]"), "{stdout}");
+        }
+        if name == "unknown-global-event-handler" {
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(stdout.contains("global host event handler `no-such-handler!1`"), "{stdout}");
+        }
+        let machine = ["no-c", "no-t", "no-s", "temp-"];
+        let relaxed: &[&str] = if machine.iter().any(|m| name.starts_with(m)) {
+            &["check", "--no-machine-checks", "--config", cfg_s]
+        } else {
+            &["check", "--target", "naemon", "--config", cfg_s]
+        };
+        let out = nag2prom(relaxed);
+        assert_eq!(out.status.code(), Some(relaxed_rc), "{name} relaxed: {}", text(&out));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+/// Machine-dependent diagnostics say so, name the variable and the path, and point at the line.
+#[test]
+fn machine_checks_say_they_depend_on_this_machine() {
+    let dir = demo_copy("machine-msg");
+    fs::remove_dir_all(dir.join("var/spool/checkresults")).unwrap();
+    let out = nag2prom(&["check", "--config", dir.join("nagios.cfg").to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("error[source/path-not-a-directory]: check_result_path"), "{stdout}");
+    assert!(stdout.contains("on this machine"), "{stdout}");
+    assert!(stdout.contains(&dir.join("var/spool/checkresults").display().to_string()), "{stdout}");
+    assert!(stdout.contains(&format!("--> {}:", dir.join("nagios.cfg").display())), "{stdout}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(": 1 error, 0 warnings"),
+        "{}",
+        text(&out)
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue #11 §6 / newcomer finding 9: Naemon's include_dir in the main configuration is read
+/// as Naemon reads it (main-configuration lines, relative to nagios.cfg), so a host reached
+/// through it is in `objects`.
+#[test]
+fn naemon_include_dir_brings_its_objects_in() {
+    let dir = demo_copy("include-dir");
+    let cfg = dir.join("nagios.cfg");
+    let text_cfg = fs::read_to_string(&cfg).unwrap();
+    fs::write(&cfg, format!("{text_cfg}include_dir=module-conf.d\n")).unwrap();
+    fs::create_dir_all(dir.join("module-conf.d")).unwrap();
+    fs::create_dir_all(dir.join("extra")).unwrap();
+    fs::write(dir.join("module-conf.d/extra.cfg"), "cfg_dir=extra\n").unwrap();
+    fs::write(
+        dir.join("extra/host.cfg"),
+        "define host {\n    use linux-server\n    host_name inc-01\n    address 127.0.0.9\n}\n",
+    )
+    .unwrap();
+    let cfg_s = cfg.to_str().unwrap();
+    let out = nag2prom(&["objects", "--config", cfg_s, "--type", "host"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("\"host_name\":\"inc-01\""), "{}", text(&out));
+    let out = nag2prom(&["check", "--target", "naemon", "--config", cfg_s]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(out.stdout.is_empty(), "{}", text(&out));
+    let out = nag2prom(&["check", "--config", cfg_s]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("main-cfg/naemon-include"));
+    if let Some(rc) = nagios_verify(&cfg) {
+        assert_eq!(rc, 1, "Nagios 4.4.6 has no include_dir in nagios.cfg");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Newcomer finding 12: an unreadable `--nrpe-config` names the flag and the file.
+#[test]
+fn unreadable_nrpe_config_names_the_flag_and_the_file() {
+    let out_dir =
+        std::env::temp_dir().join(format!("nag2prom-nrpe-missing-{}", std::process::id()));
+    let cfg = root().join("examples/demo/nagios.cfg");
+    let out = nag2prom(&[
+        "convert",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--nrpe-config",
+        "/nonexistent/nrpe.cfg",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--nrpe-config /nonexistent/nrpe.cfg"), "{stderr}");
+    assert!(
+        stderr.contains("cannot read NRPE configuration file /nonexistent/nrpe.cfg"),
+        "{stderr}"
+    );
+    assert!(!out_dir.exists());
+}
+
+/// Issue #13: nrpe.cfg is read by `source` (includes followed); its errors carry
+/// file:line:column and stop `convert` like configuration errors.
+#[test]
+fn nrpe_config_includes_are_followed_and_errors_stop_convert() {
+    let dir = demo_copy("nrpe-include");
+    let cfg = dir.join("nagios.cfg");
+    let out_dir = dir.join("prom");
+    fs::create_dir_all(dir.join("nrpe.d")).unwrap();
+    let nrpe = dir.join("nrpe.cfg");
+    fs::write(&nrpe, format!("# agents\ninclude_dir={}/nrpe.d/\n", dir.display())).unwrap();
+    fs::write(
+        dir.join("nrpe.d/load.cfg"),
+        "command[check_load]=/usr/lib/nagios/plugins/check_load -w 5,4,3 -c 10,8,6\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("objects/nrpe-services.cfg"),
+        "define service {\n    use generic-service\n    host_name fw-01\n    service_description Remote Load\n    check_command check_nrpe!check_load\n}\n",
+    )
+    .unwrap();
+    let args = |nrpe: &Path| {
+        nag2prom(&[
+            "convert",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--nrpe-config",
+            nrpe.to_str().unwrap(),
+        ])
+    };
+    let out = args(&nrpe);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let report = fs::read_to_string(out_dir.join("report.json")).unwrap();
+    let remote = report
+        .lines()
+        .find(|l| l.contains("\"host_name\": \"fw-01\", \"service_description\": \"Remote Load\""))
+        .unwrap_or_default();
+    assert!(remote.contains("\"outcome\": \"native\""), "{report}");
+
+    fs::write(dir.join("nrpe.d/load.cfg"), "command[check_load]=x\ncommand[]=broken\n").unwrap();
+    fs::remove_dir_all(&out_dir).unwrap();
+    let out = args(&nrpe);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[nrpe/invalid-command]"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("--> {}:2:1", dir.join("nrpe.d/load.cfg").display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert!(!out_dir.exists());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Newcomer finding 6: nagioscore's own test configurations, checked where real `nagios4 -v`
+/// runs: same exit status for every one, including those Nagios refuses only because of this
+/// machine (a temp_path or check_result_path its nagios_user cannot write to).
+#[test]
+fn nagioscore_test_configurations_exit_as_nagios_verify_does() {
+    let Some(corpus) = corpus() else { return };
+    let nagios = Path::new("/usr/sbin/nagios4");
+    if !have(nagios, "nagios4-core") {
+        return;
+    }
+    fn copy(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("nag2prom-core-t-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    copy(&corpus.join("nagioscore/t"), &dir.join("t"));
+    let etc = dir.join("t/etc");
+    let mut n_refused = 0;
+    for entry in fs::read_dir(&etc).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with("nagios") || !name.ends_with(".cfg") {
+            continue;
+        }
+        let verify = Command::new(nagios).arg("-v").arg(&name).current_dir(&etc).output().unwrap();
+        let out = nag2prom(&["check", "--config", etc.join(&name).to_str().unwrap()]);
+        assert_eq!(
+            out.status.code(),
+            verify.status.code(),
+            "{name}: nag2prom and nagios4 -v disagree\n{}\n--- nagios4 -v\n{}",
+            text(&out),
+            String::from_utf8_lossy(&verify.stdout)
+        );
+        n_refused += usize::from(verify.status.code() != Some(0));
+    }
+    assert!(n_refused >= 4, "{n_refused}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Nagios 4.4.6 refuses values it does not take ("Illegal value for …"): `check` exits 1 on
+/// the same ones, 0 on the look-alikes it accepts (atoi/strtod read a leading number).
+#[test]
+fn illegal_main_values_match_nagios_verify() {
+    let cases: [(&str, &str, i32); 11] = [
+        ("use_syslog=0", "use_syslog=yes", 1),
+        ("log_rotation_method=n", "log_rotation_method=n ; never", 1),
+        ("high_service_flap_threshold=20.0", "high_service_flap_threshold=100", 0),
+        ("low_service_flap_threshold=5.0", "low_service_flap_threshold=100", 1),
+        ("interval_length=60", "interval_length=60 # seconds", 0),
+        ("interval_length=60", "interval_length=0", 1),
+        ("service_inter_check_delay_method=s", "service_inter_check_delay_method=0.5", 0),
+        ("max_service_check_spread=30", "max_service_check_spread=0", 1),
+        ("use_large_installation_tweaks=0", "time_change_threshold=5", 1),
+        ("use_large_installation_tweaks=0", "host_skip_check_dependency_status=4", 1),
+        ("service_check_timeout_state=c", "service_check_timeout_state=x", 1),
+    ];
+    for (i, (line, replacement, rc)) in cases.into_iter().enumerate() {
+        let dir = demo_copy(&format!("illegal-{i}"));
+        let cfg = dir.join("nagios.cfg");
+        let text_cfg = fs::read_to_string(&cfg).unwrap();
+        assert!(text_cfg.contains(&format!("\n{line}\n")), "{line}");
+        fs::write(&cfg, text_cfg.replace(&format!("\n{line}\n"), &format!("\n{replacement}\n")))
+            .unwrap();
+        let out = nag2prom(&["check", "--config", cfg.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(rc), "{replacement}: {}", text(&out));
+        if rc == 1 {
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(stdout.contains("error[main-cfg/illegal-value]"), "{stdout}");
+        }
+        if let Some(nagios_rc) = nagios_verify(&cfg) {
+            assert_eq!(nagios_rc, rc, "{replacement}: nagios4 -v disagrees");
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

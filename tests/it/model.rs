@@ -90,7 +90,8 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// A nagios.cfg like the one `nagios-oracle.sh` writes: the sources in order, the oracle's
-/// illegal_object_name_chars, and extra lines.
+/// illegal_object_name_chars and illegal_macro_output_chars (Nagios warns without the latter),
+/// and extra lines.
 fn oracle_like_cfg(dir: &Path, sources: &[PathBuf], extra: &str) -> PathBuf {
     let mut cfg = String::new();
     for s in sources {
@@ -98,6 +99,7 @@ fn oracle_like_cfg(dir: &Path, sources: &[PathBuf], extra: &str) -> PathBuf {
         cfg.push_str(&format!("{kind}={}\n", s.display()));
     }
     cfg.push_str("illegal_object_name_chars=`~!$%^&*|'\"<>?,()=\n");
+    cfg.push_str("illegal_macro_output_chars=`~$&|'\"<>\n");
     cfg.push_str(extra);
     cfg.push('\n');
     let path = dir.join("nagios.cfg");

@@ -19,6 +19,7 @@ fn collect_codes(dir: &Path, out: &mut Vec<String>) {
                     "object",
                     "main-cfg",
                     "resource",
+                    "nrpe",
                     "timeperiod",
                     "status",
                     "perfdata",

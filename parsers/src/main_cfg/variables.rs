@@ -192,6 +192,127 @@ pub fn variable_status(name: &str) -> VariableStatus {
     }
 }
 
+/// What Nagios 4.4.6's `read_main_config_file` requires of a variable's value; anything else is
+/// "Illegal value for …" (or "… is too long"), fatal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueRule {
+    /// Exactly one character, `0` or `1`.
+    Flag,
+    /// `atoi(value)` at least this.
+    AtLeast(i32),
+    /// `atoi(value)` within these bounds, inclusive.
+    Between(i32, i32),
+    /// `strtod(value)` above 0 and below 100, or up to 100 included when the flag is set.
+    Percent(bool),
+    /// One of these words, exactly.
+    OneOf(&'static [&'static str]),
+    /// `n`, `d`, `s`, or a number above 0 (`strtod`): an inter-check delay method.
+    DelayMethod,
+    /// A path of at most 255 bytes (`MAX_FILENAME_LENGTH - 1`).
+    Path,
+}
+
+/// The rule for `name`'s value, when Nagios 4.4.6 checks it.
+pub fn value_rule(name: &str) -> Option<ValueRule> {
+    use ValueRule::*;
+    Some(match name {
+        "use_syslog"
+        | "log_notifications"
+        | "log_service_retries"
+        | "log_host_retries"
+        | "log_event_handlers"
+        | "log_external_commands"
+        | "log_passive_checks"
+        | "log_initial_states"
+        | "log_current_states"
+        | "retain_state_information"
+        | "use_retained_program_state"
+        | "use_retained_scheduling_info"
+        | "obsess_over_services"
+        | "obsess_over_hosts"
+        | "translate_passive_host_checks"
+        | "use_aggressive_host_checking"
+        | "use_agressive_host_checking"
+        | "soft_state_dependencies"
+        | "check_external_commands"
+        | "check_for_orphaned_services"
+        | "check_for_orphaned_hosts"
+        | "check_service_freshness"
+        | "check_host_freshness"
+        | "auto_reschedule_checks"
+        | "daemon_dumps_core"
+        | "use_large_installation_tweaks" => Flag,
+        "retention_update_interval" | "max_concurrent_checks" => AtLeast(0),
+        "retention_scheduling_horizon"
+        | "service_check_timeout"
+        | "host_check_timeout"
+        | "event_handler_timeout"
+        | "notification_timeout"
+        | "ocsp_timeout"
+        | "ochp_timeout"
+        | "service_freshness_check_interval"
+        | "freshness_check_interval"
+        | "host_freshness_check_interval"
+        | "auto_rescheduling_interval"
+        | "auto_rescheduling_window"
+        | "max_service_check_spread"
+        | "max_host_check_spread"
+        | "check_result_reaper_frequency"
+        | "service_reaper_frequency"
+        | "max_check_result_reaper_time"
+        | "interval_length"
+        | "status_update_interval" => AtLeast(1),
+        "time_change_threshold" => AtLeast(6),
+        "service_skip_check_dependency_status"
+        | "service_skip_check_parent_status"
+        | "service_skip_check_host_down_status"
+        | "host_skip_check_dependency_status" => Between(-1, 3),
+        "low_service_flap_threshold" | "low_host_flap_threshold" => Percent(false),
+        "high_service_flap_threshold" | "high_host_flap_threshold" => Percent(true),
+        "service_check_timeout_state" => OneOf(&["o", "w", "c", "u"]),
+        "log_rotation_method" => OneOf(&["n", "h", "d", "w", "m"]),
+        "service_inter_check_delay_method" | "host_inter_check_delay_method" => DelayMethod,
+        "log_file" | "debug_file" | "command_file" | "check_result_path" | "lock_file"
+        | "log_archive_path" => Path,
+        _ => return None,
+    })
+}
+
+impl ValueRule {
+    /// `None` when `value` is fine, else what Nagios wants instead.
+    pub fn check(self, value: &str) -> Option<String> {
+        let int = || crate::number::atoi(value.as_bytes());
+        let float = || crate::number::strtod(value).map_or(0.0, |(f, _)| f);
+        let ok = match self {
+            ValueRule::Flag => value == "0" || value == "1",
+            ValueRule::AtLeast(min) => int() >= min,
+            ValueRule::Between(lo, hi) => (lo..=hi).contains(&int()),
+            ValueRule::Percent(inclusive) => {
+                let f = float();
+                f > 0.0 && (f < 100.0 || (inclusive && f == 100.0))
+            }
+            ValueRule::OneOf(words) => words.contains(&value),
+            ValueRule::DelayMethod => ["n", "d", "s"].contains(&value) || float() > 0.0,
+            ValueRule::Path => value.len() <= 255,
+        };
+        if ok {
+            return None;
+        }
+        Some(match self {
+            ValueRule::Flag => "Nagios takes exactly `0` or `1`".to_owned(),
+            ValueRule::AtLeast(min) => format!("Nagios takes a whole number of at least {min}"),
+            ValueRule::Between(lo, hi) => format!("Nagios takes a whole number from {lo} to {hi}"),
+            ValueRule::Percent(false) => "Nagios takes a number above 0 and below 100".to_owned(),
+            ValueRule::Percent(true) => "Nagios takes a number above 0, at most 100".to_owned(),
+            ValueRule::OneOf(words) => format!("Nagios takes one of {}", words.join(", ")),
+            ValueRule::DelayMethod => {
+                "Nagios takes n, d, s or a number of seconds above 0".to_owned()
+            }
+            ValueRule::Path => "Nagios takes paths of at most 255 bytes".to_owned(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,5 +330,27 @@ mod tests {
         assert!(matches!(variable_status("sleep_time"), VariableStatus::Deprecated(_)));
         assert_eq!(variable_status("Status_File"), VariableStatus::Unknown);
         assert_eq!(variable_status("include_dir"), VariableStatus::Unknown);
+    }
+
+    #[test]
+    fn value_rules_follow_read_main_config_file() {
+        let check = |name: &str, value: &str| value_rule(name).and_then(|r| r.check(value));
+        assert_eq!(check("use_syslog", "1"), None);
+        assert!(check("use_syslog", "yes").is_some());
+        assert!(check("log_notifications", "10").is_some());
+        assert_eq!(check("interval_length", "60 # comment"), None, "atoi reads the number");
+        assert!(check("interval_length", "0").is_some());
+        assert!(check("time_change_threshold", "5").is_some());
+        assert_eq!(check("time_change_threshold", "6"), None);
+        assert_eq!(check("retention_update_interval", "0"), None);
+        assert!(check("host_skip_check_dependency_status", "4").is_some());
+        assert_eq!(check("host_skip_check_dependency_status", "-1"), None);
+        assert!(check("low_service_flap_threshold", "100").is_some());
+        assert_eq!(check("high_service_flap_threshold", "100"), None);
+        assert!(check("log_rotation_method", "daily").is_some());
+        assert_eq!(check("service_inter_check_delay_method", "0.5"), None);
+        assert!(check("service_inter_check_delay_method", "x").is_some());
+        assert!(check("lock_file", &"x".repeat(256)).is_some());
+        assert_eq!(check("enable_notifications", "yes"), None, "atoi > 0, never refused");
     }
 }

@@ -3,6 +3,7 @@
 
 use nag2prom_parsers::diagnostic::Diagnostic;
 use nag2prom_parsers::main_cfg::parse_main_cfg;
+use nag2prom_parsers::nrpe::parse_nrpe_cfg;
 use nag2prom_parsers::object::{Mode, ObjectType, parse_objects};
 use nag2prom_parsers::resource::parse_resource;
 use proptest::prelude::*;
@@ -173,6 +174,24 @@ proptest! {
         let resource = parse_resource(&data);
         for e in &resource.errors {
             prop_assert!(e.span().end <= data.len());
+        }
+        let nrpe = parse_nrpe_cfg(&data);
+        for e in &nrpe.errors {
+            prop_assert!(e.span().start <= e.span().end && e.span().end <= data.len());
+        }
+        for c in nrpe.commands() {
+            prop_assert!(c.name_span.end <= data.len() && c.line_span.end <= data.len());
+        }
+    }
+
+    #[test]
+    fn nrpe_like_text_never_panics(text in "(command\\[|\\]|=|#|\n|\r| |\t|\0|include=|include_dir=|/|[a-z]){0,200}") {
+        let nrpe = parse_nrpe_cfg(text.as_bytes());
+        for e in &nrpe.errors {
+            prop_assert!(e.span().end <= text.len());
+        }
+        for i in nrpe.includes() {
+            prop_assert!(i.span.start <= i.span.end && i.span.end <= text.len());
         }
     }
 
