@@ -124,12 +124,18 @@ pub enum Command {
     /// thresholds and edges: check_load, check_disk, check_ping, check_http, …) or a bridged
     /// rule (an alert on the HARD state Nagios computed, exported by `nag2prom serve`), and
     /// report.md / report.json say which and why. Services sharing a check, thresholds and
-    /// service level share one rule; hosts join it through the `nagios_checks` label of their
-    /// targets. DIR is replaced as a whole, only on success: with configuration errors nothing
-    /// is written and the exit code is 1.
+    /// service level share one rule, its hosts listed once in rules/members.yml. Host checks on
+    /// network plugins become native NagiosHostDown rules; rules/meta.yml alerts when Nagios,
+    /// the bridge or an exporter goes away, and every native rule has a no-data companion.
+    ///
+    /// DIR must be missing, empty, or an earlier convert output (its nag2prom-manifest.json
+    /// lists every file in it), and may not be, contain or lie inside an input: anything else
+    /// is refused with exit code 2 and left untouched. DIR is replaced as a whole, only on
+    /// success: with configuration errors nothing is written and the exit code is 1.
     ///
     /// Writes DIR/rules/*.yml, DIR/tests/*.yml (promtool test rules), DIR/targets/*.json
-    /// (file_sd), DIR/prometheus.yml, DIR/blackbox.yml, DIR/report.md, DIR/report.json.
+    /// (file_sd), DIR/prometheus.yml, DIR/blackbox.yml, DIR/report.md, DIR/report.json and
+    /// DIR/nag2prom-manifest.json. Needs Prometheus 2.42.0 or later.
     ///
     /// Examples:
     ///
