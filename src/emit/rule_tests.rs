@@ -235,21 +235,7 @@ fn native_group(tr: &Translation<'_>, native: &Native, group: &NativeGroup) -> O
         // Feeders write every series the signals read (a `None` realized value is a NaN
         // sample, not a missing one), so these cases have data.
         let fed: Fed = (native.feed)(case, eval as f64);
-        for s in &fed.series {
-            let mut labels = target.clone();
-            for (k, v) in &s.labels {
-                labels.insert(k.clone(), v.clone());
-            }
-            if labels.remove(SECOND_PROBE_LABEL).is_some()
-                && let Some(second) = &native.second
-            {
-                labels.insert("nagios_probe".to_owned(), second.id());
-            }
-            input_series.push(InputSeries {
-                series: series_text(&s.metric, &labels),
-                values: values_text(&s.values, samples),
-            });
-        }
+        input_series.extend(fed_series(native, &fed, &target, samples));
         for (severity, conds) in &active {
             // `or` keeps one series per distinct label set, left to right.
             let mut sets: Vec<BTreeMap<String, String>> = Vec::new();
@@ -522,21 +508,7 @@ fn host_group(
         up.insert("host".to_owned(), host.clone());
         up.insert("nagios_probe".to_owned(), native.probe.id());
         let fed = (native.feed)(case, eval as f64);
-        for s in &fed.series {
-            let mut labels = up.clone();
-            for (k, v) in &s.labels {
-                labels.insert(k.clone(), v.clone());
-            }
-            if labels.remove(SECOND_PROBE_LABEL).is_some()
-                && let Some(second) = &native.second
-            {
-                labels.insert("nagios_probe".to_owned(), second.id());
-            }
-            input_series.push(InputSeries {
-                series: series_text(&s.metric, &labels),
-                values: values_text(&s.values, samples),
-            });
-        }
+        input_series.extend(fed_series(native, &fed, &up, samples));
         input_series.push(InputSeries {
             series: series_text("up", &up),
             values: values_text(&[1.0], samples),
@@ -697,4 +669,32 @@ fn humanize_duration(secs: u64) -> String {
     } else {
         format!("{s}s")
     }
+}
+
+/// The input series of what a feeder made, on `target`'s labels (a series of the second probe
+/// gets that probe's `nagios_probe`).
+fn fed_series(
+    native: &Native,
+    fed: &Fed,
+    target: &BTreeMap<String, String>,
+    samples: usize,
+) -> Vec<InputSeries> {
+    fed.series
+        .iter()
+        .map(|s| {
+            let mut labels = target.clone();
+            for (k, v) in &s.labels {
+                labels.insert(k.clone(), v.clone());
+            }
+            if labels.remove(SECOND_PROBE_LABEL).is_some()
+                && let Some(second) = &native.second
+            {
+                labels.insert("nagios_probe".to_owned(), second.id());
+            }
+            InputSeries {
+                series: series_text(&s.metric, &labels),
+                values: values_text(&s.values, samples),
+            }
+        })
+        .collect()
 }
