@@ -38,6 +38,9 @@ pub struct NagiosConfig {
     pub watched: Vec<(PathBuf, Option<SystemTime>)>,
     /// Configuration errors found while reading (see `nag2prom check` for the details).
     pub errors: usize,
+    /// The configured hosts and services ([`crate::serve::refresh::object_id`]), when
+    /// nagios.cfg was read: a status.dat that loses some of them is suspect.
+    pub expected: Option<crate::serve::refresh::ObjectSet>,
 }
 
 /// The modification time of `path`, `None` when it cannot be read.
@@ -84,14 +87,35 @@ pub fn load(
     let watched = paths.into_iter().map(|p| (p.clone(), mtime(&p))).collect();
     let is_error = |d: &&crate::diag::Diagnostic| d.severity == nag2prom_parsers::Severity::Error;
     let mut errors = inst.diagnostics.iter().filter(is_error).count();
+    let (model, diagnostics) = Model::build(&inst);
+    errors += diagnostics.iter().filter(is_error).count();
     let enrichment = if enrich.is_empty() {
         Enrichment::default()
     } else {
-        let (model, diagnostics) = Model::build(&inst);
-        errors += diagnostics.iter().filter(is_error).count();
         Enrichment::from_model(&model, enrich)
     };
-    Ok(NagiosConfig { status_file, enrichment, watched, errors })
+    let expected = configured_objects(&model);
+    Ok(NagiosConfig { status_file, enrichment, watched, errors, expected: Some(expected) })
+}
+
+/// The identities of the hosts and services `model` defines.
+fn configured_objects(model: &Model) -> crate::serve::refresh::ObjectSet {
+    use crate::serve::refresh::object_id;
+    use nag2prom_parsers::object::ObjectType;
+    let mut out = crate::serve::refresh::ObjectSet::default();
+    for host in model.of(ObjectType::Host) {
+        if let Some(name) = host.text("host_name") {
+            out.insert(object_id(name.as_bytes(), None));
+        }
+    }
+    for service in model.of(ObjectType::Service) {
+        if let (Some(host), Some(desc)) =
+            (service.text("host_name"), service.text("service_description"))
+        {
+            out.insert(object_id(host.as_bytes(), Some(desc.as_bytes())));
+        }
+    }
+    out
 }
 
 /// True when a watched file changed, appeared or disappeared since `watched` was taken.
