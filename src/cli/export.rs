@@ -14,12 +14,18 @@ use crate::serve::refresh::{DEFAULT_MAX_BYTES, ReadError, ReadLimits};
 use crate::serve::{config, export_once};
 
 /// `(collector, --collector.NAME, --no-collector.NAME, what it exports)`.
-const COLLECTOR_FLAGS: [(Collector, &str, &str, &str); 9] = [
+const COLLECTOR_FLAGS: [(Collector, &str, &str, &str); 10] = [
     (
         Collector::State,
         "collector.state",
         "no-collector.state",
-        "state, hard_state, state_type, checked, acknowledged, scheduled_downtime_depth, last_check_timestamp_seconds and info of hosts and services (default: enabled)",
+        "state, hard_state, state_type, acknowledged, scheduled_downtime_depth, last_check_timestamp_seconds and info of hosts and services (default: enabled)",
+    ),
+    (
+        Collector::Checked,
+        "collector.checked",
+        "no-collector.checked",
+        "checked, 0 while PENDING; the same as last_check_timestamp_seconds == 0 (default: disabled)",
     ),
     (
         Collector::Perfdata,
@@ -259,7 +265,8 @@ pub struct ExportArgs {
 pub(super) fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let b = &args.bridge;
     let render = b.render_options()?;
-    let nagios = config::load(b.config.as_deref(), b.status_file.as_deref(), &b.enrich_options())?;
+    let nagios =
+        config::load(b.config.as_deref(), b.status_file.as_deref(), &b.enrich_options(), false)?;
     let enrich = if nagios.enrichment.is_empty() { None } else { Some(&nagios.enrichment) };
     let (bytes, result) =
         export_once(&nagios.status_file, &render, enrich, b.max_age(), b.read_limits()?);

@@ -48,7 +48,8 @@ pub fn mtime(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-/// Read nagios.cfg (when given) and, for enrichment, the object model.
+/// Read nagios.cfg (when given) and, for enrichment or `configured_objects`, the object
+/// model (then [`NagiosConfig::expected`] is set).
 ///
 /// `status_file` overrides nagios.cfg's `status_file`. A relative `status_file` in nagios.cfg
 /// is taken relative to nagios.cfg's directory, like `cfg_file`.
@@ -56,6 +57,7 @@ pub fn load(
     config: Option<&Path>,
     status_file: Option<&Path>,
     enrich: &EnrichOptions,
+    configured_objects: bool,
 ) -> Result<NagiosConfig, ConfigError> {
     let Some(config) = config else {
         if !enrich.is_empty() {
@@ -87,6 +89,9 @@ pub fn load(
     let watched = paths.into_iter().map(|p| (p.clone(), mtime(&p))).collect();
     let is_error = |d: &&crate::diag::Diagnostic| d.severity == nag2prom_parsers::Severity::Error;
     let mut errors = inst.diagnostics.iter().filter(is_error).count();
+    if enrich.is_empty() && !configured_objects {
+        return Ok(NagiosConfig { status_file, watched, errors, ..NagiosConfig::default() });
+    }
     let (model, diagnostics) = Model::build(&inst);
     errors += diagnostics.iter().filter(is_error).count();
     let enrichment = if enrich.is_empty() {
@@ -94,12 +99,12 @@ pub fn load(
     } else {
         Enrichment::from_model(&model, enrich)
     };
-    let expected = configured_objects(&model);
-    Ok(NagiosConfig { status_file, enrichment, watched, errors, expected: Some(expected) })
+    let expected = configured_objects.then(|| objects_of(&model));
+    Ok(NagiosConfig { status_file, enrichment, watched, errors, expected })
 }
 
 /// The identities of the hosts and services `model` defines.
-fn configured_objects(model: &Model) -> crate::serve::refresh::ObjectSet {
+fn objects_of(model: &Model) -> crate::serve::refresh::ObjectSet {
     use crate::serve::refresh::object_id;
     use nag2prom_parsers::object::ObjectType;
     let mut out = crate::serve::refresh::ObjectSet::default();

@@ -149,8 +149,12 @@ pub async fn run(options: ServeOptions) -> Result<(), ServeError> {
     if !path.starts_with('/') || path == "/" || path.starts_with("/-/") {
         return Err(ServeError::TelemetryPath(path.clone()));
     }
-    let nagios =
-        config::load(options.config.as_deref(), options.status_file.as_deref(), &options.enrich)?;
+    let nagios = config::load(
+        options.config.as_deref(),
+        options.status_file.as_deref(),
+        &options.enrich,
+        true,
+    )?;
     if nagios.errors > 0 {
         warn!(
             errors = nagios.errors,
@@ -409,7 +413,7 @@ async fn reload_loop(
                 if !config::changed(&watched) {
                     return None;
                 }
-                Some(config::load(cfg.as_deref(), status.as_deref(), &en).map_err(|err| {
+                Some(config::load(cfg.as_deref(), status.as_deref(), &en, true).map_err(|err| {
                     let now = watched.iter().map(|(p, _)| (p.clone(), config::mtime(p))).collect();
                     (err.to_string(), now)
                 }))
