@@ -370,6 +370,7 @@ async fn reload_loop(
     let mut web_task: Option<JoinHandle<WebCheck>> = None;
     let mut config_task: Option<JoinHandle<ConfigCheck>> = None;
     let mut streak: (usize, u32) = (0, 0);
+    let mut worker_gone = false;
     let mut tick = tokio::time::interval(options.poll_interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let timeout_ms = options.read_limits.timeout.as_millis() as u64;
@@ -377,7 +378,12 @@ async fn reload_loop(
         let mut changed = false;
         tokio::select! {
             _ = tick.tick() => {}
-            Some(result) = results.recv() => {
+            result = results.recv(), if !worker_gone => {
+                let Some(result) = result else {
+                    error!("the status.dat reader thread ended: no more updates (nagios_up turns 0 when the data is stale)");
+                    worker_gone = true;
+                    continue;
+                };
                 accept_or_reject(result, &nagios, &mut current, &mut streak);
                 last_up = current.up(unix_now());
                 changed = true;
@@ -457,8 +463,7 @@ async fn reload_loop(
         }
 
         // A read blocked in the kernel (hung NFS).
-        let started = busy.load(Ordering::SeqCst);
-        let stalled = started != 0 && now_millis().saturating_sub(started) > timeout_ms;
+        let stalled = is_stalled(busy.load(Ordering::SeqCst), now_millis(), timeout_ms);
         if stalled != current.health.read_stalled {
             current.health.read_stalled = stalled;
             if stalled {
@@ -498,6 +503,12 @@ async fn reload_loop(
             state.publish(current.publish());
         }
     }
+}
+
+/// True when the read that started at `started_ms` (0: none in progress) has been going on
+/// for longer than `timeout_ms` at `now_ms`.
+fn is_stalled(started_ms: u64, now_ms: u64, timeout_ms: u64) -> bool {
+    started_ms != 0 && now_ms.saturating_sub(started_ms) > timeout_ms
 }
 
 /// Take a worker result into `current`, or count and log why not.
@@ -586,6 +597,68 @@ pub fn export_once(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue #12, defect 2: a read blocked longer than the timeout is a stall; none in
+    /// progress (0) never is.
+    #[test]
+    fn stall_detection() {
+        assert!(!is_stalled(0, 1_000_000, 30_000));
+        assert!(!is_stalled(1_000, 31_000, 30_000));
+        assert!(is_stalled(1_000, 31_001, 30_000));
+        assert!(!is_stalled(5_000, 1_000, 30_000), "a clock step back is no stall");
+    }
+
+    /// Issue #12, defect 2: the worker reports each version once, a FIFO at once, and ends
+    /// when the loop drops its end; `busy` is 0 between reads.
+    #[test]
+    fn status_worker_reads_each_version_once() {
+        let dir = std::env::temp_dir().join(format!("nag2prom-worker-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("status.dat");
+        std::fs::write(&path, "info {\n\tcreated=1\n\t}\n").unwrap();
+        let job = Job {
+            path: path.clone(),
+            render: Arc::new(Options::default()),
+            enrich: Arc::new(Enrichment::default()),
+            limits: ReadLimits::default(),
+            gzip_level: 1,
+        };
+        let (job_tx, job_rx) = std::sync::mpsc::channel();
+        let (result_tx, mut results) = tokio::sync::mpsc::unbounded_channel();
+        let busy = Arc::new(AtomicU64::new(0));
+        let worker = {
+            let busy = busy.clone();
+            std::thread::spawn(move || {
+                status_worker(job, Duration::from_millis(20), job_rx, result_tx, busy)
+            })
+        };
+        let next = |results: &mut tokio::sync::mpsc::UnboundedReceiver<_>| {
+            let start = std::time::Instant::now();
+            loop {
+                if let Ok(r) = results.try_recv() {
+                    return Some(r);
+                }
+                if start.elapsed() > Duration::from_secs(5) {
+                    return None;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        };
+        let first: Result<Refresh, ReadError> = next(&mut results).unwrap();
+        assert!(first.unwrap().gzip.is_some(), "gzip copy built with the body");
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(results.try_recv().is_err(), "an unchanged file is read once");
+        assert_eq!(busy.load(Ordering::SeqCst), 0);
+        std::fs::remove_file(&path).unwrap();
+        let fifo = std::process::Command::new("mkfifo").arg(&path).status().unwrap();
+        assert!(fifo.success());
+        let refused = next(&mut results).unwrap();
+        assert!(matches!(refused, Err(ReadError::NotRegular { .. })));
+        drop(job_tx);
+        worker.join().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn listen_addresses() {

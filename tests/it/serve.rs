@@ -272,6 +272,9 @@ fn serve_docs_list_every_family() {
             family.name
         );
     }
+    for (_, name, _) in nag2prom::exposition::Collector::ALL {
+        assert!(docs.contains(&format!("| `{name}` |")), "docs/metrics.md lacks collector {name}");
+    }
 }
 
 #[test]
