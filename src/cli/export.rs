@@ -19,7 +19,7 @@ const COLLECTOR_FLAGS: [(Collector, &str, &str, &str); 10] = [
         Collector::State,
         "collector.state",
         "no-collector.state",
-        "state, hard_state, state_type, acknowledged, scheduled_downtime_depth, last_check_timestamp_seconds and info of hosts and services (default: enabled)",
+        "state, hard_state, state_type, acknowledged, scheduled_downtime_depth, last_check_timestamp_seconds and info of hosts and services (default: enabled). Every --collector.NAME has a --no-collector.NAME; the last of the two wins",
     ),
     (
         Collector::Checked,

@@ -1264,3 +1264,88 @@ fn serve_export_bounds_hostile_input() {
     );
     assert_eq!(value(&m, "nagios_up").as_deref(), Some("0"));
 }
+
+/// Issue #12, cardinality: the default families, opt-in collectors, `--no-collector.NAME`,
+/// and the last of `--collector.NAME` / `--no-collector.NAME` wins; every variant passes
+/// promtool.
+#[test]
+fn serve_export_collectors() {
+    let dir = Scratch::new("collectors");
+    let status = dir.path("status.dat");
+    let every_field = "has_been_checked=1\n\tproblem_has_been_acknowledged=0\n\t\
+        scheduled_downtime_depth=0\n\tlast_check=1700000000\n\tis_flapping=0\n\tcurrent_attempt=1\n\t\
+        max_attempts=3\n\tnotifications_enabled=1\n\tactive_checks_enabled=1\n\t\
+        last_state_change=1700000000\n\tlast_hard_state_change=1700000000\n\tcheck_latency=0.1\n\t\
+        check_execution_time=0.2\n\tcheck_command=check_y\n";
+    let content = status_dat(now(), &[("h", "s", 2, "t=1s;2;3;0;9 u=5%;80;90")])
+        .replace("has_been_checked=1\n", every_field);
+    std::fs::write(&status, content).unwrap();
+    let export = |extra: &[&str]| {
+        let mut args = vec!["export", "--status-file", status.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let out = nag2prom(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        promtool_check(&out.stdout);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let has = |m: &str, family: &str| m.contains(&format!("# TYPE {family} "));
+    let m = export(&[]);
+    for family in [
+        "nagios_service_state",
+        "nagios_service_hard_state",
+        "nagios_service_state_type",
+        "nagios_service_acknowledged",
+        "nagios_service_scheduled_downtime_depth",
+        "nagios_service_last_check_timestamp_seconds",
+        "nagios_service_info",
+        "nagios_host_hard_state",
+        "nagios_perfdata_seconds",
+        "nagios_perfdata_ratio",
+        "nagios_up",
+        "nagios_status_update_timestamp_seconds",
+    ] {
+        assert!(has(&m, family), "default lacks {family}");
+    }
+    for family in [
+        "nagios_service_checked",
+        "nagios_service_check_attempt",
+        "nagios_service_flapping",
+        "nagios_perfdata_threshold_seconds",
+        "nagios_perfdata_min_seconds",
+    ] {
+        assert!(!has(&m, family), "{family} on by default");
+    }
+    let m = export(&[
+        "--collector.perfdata_thresholds",
+        "--no-collector.perfdata",
+        "--collector.checked",
+    ]);
+    assert!(has(&m, "nagios_perfdata_threshold_seconds"));
+    assert!(!has(&m, "nagios_perfdata_seconds"));
+    assert!(has(&m, "nagios_service_checked"));
+    let m = export(&["--collector.flapping", "--no-collector.flapping"]);
+    assert!(!has(&m, "nagios_service_flapping"), "the last flag wins");
+    let m = export(&["--no-collector.flapping", "--collector.flapping"]);
+    assert!(has(&m, "nagios_service_flapping"), "the last flag wins");
+    let all = [
+        "--collector.checked",
+        "--collector.attempts",
+        "--collector.latency",
+        "--collector.switches",
+        "--collector.flapping",
+        "--collector.state_changes",
+        "--collector.perfdata_bounds",
+        "--collector.perfdata_thresholds",
+    ];
+    let m = export(&all);
+    for family in nag2prom::exposition::catalogue::all() {
+        let opt_in = family.name.ends_with("_output_info")
+            || family.name == "nagios_perfdata_total"
+            || family.name == "nagios_perfdata_max"
+            || family.name.starts_with("nag2prom_status_read")
+            || family.name == "nag2prom_status_rejected_total";
+        if family.name.starts_with("nagios_host_") || family.name.starts_with("nagios_service_") {
+            assert!(opt_in || has(&m, family.name), "all collectors lack {}", family.name);
+        }
+    }
+}
