@@ -28,22 +28,125 @@ fn temp_sibling(target: &Path, what: &str) -> io::Result<PathBuf> {
     Ok(target.with_file_name(temp))
 }
 
-/// Write `bytes` to `path` atomically: temporary sibling, `fsync`, `rename`.
+/// Write `bytes` to `path` atomically: temporary sibling, `fsync`, `rename`, `fsync` of the
+/// directory.
 ///
 /// The temporary file lives in the same directory so that the rename never crosses a file
-/// system. It is removed when anything fails.
+/// system. It is created exclusively (`O_CREAT|O_EXCL|O_NOFOLLOW`, under a name with a
+/// random part), so a symlink or file planted in a directory others can write to is never
+/// followed nor truncated. A target that exists must be a regular file (not a symlink, a
+/// device such as `/dev/null`, a FIFO or a directory); its mode and group are kept (when the
+/// group cannot be kept, the group bits of the mode are dropped). The temporary file is
+/// removed when anything fails.
 pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let temp = temp_sibling(path, "tmp")?;
+    write_file_via(path, bytes, (0..16).map(|_| random_sibling(path)))
+}
+
+/// A temporary name beside `target`: `.NAME.tmp.PID.N.RANDOM`.
+fn random_sibling(target: &Path) -> io::Result<PathBuf> {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let name = target.file_name().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} has no file name", target.display()),
+        )
+    })?;
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(n);
+    let random = hasher.finish();
+    let mut temp = std::ffi::OsString::from(".");
+    temp.push(name);
+    temp.push(format!(".tmp.{}.{n}.{random:016x}", std::process::id()));
+    Ok(target.with_file_name(temp))
+}
+
+/// [`write_file`] with the temporary names to try, in order (a name that exists is skipped).
+fn write_file_via(
+    path: &Path,
+    bytes: &[u8],
+    names: impl IntoIterator<Item = io::Result<PathBuf>>,
+) -> io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+    let existing = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_file() => Some(m),
+        Ok(m) => {
+            let what =
+                if m.file_type().is_symlink() { "a symbolic link" } else { "not a regular file" };
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} is {what}: refusing to replace it", path.display()),
+            ));
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => return Err(err),
+    };
+    let mut created = None;
+    for name in names {
+        let temp = name?;
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&temp)
+        {
+            Ok(file) => {
+                created = Some((temp, file));
+                break;
+            }
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(err) => return Err(err),
+        }
+    }
+    let Some((temp, mut file)) = created else {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("no free temporary name beside {}", path.display()),
+        ));
+    };
     let result = (|| {
-        let mut file = fs::File::create(&temp)?;
         file.write_all(bytes)?;
+        // The target's mode and group, or the usual mode of a new file (0666 less umask).
+        let mode = match &existing {
+            Some(m) => {
+                let mut mode = m.mode() & 0o7777;
+                if m.gid() != file.metadata()?.gid()
+                    && std::os::unix::fs::fchown(&file, None, Some(m.gid())).is_err()
+                {
+                    mode &= !0o070;
+                }
+                mode & !0o6000
+            }
+            None => 0o666 & !current_umask(),
+        };
+        file.set_permissions(fs::Permissions::from_mode(mode))?;
         file.sync_all()?;
-        fs::rename(&temp, path)
+        fs::rename(&temp, path)?;
+        if let Some(dir) = path.parent() {
+            let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+            fs::File::open(dir)?.sync_all()?;
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }
     result
+}
+
+/// The process umask, read from /proc (setting it to read it would race other threads);
+/// 0o022 when it cannot be read.
+fn current_umask() -> u32 {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Umask:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        })
+        .unwrap_or(0o022)
 }
 
 /// A directory being built next to its final place; see [`replace_dir`].
@@ -155,6 +258,53 @@ mod tests {
         assert!(!target.join("keep.yml").exists());
         assert_eq!(fs::read_to_string(target.join("new.yml")).expect("new"), "new");
         assert_eq!(fs::read_dir(&dir).expect("list").count(), 1, "old copy removed");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// Issue #12, defect 4: a symlink planted at the temporary name is neither followed nor
+    /// moved onto the target; the next name is used.
+    #[test]
+    fn write_file_never_follows_a_planted_temporary() {
+        let dir = scratch("planted");
+        let victim = dir.join("victim");
+        fs::write(&victim, "root-only\n").expect("victim");
+        let planted = dir.join(".out.prom.tmp.planted");
+        std::os::unix::fs::symlink(&victim, &planted).expect("symlink");
+        let path = dir.join("out.prom");
+        let fresh = dir.join(".out.prom.tmp.fresh");
+        write_file_via(&path, b"new\n", [Ok(planted.clone()), Ok(fresh.clone())]).expect("write");
+        assert_eq!(fs::read(&victim).expect("victim"), b"root-only\n");
+        assert_eq!(fs::read(&path).expect("out"), b"new\n");
+        assert!(fs::symlink_metadata(&path).expect("out").file_type().is_file());
+        assert!(fs::symlink_metadata(&planted).expect("planted").file_type().is_symlink());
+        assert!(!fresh.exists());
+        // only planted names: nothing written
+        let err = write_file_via(&path, b"x", [Ok(planted.clone())]).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// Issue #12, defect 4: non-regular targets are refused; the mode of a regular one is
+    /// kept.
+    #[test]
+    fn write_file_refuses_non_regular_targets_and_keeps_the_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = scratch("targets");
+        let link = dir.join("link.prom");
+        std::os::unix::fs::symlink(dir.join("elsewhere"), &link).expect("symlink");
+        assert!(write_file(&link, b"x").is_err());
+        assert!(!dir.join("elsewhere").exists());
+        assert!(write_file(Path::new("/dev/null"), b"x").is_err());
+        let null = fs::symlink_metadata("/dev/null").expect("null").file_type();
+        assert!(std::os::unix::fs::FileTypeExt::is_char_device(&null));
+        assert!(write_file(&dir, b"x").is_err());
+        let path = dir.join("kept.prom");
+        fs::write(&path, "old").expect("old");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).expect("chmod");
+        write_file(&path, b"new").expect("write");
+        let mode = fs::metadata(&path).expect("meta").permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o640);
+        assert_eq!(fs::read_dir(&dir).expect("list").count(), 2, "no temporaries left");
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -9,8 +9,127 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 
-use crate::exposition::{EnrichOptions, Options};
-use crate::serve::{config, export_once, refresh::ReadError};
+use crate::exposition::{Collector, Collectors, EnrichOptions, Options};
+use crate::serve::refresh::{DEFAULT_MAX_BYTES, ReadError, ReadLimits};
+use crate::serve::{config, export_once};
+
+/// `(collector, --collector.NAME, --no-collector.NAME, what it exports)`.
+const COLLECTOR_FLAGS: [(Collector, &str, &str, &str); 10] = [
+    (
+        Collector::State,
+        "collector.state",
+        "no-collector.state",
+        "state, hard_state, state_type, acknowledged, scheduled_downtime_depth, last_check_timestamp_seconds and info of hosts and services (default: enabled). Every --collector.NAME has a --no-collector.NAME; the last of the two wins",
+    ),
+    (
+        Collector::Checked,
+        "collector.checked",
+        "no-collector.checked",
+        "checked, 0 while PENDING; the same as last_check_timestamp_seconds == 0 (default: disabled)",
+    ),
+    (
+        Collector::Perfdata,
+        "collector.perfdata",
+        "no-collector.perfdata",
+        "performance data values: nagios_perfdata{,_seconds,_bytes,_ratio,_total} (default: enabled)",
+    ),
+    (
+        Collector::Attempts,
+        "collector.attempts",
+        "no-collector.attempts",
+        "check_attempt and max_check_attempts (default: disabled)",
+    ),
+    (
+        Collector::Latency,
+        "collector.latency",
+        "no-collector.latency",
+        "check_latency_seconds and check_execution_time_seconds (default: disabled)",
+    ),
+    (
+        Collector::Switches,
+        "collector.switches",
+        "no-collector.switches",
+        "per-object notifications_enabled and active_checks_enabled (default: disabled)",
+    ),
+    (
+        Collector::Flapping,
+        "collector.flapping",
+        "no-collector.flapping",
+        "flapping (default: disabled)",
+    ),
+    (
+        Collector::StateChanges,
+        "collector.state_changes",
+        "no-collector.state_changes",
+        "last_state_change_timestamp_seconds and last_hard_state_change_timestamp_seconds (default: disabled)",
+    ),
+    (
+        Collector::PerfdataBounds,
+        "collector.perfdata_bounds",
+        "no-collector.perfdata_bounds",
+        "performance data min and max: nagios_perfdata_{min,max}* (default: disabled)",
+    ),
+    (
+        Collector::PerfdataThresholds,
+        "collector.perfdata_thresholds",
+        "no-collector.perfdata_thresholds",
+        "performance data warning/critical thresholds: nagios_perfdata_threshold* (default: disabled)",
+    ),
+];
+
+/// `--collector.NAME` / `--no-collector.NAME` for every collector, as node_exporter spells
+/// them (the last of the two wins).
+#[derive(Debug, Clone, Default)]
+pub struct CollectorArgs {
+    /// The resulting set.
+    pub collectors: Collectors,
+}
+
+impl clap::FromArgMatches for CollectorArgs {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut args = CollectorArgs::default();
+        args.update_from_arg_matches(matches)?;
+        Ok(args)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        for (collector, on, off, _) in COLLECTOR_FLAGS {
+            if matches.get_flag(on) {
+                self.collectors.set(collector, true);
+            } else if matches.get_flag(off) {
+                self.collectors.set(collector, false);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl clap::Args for CollectorArgs {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        for (_, on, off, help) in COLLECTOR_FLAGS {
+            cmd = cmd
+                .arg(
+                    clap::Arg::new(on)
+                        .long(on)
+                        .action(clap::ArgAction::SetTrue)
+                        .overrides_with(off)
+                        .help(help),
+                )
+                .arg(
+                    clap::Arg::new(off)
+                        .long(off)
+                        .action(clap::ArgAction::SetTrue)
+                        .overrides_with(on)
+                        .hide(true),
+                );
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
 
 /// Where the Nagios data comes from and what to render: shared by `serve` and `export`.
 #[derive(Debug, Args)]
@@ -61,6 +180,27 @@ pub struct BridgeArgs {
     /// in nag2prom_perfdata_dropped_items{reason="limit"}.
     #[arg(long = "perfdata.max-items", value_name = "N", default_value_t = 64)]
     pub perfdata_max_items: usize,
+
+    /// A status.dat larger than this many bytes is refused (logged, counted in
+    /// nag2prom_status_rejected_total{reason="too_large"}); the last good data is kept.
+    #[arg(long = "status.max-bytes", value_name = "BYTES", default_value_t = DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
+
+    /// A status.dat read still going after this many seconds is abandoned; one blocked in
+    /// the kernel (hung NFS) is reported as stalled (nag2prom_status_read_stalled 1, /-/ready
+    /// 503) while the last good data is served.
+    #[arg(long = "status.read-timeout", value_name = "SECONDS", default_value_t = 30.0)]
+    pub read_timeout: f64,
+
+    /// Hosts and services whose host name or service description is longer than this many
+    /// bytes are left out (counted in nag2prom_status_objects_dropped{reason="long_name"});
+    /// longer check command names are cut.
+    #[arg(long = "status.max-name-bytes", value_name = "BYTES",
+          default_value_t = crate::exposition::DEFAULT_MAX_NAME_BYTES)]
+    pub max_name_bytes: usize,
+
+    #[command(flatten)]
+    pub collectors: CollectorArgs,
 }
 
 impl BridgeArgs {
@@ -73,6 +213,8 @@ impl BridgeArgs {
                 .with_context(|| format!("invalid {flag} regex"))
         };
         Ok(Options {
+            collectors: self.collectors.collectors,
+            max_name_bytes: self.max_name_bytes,
             plugin_output: self.plugin_output,
             perfdata_allow: regex("--perfdata.allow", &self.perfdata_allow)?,
             perfdata_deny: regex("--perfdata.deny", &self.perfdata_deny)?,
@@ -93,6 +235,17 @@ impl BridgeArgs {
     pub fn max_age(&self) -> Option<Duration> {
         (self.max_age > 0).then(|| Duration::from_secs(self.max_age))
     }
+
+    /// The bounds of a status.dat read.
+    pub fn read_limits(&self) -> anyhow::Result<ReadLimits> {
+        if !(self.read_timeout.is_finite() && self.read_timeout > 0.0) {
+            anyhow::bail!("--status.read-timeout must be a positive number of seconds");
+        }
+        Ok(ReadLimits {
+            max_bytes: self.max_bytes,
+            timeout: Duration::from_secs_f64(self.read_timeout),
+        })
+    }
 }
 
 /// Arguments of `nag2prom export`.
@@ -112,9 +265,11 @@ pub struct ExportArgs {
 pub(super) fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let b = &args.bridge;
     let render = b.render_options()?;
-    let nagios = config::load(b.config.as_deref(), b.status_file.as_deref(), &b.enrich_options())?;
+    let nagios =
+        config::load(b.config.as_deref(), b.status_file.as_deref(), &b.enrich_options(), false)?;
     let enrich = if nagios.enrichment.is_empty() { None } else { Some(&nagios.enrichment) };
-    let (bytes, result) = export_once(&nagios.status_file, &render, enrich, b.max_age());
+    let (bytes, result) =
+        export_once(&nagios.status_file, &render, enrich, b.max_age(), b.read_limits()?);
     match &args.output {
         Some(path) => crate::output::write_file(path, &bytes)
             .with_context(|| format!("cannot write {}", path.display()))?,
@@ -126,11 +281,20 @@ pub(super) fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     }
     match result {
         Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(err @ ReadError::Parse { .. }) => {
+        Err(
+            err @ (ReadError::Parse { .. }
+            | ReadError::Changed { .. }
+            | ReadError::Incomplete { .. }),
+        ) => {
             eprintln!("nag2prom: error: {err} (exported nagios_up 0)");
             Ok(ExitCode::from(1))
         }
-        Err(err @ ReadError::Io { .. }) => {
+        Err(
+            err @ (ReadError::Io { .. }
+            | ReadError::NotRegular { .. }
+            | ReadError::TooLarge { .. }
+            | ReadError::Timeout { .. }),
+        ) => {
             eprintln!("nag2prom: error: {err} (exported nagios_up 0)");
             Ok(ExitCode::from(2))
         }

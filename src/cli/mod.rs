@@ -171,14 +171,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Objects(args) => objects::run(&args),
-        Command::Serve(args) => {
-            return_memory_promptly();
-            serve::run(&args)
-        }
-        Command::Export(args) => {
-            return_memory_promptly();
-            export::run(&args)
-        }
+        Command::Serve(args) => serve::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Convert(args) => convert::run(&args),
     };
     match result {
@@ -222,31 +216,6 @@ fn load_with(
     }
     inst.read_object_paths(paths);
     Ok(inst)
-}
-
-/// The allocator's setting that makes freed memory go back to the system at once.
-const PURGE_DELAY_VAR: &str = "MIMALLOC_PURGE_DELAY";
-
-/// The bridge holds a status.dat (~120 MB at 80,000 services) and an exposition (~190 MB) and
-/// replaces both at every reload; its peak memory must stay under 3x the file. mimalloc (the
-/// binary's allocator, chosen for the object model's millions of small allocations) keeps
-/// freed memory for a while before returning it, which put the peak at 3.8x. It reads its
-/// options only at start-up, so `serve` and `export` re-execute themselves once with the purge
-/// delay set to 0 (`exec` keeps the PID and arguments); a value the user set is left alone,
-/// and if `exec` fails the command runs as it is.
-fn return_memory_promptly() {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        if std::env::var_os(PURGE_DELAY_VAR).is_some() {
-            return;
-        }
-        let Ok(exe) = std::env::current_exe() else { return };
-        let _exec_failed = std::process::Command::new(exe)
-            .args(std::env::args_os().skip(1))
-            .env(PURGE_DELAY_VAR, "0")
-            .exec();
-    }
 }
 
 /// Let the operating system reclaim `value` at exit instead of freeing it piece by piece: a

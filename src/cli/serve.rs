@@ -43,6 +43,23 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u32).range(1..=9))]
     pub gzip_level: u32,
 
+    /// At most this many open client connections (lowered to fit the open-file limit, which
+    /// is raised to its hard limit at start); more are closed at once, logged and counted in
+    /// nag2prom_http_connections_refused_total.
+    #[arg(long = "web.max-connections", value_name = "N", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
+    /// A request's headers must arrive within this many seconds (counted from the
+    /// connection's start for its first request), or the connection is closed.
+    #[arg(long = "web.read-header-timeout", value_name = "SECONDS", default_value_t = 10.0)]
+    pub read_header_timeout: f64,
+
+    /// A connection with nothing read or written for this many seconds is closed (keep-alive
+    /// connections between scrapes included).
+    #[arg(long = "web.idle-timeout", value_name = "SECONDS", default_value_t = 120.0)]
+    pub idle_timeout: f64,
+
     /// Log level: error, warn, info, debug (logs go to stderr).
     #[arg(long = "log.level", value_name = "LEVEL", default_value = "info")]
     pub log_level: String,
@@ -60,9 +77,15 @@ pub(super) fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     // rustls needs a process-wide crypto provider; ring builds without C toolchains beyond cc.
     let _ = rustls::crypto::ring::default_provider().install_default();
 
-    if !(args.poll_interval.is_finite() && args.poll_interval > 0.0) {
-        anyhow::bail!("--status.poll-interval must be a positive number of seconds");
-    }
+    let seconds = |flag: &str, value: f64| -> anyhow::Result<Duration> {
+        if !(value.is_finite() && value > 0.0 && value < 1e9) {
+            anyhow::bail!("{flag} must be a positive number of seconds");
+        }
+        Ok(Duration::from_secs_f64(value))
+    };
+    let poll_interval = seconds("--status.poll-interval", args.poll_interval)?;
+    let read_header_timeout = seconds("--web.read-header-timeout", args.read_header_timeout)?;
+    let idle_timeout = seconds("--web.idle-timeout", args.idle_timeout)?;
     let b = &args.bridge;
     let options = ServeOptions {
         config: b.config.clone(),
@@ -70,17 +93,25 @@ pub(super) fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         listen: args.listen.clone(),
         telemetry_path: args.telemetry_path.clone(),
         web_config: args.web_config.clone(),
-        poll_interval: Duration::from_secs_f64(args.poll_interval),
+        poll_interval,
         max_age: b.max_age(),
         render: b.render_options()?,
         enrich: b.enrich_options(),
         gzip_level: args.gzip_level,
+        read_limits: b.read_limits()?,
+        max_connections: args.max_connections as usize,
+        read_header_timeout,
+        idle_timeout,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .thread_name("nag2prom-serve")
         .build()?;
-    runtime.block_on(crate::serve::run(options))?;
+    let result = runtime.block_on(crate::serve::run(options));
+    // Do not wait for background tasks still blocked in the file system (a hung NFS mount
+    // must not keep SIGTERM from ending the process).
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    result?;
     Ok(ExitCode::SUCCESS)
 }

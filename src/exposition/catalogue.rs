@@ -305,6 +305,41 @@ pub mod bridge {
         "nag2prom_status_last_reload_success_timestamp_seconds",
         "When the served status.dat was read, Unix seconds.",
     );
+    /// status.dat versions not used, by reason.
+    pub const REJECTED: Family = counter(
+        "nag2prom_status_rejected_total",
+        "status.dat versions not used, by reason: io, not_regular_file, too_large, timeout, changed_while_read, malformed, incomplete (each also counted in nag2prom_status_parse_errors_total).",
+    );
+    /// A read blocked right now.
+    pub const READ_STALLED: Family = gauge(
+        "nag2prom_status_read_stalled",
+        "1 while a status.dat read has been blocked longer than --status.read-timeout (hung NFS?); the last good data is served and /-/ready answers 503.",
+    );
+    /// Reads that blocked.
+    pub const READ_STALLS: Family = counter(
+        "nag2prom_status_read_stalls_total",
+        "status.dat reads that blocked longer than --status.read-timeout.",
+    );
+    /// Hosts and services left out of the exposition.
+    pub const OBJECTS_DROPPED: Family = gauge(
+        "nag2prom_status_objects_dropped",
+        "Hosts and services of the served status.dat left out, by reason: duplicate (same names twice), long_name (a name longer than --status.max-name-bytes).",
+    );
+    /// Web config reloads that failed.
+    pub const WEB_CONFIG_ERRORS: Family = counter(
+        "nag2prom_web_config_reload_errors_total",
+        "Reloads of the web config file (or its certificate, key or CA files) that failed or would have weakened it (empty file, basic_auth_users or tls_server_config missing); the previous configuration was kept.",
+    );
+    /// Connections refused at the limit.
+    pub const CONNECTIONS_REFUSED: Family = counter(
+        "nag2prom_http_connections_refused_total",
+        "Connections closed at once because --web.max-connections were open.",
+    );
+    /// Credential checks refused because the bcrypt slot was busy.
+    pub const AUTH_THROTTLED: Family = counter(
+        "nag2prom_http_auth_throttled_total",
+        "Requests with credentials not yet verified that waited too long for the (single) bcrypt slot and were refused with 401.",
+    );
     /// Object configuration reloads that failed.
     pub const CONFIG_ERRORS: Family = counter(
         "nag2prom_config_reload_errors_total",
@@ -381,6 +416,13 @@ pub fn all() -> Vec<&'static Family> {
         &bridge::BYTES,
         &bridge::LAST_RELOAD,
         &bridge::CONFIG_ERRORS,
+        &bridge::REJECTED,
+        &bridge::READ_STALLED,
+        &bridge::READ_STALLS,
+        &bridge::OBJECTS_DROPPED,
+        &bridge::WEB_CONFIG_ERRORS,
+        &bridge::CONNECTIONS_REFUSED,
+        &bridge::AUTH_THROTTLED,
     ]);
     out
 }

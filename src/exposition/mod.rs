@@ -30,9 +30,108 @@ use catalogue::{Family, bridge, perfdata as pf, program, state};
 pub use labels::{EnrichOptions, Enrichment};
 use text::{Writer, append_label};
 
+/// A group of families switched on with `--collector.NAME` and off with
+/// `--no-collector.NAME`, as node_exporter does. The default set is what alerting, the rules
+/// `nag2prom convert` writes, and dashboards need; the rest multiplies the series count for
+/// little use and is opt-in (docs/metrics.md has the series budget of each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collector {
+    /// State, hard state, state type, acknowledged, downtime depth, last check time, info
+    /// (default on).
+    State,
+    /// Checked (0 while PENDING). Off by default: it is `last_check_timestamp_seconds == 0`,
+    /// and 90,000 series at 80,000 services would break the 10 series per service budget.
+    Checked,
+    /// Performance data values (default on).
+    Perfdata,
+    /// Current attempt and max attempts.
+    Attempts,
+    /// Check latency and execution time.
+    Latency,
+    /// Per-object runtime switches: notifications and active checks enabled.
+    Switches,
+    /// Flapping.
+    Flapping,
+    /// Last state change and last hard state change times.
+    StateChanges,
+    /// Performance data min and max fields.
+    PerfdataBounds,
+    /// Performance data warning and critical thresholds.
+    PerfdataThresholds,
+}
+
+impl Collector {
+    /// Every collector: `(collector, flag name, on by default)`.
+    pub const ALL: [(Collector, &'static str, bool); 10] = [
+        (Collector::State, "state", true),
+        (Collector::Checked, "checked", false),
+        (Collector::Perfdata, "perfdata", true),
+        (Collector::Attempts, "attempts", false),
+        (Collector::Latency, "latency", false),
+        (Collector::Switches, "switches", false),
+        (Collector::Flapping, "flapping", false),
+        (Collector::StateChanges, "state_changes", false),
+        (Collector::PerfdataBounds, "perfdata_bounds", false),
+        (Collector::PerfdataThresholds, "perfdata_thresholds", false),
+    ];
+
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+/// The set of enabled collectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Collectors(u16);
+
+impl Default for Collectors {
+    /// The default set.
+    fn default() -> Self {
+        let mut set = Collectors(0);
+        for (c, _, on) in Collector::ALL {
+            set.set(c, on);
+        }
+        set
+    }
+}
+
+impl Collectors {
+    /// Every collector on (the exposition before issue #12).
+    pub fn all() -> Collectors {
+        let mut set = Collectors(0);
+        for (c, _, _) in Collector::ALL {
+            set.set(c, true);
+        }
+        set
+    }
+
+    /// Switch `c` on or off.
+    pub fn set(&mut self, c: Collector, on: bool) {
+        if on {
+            self.0 |= c.bit();
+        } else {
+            self.0 &= !c.bit();
+        }
+    }
+
+    /// Whether `c` is on.
+    pub fn on(self, c: Collector) -> bool {
+        self.0 & c.bit() != 0
+    }
+}
+
+/// The default `--status.max-name-bytes`: longer host names, service descriptions or check
+/// command names are not exported (a 50 MB host_name made a 1.8 GB exposition).
+pub const DEFAULT_MAX_NAME_BYTES: usize = 1024;
+
 /// What to export besides the default families.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The enabled collectors.
+    pub collectors: Collectors,
+    /// Hosts and services whose host name or service description is longer than this
+    /// (bytes) are left out and counted; longer check command names are cut.
+    pub max_name_bytes: usize,
     /// Export `nagios_{host,service}_output_info` with the output cut to this many bytes.
     pub plugin_output: Option<usize>,
     /// Performance data only for checks matching this (service description or command name).
@@ -48,6 +147,8 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
+            collectors: Collectors::default(),
+            max_name_bytes: DEFAULT_MAX_NAME_BYTES,
             plugin_output: None,
             perfdata_allow: None,
             perfdata_deny: None,
@@ -87,6 +188,8 @@ pub struct Rendered {
     pub created: Option<i64>,
     /// Hosts and services in the snapshot that were exported more than once (first kept).
     pub duplicate_objects: u64,
+    /// Hosts and services left out because a name is longer than `max_name_bytes`.
+    pub long_names: u64,
 }
 
 /// The unit class of a performance data item: which family it goes to.
@@ -152,25 +255,52 @@ fn flag(v: Option<bool>) -> Option<f64> {
     v.map(|b| if b { 1.0 } else { 0.0 })
 }
 
-/// The state families and where their values come from.
-const STATE_FAMILIES: [(&(Family, Family), Get); 16] = [
-    (&state::STATE, |o| o.current_state.map(f64::from)),
-    (&state::HARD_STATE, |o| o.last_hard_state.map(f64::from)),
-    (&state::STATE_TYPE, |o| o.state_type.map(f64::from)),
-    (&state::CHECK_ATTEMPT, |o| o.current_attempt.map(f64::from)),
-    (&state::MAX_CHECK_ATTEMPTS, |o| o.max_attempts.map(f64::from)),
-    (&state::CHECKED, |o| flag(o.checked)),
-    (&state::ACKNOWLEDGED, |o| flag(o.acknowledged)),
-    (&state::DOWNTIME_DEPTH, |o| o.scheduled_downtime_depth.map(f64::from)),
-    (&state::FLAPPING, |o| flag(o.flapping)),
-    (&state::NOTIFICATIONS_ENABLED, |o| flag(o.notifications_enabled)),
-    (&state::ACTIVE_CHECKS_ENABLED, |o| flag(o.active_checks_enabled)),
-    (&state::LAST_CHECK, |o| o.last_check.map(|t| t as f64)),
-    (&state::LAST_STATE_CHANGE, |o| o.last_state_change.map(|t| t as f64)),
-    (&state::LAST_HARD_STATE_CHANGE, |o| o.last_hard_state_change.map(|t| t as f64)),
-    (&state::CHECK_LATENCY, |o| o.check_latency),
-    (&state::CHECK_EXECUTION_TIME, |o| o.check_execution_time),
+/// The state families, the collector each belongs to, and where their values come from.
+const STATE_FAMILIES: [(&(Family, Family), Collector, Get); 16] = [
+    (&state::STATE, Collector::State, |o| o.current_state.map(f64::from)),
+    (&state::HARD_STATE, Collector::State, |o| o.last_hard_state.map(f64::from)),
+    (&state::STATE_TYPE, Collector::State, |o| o.state_type.map(f64::from)),
+    (&state::CHECK_ATTEMPT, Collector::Attempts, |o| o.current_attempt.map(f64::from)),
+    (&state::MAX_CHECK_ATTEMPTS, Collector::Attempts, |o| o.max_attempts.map(f64::from)),
+    (&state::CHECKED, Collector::Checked, |o| flag(o.checked)),
+    (&state::ACKNOWLEDGED, Collector::State, |o| flag(o.acknowledged)),
+    (&state::DOWNTIME_DEPTH, Collector::State, |o| o.scheduled_downtime_depth.map(f64::from)),
+    (&state::FLAPPING, Collector::Flapping, |o| flag(o.flapping)),
+    (&state::NOTIFICATIONS_ENABLED, Collector::Switches, |o| flag(o.notifications_enabled)),
+    (&state::ACTIVE_CHECKS_ENABLED, Collector::Switches, |o| flag(o.active_checks_enabled)),
+    (&state::LAST_CHECK, Collector::State, |o| o.last_check.map(|t| t as f64)),
+    (&state::LAST_STATE_CHANGE, Collector::StateChanges, |o| o.last_state_change.map(|t| t as f64)),
+    (&state::LAST_HARD_STATE_CHANGE, Collector::StateChanges, |o| {
+        o.last_hard_state_change.map(|t| t as f64)
+    }),
+    (&state::CHECK_LATENCY, Collector::Latency, |o| o.check_latency),
+    (&state::CHECK_EXECUTION_TIME, Collector::Latency, |o| o.check_execution_time),
 ];
+
+/// The collector of a state family, `None` for a family that is not one (for docs and
+/// tests).
+pub fn collector_of(family: &str) -> Option<Collector> {
+    for (pair, collector, _) in STATE_FAMILIES {
+        if pair.0.name == family || pair.1.name == family {
+            return Some(collector);
+        }
+    }
+    if family == state::INFO.0.name || family == state::INFO.1.name {
+        return Some(Collector::State);
+    }
+    for c in &CLASSES {
+        if family == c.value.name {
+            return Some(Collector::Perfdata);
+        }
+        if family == c.min.name || family == c.max.name {
+            return Some(Collector::PerfdataBounds);
+        }
+        if family == c.threshold.name {
+            return Some(Collector::PerfdataThresholds);
+        }
+    }
+    (family == pf::TOTAL.name).then_some(Collector::Perfdata)
+}
 
 /// Render every Nagios family of `snapshot`.
 pub fn render(snapshot: &Snapshot<'_>, options: &Options, enrich: Option<&Enrichment>) -> Rendered {
@@ -189,7 +319,12 @@ pub fn render(snapshot: &Snapshot<'_>, options: &Options, enrich: Option<&Enrich
     {
         let lossy = String::from_utf8_lossy;
         let mut seen_hosts: HashSet<Cow<'_, str>> = HashSet::with_capacity(snapshot.hosts.len());
+        let max = options.max_name_bytes;
         for h in &snapshot.hosts {
+            if h.host.len() > max {
+                out.long_names += 1;
+                continue;
+            }
             if !seen_hosts.insert(lossy(h.host)) {
                 out.duplicate_objects += 1;
                 continue;
@@ -200,6 +335,10 @@ pub fn render(snapshot: &Snapshot<'_>, options: &Options, enrich: Option<&Enrich
         let mut seen: HashSet<(Cow<'_, str>, Cow<'_, str>)> =
             HashSet::with_capacity(snapshot.services.len());
         for s in &snapshot.services {
+            if s.host.len() > max || s.service.len() > max {
+                out.long_names += 1;
+                continue;
+            }
             if !seen.insert((lossy(s.host), lossy(s.service))) {
                 out.duplicate_objects += 1;
                 continue;
@@ -248,8 +387,12 @@ pub fn render(snapshot: &Snapshot<'_>, options: &Options, enrich: Option<&Enrich
     }
 
     // State families.
+    let collectors = options.collectors;
     for (objects, pick) in [(&hosts, 0usize), (&services, 1usize)] {
-        for (pair, get) in STATE_FAMILIES {
+        for (pair, collector, get) in STATE_FAMILIES {
+            if !collectors.on(collector) {
+                continue;
+            }
             w.family(if pick == 0 { &pair.0 } else { &pair.1 });
             for (id, o) in objects.iter() {
                 if let Some(v) = get(o) {
@@ -257,9 +400,13 @@ pub fn render(snapshot: &Snapshot<'_>, options: &Options, enrich: Option<&Enrich
                 }
             }
         }
-        w.family(if pick == 0 { &state::INFO.0 } else { &state::INFO.1 });
-        for (id, o) in objects.iter() {
-            w.sample(ids.get(*id), &[("check_command", o.check_command)], 1.0);
+        if collectors.on(Collector::State) {
+            w.family(if pick == 0 { &state::INFO.0 } else { &state::INFO.1 });
+            for (id, o) in objects.iter() {
+                let command =
+                    o.check_command.get(..options.max_name_bytes).unwrap_or(o.check_command);
+                w.sample(ids.get(*id), &[("check_command", command)], 1.0);
+            }
         }
         if let Some(max) = options.plugin_output {
             w.family(if pick == 0 { &state::OUTPUT_INFO.0 } else { &state::OUTPUT_INFO.1 });
@@ -272,8 +419,13 @@ pub fn render(snapshot: &Snapshot<'_>, options: &Options, enrich: Option<&Enrich
     }
 
     // Performance data.
-    let samples = collect_perfdata(&hosts, &services, options, &mut out);
-    render_perfdata(&mut w, &ids, &samples);
+    if collectors.on(Collector::Perfdata)
+        || collectors.on(Collector::PerfdataBounds)
+        || collectors.on(Collector::PerfdataThresholds)
+    {
+        let samples = collect_perfdata(&hosts, &services, options, &mut out);
+        render_perfdata(&mut w, &ids, &samples, collectors);
+    }
 
     let (body, series) = w.finish();
     out.body = body;
@@ -309,20 +461,59 @@ fn collect_perfdata<'a>(
             out.dropped.filtered += 1;
             continue;
         }
+        // Parse at most twice the item cap: the rest is only counted, so a 50 MB line of
+        // millions of items costs a scan, not millions of parsed items.
+        let keep = options.perfdata_max_items.saturating_mul(2).saturating_add(16);
         match std::str::from_utf8(o.perfdata) {
             Ok(text) => {
+                let (text, rest) = cut_items(text, keep);
+                out.dropped.limit += rest;
                 let parsed = parse_perfdata(text);
                 add_items(&mut samples, *id, parsed, options, out, |c| c);
             }
             Err(_) => {
                 // Rare: invalid UTF-8. Parse a lossy copy and own what is kept.
                 let lossy = String::from_utf8_lossy(o.perfdata).into_owned();
-                let parsed = parse_perfdata(&lossy);
+                let (text, rest) = cut_items(&lossy, keep);
+                out.dropped.limit += rest;
+                let parsed = parse_perfdata(text);
                 add_items(&mut samples, *id, parsed, options, out, |c| Cow::Owned(c.into_owned()));
             }
         }
     }
     samples
+}
+
+/// The first `keep` items of a perf data text (items are separated by whitespace outside
+/// single quotes) and how many items follow them.
+fn cut_items(text: &str, keep: usize) -> (&str, u64) {
+    let bytes = text.as_bytes();
+    let (mut i, mut items, mut cut) = (0usize, 0usize, None);
+    loop {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            break;
+        }
+        if items == keep {
+            cut = Some(i);
+        }
+        let mut quoted = false;
+        while let Some(&c) = bytes.get(i) {
+            if c == b'\'' {
+                quoted = !quoted;
+            } else if !quoted && c.is_ascii_whitespace() {
+                break;
+            }
+            i += 1;
+        }
+        items += 1;
+    }
+    match cut {
+        Some(at) => (text.get(..at).unwrap_or(text), (items - keep) as u64),
+        None => (text, 0),
+    }
 }
 
 fn add_items<'a, 'p>(
@@ -470,26 +661,38 @@ fn perf_labels<'s>(
     }
 }
 
-fn render_perfdata(w: &mut Writer, ids: &Identities, samples: &[PerfSample<'_>]) {
+fn render_perfdata(
+    w: &mut Writer,
+    ids: &Identities,
+    samples: &[PerfSample<'_>],
+    collectors: Collectors,
+) {
     // Counters: values in their own counter family; bounds go with the unitless ones.
-    w.family(&pf::TOTAL);
-    for s in samples.iter().filter(|s| s.class == Class::Counter) {
-        if let Some(v) = s.value {
-            w.sample(ids.get(s.object), &[("label", s.label.as_bytes())], v);
+    if collectors.on(Collector::Perfdata) {
+        w.family(&pf::TOTAL);
+        for s in samples.iter().filter(|s| s.class == Class::Counter) {
+            if let Some(v) = s.value {
+                w.sample(ids.get(s.object), &[("label", s.label.as_bytes())], v);
+            }
         }
     }
     for c in &CLASSES {
         let in_class = |s: &&PerfSample<'_>| {
             s.class == c.class || (c.class == Class::Unitless && s.class == Class::Counter)
         };
-        w.family(c.value);
-        for s in samples.iter().filter(|s| s.class == c.class) {
-            if let Some(v) = s.value {
-                let mut buf = [("", &b""[..]); 2];
-                w.sample(ids.get(s.object), perf_labels(s, &mut buf), v);
+        if collectors.on(Collector::Perfdata) {
+            w.family(c.value);
+            for s in samples.iter().filter(|s| s.class == c.class) {
+                if let Some(v) = s.value {
+                    let mut buf = [("", &b""[..]); 2];
+                    w.sample(ids.get(s.object), perf_labels(s, &mut buf), v);
+                }
             }
         }
         for (family, pick) in [(c.min, 0), (c.max, 1)] {
+            if !collectors.on(Collector::PerfdataBounds) {
+                continue;
+            }
             w.family(family);
             for s in samples.iter().filter(in_class) {
                 let bound = if pick == 0 { s.min } else { s.max };
@@ -498,6 +701,9 @@ fn render_perfdata(w: &mut Writer, ids: &Identities, samples: &[PerfSample<'_>])
                     w.sample(ids.get(s.object), perf_labels(s, &mut buf), v);
                 }
             }
+        }
+        if !collectors.on(Collector::PerfdataThresholds) {
+            continue;
         }
         w.family(c.threshold);
         for s in samples.iter().filter(in_class) {
@@ -540,6 +746,29 @@ pub struct Health {
     pub last_reload: Option<f64>,
     /// Size of the served body.
     pub body_bytes: u64,
+    /// Failed web config reloads so far.
+    pub web_config_errors: u64,
+    /// True while a status.dat read has been blocked for longer than the read timeout.
+    pub read_stalled: bool,
+    /// Reads that stalled so far.
+    pub read_stalls: u64,
+    /// status.dat versions not used, by reason ([`crate::serve::refresh::ReadError::reason`]).
+    pub rejected: Vec<(&'static str, u64)>,
+    /// Connections refused at the connection limit.
+    pub connections_refused: u64,
+    /// Credentials checks that waited too long for the bcrypt slot and were refused.
+    pub auth_throttled: u64,
+}
+
+impl Health {
+    /// Count one rejected status.dat version for `reason`.
+    pub fn reject(&mut self, reason: &'static str) {
+        self.parse_errors += 1;
+        match self.rejected.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += 1,
+            None => self.rejected.push((reason, 1)),
+        }
+    }
 }
 
 /// Render `nagios_up` and the bridge's own families; `rendered` describes the served body.
@@ -557,8 +786,22 @@ pub fn render_tail(health: &Health, rendered: Option<&Rendered>) -> Vec<u8> {
     w.sample(b"", &[], health.parse_errors as f64);
     w.family(&bridge::RELOADS);
     w.sample(b"", &[], health.reloads as f64);
+    w.family(&bridge::REJECTED);
+    for (reason, n) in &health.rejected {
+        w.sample(b"", &[("reason", reason.as_bytes())], *n as f64);
+    }
+    w.family(&bridge::READ_STALLED);
+    w.sample(b"", &[], if health.read_stalled { 1.0 } else { 0.0 });
+    w.family(&bridge::READ_STALLS);
+    w.sample(b"", &[], health.read_stalls as f64);
     w.family(&bridge::CONFIG_ERRORS);
     w.sample(b"", &[], health.config_errors as f64);
+    w.family(&bridge::WEB_CONFIG_ERRORS);
+    w.sample(b"", &[], health.web_config_errors as f64);
+    w.family(&bridge::CONNECTIONS_REFUSED);
+    w.sample(b"", &[], health.connections_refused as f64);
+    w.family(&bridge::AUTH_THROTTLED);
+    w.sample(b"", &[], health.auth_throttled as f64);
     if let Some(t) = health.last_reload {
         w.family(&bridge::LAST_RELOAD);
         w.sample(b"", &[], t.floor());
@@ -578,6 +821,9 @@ pub fn render_tail(health: &Health, rendered: Option<&Rendered>) -> Vec<u8> {
         ] {
             w.sample(b"", &[("reason", reason.as_bytes())], n as f64);
         }
+        w.family(&bridge::OBJECTS_DROPPED);
+        w.sample(b"", &[("reason", b"duplicate")], r.duplicate_objects as f64);
+        w.sample(b"", &[("reason", b"long_name")], r.long_names as f64);
         w.family(&bridge::SERIES);
         for (family, n) in &r.series {
             w.sample(b"", &[("family", family.as_bytes())], *n as f64);
@@ -603,9 +849,14 @@ mod tests {
         String::from_utf8(render(&snapshot, options, None).body).unwrap()
     }
 
+    /// Every family, as before issue #12 (all collectors on).
+    fn all_families() -> Options {
+        Options { collectors: Collectors::all(), ..Options::default() }
+    }
+
     #[test]
     fn states_perfdata_and_escaping() {
-        let text = render_text(&Options::default());
+        let text = render_text(&all_families());
         let has = |line: &str| assert!(text.lines().any(|l| l == line), "missing {line}\n{text}");
         has(r#"nagios_service_state{host="web\"01",service="disk \\ \"root\""} 2"#);
         has(
@@ -643,6 +894,98 @@ mod tests {
                 assert!(text.contains(&format!("# TYPE {} ", family.name)));
             }
         }
+    }
+
+    /// Issue #12: the default set is what alerting and convert's rules need; the rest is
+    /// opt-in per collector.
+    #[test]
+    fn default_collectors() {
+        let text = render_text(&Options::default());
+        for family in [
+            "nagios_service_state",
+            "nagios_service_hard_state",
+            "nagios_service_info",
+            "nagios_host_state",
+            "nagios_perfdata_seconds",
+            "nagios_perfdata_bytes",
+            "nagios_perfdata_total",
+            "nagios_status_update_timestamp_seconds",
+        ] {
+            assert!(text.contains(&format!("# TYPE {family} ")), "{family} missing:\n{text}");
+        }
+        // What the rules nag2prom convert writes read (and alerting needs) is default.
+        for object in ["host", "service"] {
+            for suffix in [
+                "state",
+                "hard_state",
+                "state_type",
+                "acknowledged",
+                "scheduled_downtime_depth",
+                "last_check_timestamp_seconds",
+                "info",
+            ] {
+                let family = format!("nagios_{object}_{suffix}");
+                assert_eq!(collector_of(&family), Some(Collector::State), "{family}");
+            }
+        }
+        assert!(Collectors::default().on(Collector::State));
+        assert!(Collectors::default().on(Collector::Perfdata));
+        for family in [
+            "nagios_service_check_attempt",
+            "nagios_service_check_latency_seconds",
+            "nagios_service_notifications_enabled",
+            "nagios_service_flapping",
+            "nagios_service_last_state_change_timestamp_seconds",
+            "nagios_perfdata_max_bytes",
+            "nagios_perfdata_threshold_bytes",
+            "nagios_perfdata_threshold_ratio",
+        ] {
+            assert!(!text.contains(&format!("# TYPE {family} ")), "{family} on by default");
+        }
+        let mut only = Options::default();
+        only.collectors.set(Collector::PerfdataThresholds, true);
+        only.collectors.set(Collector::Perfdata, false);
+        let text = render_text(&only);
+        assert!(text.contains("# TYPE nagios_perfdata_threshold_bytes "));
+        assert!(!text.contains("# TYPE nagios_perfdata_bytes "));
+        for family in catalogue::all() {
+            let _ = collector_of(family.name);
+        }
+        assert_eq!(collector_of("nagios_perfdata_min_ratio"), Some(Collector::PerfdataBounds));
+        assert_eq!(collector_of("nagios_host_check_attempt"), Some(Collector::Attempts));
+        assert_eq!(collector_of("nagios_service_checked"), Some(Collector::Checked));
+        assert!(!Collectors::default().on(Collector::Checked));
+    }
+
+    /// Issue #12, defect 8: names over the limit leave their object out (counted), and a
+    /// perf data line of a million items is scanned, not parsed item by item.
+    #[test]
+    fn names_and_perfdata_are_bounded() {
+        let long = "h".repeat(2000);
+        let input = format!(
+            "hoststatus {{\n\thost_name={long}\n\tcurrent_state=0\n\t}}\n\
+             hoststatus {{\n\thost_name=ok\n\tcurrent_state=0\n\tcheck_command={long}\n\t}}\n\
+             servicestatus {{\n\thost_name=ok\n\tservice_description={long}\n\tcurrent_state=0\n\t}}\n"
+        );
+        let snapshot = Snapshot::parse(input.as_bytes()).unwrap();
+        let r = render(&snapshot, &Options::default(), None);
+        assert_eq!(r.long_names, 2);
+        let text = String::from_utf8(r.body).unwrap();
+        assert!(!text.contains(&long));
+        assert!(text.contains(&format!("check_command=\"{}\"", "h".repeat(1024))));
+
+        let items: String = (0..1_000_000).map(|i| format!("'a {i}'={i}s;1;2 ")).collect();
+        let (kept, rest) = cut_items(&items, 10);
+        assert_eq!(rest, 999_990);
+        assert_eq!(parse_perfdata(kept).items.len(), 10);
+        assert_eq!(cut_items("a=1 b=2", 10), ("a=1 b=2", 0));
+        assert_eq!(cut_items("  ", 0), ("  ", 0));
+        let input = format!(
+            "servicestatus {{\n\thost_name=h\n\tservice_description=s\n\tperformance_data={items}\n\t}}\n"
+        );
+        let snapshot = Snapshot::parse(input.as_bytes()).unwrap();
+        let r = render(&snapshot, &Options::default(), None);
+        assert_eq!(r.dropped.limit, 1_000_000 - 64);
     }
 
     #[test]

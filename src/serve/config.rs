@@ -38,6 +38,9 @@ pub struct NagiosConfig {
     pub watched: Vec<(PathBuf, Option<SystemTime>)>,
     /// Configuration errors found while reading (see `nag2prom check` for the details).
     pub errors: usize,
+    /// The configured hosts and services ([`crate::serve::refresh::object_id`]), when
+    /// nagios.cfg was read: a status.dat that loses some of them is suspect.
+    pub expected: Option<crate::serve::refresh::ObjectSet>,
 }
 
 /// The modification time of `path`, `None` when it cannot be read.
@@ -45,7 +48,8 @@ pub fn mtime(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-/// Read nagios.cfg (when given) and, for enrichment, the object model.
+/// Read nagios.cfg (when given) and, for enrichment or `configured_objects`, the object
+/// model (then [`NagiosConfig::expected`] is set).
 ///
 /// `status_file` overrides nagios.cfg's `status_file`. A relative `status_file` in nagios.cfg
 /// is taken relative to nagios.cfg's directory, like `cfg_file`.
@@ -53,6 +57,7 @@ pub fn load(
     config: Option<&Path>,
     status_file: Option<&Path>,
     enrich: &EnrichOptions,
+    configured_objects: bool,
 ) -> Result<NagiosConfig, ConfigError> {
     let Some(config) = config else {
         if !enrich.is_empty() {
@@ -84,14 +89,38 @@ pub fn load(
     let watched = paths.into_iter().map(|p| (p.clone(), mtime(&p))).collect();
     let is_error = |d: &&crate::diag::Diagnostic| d.severity == nag2prom_parsers::Severity::Error;
     let mut errors = inst.diagnostics.iter().filter(is_error).count();
+    if enrich.is_empty() && !configured_objects {
+        return Ok(NagiosConfig { status_file, watched, errors, ..NagiosConfig::default() });
+    }
+    let (model, diagnostics) = Model::build(&inst);
+    errors += diagnostics.iter().filter(is_error).count();
     let enrichment = if enrich.is_empty() {
         Enrichment::default()
     } else {
-        let (model, diagnostics) = Model::build(&inst);
-        errors += diagnostics.iter().filter(is_error).count();
         Enrichment::from_model(&model, enrich)
     };
-    Ok(NagiosConfig { status_file, enrichment, watched, errors })
+    let expected = configured_objects.then(|| objects_of(&model));
+    Ok(NagiosConfig { status_file, enrichment, watched, errors, expected })
+}
+
+/// The identities of the hosts and services `model` defines.
+fn objects_of(model: &Model) -> crate::serve::refresh::ObjectSet {
+    use crate::serve::refresh::object_id;
+    use nag2prom_parsers::object::ObjectType;
+    let mut out = crate::serve::refresh::ObjectSet::default();
+    for host in model.of(ObjectType::Host) {
+        if let Some(name) = host.text("host_name") {
+            out.insert(object_id(name.as_bytes(), None));
+        }
+    }
+    for service in model.of(ObjectType::Service) {
+        if let (Some(host), Some(desc)) =
+            (service.text("host_name"), service.text("service_description"))
+        {
+            out.insert(object_id(host.as_bytes(), Some(desc.as_bytes())));
+        }
+    }
+    out
 }
 
 /// True when a watched file changed, appeared or disappeared since `watched` was taken.

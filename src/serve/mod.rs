@@ -1,42 +1,38 @@
 //! The bridge exporter (`nag2prom serve`): an axum app serving the pre-rendered exposition,
-//! and the reload loop that re-reads status.dat, nagios.cfg and the web config when they
-//! change.
+//! a status worker thread that re-reads status.dat when it changes, and the reload loop that
+//! publishes what the worker produced and re-reads nagios.cfg and the web config.
 //!
-//! - [`config`]: status file location and label enrichment from nagios.cfg;
-//! - [`refresh`]: status.dat → rendered bytes, and the published state;
+//! - [`config`]: status file location, configured objects and label enrichment from
+//!   nagios.cfg;
+//! - [`refresh`]: status.dat → rendered bytes (bounded reads), and the published state;
+//! - [`http`]: the router, basic auth, the connection limit and idle timeout;
 //! - [`web_config`]: exporter-toolkit TLS and basic-auth file.
 //!
-//! Scrapes never parse or render: they clone two [`Bytes`] handles out of an
-//! [`ArcSwap`] and write them. The loop polls (`stat`) every `poll_interval`: Nagios replaces
-//! status.dat by renaming a new file every `status_update_interval` (10 s by default), so a
-//! 1 s poll costs nothing, sees every version, and works on NFS where inotify does not.
+//! The worker polls (`stat`) every `poll_interval`: Nagios replaces status.dat by renaming a
+//! new file every `status_update_interval` (10 s by default), so a 1 s poll costs nothing,
+//! sees every version, and works on NFS where inotify does not. Nothing the runtime awaits
+//! touches status.dat: a read that blocks (a hung NFS mount) blocks the worker only, and the
+//! loop goes on evaluating staleness, readiness, configuration reloads and shutdown.
 
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use arc_swap::ArcSwap;
-use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
-use tracing::{debug, error, info, warn};
+use tokio::task::JoinHandle;
+use tracing::{error, info, warn};
 
-use crate::exposition::text::CONTENT_TYPE;
-use crate::exposition::{EnrichOptions, Options, gzip};
+use crate::exposition::{EnrichOptions, Enrichment, Options};
 
 pub mod config;
+pub mod http;
 pub mod refresh;
 pub mod web_config;
 
-use refresh::{Current, FileKey, Published, read_and_render, unix_now};
-use web_config::{AuthCache, WebConfig};
+use http::{AppState, Limiter};
+use refresh::{Current, FileKey, ReadError, ReadLimits, Refresh, read_and_render, unix_now};
+use web_config::{WebConfig, WebConfigError, fingerprint};
 
 /// The default `--web.listen-address`. Port 10460: the Prometheus default-port wiki's
 /// 9100–9999 exporter range is exhausted and new allocations continue above 10000; see
@@ -64,8 +60,16 @@ pub struct ServeOptions {
     pub render: Options,
     /// Identity label enrichment.
     pub enrich: EnrichOptions,
-    /// gzip level (0-9) of the compressed copy.
+    /// gzip level (1-9) of the compressed copy.
     pub gzip_level: u32,
+    /// Bounds of one status.dat read.
+    pub read_limits: ReadLimits,
+    /// At most this many open connections.
+    pub max_connections: usize,
+    /// A request's headers must arrive within this.
+    pub read_header_timeout: Duration,
+    /// A connection with no traffic for this long is closed.
+    pub idle_timeout: Duration,
 }
 
 /// Why `serve` could not start (all exit code 2).
@@ -96,17 +100,6 @@ pub enum ServeError {
     Server(std::io::Error),
 }
 
-/// Shared by the handlers.
-#[derive(Debug)]
-struct AppState {
-    published: ArcSwap<Published>,
-    /// Bumped at every publish, for scrapes waiting for a plain body.
-    version: tokio::sync::watch::Sender<u64>,
-    web: ArcSwap<WebConfig>,
-    auth: AuthCache,
-    telemetry_path: String,
-}
-
 /// `HOST:PORT` or `:PORT` → socket addresses.
 pub fn parse_listen(text: &str) -> Result<Vec<SocketAddr>, ServeError> {
     let full = if text.starts_with(':') { format!("0.0.0.0{text}") } else { text.to_owned() };
@@ -118,6 +111,37 @@ pub fn parse_listen(text: &str) -> Result<Vec<SocketAddr>, ServeError> {
     Ok(addrs)
 }
 
+/// File descriptors kept for everything but client connections (listeners, status.dat,
+/// configuration files, logs).
+const RESERVED_FDS: u64 = 64;
+
+/// Raise the open-file soft limit to the hard limit, and return the connection limit that
+/// fits in it.
+fn connection_limit(wanted: usize) -> usize {
+    let before = rlimit::getrlimit(rlimit::Resource::NOFILE).map(|(soft, _)| soft).unwrap_or(1024);
+    let soft = match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(now) => {
+            if now > before {
+                info!(from = before, to = now, "open-file limit raised to the hard limit");
+            }
+            now
+        }
+        Err(err) => {
+            warn!("cannot raise the open-file limit ({before}): {err}");
+            before
+        }
+    };
+    let fits = usize::try_from(soft.saturating_sub(RESERVED_FDS).max(16)).unwrap_or(usize::MAX);
+    if fits < wanted {
+        warn!(
+            max_connections = wanted,
+            open_file_limit = soft,
+            "--web.max-connections lowered to {fits} to fit the open-file limit"
+        );
+    }
+    wanted.min(fits).max(1)
+}
+
 /// Run the exporter until SIGINT/SIGTERM. Start-up problems (bad nagios.cfg, web config,
 /// address, taken port) are returned before anything is served.
 pub async fn run(options: ServeOptions) -> Result<(), ServeError> {
@@ -125,8 +149,12 @@ pub async fn run(options: ServeOptions) -> Result<(), ServeError> {
     if !path.starts_with('/') || path == "/" || path.starts_with("/-/") {
         return Err(ServeError::TelemetryPath(path.clone()));
     }
-    let nagios =
-        config::load(options.config.as_deref(), options.status_file.as_deref(), &options.enrich)?;
+    let nagios = config::load(
+        options.config.as_deref(),
+        options.status_file.as_deref(),
+        &options.enrich,
+        true,
+    )?;
     if nagios.errors > 0 {
         warn!(
             errors = nagios.errors,
@@ -146,45 +174,39 @@ pub async fn run(options: ServeOptions) -> Result<(), ServeError> {
             listeners.push((addr, listener));
         }
     }
+    let max_connections = connection_limit(options.max_connections);
     let tls = web.tls.clone().map(axum_server::tls_rustls::RustlsConfig::from_config);
-    let state = Arc::new(AppState {
-        published: ArcSwap::from_pointee(Current::default().publish()),
-        version: tokio::sync::watch::Sender::new(0),
-        web: ArcSwap::from_pointee(web),
-        auth: AuthCache::default(),
-        telemetry_path: options.telemetry_path.clone(),
-    });
-    let app = Router::new()
-        .route("/", get(landing))
-        .route("/-/healthy", get(|| async { "Healthy\n" }))
-        .route("/-/ready", get(ready))
-        .route(&options.telemetry_path, get(metrics))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
-        .with_state(state.clone());
+    let state = AppState::new(web, &options.telemetry_path, Current::default().publish());
+    let app = http::router(state.clone());
+    let limiter = Limiter::new(max_connections, options.idle_timeout, state.clone());
 
-    // TCP_NODELAY: a response's last segment must not wait for the scraper's delayed ACK
-    // (Nagle), which added a 40 ms stall to the p99 of scrapes.
-    use axum_server::accept::NoDelayAcceptor;
     let handle = axum_server::Handle::new();
     let mut servers = tokio::task::JoinSet::new();
+    let header_timeout = options.read_header_timeout;
     for (addr, listener) in listeners {
         let app = app.clone();
         let handle = handle.clone();
         let scheme = if tls.is_some() { "https" } else { "http" };
-        info!(%addr, "listening on {scheme}://{addr}{}", options.telemetry_path);
+        info!(%addr, max_connections, "listening on {scheme}://{addr}{}", options.telemetry_path);
+        // HTTP/1.1 only (no h2c); a request's headers within the timeout, counted from the
+        // connection's start for its first request.
         match &tls {
             Some(tls) => {
-                let server = axum_server::from_tcp_rustls(listener, tls.clone())
+                let mut server = axum_server::from_tcp_rustls(listener, tls.clone())
                     .map_err(|error| ServeError::Bind { addr, error })?
-                    .map(|tls| tls.acceptor(NoDelayAcceptor::new()))
+                    .map(|tls| tls.acceptor(limiter.clone()))
                     .handle(handle);
+                server.http_builder().http1().header_read_timeout(Some(header_timeout));
+                let server = server.http1_only().first_request_timeout(header_timeout);
                 servers.spawn(async move { server.serve(app.into_make_service()).await });
             }
             None => {
-                let server = axum_server::from_tcp(listener)
+                let mut server = axum_server::from_tcp(listener)
                     .map_err(|error| ServeError::Bind { addr, error })?
-                    .acceptor(NoDelayAcceptor::new())
+                    .acceptor(limiter.clone())
                     .handle(handle);
+                server.http_builder().http1().header_read_timeout(Some(header_timeout));
+                let server = server.http1_only().first_request_timeout(header_timeout);
                 servers.spawn(async move { server.serve(app.into_make_service()).await });
             }
         }
@@ -229,7 +251,92 @@ async fn shutdown_signal() {
     let _ = ctrl_c.await;
 }
 
-/// The reload loop: status.dat, nagios.cfg (+ object files) and the web config.
+/// What the status worker reads, and how.
+#[derive(Debug, Clone)]
+struct Job {
+    path: PathBuf,
+    render: Arc<Options>,
+    enrich: Arc<Enrichment>,
+    limits: ReadLimits,
+    gzip_level: u32,
+}
+
+/// Milliseconds since the Unix epoch (never 0).
+fn now_millis() -> u64 {
+    (unix_now() * 1000.0).max(1.0) as u64
+}
+
+/// The status worker: a plain thread (not the runtime's blocking pool, which shutdown would
+/// wait for) that polls status.dat, reads, renders and compresses each new version, and
+/// sends the outcome. `busy` holds the start of the read in progress (ms), 0 when idle. It
+/// ends when the reload loop drops its end of `jobs` or `results`.
+fn status_worker(
+    mut job: Job,
+    poll: Duration,
+    jobs: std::sync::mpsc::Receiver<Job>,
+    results: tokio::sync::mpsc::UnboundedSender<Result<Refresh, ReadError>>,
+    busy: Arc<AtomicU64>,
+) {
+    use std::sync::mpsc::RecvTimeoutError;
+    let mut last: Option<Result<FileKey, String>> = None;
+    let mut force = true;
+    loop {
+        if !force {
+            match jobs.recv_timeout(poll) {
+                Ok(next) => {
+                    job = next;
+                    force = true;
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        while let Ok(next) = jobs.try_recv() {
+            job = next;
+            force = true;
+        }
+        let key = FileKey::of(&job.path).map_err(|e| e.to_string());
+        if !force && last.as_ref() == Some(&key) {
+            continue;
+        }
+        force = false;
+        last = Some(key);
+        busy.store(now_millis(), Ordering::SeqCst);
+        let enrich = if job.enrich.is_empty() { None } else { Some(&*job.enrich) };
+        let result = read_and_render(&job.path, &job.render, enrich, job.limits, job.gzip_level);
+        busy.store(0, Ordering::SeqCst);
+        if results.send(result).is_err() {
+            return;
+        }
+    }
+}
+
+/// The result of a background check of nagios.cfg: `None` when nothing changed.
+type ConfigCheck =
+    Option<Result<config::NagiosConfig, (String, Vec<(PathBuf, Option<std::time::SystemTime>)>)>>;
+
+/// The result of a background check of the web config: the new fingerprint and the reload
+/// outcome, `None` when nothing changed.
+type WebCheck = Option<(Vec<Option<web_config::FileId>>, Result<WebConfig, WebConfigError>)>;
+
+/// The result of a finished background task, without waiting for one still running.
+async fn finished<T>(
+    task: &mut Option<JoinHandle<T>>,
+) -> Option<Result<T, tokio::task::JoinError>> {
+    if task.as_ref().is_some_and(JoinHandle::is_finished) {
+        let handle = task.take()?;
+        return Some(handle.await);
+    }
+    None
+}
+
+/// How many consecutive versions missing the same number of configured objects are taken
+/// as the truth (a Nagios running another configuration) rather than as half-written files.
+const SUSPECT_STREAK: u32 = 3;
+
+/// The reload loop: publishes the worker's results, watches staleness and stalled reads,
+/// nagios.cfg (+ object files) and the web config (+ certificate files). It never waits on
+/// the file system: checks run as background tasks polled at each tick.
 async fn reload_loop(
     options: ServeOptions,
     mut nagios: config::NagiosConfig,
@@ -237,135 +344,150 @@ async fn reload_loop(
     tls: Option<axum_server::tls_rustls::RustlsConfig>,
 ) {
     let mut current = Current { max_age: options.max_age, ..Current::default() };
-    // The last version looked at: Ok(key) or Err(error text), so a failure is logged and
-    // counted once, not at every poll.
-    let mut last: Option<Result<FileKey, String>> = None;
     let mut last_up = false;
-    let mut web_mtime = options.web_config.as_deref().and_then(config::mtime);
-    let enrich = Arc::new(std::mem::take(&mut nagios.enrichment));
-    let mut enrich = enrich;
     let render = Arc::new(options.render.clone());
-    let mut first = true;
-    loop {
-        if !first {
-            tokio::time::sleep(options.poll_interval).await;
+    let job = |nagios: &mut config::NagiosConfig| Job {
+        path: nagios.status_file.clone(),
+        render: render.clone(),
+        enrich: Arc::new(std::mem::take(&mut nagios.enrichment)),
+        limits: options.read_limits,
+        gzip_level: options.gzip_level,
+    };
+    let (job_tx, job_rx) = std::sync::mpsc::channel();
+    let (result_tx, mut results) = tokio::sync::mpsc::unbounded_channel();
+    let busy = Arc::new(AtomicU64::new(0));
+    {
+        let (first, poll, busy) = (job(&mut nagios), options.poll_interval, busy.clone());
+        let spawned = std::thread::Builder::new()
+            .name("nag2prom-status".to_owned())
+            .spawn(move || status_worker(first, poll, job_rx, result_tx, busy));
+        if let Err(err) = spawned {
+            error!("cannot start the status.dat reader thread: {err}");
+            return;
         }
-        first = false;
-        let mut force = false;
+    }
+    let mut web_fp = fingerprint(&state.web().watched);
+    let mut web_task: Option<JoinHandle<WebCheck>> = None;
+    let mut config_task: Option<JoinHandle<ConfigCheck>> = None;
+    let mut streak: (usize, u32) = (0, 0);
+    let mut worker_gone = false;
+    let mut tick = tokio::time::interval(options.poll_interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let timeout_ms = options.read_limits.timeout.as_millis() as u64;
+    loop {
+        let mut changed = false;
+        tokio::select! {
+            _ = tick.tick() => {}
+            result = results.recv(), if !worker_gone => {
+                let Some(result) = result else {
+                    error!("the status.dat reader thread ended: no more updates (nagios_up turns 0 when the data is stale)");
+                    worker_gone = true;
+                    continue;
+                };
+                accept_or_reject(result, &nagios, &mut current, &mut streak);
+                last_up = current.up(unix_now());
+                changed = true;
+            }
+        }
 
         // nagios.cfg and object files.
-        if options.config.is_some() && config::changed(&nagios.watched) {
+        match finished(&mut config_task).await {
+            Some(Ok(Some(Ok(mut fresh)))) => {
+                info!(
+                    status_file = %fresh.status_file.display(),
+                    errors = fresh.errors,
+                    "configuration reloaded"
+                );
+                let _ = job_tx.send(job(&mut fresh));
+                nagios = fresh;
+            }
+            Some(Ok(Some(Err((err, watched))))) => {
+                current.health.config_errors += 1;
+                error!("configuration reload failed, keeping the previous one: {err}");
+                // do not retry until the files change again
+                nagios.watched = watched;
+                changed = true;
+            }
+            Some(Ok(None)) | None => {}
+            Some(Err(err)) => error!("configuration reload task failed: {err}"),
+        }
+        if options.config.is_some() && config_task.is_none() {
+            let watched = nagios.watched.clone();
             let (cfg, status, en) =
                 (options.config.clone(), options.status_file.clone(), options.enrich.clone());
-            let loaded = tokio::task::spawn_blocking(move || {
-                config::load(cfg.as_deref(), status.as_deref(), &en)
-            })
-            .await;
-            match loaded {
-                Ok(Ok(mut fresh)) => {
-                    info!(
-                        status_file = %fresh.status_file.display(),
-                        errors = fresh.errors,
-                        "configuration reloaded"
-                    );
-                    enrich = Arc::new(std::mem::take(&mut fresh.enrichment));
-                    nagios = fresh;
-                    force = true;
+            config_task = Some(tokio::task::spawn_blocking(move || {
+                if !config::changed(&watched) {
+                    return None;
                 }
-                Ok(Err(err)) => {
-                    current.health.config_errors += 1;
-                    error!("configuration reload failed, keeping the previous one: {err}");
-                    // do not retry until the files change again
-                    nagios.watched =
-                        nagios.watched.iter().map(|(p, _)| (p.clone(), config::mtime(p))).collect();
-                    publish(&state, &current);
-                }
-                Err(err) => error!("configuration reload task failed: {err}"),
-            }
+                Some(config::load(cfg.as_deref(), status.as_deref(), &en, true).map_err(|err| {
+                    let now = watched.iter().map(|(p, _)| (p.clone(), config::mtime(p))).collect();
+                    (err.to_string(), now)
+                }))
+            }));
         }
 
         // Web config (TLS certificates, users).
-        if let Some(path) = &options.web_config {
-            let now = config::mtime(path);
-            if now != web_mtime {
-                web_mtime = now;
-                match WebConfig::load(path) {
-                    Ok(web) => {
-                        if let (Some(tls), Some(server)) = (&tls, &web.tls) {
-                            tls.reload_from_config(server.clone());
-                        }
-                        info!(path = %path.display(), "web config reloaded");
-                        state.web.store(Arc::new(web));
-                    }
-                    Err(err) => error!("web config reload failed, keeping the previous one: {err}"),
+        match finished(&mut web_task).await {
+            Some(Ok(Some((fp, Ok(web))))) => {
+                if let (Some(tls), Some(server)) = (&tls, &web.tls) {
+                    tls.reload_from_config(server.clone());
                 }
+                if web.users.is_empty() && !state.web().users.is_empty() {
+                    warn!("web config reloaded: basic_auth_users is empty, authentication is OFF");
+                }
+                info!(users = web.users.len(), tls = web.tls.is_some(), "web config reloaded");
+                state.set_web(web);
+                web_fp = fp;
             }
+            Some(Ok(Some((fp, Err(err))))) => {
+                current.health.web_config_errors += 1;
+                error!("web config reload refused, keeping the previous configuration: {err}");
+                web_fp = fp;
+                changed = true;
+            }
+            Some(Ok(None)) | None => {}
+            Some(Err(err)) => error!("web config reload task failed: {err}"),
+        }
+        if let Some(path) = &options.web_config
+            && web_task.is_none()
+        {
+            let (path, previous, before) = (path.clone(), state.web(), web_fp.clone());
+            web_task = Some(tokio::task::spawn_blocking(move || {
+                if fingerprint(&previous.watched) == before {
+                    return None;
+                }
+                let result = WebConfig::reload(&path, &previous);
+                let watched = result.as_ref().map_or(&previous.watched, |web| &web.watched);
+                Some((fingerprint(watched), result))
+            }));
         }
 
-        // status.dat.
-        let path = nagios.status_file.clone();
-        let key = FileKey::of(&path).map_err(|e| e.to_string());
-        if force || last.as_ref() != Some(&key) {
-            last = Some(key.clone());
-            if key.is_ok() {
-                // Serve the old gzip copy alone while the new body is built.
-                current.begin_reload();
-                publish(&state, &current);
+        // A read blocked in the kernel (hung NFS).
+        let stalled = is_stalled(busy.load(Ordering::SeqCst), now_millis(), timeout_ms);
+        if stalled != current.health.read_stalled {
+            current.health.read_stalled = stalled;
+            if stalled {
+                current.health.read_stalls += 1;
+                error!(
+                    path = %nagios.status_file.display(),
+                    "reading status.dat has been blocked for more than {} s (hung NFS mount?): serving the last good data, /-/ready answers 503",
+                    options.read_limits.timeout.as_secs_f64()
+                );
+            } else {
+                info!("the blocked status.dat read returned");
             }
-            let (p, r, e) = (path.clone(), render.clone(), enrich.clone());
-            let result = tokio::task::spawn_blocking(move || {
-                let enrich = if e.is_empty() { None } else { Some(&*e) };
-                read_and_render(&p, &r, enrich)
-            })
-            .await;
-            match result {
-                Ok(Ok(refresh)) => {
-                    info!(
-                        path = %path.display(),
-                        seconds = refresh.elapsed.as_secs_f64(),
-                        bytes = refresh.rendered.body.len(),
-                        "status.dat loaded"
-                    );
-                    current.accept(refresh);
-                    last_up = current.up(unix_now());
-                    publish(&state, &current);
-                    // The gzip copy, off the runtime, served once ready.
-                    if let Some(body) = current.body.clone() {
-                        let level = options.gzip_level;
-                        let compressed = tokio::task::spawn_blocking(move || {
-                            let start = std::time::Instant::now();
-                            let (bytes, trailer) = gzip::compress(&body, level);
-                            (body, bytes, trailer, start.elapsed())
-                        })
-                        .await;
-                        if let Ok((body, bytes, trailer, elapsed)) = compressed {
-                            debug!(
-                                seconds = elapsed.as_secs_f64(),
-                                bytes = bytes.len(),
-                                "gzip copy ready"
-                            );
-                            current.set_gzip(&body, bytes, trailer);
-                            publish(&state, &current);
-                        }
-                    }
-                }
-                Ok(Err(err)) => {
-                    current.health.parse_errors += 1;
-                    if current.rendered.is_some() {
-                        warn!("status.dat not loaded, serving the last good data: {err}");
-                    } else {
-                        warn!("status.dat not loaded, nothing to serve yet (nagios_up 0): {err}");
-                    }
-                    restore(&mut current).await;
-                    last_up = current.up(unix_now());
-                    publish(&state, &current);
-                }
-                Err(err) => {
-                    error!("status.dat reload task failed: {err}");
-                    restore(&mut current).await;
-                    publish(&state, &current);
-                }
-            }
+            changed = true;
+        }
+
+        // Counters of the HTTP layer.
+        let refused = state.stats.connections_refused.load(Ordering::Relaxed);
+        let throttled = state.stats.auth_throttled.load(Ordering::Relaxed);
+        if refused != current.health.connections_refused
+            || throttled != current.health.auth_throttled
+        {
+            current.health.connections_refused = refused;
+            current.health.auth_throttled = throttled;
+            changed = true;
         }
 
         // Staleness.
@@ -375,195 +497,70 @@ async fn reload_loop(
             if !up {
                 warn!("status.dat is older than the staleness limit: nagios_up 0");
             }
-            publish(&state, &current);
+            changed = true;
+        }
+        if changed {
+            state.publish(current.publish());
         }
     }
 }
 
-/// Make `current` what scrapes see, and wake scrapes waiting for a plain body.
-fn publish(state: &AppState, current: &Current) {
-    state.published.store(Arc::new(current.publish()));
-    state.version.send_modify(|v| *v = v.wrapping_add(1));
+/// True when the read that started at `started_ms` (0: none in progress) has been going on
+/// for longer than `timeout_ms` at `now_ms`.
+fn is_stalled(started_ms: u64, now_ms: u64, timeout_ms: u64) -> bool {
+    started_ms != 0 && now_ms.saturating_sub(started_ms) > timeout_ms
 }
 
-/// After a failed reload, the plain body rebuilt from the gzip copy when it was let go, off the
-/// runtime (it decompresses).
-async fn restore(current: &mut Current) {
-    if current.body.is_some() {
-        return;
-    }
-    let Some((compressed, _)) = &current.gzip else { return };
-    let compressed = compressed.clone();
-    let len = usize::try_from(current.health.body_bytes).unwrap_or(usize::MAX);
-    match tokio::task::spawn_blocking(move || refresh::gunzip_prefix(&compressed, len)).await {
-        Ok(plain) => current.body = Some(Bytes::from(plain)),
-        Err(err) => error!("restoring the plain exposition failed: {err}"),
-    }
-}
-
-/// Basic auth (when configured) and the configured extra headers, on every route.
-async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    let web = state.web.load_full();
-    if !web.users.is_empty() {
-        let credentials = basic_credentials(request.headers());
-        let ok = match credentials {
-            // A scrape with known credentials costs a map lookup; bcrypt runs only on a miss.
-            Some((user, password)) if state.auth.known(&web.users, &user, &password) => true,
-            Some((user, password)) => {
-                let (state, web) = (state.clone(), web.clone());
-                tokio::task::spawn_blocking(move || state.auth.verify(&web.users, &user, &password))
-                    .await
-                    .unwrap_or(false)
+/// Take a worker result into `current`, or count and log why not.
+fn accept_or_reject(
+    result: Result<Refresh, ReadError>,
+    nagios: &config::NagiosConfig,
+    current: &mut Current,
+    streak: &mut (usize, u32),
+) {
+    let path = &nagios.status_file;
+    let result = result.and_then(|refresh| {
+        let Some(expected) = &nagios.expected else { return Ok(refresh) };
+        let missing = refresh::missing_objects(expected, &current.objects, &refresh.objects);
+        if missing == 0 {
+            *streak = (0, 0);
+            return Ok(refresh);
+        }
+        *streak = if streak.0 == missing { (missing, streak.1 + 1) } else { (missing, 1) };
+        if streak.1 >= SUSPECT_STREAK {
+            warn!(
+                missing,
+                "{SUSPECT_STREAK} status.dat versions in a row lack the same configured hosts/services: taking them as they are"
+            );
+            *streak = (0, 0);
+            return Ok(refresh);
+        }
+        Err(ReadError::Incomplete { path: path.clone(), missing })
+    });
+    match result {
+        Ok(refresh) => {
+            info!(
+                path = %path.display(),
+                seconds = refresh.elapsed.as_secs_f64(),
+                bytes = refresh.rendered.body.len(),
+                "status.dat loaded"
+            );
+            if refresh.rendered.long_names > 0 {
+                warn!(
+                    objects = refresh.rendered.long_names,
+                    "hosts/services with a name longer than --status.max-name-bytes left out"
+                );
             }
-            None => false,
-        };
-        if !ok {
-            let mut response = (StatusCode::UNAUTHORIZED, "Unauthorized\n").into_response();
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic"));
-            return response;
+            current.accept(refresh);
         }
-    }
-    let mut response = next.run(request).await;
-    for (name, value) in &web.headers {
-        response.headers_mut().insert(name.clone(), value.clone());
-    }
-    response
-}
-
-/// `Authorization: Basic base64(user:password)`.
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
-    let decoded = base64_decode(encoded.trim())?;
-    let text = String::from_utf8(decoded).ok()?;
-    let (user, password) = text.split_once(':')?;
-    Some((user.to_owned(), password.to_owned()))
-}
-
-/// Standard base64 (with or without padding).
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in text.bytes().take_while(|&c| c != b'=') {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
-/// True when the client accepts gzip (`Accept-Encoding: gzip`, not `gzip;q=0`).
-fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
-        v.split(',').any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            let coding = parts.next().unwrap_or("");
-            let q_zero = parts.any(|p| {
-                p.strip_prefix("q=").is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q == 0.0))
-            });
-            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !q_zero
-        })
-    })
-}
-
-async fn metrics(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let gzip_ok = accepts_gzip(&headers);
-    let mut waiting = state.version.subscribe();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let published = state.published.load_full();
-        let chosen = match (&published.gzip, &published.plain, gzip_ok) {
-            (Some(gz), _, true) => Some((gz.clone(), true)),
-            (_, Some(plain), _) => Some((plain.clone(), false)),
-            _ => None,
-        };
-        if let Some(((body, tail), gzip)) = chosen {
-            let mut response = Response::new(Body::new(Chunks { parts: [Some(body), Some(tail)] }));
-            let h = response.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
-            h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-            if gzip {
-                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            }
-            return response;
-        }
-        // A new body is being built and this client does not take gzip: wait for it.
-        if tokio::time::timeout_at(deadline, waiting.changed()).await.is_err() {
-            return (StatusCode::SERVICE_UNAVAILABLE, "exposition being rebuilt, retry\n")
-                .into_response();
-        }
-    }
-}
-
-async fn ready(State(state): State<Arc<AppState>>) -> Response {
-    if state.published.load().ready {
-        (StatusCode::OK, "Ready\n").into_response()
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "Not ready: no status.dat loaded yet\n").into_response()
-    }
-}
-
-async fn landing(State(state): State<Arc<AppState>>) -> Html<String> {
-    let path = html_escape(&state.telemetry_path);
-    Html(format!(
-        "<!DOCTYPE html>\n<html><head><title>nag2prom bridge</title></head><body>\n\
-         <h1>nag2prom bridge</h1>\n<p>Nagios host and service states and performance data \
-         from status.dat, for Prometheus.</p>\n<ul>\n<li><a href=\"{path}\">Metrics</a></li>\n\
-         <li><a href=\"/-/healthy\">Health</a></li>\n<li><a href=\"/-/ready\">Readiness</a></li>\n\
-         </ul>\n<p>nag2prom {}</p>\n</body></html>\n",
-        env!("CARGO_PKG_VERSION")
-    ))
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// A response body made of pre-built buffers, sent without copying.
-struct Chunks {
-    parts: [Option<Bytes>; 2],
-}
-
-impl http_body::Body for Chunks {
-    type Data = Bytes;
-    type Error = std::convert::Infallible;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
-        for part in self.parts.iter_mut() {
-            if let Some(bytes) = part.take()
-                && !bytes.is_empty()
-            {
-                return Poll::Ready(Some(Ok(http_body::Frame::data(bytes))));
+        Err(err) => {
+            current.health.reject(err.reason());
+            if current.rendered.is_some() {
+                warn!("status.dat not loaded, serving the last good data: {err}");
+            } else {
+                warn!("status.dat not loaded, nothing to serve yet (nagios_up 0): {err}");
             }
         }
-        Poll::Ready(None)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.parts.iter().all(|p| p.as_ref().is_none_or(Bytes::is_empty))
-    }
-
-    fn size_hint(&self) -> http_body::SizeHint {
-        let n: usize = self.parts.iter().flatten().map(Bytes::len).sum();
-        http_body::SizeHint::with_exact(n as u64)
     }
 }
 
@@ -575,9 +572,10 @@ pub fn export_once(
     render: &Options,
     enrich: Option<&crate::exposition::Enrichment>,
     max_age: Option<Duration>,
+    limits: ReadLimits,
 ) -> (Vec<u8>, Result<(), refresh::ReadError>) {
     let mut current = Current { max_age, ..Current::default() };
-    let (mut body, result) = match read_and_render(status_file, render, enrich) {
+    let (mut body, result) = match read_and_render(status_file, render, enrich, limits, 0) {
         Ok(mut refresh) => {
             // The body is appended to, not copied: it is the largest buffer by far.
             let body = std::mem::take(&mut refresh.rendered.body);
@@ -587,11 +585,11 @@ pub fn export_once(
             (body, Ok(()))
         }
         Err(err) => {
-            current.health.parse_errors += 1;
+            current.health.reject(err.reason());
             (Vec::new(), Err(err))
         }
     };
-    let tail = current.publish().plain.map(|(_, tail)| tail).unwrap_or_default();
+    let tail = current.publish().plain.1;
     body.extend_from_slice(&tail);
     (body, result)
 }
@@ -600,24 +598,66 @@ pub fn export_once(
 mod tests {
     use super::*;
 
+    /// Issue #12, defect 2: a read blocked longer than the timeout is a stall; none in
+    /// progress (0) never is.
     #[test]
-    fn gzip_negotiation() {
-        let mut h = HeaderMap::new();
-        assert!(!accepts_gzip(&h));
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
-        assert!(accepts_gzip(&h));
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("identity, gzip;q=0"));
-        assert!(!accepts_gzip(&h));
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("deflate, GZIP;q=0.5"));
-        assert!(accepts_gzip(&h));
+    fn stall_detection() {
+        assert!(!is_stalled(0, 1_000_000, 30_000));
+        assert!(!is_stalled(1_000, 31_000, 30_000));
+        assert!(is_stalled(1_000, 31_001, 30_000));
+        assert!(!is_stalled(5_000, 1_000, 30_000), "a clock step back is no stall");
     }
 
+    /// Issue #12, defect 2: the worker reports each version once, a FIFO at once, and ends
+    /// when the loop drops its end; `busy` is 0 between reads.
     #[test]
-    fn base64_and_credentials() {
-        assert_eq!(base64_decode("cHJvbTpzM2NyZXQ=").unwrap(), b"prom:s3cret");
-        let mut h = HeaderMap::new();
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic cHJvbTpzM2NyZXQ="));
-        assert_eq!(basic_credentials(&h), Some(("prom".into(), "s3cret".into())));
+    fn status_worker_reads_each_version_once() {
+        let dir = std::env::temp_dir().join(format!("nag2prom-worker-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("status.dat");
+        std::fs::write(&path, "info {\n\tcreated=1\n\t}\n").unwrap();
+        let job = Job {
+            path: path.clone(),
+            render: Arc::new(Options::default()),
+            enrich: Arc::new(Enrichment::default()),
+            limits: ReadLimits::default(),
+            gzip_level: 1,
+        };
+        let (job_tx, job_rx) = std::sync::mpsc::channel();
+        let (result_tx, mut results) = tokio::sync::mpsc::unbounded_channel();
+        let busy = Arc::new(AtomicU64::new(0));
+        let worker = {
+            let busy = busy.clone();
+            std::thread::spawn(move || {
+                status_worker(job, Duration::from_millis(20), job_rx, result_tx, busy)
+            })
+        };
+        let next = |results: &mut tokio::sync::mpsc::UnboundedReceiver<_>| {
+            let start = std::time::Instant::now();
+            loop {
+                if let Ok(r) = results.try_recv() {
+                    return Some(r);
+                }
+                if start.elapsed() > Duration::from_secs(5) {
+                    return None;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        };
+        let first: Result<Refresh, ReadError> = next(&mut results).unwrap();
+        assert!(first.unwrap().gzip.is_some(), "gzip copy built with the body");
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(results.try_recv().is_err(), "an unchanged file is read once");
+        assert_eq!(busy.load(Ordering::SeqCst), 0);
+        std::fs::remove_file(&path).unwrap();
+        let fifo = std::process::Command::new("mkfifo").arg(&path).status().unwrap();
+        assert!(fifo.success());
+        let refused = next(&mut results).unwrap();
+        assert!(matches!(refused, Err(ReadError::NotRegular { .. })));
+        drop(job_tx);
+        worker.join().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

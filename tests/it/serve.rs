@@ -161,6 +161,56 @@ fn serve(args: &[&str]) -> (Proc, u16) {
     (proc, port)
 }
 
+/// `nag2prom serve` on a free port with its log in `log`; waits until it answers.
+fn serve_logged(args: &[&str], log: &Path) -> (Proc, u16) {
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut all = vec!["serve", "--web.listen-address", &listen, "--status.poll-interval", "0.1"];
+    all.extend_from_slice(args);
+    let mut proc = Proc::spawn(
+        "nag2prom serve",
+        Command::new(env!("CARGO_BIN_EXE_nag2prom"))
+            .args(&all)
+            .stderr(std::fs::File::create(log).unwrap()),
+    );
+    let up = wait_for(Duration::from_secs(10), || {
+        assert!(proc.running(), "nag2prom serve exited early: {}", read_log(log));
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    assert!(up, "nag2prom serve did not come up");
+    (proc, port)
+}
+
+fn read_log(log: &Path) -> String {
+    std::fs::read_to_string(log).unwrap_or_default()
+}
+
+/// `Basic base64(user:password)`.
+fn basic(user: &str, password: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let input = format!("{user}:{password}");
+    let mut out = String::new();
+    for chunk in input.as_bytes().chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    format!("Basic {out}")
+}
+
+/// SIGTERM, then true when the process ended within `timeout`.
+fn terminates(proc: &mut Proc, timeout: Duration) -> bool {
+    let pid = proc.child.id().to_string();
+    let _ = Command::new("kill").args(["-TERM", &pid]).status();
+    wait_for(timeout, || !proc.running())
+}
+
 /// A status.dat with the given `(host, service, state, perfdata)` services.
 fn status_dat(created: i64, services: &[(&str, &str, u8, &str)]) -> String {
     let mut out = format!(
@@ -221,6 +271,9 @@ fn serve_docs_list_every_family() {
             "docs/metrics.md lacks {}",
             family.name
         );
+    }
+    for (_, name, _) in nag2prom::exposition::Collector::ALL {
+        assert!(docs.contains(&format!("| `{name}` |")), "docs/metrics.md lacks collector {name}");
     }
 }
 
@@ -757,4 +810,542 @@ fn whoami(flag: &str) -> String {
 
 fn user_exists(name: &str) -> bool {
     Command::new("id").arg(name).output().is_ok_and(|o| o.status.success())
+}
+
+/// Issue #12, defect 1: an empty, partial or deleted web config never turns basic auth off;
+/// a file that says `basic_auth_users: {}` does.
+#[test]
+fn serve_web_config_reload_fails_closed() {
+    let dir = Scratch::new("auth-reload");
+    let status = dir.path("status.dat");
+    replace(&status, status_dat(now(), &[("h", "s", 0, "")]).as_bytes());
+    let hash = bcrypt::hash("s3cret", 4).unwrap();
+    let web = dir.path("web.yml");
+    let users = format!("basic_auth_users:\n  prom: '{hash}'\n");
+    std::fs::write(&web, &users).unwrap();
+    let log = dir.path("serve.log");
+    let (_server, port) = serve_logged(
+        &["--status-file", status.to_str().unwrap(), "--web.config.file", web.to_str().unwrap()],
+        &log,
+    );
+    let auth = basic("prom", "s3cret");
+    let code = |with: bool| {
+        let headers: Vec<(&str, &str)> =
+            if with { vec![("Authorization", auth.as_str())] } else { vec![] };
+        get(port, "/metrics", &headers).map(|r| r.0)
+    };
+    let errors = || {
+        let (_, _, body) = get(port, "/metrics", &[("Authorization", &auth)]).unwrap();
+        value(&String::from_utf8_lossy(&body), "nag2prom_web_config_reload_errors_total")
+            .unwrap_or_default()
+    };
+    assert!(wait_for(Duration::from_secs(10), || code(true) == Some(200)));
+    assert_eq!(code(false), Some(401));
+    for (expected, (what, text)) in (1..).zip([
+        ("empty", None),
+        ("only http_server_config", Some("http_server_config:\n  headers:\n    X-A: b\n")),
+        ("cut mid-key", Some("basic_auth_us")),
+        ("deleted", Some("")),
+    ]) {
+        match (what, text) {
+            ("deleted", _) => std::fs::remove_file(&web).unwrap(),
+            (_, None) => std::fs::write(&web, "").unwrap(),
+            (_, Some(text)) => std::fs::write(&web, text).unwrap(),
+        }
+        assert!(
+            wait_for(Duration::from_secs(10), || errors() == expected.to_string()),
+            "{what}: reload error not counted; log:\n{}",
+            read_log(&log)
+        );
+        assert_eq!(code(false), Some(401), "{what}: auth turned off");
+        assert_eq!(code(true), Some(200), "{what}");
+    }
+    let logged = read_log(&log);
+    assert!(logged.contains("ERROR") && logged.contains("web config reload refused"), "{logged}");
+    assert!(!logged.contains(&hash) && !logged.contains("s3cret"), "secret in the log");
+    // On purpose: a file that parses and says so.
+    std::fs::write(&web, "basic_auth_users: {}\n").unwrap();
+    assert!(wait_for(Duration::from_secs(10), || code(false) == Some(200)), "{}", read_log(&log));
+    assert!(read_log(&log).contains("authentication is OFF"));
+}
+
+/// Issue #12, defect 2: a FIFO renamed over status.dat is refused at once; plain scrapes,
+/// staleness, readiness, web config reloads and SIGTERM keep working, and a real file
+/// recovers.
+#[test]
+fn serve_fifo_over_status_dat_never_wedges() {
+    let dir = Scratch::new("fifo");
+    let status = dir.path("status.dat");
+    replace(&status, status_dat(now(), &[("h", "s", 2, "")]).as_bytes());
+    let web = dir.path("web.yml");
+    std::fs::write(&web, "basic_auth_users: {}\n").unwrap();
+    let log = dir.path("serve.log");
+    let (mut server, port) = serve_logged(
+        &[
+            "--status-file",
+            status.to_str().unwrap(),
+            "--status.max-age",
+            "4",
+            "--web.config.file",
+            web.to_str().unwrap(),
+        ],
+        &log,
+    );
+    let state = r#"nagios_service_state{host="h",service="s"}"#;
+    assert!(wait_for(Duration::from_secs(10), || value(&scrape(port), state).is_some()));
+    let fifo = dir.path("fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::fs::rename(&fifo, &status).unwrap();
+    let refused = r#"nag2prom_status_rejected_total{reason="not_regular_file"}"#;
+    assert!(
+        wait_for(Duration::from_secs(5), || value(&scrape(port), refused).as_deref() == Some("1")),
+        "{}",
+        read_log(&log)
+    );
+    let start = Instant::now();
+    let m = scrape(port);
+    assert!(start.elapsed() < Duration::from_secs(2), "plain scrape waited");
+    assert_eq!(value(&m, state).as_deref(), Some("2"), "last good data lost");
+    assert_eq!(get(port, "/-/ready", &[]).unwrap().0, 200);
+    let (_, headers, _) = get(port, "/metrics", &[("Accept-Encoding", "gzip")]).unwrap();
+    assert!(headers.iter().any(|(k, v)| k == "content-encoding" && v == "gzip"));
+    // Staleness is still evaluated.
+    assert!(
+        wait_for(Duration::from_secs(10), || value(&scrape(port), "nagios_up").as_deref()
+            == Some("0")),
+        "nagios_up stayed 1 past --status.max-age"
+    );
+    // Web config changes are still applied.
+    let hash = bcrypt::hash("s3cret", 4).unwrap();
+    std::fs::write(&web, format!("basic_auth_users:\n  prom: '{hash}'\n")).unwrap();
+    assert!(wait_for(Duration::from_secs(10), || get(port, "/metrics", &[])
+        .is_some_and(|r| r.0 == 401)));
+    let auth = basic("prom", "s3cret");
+    // A real file again: served.
+    replace(&status, status_dat(now(), &[("h", "s", 1, "")]).as_bytes());
+    assert!(wait_for(Duration::from_secs(10), || {
+        let (_, _, body) = get(port, "/metrics", &[("Authorization", &auth)]).unwrap();
+        let m = String::from_utf8_lossy(&body).into_owned();
+        value(&m, state).as_deref() == Some("1") && value(&m, "nagios_up").as_deref() == Some("1")
+    }));
+    assert!(read_log(&log).contains("not a regular file"), "{}", read_log(&log));
+    // And a FIFO again, then SIGTERM: the process ends.
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::fs::rename(&fifo, &status).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(terminates(&mut server, Duration::from_secs(8)), "SIGTERM ignored");
+}
+
+/// Issue #12, defect 3: idle and slow connections are closed, connections beyond the limit
+/// are refused (logged, counted), scrapes keep working, and the open-file soft limit is
+/// raised to the hard one.
+#[test]
+fn serve_closes_idle_connections() {
+    let prlimit = Path::new("/usr/bin/prlimit");
+    if !have(prlimit, "util-linux") {
+        return;
+    }
+    let dir = Scratch::new("idle");
+    let status = dir.path("status.dat");
+    replace(&status, status_dat(now(), &[("h", "s", 0, "")]).as_bytes());
+    let log = dir.path("serve.log");
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = Proc::spawn(
+        "nag2prom serve",
+        Command::new(prlimit)
+            .args(["--nofile=256:4096", env!("CARGO_BIN_EXE_nag2prom"), "serve"])
+            .args(["--status-file", status.to_str().unwrap(), "--web.listen-address", &listen])
+            .args(["--web.max-connections", "40", "--web.read-header-timeout", "1"])
+            .args(["--web.idle-timeout", "2"])
+            .stderr(std::fs::File::create(&log).unwrap()),
+    );
+    assert!(wait_for(Duration::from_secs(10), || {
+        assert!(server.running(), "serve exited: {}", read_log(&log));
+        get(port, "/-/ready", &[]).is_some_and(|r| r.0 == 200)
+    }));
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", server.child.id())).unwrap();
+    let line = limits.lines().find(|l| l.starts_with("Max open files")).unwrap().to_owned();
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(fields[3], fields[4], "soft limit not raised: {line}");
+    assert_eq!(fields[3], "4096", "{line}");
+
+    // 40 silent connections, and 20 trickling a header every 300 ms.
+    let mut idle: Vec<TcpStream> =
+        (0..40).map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut slow: Vec<TcpStream> = (0..20)
+        .filter_map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+            s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n").ok()?;
+            Some(s)
+        })
+        .collect();
+    // Over the limit: closed at once, counted, logged.
+    let closed = |s: &mut TcpStream, within: Duration| {
+        s.set_read_timeout(Some(within)).unwrap();
+        let mut buf = [0u8; 64];
+        matches!(s.read(&mut buf), Ok(0) | Err(_)) && {
+            // a timeout is not a close
+            s.read(&mut buf).map_or_else(|e| e.kind() != std::io::ErrorKind::WouldBlock, |n| n == 0)
+        }
+    };
+    for s in slow.iter_mut() {
+        let _ = s.write_all(b"X-a: b\r\n");
+    }
+    assert!(closed(&mut slow[0], Duration::from_secs(1)), "connection over the limit kept open");
+    // Within the header timeout (1 s, plus a tick), every idle connection is closed.
+    let start = Instant::now();
+    for s in idle.iter_mut() {
+        assert!(closed(s, Duration::from_secs(4)), "idle connection kept open");
+    }
+    assert!(start.elapsed() < Duration::from_secs(5));
+    // Scrapes work (a fresh connection), and the refusals were counted and logged.
+    let m = scrape(port);
+    let refused = value(&m, "nag2prom_http_connections_refused_total").unwrap();
+    assert!(refused.parse::<u64>().unwrap() >= 1, "{refused}");
+    assert!(read_log(&log).contains("connection limit reached"), "{}", read_log(&log));
+    // A keep-alive connection idle for longer than --web.idle-timeout is closed.
+    let mut keep = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    keep.write_all(b"GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    keep.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut buf = [0u8; 512];
+    assert!(keep.read(&mut buf).unwrap() > 0);
+    let start = Instant::now();
+    let mut rest = Vec::new();
+    let _ = keep.read_to_end(&mut rest);
+    assert!(start.elapsed() < Duration::from_secs(4), "keep-alive connection never closed");
+    drop(slow);
+}
+
+/// Issue #12, defect 4: `export --output` refuses devices, FIFOs and symlinks as targets and
+/// keeps the mode (and group) of the file it replaces.
+#[test]
+fn serve_export_output_is_safe() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = Scratch::new("export-safe");
+    let status = dir.path("status.dat");
+    std::fs::write(&status, status_dat(now(), &[("h", "s", 0, "")])).unwrap();
+    let export = |output: &Path| {
+        nag2prom(&[
+            "export",
+            "--status-file",
+            status.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+        ])
+    };
+    let fifo = dir.path("fifo.prom");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let out = export(&fifo);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"), "{}", text(&out));
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(
+        &std::fs::symlink_metadata(&fifo).unwrap().file_type()
+    ));
+    let out = export(Path::new("/dev/null"));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(std::os::unix::fs::FileTypeExt::is_char_device(
+        &std::fs::symlink_metadata("/dev/null").unwrap().file_type()
+    ));
+    let victim = dir.path("victim");
+    std::fs::write(&victim, "keep\n").unwrap();
+    let link = dir.path("link.prom");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let out = export(&link);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep\n");
+    // Mode and group kept.
+    let target = dir.path("nagios.prom");
+    std::fs::write(&target, "old").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let group = if is_root() { Some(4) } else { None }; // adm on Debian
+    if let Some(gid) = group {
+        std::os::unix::fs::chown(&target, None, Some(gid)).unwrap();
+    }
+    let out = export(&target);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let meta = std::fs::metadata(&target).unwrap();
+    assert_eq!(meta.mode() & 0o7777, 0o640);
+    if let Some(gid) = group {
+        assert_eq!(meta.gid(), gid);
+    }
+    promtool_check(&std::fs::read(&target).unwrap());
+    let names: Vec<_> =
+        std::fs::read_dir(&dir.0).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 5, "temporary files left: {names:?}");
+}
+
+/// A self-signed certificate for 127.0.0.1 into `crt` and `key`.
+fn make_cert(openssl: &Path, crt: &Path, key: &Path, cn: &str) {
+    let out = Command::new(openssl)
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj"])
+        .arg(format!("/CN={cn}"))
+        .args(["-addext", "subjectAltName=IP:127.0.0.1", "-keyout"])
+        .arg(key)
+        .arg("-out")
+        .arg(crt)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+/// Issue #12, defect 5: a renewed certificate and key are served without touching web.yml.
+#[test]
+fn serve_tls_certificate_rotation() {
+    let openssl = Path::new("/usr/bin/openssl");
+    let curl = Path::new("/usr/bin/curl");
+    if !have(openssl, "openssl") || !have(curl, "curl") {
+        return;
+    }
+    let dir = Scratch::new("tls-rotate");
+    let (crt, key) = (dir.path("tls.crt"), dir.path("tls.key"));
+    make_cert(openssl, &crt, &key, "first");
+    let web = dir.path("web.yml");
+    std::fs::write(&web, "tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\n")
+        .unwrap();
+    let status = dir.path("status.dat");
+    replace(&status, status_dat(now(), &[("h", "s", 0, "")]).as_bytes());
+    let log = dir.path("serve.log");
+    let (_server, port) = serve_logged(
+        &["--status-file", status.to_str().unwrap(), "--web.config.file", web.to_str().unwrap()],
+        &log,
+    );
+    let url = format!("https://127.0.0.1:{port}/-/healthy");
+    let ok_with = |ca: &Path| {
+        Command::new(curl)
+            .args(["-sS", "-o", "/dev/null", "--max-time", "5", "--cacert"])
+            .arg(ca)
+            .arg(&url)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    assert!(wait_for(Duration::from_secs(10), || ok_with(&crt)), "{}", read_log(&log));
+    let first = dir.path("first.crt");
+    std::fs::copy(&crt, &first).unwrap();
+    // Renew: new key and certificate, written beside and renamed over (as certbot does).
+    let (new_crt, new_key) = (dir.path("new.crt"), dir.path("new.key"));
+    make_cert(openssl, &new_crt, &new_key, "second");
+    std::fs::rename(&new_key, &key).unwrap();
+    std::fs::rename(&new_crt, &crt).unwrap();
+    assert!(
+        wait_for(Duration::from_secs(10), || ok_with(&crt) && !ok_with(&first)),
+        "the renewed certificate is not served; log:\n{}",
+        read_log(&log)
+    );
+}
+
+/// Issue #12, defect 6: with the object configuration known, a status.dat that lost
+/// configured services (a prefix written in place, paused at a block boundary) does not
+/// replace the served data; it is counted and logged, and the complete file is taken.
+#[test]
+fn serve_keeps_data_over_a_partial_status_dat() {
+    let dir = Scratch::new("partial");
+    let services = ["a", "b", "c", "d"];
+    let mut objects = String::from(
+        "define command {\n command_name check_x\n command_line /bin/true\n}\n\
+         define host {\n host_name h\n address 127.0.0.1\n check_command check_x\n max_check_attempts 1\n}\n",
+    );
+    for s in services {
+        objects.push_str(&format!(
+            "define service {{\n host_name h\n service_description {s}\n check_command check_x\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n}}\n"
+        ));
+    }
+    std::fs::write(dir.path("objects.cfg"), objects).unwrap();
+    let cfg = dir.path("nagios.cfg");
+    std::fs::write(&cfg, "cfg_file=objects.cfg\nstatus_file=status.dat\n").unwrap();
+    let status = dir.path("status.dat");
+    let all: Vec<(&str, &str, u8, &str)> = services.iter().map(|s| ("h", *s, 2, "")).collect();
+    let full = status_dat(now(), &all);
+    replace(&status, full.as_bytes());
+    let log = dir.path("serve.log");
+    let (_server, port) = serve_logged(&["--config", cfg.to_str().unwrap()], &log);
+    let d = r#"nagios_service_state{host="h",service="d"}"#;
+    assert!(wait_for(Duration::from_secs(10), || get(port, "/metrics", &[])
+        .is_some_and(|r| value(&String::from_utf8_lossy(&r.2), d).is_some())));
+    // In place, stopping right after a block: a valid-looking prefix.
+    let cut = full.find("servicestatus {\n\thost_name=h\n\tservice_description=c").unwrap();
+    std::fs::write(&status, &full[..cut]).unwrap();
+    let incomplete = r#"nag2prom_status_rejected_total{reason="incomplete"}"#;
+    assert!(
+        wait_for(Duration::from_secs(10), || value(&scrape(port), incomplete).as_deref()
+            == Some("1")),
+        "{}",
+        read_log(&log)
+    );
+    let m = scrape(port);
+    assert_eq!(value(&m, d).as_deref(), Some("2"), "a prefix replaced the served data");
+    assert_eq!(value(&m, "nagios_up").as_deref(), Some("1"));
+    assert!(read_log(&log).contains("lacks 2 configured hosts/services"), "{}", read_log(&log));
+    // The writer finishes: the whole new file is taken.
+    let all: Vec<(&str, &str, u8, &str)> = services.iter().map(|s| ("h", *s, 0, "")).collect();
+    std::fs::write(&status, status_dat(now(), &all)).unwrap();
+    assert!(wait_for(Duration::from_secs(10), || value(&scrape(port), d).as_deref() == Some("0")));
+}
+
+/// Issue #12, defect 7: the gzip body and its tail always describe the same snapshot.
+#[test]
+fn serve_gzip_body_and_tail_match_across_reloads() {
+    let dir = Scratch::new("gzip-consistent");
+    let status = dir.path("status.dat");
+    let names: Vec<String> = (0..3000).map(|i| format!("svc {i}")).collect();
+    let big: Vec<(&str, &str, u8, &str)> =
+        names.iter().map(|s| ("h", s.as_str(), 0, "t=1s;2;3 u=5%")).collect();
+    let (big, small) = (status_dat(now(), &big), status_dat(now(), &big[..100]));
+    replace(&status, big.as_bytes());
+    let (_server, port) = serve(&["--status-file", status.to_str().unwrap()]);
+    let mut seen = std::collections::BTreeSet::new();
+    let start = Instant::now();
+    let mut i = 0;
+    while start.elapsed() < Duration::from_secs(6) {
+        if i % 4 == 0 {
+            replace(&status, if i % 8 == 0 { small.as_bytes() } else { big.as_bytes() });
+        }
+        i += 1;
+        let Some((200, headers, body)) = get(port, "/metrics", &[("Accept-Encoding", "gzip")])
+        else {
+            continue;
+        };
+        if !headers.iter().any(|(k, v)| k == "content-encoding" && v == "gzip") {
+            continue;
+        }
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut plain).unwrap();
+        let m = String::from_utf8(plain).unwrap();
+        let offset = m.find("# HELP nagios_up ").unwrap();
+        let bytes: usize = value(&m, "nag2prom_exposition_bytes").unwrap().parse().unwrap();
+        assert_eq!(offset, bytes, "body and tail of different snapshots");
+        let series = m.lines().filter(|l| l.starts_with("nagios_service_state{")).count();
+        let counted = value(&m, r#"nag2prom_exposition_series{family="nagios_service_state"}"#);
+        assert_eq!(counted, Some(series.to_string()));
+        seen.insert(series);
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(seen.len() == 2, "both files were served: {seen:?}");
+}
+
+/// Issue #12, defect 8: names, perf data lines and status.dat size are bounded, and each
+/// limit is counted.
+#[test]
+fn serve_export_bounds_hostile_input() {
+    let dir = Scratch::new("hostile");
+    let status = dir.path("status.dat");
+    let long = "x".repeat(100_000);
+    let perf: String = (0..200_000).map(|i| format!("l{i}={i} ")).collect();
+    std::fs::write(&status, status_dat(now(), &[(&long, "s", 0, ""), ("h", "s", 0, &perf)]))
+        .unwrap();
+    let out = nag2prom(&["export", "--status-file", status.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(out.stdout.len() < 100_000, "{} bytes", out.stdout.len());
+    let m = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(
+        value(&m, r#"nag2prom_status_objects_dropped{reason="long_name"}"#).as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        value(&m, r#"nag2prom_perfdata_dropped_items{reason="limit"}"#).as_deref(),
+        Some("199936")
+    );
+    promtool_check(&out.stdout);
+    let out = nag2prom(&[
+        "export",
+        "--status-file",
+        status.to_str().unwrap(),
+        "--status.max-bytes",
+        "1000",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--status.max-bytes"), "{}", text(&out));
+    let m = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(
+        value(&m, r#"nag2prom_status_rejected_total{reason="too_large"}"#).as_deref(),
+        Some("1")
+    );
+    assert_eq!(value(&m, "nagios_up").as_deref(), Some("0"));
+}
+
+/// Issue #12, cardinality: the default families, opt-in collectors, `--no-collector.NAME`,
+/// and the last of `--collector.NAME` / `--no-collector.NAME` wins; every variant passes
+/// promtool.
+#[test]
+fn serve_export_collectors() {
+    let dir = Scratch::new("collectors");
+    let status = dir.path("status.dat");
+    let every_field = "has_been_checked=1\n\tproblem_has_been_acknowledged=0\n\t\
+        scheduled_downtime_depth=0\n\tlast_check=1700000000\n\tis_flapping=0\n\tcurrent_attempt=1\n\t\
+        max_attempts=3\n\tnotifications_enabled=1\n\tactive_checks_enabled=1\n\t\
+        last_state_change=1700000000\n\tlast_hard_state_change=1700000000\n\tcheck_latency=0.1\n\t\
+        check_execution_time=0.2\n\tcheck_command=check_y\n";
+    let content = status_dat(now(), &[("h", "s", 2, "t=1s;2;3;0;9 u=5%;80;90")])
+        .replace("has_been_checked=1\n", every_field);
+    std::fs::write(&status, content).unwrap();
+    let export = |extra: &[&str]| {
+        let mut args = vec!["export", "--status-file", status.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let out = nag2prom(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        promtool_check(&out.stdout);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let has = |m: &str, family: &str| m.contains(&format!("# TYPE {family} "));
+    let m = export(&[]);
+    for family in [
+        "nagios_service_state",
+        "nagios_service_hard_state",
+        "nagios_service_state_type",
+        "nagios_service_acknowledged",
+        "nagios_service_scheduled_downtime_depth",
+        "nagios_service_last_check_timestamp_seconds",
+        "nagios_service_info",
+        "nagios_host_hard_state",
+        "nagios_perfdata_seconds",
+        "nagios_perfdata_ratio",
+        "nagios_up",
+        "nagios_status_update_timestamp_seconds",
+    ] {
+        assert!(has(&m, family), "default lacks {family}");
+    }
+    for family in [
+        "nagios_service_checked",
+        "nagios_service_check_attempt",
+        "nagios_service_flapping",
+        "nagios_perfdata_threshold_seconds",
+        "nagios_perfdata_min_seconds",
+    ] {
+        assert!(!has(&m, family), "{family} on by default");
+    }
+    let m = export(&[
+        "--collector.perfdata_thresholds",
+        "--no-collector.perfdata",
+        "--collector.checked",
+    ]);
+    assert!(has(&m, "nagios_perfdata_threshold_seconds"));
+    assert!(!has(&m, "nagios_perfdata_seconds"));
+    assert!(has(&m, "nagios_service_checked"));
+    let m = export(&["--collector.flapping", "--no-collector.flapping"]);
+    assert!(!has(&m, "nagios_service_flapping"), "the last flag wins");
+    let m = export(&["--no-collector.flapping", "--collector.flapping"]);
+    assert!(has(&m, "nagios_service_flapping"), "the last flag wins");
+    let all = [
+        "--collector.checked",
+        "--collector.attempts",
+        "--collector.latency",
+        "--collector.switches",
+        "--collector.flapping",
+        "--collector.state_changes",
+        "--collector.perfdata_bounds",
+        "--collector.perfdata_thresholds",
+    ];
+    let m = export(&all);
+    for family in nag2prom::exposition::catalogue::all() {
+        let opt_in = family.name.ends_with("_output_info")
+            || family.name == "nagios_perfdata_total"
+            || family.name == "nagios_perfdata_max"
+            || family.name.starts_with("nag2prom_status_read")
+            || family.name == "nag2prom_status_rejected_total";
+        if family.name.starts_with("nagios_host_") || family.name.starts_with("nagios_service_") {
+            assert!(opt_in || has(&m, family.name), "all collectors lack {}", family.name);
+        }
+    }
 }
