@@ -416,8 +416,8 @@ fn e2e_generated_alerts_agree_with_nagios() {
     // Every service and host checked by Nagios and seen by Prometheus through the bridge.
     let checked = wait_for(Duration::from_secs(90), || {
         assert!(prom.running(), "prometheus exited early");
-        let services = vector(prom_port, "nagios_service_checked == 1");
-        let hosts = vector(prom_port, "nagios_host_checked == 1");
+        let services = vector(prom_port, "nagios_service_last_check_timestamp_seconds > 0");
+        let hosts = vector(prom_port, "nagios_host_last_check_timestamp_seconds > 0");
         services.len() == 15 && hosts.len() == 3
     });
     assert!(checked, "Nagios never checked every service (or Prometheus never saw it)");
