@@ -50,13 +50,14 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
 
-    /// A request's headers must arrive within this many seconds (counted from the
-    /// connection's start for its first request), or the connection is closed.
+    /// A request's headers must arrive within this many seconds, or the connection is closed:
+    /// counted from the connection's start for its first request, and from the end of the
+    /// previous response for the next one (so this is also the keep-alive idle timeout).
     #[arg(long = "web.read-header-timeout", value_name = "SECONDS", default_value_t = 10.0)]
     pub read_header_timeout: f64,
 
-    /// A connection with nothing read or written for this many seconds is closed (keep-alive
-    /// connections between scrapes included).
+    /// A connection on which nothing is read or written for this many seconds is closed, also
+    /// in the middle of a response (a scraper that stopped reading a large exposition).
     #[arg(long = "web.idle-timeout", value_name = "SECONDS", default_value_t = 120.0)]
     pub idle_timeout: f64,
 

@@ -576,4 +576,48 @@ mod tests {
         let unknown = (0..3).map(|_| time("nobody")).min().unwrap();
         assert!(unknown * 2 > wrong, "unknown user {unknown:?} vs wrong password {wrong:?}");
     }
+
+    /// Issue #12, defect 3: a connection on which nothing moves is closed, also while a
+    /// response is blocked on a scraper that stopped reading; traffic keeps it open.
+    #[tokio::test]
+    async fn guarded_connections_time_out_when_nothing_moves() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let guard = |stream: TcpStream| {
+            let permit = Arc::new(Semaphore::new(1)).try_acquire_owned().unwrap();
+            let idle = Duration::from_millis(300);
+            let last = tokio::time::Instant::now();
+            let timer = Box::pin(tokio::time::sleep_until(last + idle));
+            Guarded { inner: stream, _permit: permit, idle, last, timer }
+        };
+        // Reading: traffic every 100 ms keeps it open; then silence closes it.
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let mut server = guard(server);
+        let mut buf = [0u8; 16];
+        for _ in 0..5 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            client.write_all(b"x").await.unwrap();
+            assert_eq!(server.read(&mut buf).await.unwrap(), 1);
+        }
+        let start = std::time::Instant::now();
+        let err = server.read(&mut buf).await.unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+        assert!(start.elapsed() < Duration::from_secs(2));
+        // Writing to a client that does not read: closed once the buffers are full.
+        let _client = TcpStream::connect(addr).await.unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let mut server = guard(server);
+        let chunk = vec![0u8; 1 << 20];
+        let result = tokio::time::timeout(Duration::from_secs(20), async {
+            loop {
+                if let Err(err) = server.write(&chunk).await {
+                    return err;
+                }
+            }
+        })
+        .await;
+        assert_eq!(result.unwrap().kind(), std::io::ErrorKind::TimedOut);
+    }
 }

@@ -66,9 +66,10 @@ pub struct ServeOptions {
     pub read_limits: ReadLimits,
     /// At most this many open connections.
     pub max_connections: usize,
-    /// A request's headers must arrive within this.
+    /// A request's headers must arrive within this (from the connection's start, or from the
+    /// end of the previous response: also the keep-alive idle timeout).
     pub read_header_timeout: Duration,
-    /// A connection with no traffic for this long is closed.
+    /// A connection with no traffic for this long is closed, also mid-response.
     pub idle_timeout: Duration,
 }
 

@@ -1005,7 +1005,8 @@ fn serve_closes_idle_connections() {
     let refused = value(&m, "nag2prom_http_connections_refused_total").unwrap();
     assert!(refused.parse::<u64>().unwrap() >= 1, "{refused}");
     assert!(read_log(&log).contains("connection limit reached"), "{}", read_log(&log));
-    // A keep-alive connection idle for longer than --web.idle-timeout is closed.
+    // A keep-alive connection waiting for its next request longer than
+    // --web.read-header-timeout is closed.
     let mut keep = TcpStream::connect(("127.0.0.1", port)).unwrap();
     keep.write_all(b"GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
     keep.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
