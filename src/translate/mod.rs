@@ -225,16 +225,16 @@ impl Translation<'_> {
 /// groups; past it the command's services are bridged.
 pub const MAX_MACRO_VARIANTS: usize = 50;
 
-/// The command line of a service whose command uses `$_SERVICEx$` / `$_HOSTx$` macros,
-/// with them resolved from the service's and its host's custom variables (`_x`; a missing
-/// one is empty, as Nagios substitutes) and the `$ARGn$` of `check_command` expanded; `None`
-/// when it uses none. The result is the cache key of the translation.
+/// The command line and `check_command` arguments of a service whose command uses
+/// `$_SERVICEx$` / `$_HOSTx$` macros, with them resolved from the service's and its host's
+/// custom variables (`_x`; a missing one is empty, as Nagios substitutes); `None` when it
+/// uses none.
 fn custom_macro_call(
     check_command: &str,
     commands: &HashMap<&str, &str>,
     service: &Object,
     host: Option<&&Object>,
-) -> Option<String> {
+) -> Option<(String, Vec<String>)> {
     let split = split_check_command(check_command);
     let line = commands.get(split.name)?;
     let uses = |t: &str| t.contains("$_SERVICE") || t.contains("$_HOST");
@@ -268,7 +268,7 @@ fn custom_macro_call(
         out
     };
     let args: Vec<String> = split.args.iter().map(|a| resolve(a)).collect();
-    Some(argv::expand_args(&resolve(line), &args))
+    Some((resolve(line), args))
 }
 
 /// A custom variable's value (`_NAME`, case-insensitive as Nagios stores them upper-case).
@@ -286,9 +286,14 @@ fn custom_value(object: &Object, var: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Translate a command line whose `$ARGn$` are already expanded.
-fn translate_call(line: &str, ctx: &plugins::Context) -> Result<Native, (Option<String>, String)> {
-    let call = argv::call(line, &[] as &[&str]).map_err(|e| (None, e.to_string()))?;
+/// Translate the command `line` called with `args` (its `$ARGn$`): the plugin's own
+/// translation, then the `-4`/`-6` pin and the command as written.
+fn translate_call(
+    line: &str,
+    args: &[impl AsRef<str>],
+    ctx: &plugins::Context,
+) -> Result<Native, (Option<String>, String)> {
+    let call = argv::call(line, args).map_err(|e| (None, e.to_string()))?;
     let Some(translate) = plugins::lookup(&call.plugin) else {
         let text = format!("plugin `{}` is not in the catalogue", call.plugin);
         return Err((Some(call.plugin), text));
@@ -551,11 +556,16 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
             Err(reason(None, "the service's host is not registered".to_owned(), &mut out.reasons))
         } else if let Some(r) = cache.get(&(f.check_command, local)) {
             *r
-        } else if let Some(resolved) =
+        } else if let Some((line, args)) =
             custom_macro_call(f.check_command, &commands, service, host_by_name.get(f.host))
         {
             // `$_SERVICEx$` / `$_HOSTx$` resolve per service: one translation per distinct
             // value set, bridged past MAX_MACRO_VARIANTS of them.
+            // The cache key: the resolved line and arguments, NUL-separated.
+            let resolved = std::iter::once(line.as_str())
+                .chain(args.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join("\0");
             match macro_cache.get(&(resolved.clone(), local)) {
                 Some(r) => *r,
                 None => {
@@ -571,7 +581,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                         ))
                     } else {
                         let ctx = plugins::Context { local, ..base_ctx.clone() };
-                        match translate_call(&resolved, &ctx) {
+                        match translate_call(&line, &args, &ctx) {
                             Ok(native) => {
                                 out.natives.push(native);
                                 Ok(out.natives.len() - 1)
@@ -589,17 +599,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                 let Some(line) = commands.get(split.name) else {
                     return Err((None, format!("command `{}` is not defined", split.name)));
                 };
-                let call = argv::call(line, &split.args).map_err(|e| (None, e.to_string()))?;
-                let Some(translate) = plugins::lookup(&call.plugin) else {
-                    let text = format!("plugin `{}` is not in the catalogue", call.plugin);
-                    return Err((Some(call.plugin), text));
-                };
-                let ctx = plugins::Context { local, ..base_ctx.clone() };
-                let mut native =
-                    translate(&call, &ctx).map_err(|text| (Some(call.plugin.clone()), text))?;
-                plugins::pin_ip_family(&mut native, &call.args);
-                native.written = plugins::written(&call);
-                Ok(native)
+                translate_call(line, &split.args, &plugins::Context { local, ..base_ctx.clone() })
             })();
             let r = match r {
                 Ok(native) => {
@@ -676,13 +676,8 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         } else {
             let split = split_check_command(command);
             let r = commands.get(split.name).and_then(|line| {
-                let call = argv::call(line, &split.args).ok()?;
-                let translate = plugins::lookup(&call.plugin)?;
                 let ctx = plugins::Context { local, ..base_ctx.clone() };
-                let mut native = translate(&call, &ctx).ok()?;
-                plugins::pin_ip_family(&mut native, &call.args);
-                native.written = plugins::written(&call);
-                Some(native)
+                translate_call(line, &split.args, &ctx).ok()
             });
             let r = r.map(|native| {
                 out.natives.push(native);
