@@ -847,10 +847,12 @@ fn serve_web_config_reload_fails_closed() {
         ("cut mid-key", Some("basic_auth_us")),
         ("deleted", Some("")),
     ]) {
+        // Written by rename, so each bad state is seen once: a truncate-then-write can be
+        // caught empty in between, which is (rightly) counted as one more refused reload.
         match (what, text) {
             ("deleted", _) => std::fs::remove_file(&web).unwrap(),
-            (_, None) => std::fs::write(&web, "").unwrap(),
-            (_, Some(text)) => std::fs::write(&web, text).unwrap(),
+            (_, None) => replace(&web, b""),
+            (_, Some(text)) => replace(&web, text.as_bytes()),
         }
         assert!(
             wait_for(Duration::from_secs(10), || errors() == expected.to_string()),
