@@ -651,9 +651,12 @@ mod tests {
         std::thread::sleep(Duration::from_millis(200));
         assert!(results.try_recv().is_err(), "an unchanged file is read once");
         assert_eq!(busy.load(Ordering::SeqCst), 0);
-        std::fs::remove_file(&path).unwrap();
-        let fifo = std::process::Command::new("mkfifo").arg(&path).status().unwrap();
+        // Renamed over the file in one step: between a remove and a mkfifo the worker could
+        // (rightly) see a missing file first.
+        let fifo_path = dir.join("fifo");
+        let fifo = std::process::Command::new("mkfifo").arg(&fifo_path).status().unwrap();
         assert!(fifo.success());
+        std::fs::rename(&fifo_path, &path).unwrap();
         let refused = next(&mut results).unwrap();
         assert!(matches!(refused, Err(ReadError::NotRegular { .. })));
         drop(job_tx);
