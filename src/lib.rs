@@ -13,11 +13,13 @@
 
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod exposition;
 pub mod model;
 pub mod out_dir;
 pub mod output;
+pub mod plan;
 pub mod serve;
 pub mod source;
 pub mod sourcedb;

@@ -2,7 +2,7 @@
 //! scrape targets, `prometheus.yml` and a report, written atomically into one directory.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -47,6 +47,19 @@ pub struct ConvertArgs {
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: PathBuf,
 
+    /// How to translate (shared with `diff`).
+    #[command(flatten)]
+    pub translate: TranslateArgs,
+
+    /// Do not print the summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Translation settings, shared by `convert` and `diff` (which converts a nagios.cfg on the
+/// fly, with the same settings for both sides).
+#[derive(Debug, Args, Clone)]
+pub struct TranslateArgs {
     /// monitoring-plugins release whose behaviour the rules copy (edges and rounding changed
     /// between releases).
     #[arg(long, value_enum, default_value = "2.3")]
@@ -91,10 +104,6 @@ pub struct ConvertArgs {
     /// services translate to the remote plugin. Without it they are bridged.
     #[arg(long, value_name = "NRPE_CFG")]
     pub nrpe_config: Option<PathBuf>,
-
-    /// Do not print the summary line.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
 }
 
 fn parse_custom(s: &str) -> Result<(String, String), String> {
@@ -116,17 +125,47 @@ fn valid_address(a: &str) -> bool {
     !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || ".:-[]_".contains(c))
 }
 
-/// Run; `Ok` carries the exit code (0, or 1 when the configuration has errors).
-pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
+/// A conversion rendered in memory.
+pub(crate) struct Rendered {
+    /// `(path relative to the output directory, bytes)`, manifest last.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The one-line summary (without the output directory).
+    pub summary: String,
+    /// Every file the conversion read.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Why a conversion produced nothing.
+pub(crate) enum Failed {
+    /// The configuration has errors (already printed to stderr).
+    Config(usize),
+    /// Anything else.
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failed {
+    fn from(e: anyhow::Error) -> Self {
+        Failed::Other(e)
+    }
+}
+
+/// Load, resolve, translate and render an installation; `out` (convert's `--out`) is checked
+/// against the inputs before any work. Configuration errors are printed to stderr.
+pub(crate) fn render(
+    config: Option<&Path>,
+    paths: &[PathBuf],
+    t: &TranslateArgs,
+    out: Option<&Path>,
+) -> Result<Rendered, Failed> {
     let started = Instant::now();
-    for a in [&args.bridge_address, &args.blackbox_address] {
+    for a in [&t.bridge_address, &t.blackbox_address] {
         if !valid_address(a) {
-            anyhow::bail!("`{a}` is not a HOST:PORT address");
+            return Err(anyhow::anyhow!("`{a}` is not a HOST:PORT address").into());
         }
     }
-    let mut inst = super::load(args.config.as_deref(), &args.paths)?;
+    let mut inst = super::load(config, paths)?;
     // Its problems join the configuration's: an error means nothing is written.
-    let nrpe = match &args.nrpe_config {
+    let nrpe = match &t.nrpe_config {
         Some(path) => {
             inst.load_nrpe(path).with_context(|| format!("--nrpe-config {}", path.display()))?
         }
@@ -134,11 +173,13 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
     };
     // Refuse an output directory that holds anything convert did not write, or any input,
     // before doing any work.
-    let mut extra: Vec<PathBuf> = args.paths.clone();
-    extra.extend(args.config.iter().cloned());
-    extra.extend(args.nrpe_config.iter().cloned());
-    crate::out_dir::check(&args.out, &crate::out_dir::inputs(&inst, &extra))
-        .map_err(|refusal| anyhow::anyhow!("refusing --out: {refusal}; nothing was written"))?;
+    if let Some(out) = out {
+        let mut extra: Vec<PathBuf> = paths.to_vec();
+        extra.extend(config.map(Path::to_path_buf));
+        extra.extend(t.nrpe_config.iter().cloned());
+        crate::out_dir::check(out, &crate::out_dir::inputs(&inst, &extra))
+            .map_err(|refusal| anyhow::anyhow!("refusing --out: {refusal}; nothing was written"))?;
+    }
     let mut diagnostics = inst.diagnostics.clone();
     let model = if Tally::of(&diagnostics).errors == 0 {
         let (model, model_diags) = Model::build(&inst);
@@ -151,47 +192,80 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
     if tally.errors > 0 {
         let mut err = io::stderr().lock();
         for d in diagnostics.iter().filter(|d| d.severity == nag2prom_parsers::Severity::Error) {
-            diag::render_human(&mut err, &inst.db, d)?;
-            writeln!(err)?;
+            diag::render_human(&mut err, &inst.db, d).map_err(anyhow::Error::from)?;
+            let _ = writeln!(err);
         }
-        let _ = writeln!(
-            err,
-            "nag2prom: {} errors: nothing written to {}",
-            tally.errors,
-            args.out.display()
-        );
-        return Ok(ExitCode::from(1));
+        return Err(Failed::Config(tally.errors));
     }
-    let Some(model) = model else { return Ok(ExitCode::from(1)) };
+    let Some(model) = model else { return Err(Failed::Config(tally.errors.max(1))) };
     let options = translate::Options {
-        version: match args.plugins_version {
+        version: match t.plugins_version {
             PluginsArg::V23 => PluginsVersion::V2_3,
             PluginsArg::V24 => PluginsVersion::V2_4,
             PluginsArg::V30 => PluginsVersion::V3_0,
         },
-        custom_labels: args.custom_labels.clone(),
-        scrape_interval: args.scrape_interval,
-        assume_remote: args.local_checks_are_remote,
+        custom_labels: t.custom_labels.clone(),
+        scrape_interval: t.scrape_interval,
+        assume_remote: t.local_checks_are_remote,
         nrpe,
         ports: translate::Ports {
-            node: args.node_exporter_port,
-            mysqld: args.mysqld_exporter_port,
-            postgres: args.postgres_exporter_port,
+            node: t.node_exporter_port,
+            mysqld: t.mysqld_exporter_port,
+            postgres: t.postgres_exporter_port,
         },
     };
     let translation = translate::translate(&inst, &model, &options);
     let addresses =
-        Addresses { bridge: args.bridge_address.clone(), blackbox: args.blackbox_address.clone() };
-    let mut files = emit::render(&translation, &addresses, &inst.db)?;
+        Addresses { bridge: t.bridge_address.clone(), blackbox: t.blackbox_address.clone() };
+    let mut files =
+        emit::render(&translation, &addresses, &inst.db).map_err(anyhow::Error::from)?;
     let manifest = crate::out_dir::Manifest::of(files.iter().map(|(p, _)| p.as_str()));
     files.push((
         crate::out_dir::MANIFEST.to_owned(),
         serde_json::to_vec_pretty(&manifest).context("rendering the manifest")?,
     ));
+    let inputs = inst.db.iter().map(|(_, f)| f.path.clone()).collect();
+    let native = translation.native_count();
+    let summary = format!(
+        "converted {} services on {} hosts in {:.0?}: {} native ({:.0} %, {} rule groups), {} bridged ({} levels), {} of {} host checks native; {} files",
+        translation.services.len(),
+        translation.hosts.len(),
+        started.elapsed(),
+        native,
+        100.0 * native as f64 / translation.services.len().max(1) as f64,
+        translation.groups.len(),
+        translation.services.len() - native,
+        translation.bridged.len(),
+        translation.host_groups.iter().map(|g| g.host_names.len()).sum::<usize>(),
+        translation.hosts.len(),
+        files.len(),
+    );
+    // The process ends soon: handing ~0.5 GB of small allocations back one by one would
+    // take a tenth of a second for nothing.
+    std::mem::forget(translation);
+    std::mem::forget(model);
+    std::mem::forget(inst);
+    Ok(Rendered { files, summary, inputs })
+}
 
+/// Run; `Ok` carries the exit code (0, or 1 when the configuration has errors).
+pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
+    let rendered =
+        match render(args.config.as_deref(), &args.paths, &args.translate, Some(&args.out)) {
+            Ok(r) => r,
+            Err(Failed::Config(errors)) => {
+                let _ = writeln!(
+                    io::stderr(),
+                    "nag2prom: {errors} errors: nothing written to {}",
+                    args.out.display()
+                );
+                return Ok(ExitCode::from(1));
+            }
+            Err(Failed::Other(e)) => return Err(e),
+        };
     let staged = crate::output::replace_dir(&args.out)
         .with_context(|| format!("preparing {}", args.out.display()))?;
-    for (path, bytes) in &files {
+    for (path, bytes) in &rendered.files {
         let full = staged.path().join(path);
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent)
@@ -200,32 +274,10 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
         std::fs::write(&full, bytes).with_context(|| format!("writing {}", full.display()))?;
     }
     staged.commit().with_context(|| format!("replacing {}", args.out.display()))?;
-
     if !args.quiet {
-        let native = translation.native_count();
-        let _ = writeln!(
-            io::stderr(),
-            "converted {} services on {} hosts in {:.0?}: {} native ({:.0} %, {} rule groups), {} bridged ({} levels), {} of {} host checks native; {} files in {}",
-            translation.services.len(),
-            translation.hosts.len(),
-            started.elapsed(),
-            native,
-            100.0 * native as f64 / translation.services.len().max(1) as f64,
-            translation.groups.len(),
-            translation.services.len() - native,
-            translation.bridged.len(),
-            translation.host_groups.iter().map(|g| g.host_names.len()).sum::<usize>(),
-            translation.hosts.len(),
-            files.len(),
-            args.out.display()
-        );
+        let _ = writeln!(io::stderr(), "{} in {}", rendered.summary, args.out.display());
     }
-    // The process ends here: handing ~0.5 GB of small allocations back one by one would
-    // take a tenth of a second for nothing.
-    std::mem::forget(files);
-    std::mem::forget(translation);
-    std::mem::forget(model);
-    std::mem::forget(inst);
+    std::mem::forget(rendered);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
 mod convert;
+mod diff;
 mod export;
 mod objects;
 mod serve;
@@ -145,6 +146,32 @@ pub enum Command {
     ///
     ///   promtool check rules prom/rules/*.yml && promtool test rules prom/tests/*.yml
     Convert(convert::ConvertArgs),
+
+    /// Show what a change does to the generated alerts, for review in a pull request.
+    ///
+    /// Compares two sides, each a nagios.cfg (converted on the fly, with the translation
+    /// options below for both), a convert output directory, or Prometheus rule files written
+    /// by anyone. Rules are matched by name and labels, not position: a threshold change is
+    /// shown as `threshold: > 90 → > 95` inside the expression, a `for:` change as
+    /// `for: 3m → 15m`, a routing label change as a label change, and each with the hosts and
+    /// Nagios services it covers, grouped by the templates or definitions the rules cite.
+    /// Targets, blackbox modules and scrape jobs are compared too. Reordering and formatting
+    /// are no change; unchanged things are not shown.
+    ///
+    /// Exit codes: 0 (with --exit-code: nothing changed), 1 (only with --exit-code:
+    /// something changed), 2 (an unreadable or invalid side, named OLD or NEW; nothing is
+    /// compared).
+    ///
+    /// Examples:
+    ///
+    ///   nag2prom diff old/nagios.cfg new/nagios.cfg
+    ///
+    ///   nag2prom diff --git-ref origin/main --config nagios/nagios.cfg --format markdown
+    ///
+    ///   nag2prom diff prom-before/ prom-after/ --exit-code      # two convert outputs
+    ///
+    ///   nag2prom diff /etc/prometheus/rules/ generated/rules/ --format json | jq .summary
+    Diff(diff::DiffArgs),
 }
 
 /// Output format of diagnostics.
@@ -174,6 +201,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Convert(args) => convert::run(&args),
+        Command::Diff(args) => diff::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -3,56 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
+pub use crate::plan::rules::{Rule, RuleFile, RuleGroup};
 use crate::translate::bridged::{BridgedLevel, HostLevel};
 use crate::translate::plugins::{Cond, Missing, Native, Probe, SEL, SEL2};
 use crate::translate::promql::{regex_alternatives, string_literal};
 use crate::translate::service_level::{Level, duration, template_text, url_template};
 use crate::translate::{HostGroup, NativeGroup, Translation};
-
-/// A rule file.
-#[derive(Debug, Serialize)]
-pub struct RuleFile {
-    /// Rule groups.
-    pub groups: Vec<RuleGroup>,
-}
-
-/// A rule group.
-#[derive(Debug, Serialize)]
-pub struct RuleGroup {
-    /// Unique name.
-    pub name: String,
-    /// Evaluation interval (= the scrape interval).
-    pub interval: String,
-    /// Rules.
-    pub rules: Vec<Rule>,
-}
-
-/// A recording or alerting rule.
-#[derive(Debug, Serialize, Default, Clone)]
-pub struct Rule {
-    /// Recording rule name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub record: Option<String>,
-    /// Alert name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alert: Option<String>,
-    /// PromQL.
-    pub expr: String,
-    /// `for:`.
-    #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
-    pub for_: Option<String>,
-    /// `keep_firing_for:`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keep_firing_for: Option<String>,
-    /// Labels.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: BTreeMap<String, String>,
-    /// Annotations.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub annotations: BTreeMap<String, String>,
-}
 
 /// Warning or critical.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

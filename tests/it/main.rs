@@ -7,6 +7,8 @@
 mod cli;
 /// `nag2prom convert`: rules, tests, targets checked with promtool and Prometheus.
 mod convert;
+/// `nag2prom diff`: goldens on configuration pairs, rule files, `--git-ref`.
+mod diff;
 /// The migration end to end: real Nagios, plugins, exporters, bridge and Prometheus agree.
 mod e2e;
 /// The object model against the real Nagios (recorded and live oracles).

@@ -1,0 +1,12 @@
+//! The monitoring plan: what a conversion produces, as data that `diff` (and later parity
+//! and dashboards) compare — rules, the hosts each native rule group covers, scrape targets,
+//! blackbox modules and scrape jobs, and which Nagios services each rule stands for.
+//!
+//! A plan is read from a set of files: the output of `convert` (on disk, or rendered in
+//! memory from a nagios.cfg), or any Prometheus rule file or directory. The rule files parse
+//! into [`rules::RuleFile`], the same types `convert` renders its rules from.
+
+pub mod load;
+pub mod rules;
+
+pub use load::{Plan, PlanError, PlanRule, PlanTarget, Service};
