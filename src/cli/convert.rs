@@ -131,8 +131,6 @@ pub(crate) struct Rendered {
     pub files: Vec<(String, Vec<u8>)>,
     /// The one-line summary (without the output directory).
     pub summary: String,
-    /// Every file the conversion read.
-    pub inputs: Vec<PathBuf>,
 }
 
 /// Why a conversion produced nothing.
@@ -149,14 +147,21 @@ impl From<anyhow::Error> for Failed {
     }
 }
 
-/// Load, resolve, translate and render an installation; `out` (convert's `--out`) is checked
-/// against the inputs before any work. Configuration errors are printed to stderr.
-pub(crate) fn render(
+/// Load, resolve and translate an installation, and hand the translation to `finish`;
+/// `out` (convert's `--out`) is checked against the inputs before any work. Configuration
+/// errors are printed to stderr. Returns what `finish` made, the summary line (without the
+/// file count) and the files read.
+fn translate_with<R>(
     config: Option<&Path>,
     paths: &[PathBuf],
     t: &TranslateArgs,
     out: Option<&Path>,
-) -> Result<Rendered, Failed> {
+    finish: impl FnOnce(
+        &translate::Translation<'_>,
+        &Addresses,
+        &crate::sourcedb::SourceDb,
+    ) -> anyhow::Result<R>,
+) -> Result<(R, String, Vec<PathBuf>), Failed> {
     let started = Instant::now();
     for a in [&t.bridge_address, &t.blackbox_address] {
         if !valid_address(a) {
@@ -217,17 +222,11 @@ pub(crate) fn render(
     let translation = translate::translate(&inst, &model, &options);
     let addresses =
         Addresses { bridge: t.bridge_address.clone(), blackbox: t.blackbox_address.clone() };
-    let mut files =
-        emit::render(&translation, &addresses, &inst.db).map_err(anyhow::Error::from)?;
-    let manifest = crate::out_dir::Manifest::of(files.iter().map(|(p, _)| p.as_str()));
-    files.push((
-        crate::out_dir::MANIFEST.to_owned(),
-        serde_json::to_vec_pretty(&manifest).context("rendering the manifest")?,
-    ));
+    let made = finish(&translation, &addresses, &inst.db)?;
     let inputs = inst.db.iter().map(|(_, f)| f.path.clone()).collect();
     let native = translation.native_count();
     let summary = format!(
-        "converted {} services on {} hosts in {:.0?}: {} native ({:.0} %, {} rule groups), {} bridged ({} levels), {} of {} host checks native; {} files",
+        "converted {} services on {} hosts in {:.0?}: {} native ({:.0} %, {} rule groups), {} bridged ({} levels), {} of {} host checks native",
         translation.services.len(),
         translation.hosts.len(),
         started.elapsed(),
@@ -238,14 +237,46 @@ pub(crate) fn render(
         translation.bridged.len(),
         translation.host_groups.iter().map(|g| g.host_names.len()).sum::<usize>(),
         translation.hosts.len(),
-        files.len(),
     );
     // The process ends soon: handing ~0.5 GB of small allocations back one by one would
     // take a tenth of a second for nothing.
     std::mem::forget(translation);
     std::mem::forget(model);
     std::mem::forget(inst);
-    Ok(Rendered { files, summary, inputs })
+    Ok((made, summary, inputs))
+}
+
+/// Load, resolve, translate and render an installation into its files (manifest last).
+pub(crate) fn render(
+    config: Option<&Path>,
+    paths: &[PathBuf],
+    t: &TranslateArgs,
+    out: Option<&Path>,
+) -> Result<Rendered, Failed> {
+    let (files, summary, _) = translate_with(config, paths, t, out, |tr, addresses, db| {
+        let mut files = emit::render(tr, addresses, db)?;
+        let manifest = crate::out_dir::Manifest::of(files.iter().map(|(p, _)| p.as_str()));
+        files.push((
+            crate::out_dir::MANIFEST.to_owned(),
+            serde_json::to_vec_pretty(&manifest).context("rendering the manifest")?,
+        ));
+        Ok(files)
+    })?;
+    let summary = format!("{summary}; {} files", files.len());
+    Ok(Rendered { files, summary })
+}
+
+/// Load, resolve and translate an installation into its [`crate::plan::Plan`], without
+/// rendering any file (what `diff` compares).
+pub(crate) fn plan(
+    config: Option<&Path>,
+    paths: &[PathBuf],
+    t: &TranslateArgs,
+) -> Result<(crate::plan::Plan, Vec<PathBuf>), Failed> {
+    let (plan, _, inputs) = translate_with(config, paths, t, None, |tr, addresses, db| {
+        Ok(emit::plan::of(tr, addresses, db)?)
+    })?;
+    Ok((plan, inputs))
 }
 
 /// Run; `Ok` carries the exit code (0, or 1 when the configuration has errors).

@@ -98,15 +98,12 @@ impl Drop for TempDir {
 fn side(label: &str, path: &Path, t: &TranslateArgs) -> anyhow::Result<(Plan, Vec<PathBuf>)> {
     let is_cfg = path.extension().is_some_and(|e| e == "cfg");
     if is_cfg && path.is_file() {
-        return match convert::render(Some(path), &[], t, None) {
-            Ok(r) => {
-                let mut plan =
-                    Plan::from_output(r.files.iter().map(|(p, b)| (p.as_str(), b.as_slice())))
-                        .with_context(|| format!("{label}: reading back the conversion"))?;
+        return match convert::plan(Some(path), &[], t) {
+            Ok((mut plan, inputs)) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     plan.relative_to(dir);
                 }
-                Ok((plan, r.inputs))
+                Ok((plan, inputs))
             }
             Err(Failed::Config(n)) => {
                 bail!("{label}: {} has {n} error(s); nothing compared", path.display())
@@ -180,6 +177,7 @@ fn checkout_ref(config: &Path, reference: &str, into: &Path) -> anyhow::Result<(
 }
 
 pub(super) fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
     let temp;
     let (old_path, new_path, guard) = match (&args.git_ref, &args.config) {
         (Some(reference), Some(config)) => {
@@ -217,6 +215,18 @@ pub(super) fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let d = diff::diff(&old, &new);
+    // The process ends soon: freeing two installations' plans one allocation at a time
+    // would only cost time.
+    std::mem::forget((old, new));
+    if io::stderr().is_terminal() {
+        let _ = writeln!(
+            io::stderr(),
+            "compared {} with {} in {:.2?}",
+            old_path.display(),
+            new_path.display(),
+            started.elapsed()
+        );
+    }
     let text = match args.format {
         Format::Text => {
             let colour = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();

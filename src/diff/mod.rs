@@ -6,7 +6,7 @@
 //!   `nagios_notification_period`, `nagios_notify`, `nagios_variant`, `nagios_level`; then,
 //!   among rules of one name and severity still unmatched, by the hosts they cover), and a
 //!   matched pair is compared field by field: `for`, `keep_firing_for`, thresholds (number
-//!   literals in an otherwise equal expression tree, [`expr`]), labels, annotations, hosts;
+//!   literals in an otherwise equal expression tree, [`crate::plan::expr`]), labels, annotations, hosts;
 //! - nag2prom's membership records (`nagios:check:member`, …) are not shown as rules: what
 //!   they hold is shown as the hosts of the alerts that use them;
 //! - targets by (job, address, host, probe), blackbox modules and scrape jobs by name.
@@ -17,9 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::plan::expr;
 use crate::plan::{Plan, PlanRule, PlanTarget, Service};
 
-pub mod expr;
 pub mod render;
 
 /// Labels that are content, not identity: a change to them is a change of the same rule.
@@ -214,10 +214,13 @@ struct Side<'p> {
     members: BTreeMap<String, BTreeSet<String>>,
     /// The templates a rule group's rules cite, by group id (its no-data rule cites none).
     templates: BTreeMap<String, String>,
+    /// Hosts by group id, sorted and distinct: from the services, else the members.
+    hosts: BTreeMap<&'p str, Vec<&'p str>>,
 }
 
 impl<'p> Side<'p> {
     fn new(plan: &'p Plan) -> Side<'p> {
+        let services = plan.hosts_by_group();
         let mut members: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for r in &plan.rules {
             if !MEMBERSHIP_RECORDS.contains(&r.rule.name()) {
@@ -229,6 +232,10 @@ impl<'p> Side<'p> {
             else {
                 continue;
             };
+            // The services already say who is in a service group; host checks have none.
+            if services.contains_key(id.as_str()) {
+                continue;
+            }
             members.entry(id.clone()).or_default().extend(member_hosts(&r.rule.expr));
         }
         let mut templates = BTreeMap::new();
@@ -239,7 +246,14 @@ impl<'p> Side<'p> {
                 templates.insert(id.clone(), t.clone());
             }
         }
-        Side { plan, services: plan.hosts_by_group(), members, templates }
+        let mut hosts: BTreeMap<&'p str, Vec<&'p str>> = BTreeMap::new();
+        for (id, list) in &services {
+            let mut h: Vec<&str> = list.iter().map(|s| s.host.as_str()).collect();
+            h.sort_unstable();
+            h.dedup();
+            hosts.insert(id, h);
+        }
+        Side { plan, services, members, templates, hosts }
     }
 
     /// The membership id a rule uses.
@@ -258,37 +272,44 @@ impl<'p> Side<'p> {
     }
 
     /// The hosts a rule covers, when known.
-    fn hosts_of(&self, rule: &PlanRule) -> Option<BTreeSet<String>> {
-        let services = self.services_of(rule);
-        if !services.is_empty() {
-            return Some(services.iter().map(|s| s.host.clone()).collect());
+    fn hosts_of(&self, rule: &PlanRule) -> Option<Vec<&str>> {
+        let id = self.id(rule)?;
+        if let Some(h) = self.hosts.get(id) {
+            return Some(h.clone());
         }
-        self.id(rule).and_then(|id| self.members.get(id)).cloned()
+        self.members.get(id).map(|m| m.iter().map(String::as_str).collect())
     }
 }
 
-/// The hosts of a membership record: its `host=~"a|b"` matcher (RE2-escaped alternatives).
+/// The hosts of a membership record: its `host=~"a|b"` matcher (a PromQL string of
+/// RE2-escaped alternatives), read lexically.
 fn member_hosts(expr: &str) -> Vec<String> {
-    use promql_parser::parser::Expr;
-    use promql_parser::util::visitor::{ExprVisitor, walk_expr};
-    struct Find(Vec<String>);
-    impl ExprVisitor for Find {
-        type Error = std::convert::Infallible;
-        fn pre_visit(&mut self, e: &Expr) -> Result<bool, Self::Error> {
-            if let Expr::VectorSelector(v) = e {
-                for m in &v.matchers.matchers {
-                    if m.name == "host" {
-                        self.0.extend(split_alternatives(&m.value));
-                    }
-                }
-            }
-            Ok(true)
+    expr::matchers(expr)
+        .into_iter()
+        .filter(|m| m.label == "host")
+        .flat_map(|m| {
+            if m.op == "=~" { split_alternatives(&unquote(m.body)) } else { vec![unquote(m.body)] }
+        })
+        .collect()
+}
+
+/// A PromQL string literal's body without its escapes.
+fn unquote(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => {}
         }
     }
-    let Ok(parsed) = promql_parser::parser::parse(expr) else { return Vec::new() };
-    let mut f = Find(Vec::new());
-    let _ = walk_expr(&mut f, &parsed);
-    f.0
+    out
 }
 
 /// `a\.b|c` → `a.b`, `c`.
@@ -396,17 +417,15 @@ fn match_rules(old: &Side<'_>, new: &Side<'_>) -> (Vec<(usize, usize)>, Vec<usiz
 
 /// Greedy pairing by host overlap (largest first); pairs with no host in common are left.
 fn pair_by_hosts(old: &Side<'_>, new: &Side<'_>, a: &[usize], b: &[usize]) -> Vec<(usize, usize)> {
-    let ha: Vec<Option<BTreeSet<String>>> =
-        a.iter().map(|&i| old.hosts_of(&old.plan.rules[i])).collect();
-    let hb: Vec<Option<BTreeSet<String>>> =
-        b.iter().map(|&j| new.hosts_of(&new.plan.rules[j])).collect();
+    let ha: Vec<Option<Vec<&str>>> = a.iter().map(|&i| old.hosts_of(&old.plan.rules[i])).collect();
+    let hb: Vec<Option<Vec<&str>>> = b.iter().map(|&j| new.hosts_of(&new.plan.rules[j])).collect();
     let mut scored = Vec::new();
     for (x, ia) in ha.iter().enumerate() {
         for (y, jb) in hb.iter().enumerate() {
             if let (Some(p), Some(q)) = (ia, jb) {
-                let common = p.intersection(q).count();
+                let common = merged(p, q).0.len();
                 if common > 0 {
-                    let union = p.union(q).count().max(1);
+                    let union = (p.len() + q.len() - common).max(1);
                     // Jaccard in parts per million, so the sort is exact and stable.
                     scored.push((common * 1_000_000 / union, x, y));
                 }
@@ -502,19 +521,47 @@ fn cause(side: &Side<'_>, rule: &PlanRule, services: &[&Service]) -> String {
     }
 }
 
-fn hosts_field(old: Option<BTreeSet<String>>, new: Option<BTreeSet<String>>) -> Option<Hosts> {
+/// Two sorted, distinct lists merged: `(in both, only in a, only in b)`.
+fn merged<'a>(a: &[&'a str], b: &[&'a str]) -> (Vec<&'a str>, Vec<&'a str>, Vec<&'a str>) {
+    let (mut both, mut only_a, mut only_b) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(b[j]) {
+            std::cmp::Ordering::Equal => {
+                both.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                only_a.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                only_b.push(b[j]);
+                j += 1;
+            }
+        }
+    }
+    only_a.extend_from_slice(&a[i..]);
+    only_b.extend_from_slice(&b[j..]);
+    (both, only_a, only_b)
+}
+
+fn hosts_field(old: Option<&[&str]>, new: Option<&[&str]>) -> Option<Hosts> {
     if old.is_none() && new.is_none() {
         return None;
     }
-    let (o, n) = (old.unwrap_or_default(), new.unwrap_or_default());
-    let sample = if n.is_empty() { &o } else { &n }.iter().take(SAMPLE).cloned().collect();
-    Some(Hosts {
-        old: o.len(),
-        new: n.len(),
-        added: n.difference(&o).cloned().collect(),
-        removed: o.difference(&n).cloned().collect(),
-        sample,
-    })
+    let (o, n) = (old.unwrap_or(&[]), new.unwrap_or(&[]));
+    let owned = |v: &[&str]| v.iter().map(|h| (*h).to_owned()).collect::<Vec<String>>();
+    let base = if n.is_empty() { o } else { n };
+    let sample = owned(&base[..SAMPLE.min(base.len())]);
+    let (added, removed) = if o == n {
+        (Vec::new(), Vec::new())
+    } else {
+        let (_, removed, added) = merged(o, n);
+        (owned(&added), owned(&removed))
+    };
+    Some(Hosts { old: o.len(), new: n.len(), added, removed, sample })
 }
 
 /// Compare two plans.
@@ -523,34 +570,15 @@ pub fn diff(old_plan: &Plan, new_plan: &Plan) -> Diff {
     let generated = old_plan.generated && new_plan.generated;
     let (pairs, removed, added) = match_rules(&old, &new);
     let mut rules = Vec::new();
-    let mut hosts_affected: BTreeSet<String> = BTreeSet::new();
-    let mut services_affected: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut note = |set: Option<&BTreeSet<String>>, services: &[&[&Service]]| {
-        if let Some(set) = set {
-            hosts_affected.extend(set.iter().cloned());
-        }
-        for list in services {
-            for s in list.iter() {
-                hosts_affected.insert(s.host.clone());
-            }
-        }
-    };
-    let mut count_services = |lists: &[&[&Service]]| -> usize {
-        let mut these: BTreeSet<(&str, &str)> = BTreeSet::new();
-        for list in lists {
-            for s in list.iter() {
-                these.insert((s.host.as_str(), s.service.as_str()));
-            }
-        }
-        let n = these.len();
-        services_affected.extend(these.into_iter().map(|(h, s)| (h.to_owned(), s.to_owned())));
-        n
-    };
+    // Hash sets: up to every host and service of the installation, inserted once per rule.
+    let mut hosts_affected: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    let mut services_affected: rustc_hash::FxHashSet<(&str, &str)> =
+        rustc_hash::FxHashSet::default();
     for (i, j) in pairs {
         let (a, b) = (&old_plan.rules[i], &new_plan.rules[j]);
         let mut fields = rule_fields(a, b, generated);
         let (ho, hn) = (old.hosts_of(a), new.hosts_of(b));
-        let hosts = hosts_field(ho.clone(), hn.clone());
+        let hosts = hosts_field(ho.as_deref(), hn.as_deref());
         if let Some(h) = &hosts
             && (!h.added.is_empty() || !h.removed.is_empty())
         {
@@ -564,11 +592,13 @@ pub fn diff(old_plan: &Plan, new_plan: &Plan) -> Diff {
             continue;
         }
         let (so, sn) = (old.services_of(a), new.services_of(b));
-        let union: BTreeSet<String> =
-            ho.unwrap_or_default().into_iter().chain(hn.unwrap_or_default()).collect();
-        note(Some(&union), &[so, sn]);
+        hosts_affected.extend(ho.iter().chain(hn.iter()).flatten());
+        for s in so.iter().chain(sn) {
+            hosts_affected.insert(s.host.as_str());
+            services_affected.insert((s.host.as_str(), s.service.as_str()));
+        }
         // The rule's own count: the larger side (a renamed service is not twice as many).
-        let services = count_services(&[so, sn]).min(so.len().max(sn.len()));
+        let services = so.len().max(sn.len());
         rules.push(RuleChange {
             kind: Kind::Changed,
             name: b.rule.name().to_owned(),
@@ -588,19 +618,16 @@ pub fn diff(old_plan: &Plan, new_plan: &Plan) -> Diff {
         for i in indices {
             let r = &side.plan.rules[i];
             let set = side.hosts_of(r);
-            let hosts = set.as_ref().map(|s| {
-                let list: Vec<String> = s.iter().cloned().collect();
-                let sample = list.iter().take(SAMPLE).cloned().collect();
-                match kind {
-                    Kind::Removed => {
-                        Hosts { old: s.len(), removed: list, sample, ..Hosts::default() }
-                    }
-                    _ => Hosts { new: s.len(), added: list, sample, ..Hosts::default() },
-                }
-            });
+            let hosts = match kind {
+                Kind::Removed => hosts_field(set.as_deref(), None),
+                _ => hosts_field(None, set.as_deref()),
+            };
             let svc = side.services_of(r);
-            note(set.as_ref(), &[svc]);
-            let services = count_services(&[svc]);
+            hosts_affected.extend(set.iter().flatten());
+            for s in svc {
+                hosts_affected.insert(s.host.as_str());
+                services_affected.insert((s.host.as_str(), s.service.as_str()));
+            }
             rules.push(RuleChange {
                 kind,
                 name: r.rule.name().to_owned(),
@@ -612,7 +639,7 @@ pub fn diff(old_plan: &Plan, new_plan: &Plan) -> Diff {
                 file: r.file.clone(),
                 fields: Vec::new(),
                 hosts,
-                services,
+                services: svc.len(),
                 cause: cause(side, r, svc),
             });
         }
@@ -640,45 +667,59 @@ pub fn diff(old_plan: &Plan, new_plan: &Plan) -> Diff {
     Diff { summary, rules, targets, modules, jobs }
 }
 
-fn target_key(t: &PlanTarget) -> (&str, &str, &str, &str) {
+/// (job, address, host, probe).
+type TargetKey<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+fn target_key(t: &PlanTarget) -> TargetKey<'_> {
     let get = |k: &str| t.labels.get(k).map_or("", String::as_str);
     (t.job.as_str(), t.address.as_str(), get("host"), get("nagios_probe"))
 }
 
 fn diff_targets(old: &[PlanTarget], new: &[PlanTarget]) -> Vec<TargetChange> {
-    let index = |ts: &'_ [PlanTarget]| -> BTreeMap<(String, String, String, String), usize> {
-        ts.iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let (a, b, c, d) = target_key(t);
-                ((a.to_owned(), b.to_owned(), c.to_owned(), d.to_owned()), i)
-            })
-            .collect()
-    };
+    fn index(ts: &[PlanTarget]) -> Vec<(TargetKey<'_>, usize)> {
+        let mut v: Vec<(TargetKey<'_>, usize)> =
+            ts.iter().enumerate().map(|(i, t)| (target_key(t), i)).collect();
+        v.sort_unstable();
+        v
+    }
     let (a, b) = (index(old), index(new));
     let mut out = Vec::new();
-    let keys: BTreeSet<&(String, String, String, String)> = a.keys().chain(b.keys()).collect();
-    for k in keys {
-        let (kind, fields) = match (a.get(k), b.get(k)) {
-            (Some(_), None) => (Kind::Removed, Vec::new()),
-            (None, Some(_)) => (Kind::Added, Vec::new()),
-            (Some(&i), Some(&j)) => {
-                let mut f = Vec::new();
-                map_fields(&mut f, "label", &old[i].labels, &new[j].labels, &[]);
-                if f.is_empty() {
-                    continue;
-                }
-                (Kind::Changed, f)
-            }
-            (None, None) => continue,
-        };
+    let push = |out: &mut Vec<TargetChange>, kind, k: TargetKey<'_>, fields| {
         out.push(TargetChange {
             kind,
-            job: k.0.clone(),
-            address: k.1.clone(),
-            host: k.2.clone(),
+            job: k.0.to_owned(),
+            address: k.1.to_owned(),
+            host: k.2.to_owned(),
             fields,
         });
+    };
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let order = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => x.0.cmp(&y.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                push(&mut out, Kind::Removed, a[i].0, Vec::new());
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                push(&mut out, Kind::Added, b[j].0, Vec::new());
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                let (x, y) = (&old[a[i].1], &new[b[j].1]);
+                if x.labels != y.labels {
+                    let mut f = Vec::new();
+                    map_fields(&mut f, "label", &x.labels, &y.labels, &[]);
+                    push(&mut out, Kind::Changed, a[i].0, f);
+                }
+                i += 1;
+                j += 1;
+            }
+        }
     }
     out
 }

@@ -7,6 +7,9 @@ use std::fmt::Write as _;
 
 use super::{Diff, Field, Kind, RuleChange};
 
+/// The first line of the Markdown output (an HTML comment, invisible when rendered).
+pub const MARKER: &str = "<!-- nag2prom diff -->";
+
 /// Hosts listed by name under one change before "and N more".
 const HOSTS_SHOWN: usize = 10;
 
@@ -167,6 +170,9 @@ fn code(s: &str) -> String {
 /// left out (`--format json` has them all).
 pub fn markdown(d: &Diff, title: &str, limit: usize) -> String {
     let mut out = String::new();
+    // Hidden in the rendered comment; CI jobs find their earlier comment by it and update it.
+    out.push_str(MARKER);
+    out.push('\n');
     let _ = writeln!(out, "### {}\n", md_escape(title));
     if d.is_empty() {
         out.push_str(
@@ -359,7 +365,7 @@ mod tests {
         };
         let md = markdown(&d, "nag2prom diff", 8000);
         assert!(md.len() <= 8000, "{}", md.len());
-        assert!(md.starts_with("### nag2prom diff\n\n| | changed"));
+        assert!(md.starts_with("<!-- nag2prom diff -->\n### nag2prom diff\n\n| | changed"));
         assert!(md.contains("changes not shown (comment size limit)"), "{md}");
         let full = markdown(&d, "t", usize::MAX);
         assert!(!full.contains("not shown"));

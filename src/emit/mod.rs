@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::source::SourceDb;
 use crate::translate::{NativeGroup, Translation};
 
+pub mod plan;
 pub mod prometheus;
 pub mod report;
 pub mod rule_tests;

@@ -43,17 +43,20 @@ fn cell(out: &mut String, text: &str) {
 }
 
 /// `path:line` of service definitions, with each file's path rendered once.
-struct Sources<'a> {
+/// `file:line` of definitions, with each file's path rendered once.
+pub(crate) struct Sources<'a> {
     db: &'a SourceDb,
     paths: std::collections::HashMap<crate::source::FileId, String>,
 }
 
 impl<'a> Sources<'a> {
-    fn new(db: &'a SourceDb) -> Self {
+    /// Sources of `db`.
+    pub(crate) fn new(db: &'a SourceDb) -> Self {
         Sources { db, paths: std::collections::HashMap::new() }
     }
 
-    fn push(&mut self, out: &mut String, file: crate::source::FileId, span: Span) {
+    /// Append `path:line` of `span` in `file`.
+    pub(crate) fn push(&mut self, out: &mut String, file: crate::source::FileId, span: Span) {
         let Some(source) = self.db.file(file) else {
             out.push('?');
             return;

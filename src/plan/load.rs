@@ -48,8 +48,10 @@ pub struct Service {
     pub source: String,
 }
 
-/// What a conversion produced (or what a rule directory holds), as data.
-#[derive(Debug, Clone, Default)]
+/// What a conversion produced (or what a rule directory holds), as data. In a conversion's
+/// plan the native groups' membership records (`nagios:check:member`) are not rules: the
+/// services say who is in each group.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
     /// Every rule, in file and group order.
     pub rules: Vec<PlanRule>,
@@ -101,6 +103,9 @@ pub enum PlanError {
         path: String,
     },
 }
+
+/// The membership record of native groups, carried by [`Plan::services`] instead.
+const CHECK_MEMBER_RECORD: &str = "nagios:check:member";
 
 /// The file a conversion's manifest is kept in.
 const MANIFEST: &str = crate::out_dir::MANIFEST;
@@ -208,6 +213,10 @@ impl Plan {
             .map_err(|source| PlanError::Rules { path: path.to_owned(), source })?;
         for g in groups {
             for rule in g.rules {
+                // A conversion's services (report.json) say who is in each native group.
+                if self.generated && rule.record.as_deref() == Some(CHECK_MEMBER_RECORD) {
+                    continue;
+                }
                 self.rules.push(PlanRule { file: path.to_owned(), group: g.name.clone(), rule });
             }
         }
@@ -233,7 +242,21 @@ impl Plan {
             let m: crate::out_dir::Manifest = serde_json::from_slice(&bytes).map_err(|e| {
                 PlanError::Invalid { path: manifest.display().to_string(), message: e.to_string() }
             })?;
-            m.files.into_iter().map(|f| (f.clone(), path.join(f))).collect()
+            let mut files = Vec::with_capacity(m.files.len());
+            for f in m.files {
+                // A manifest names files inside its directory, nothing else.
+                let rel = Path::new(&f);
+                if rel.is_absolute()
+                    || rel.components().any(|c| !matches!(c, std::path::Component::Normal(_)))
+                {
+                    return Err(PlanError::Invalid {
+                        path: manifest.display().to_string(),
+                        message: format!("`{f}` is not a path inside the output directory"),
+                    });
+                }
+                files.push((f.clone(), path.join(rel)));
+            }
+            files
         } else {
             let mut found = Vec::new();
             walk(path, path, &mut found).map_err(|e| io(path, e))?;

@@ -6,6 +6,7 @@
 //! memory from a nagios.cfg), or any Prometheus rule file or directory. The rule files parse
 //! into [`rules::RuleFile`], the same types `convert` renders its rules from.
 
+pub mod expr;
 pub mod load;
 pub mod rules;
 

@@ -107,7 +107,7 @@ pub fn parse(text: &str) -> Result<RuleFile, RuleFileError> {
             if rule.alert.is_some() == rule.record.is_some() {
                 return Err(RuleFileError::Kind { group: group.name.clone(), index: i + 1 });
             }
-            promql_parser::parser::parse(&rule.expr).map_err(|message| RuleFileError::Expr {
+            super::expr::parse(&rule.expr).map_err(|message| RuleFileError::Expr {
                 group: group.name.clone(),
                 rule: rule.name().to_owned(),
                 message,

@@ -195,6 +195,14 @@ fn convert_outputs_and_hand_written_rules_compare() {
     let cfgs = run_in(&dir, &["diff", "old/nagios.cfg", "new/nagios.cfg", "--format", "json"]);
     assert_eq!(dirs.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&dirs.stdout), String::from_utf8_lossy(&cfgs.stdout));
+    // The plan built in memory from a nagios.cfg equals the one read back from its files.
+    for side in ["old", "new"] {
+        let out = run_in(
+            &dir,
+            &["diff", &format!("{side}/nagios.cfg"), &format!("{side}-out"), "--exit-code"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{side}: {}", String::from_utf8_lossy(&out.stdout));
+    }
     let json: serde_json::Value = serde_json::from_slice(&dirs.stdout).unwrap();
     assert_eq!(json["summary"]["rules_changed"], 1, "{json}");
     // Hand-written rule files, one of them edited.
@@ -209,7 +217,12 @@ fn convert_outputs_and_hand_written_rules_compare() {
     // Markdown: summary table first.
     let md = run_in(&dir, &["diff", "hand/a", "hand/b", "--format", "markdown"]);
     let md = String::from_utf8_lossy(&md.stdout);
-    assert!(md.starts_with("### nag2prom diff\n\n| | changed | added | removed |"), "{md}");
+    assert!(
+        md.starts_with(
+            "<!-- nag2prom diff -->\n### nag2prom diff\n\n| | changed | added | removed |"
+        ),
+        "{md}"
+    );
     assert!(md.contains("<details>"), "{md}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -305,4 +318,17 @@ fn git_ref_compares_the_committed_config_with_the_working_tree() {
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(String::from_utf8_lossy(&out.stderr).contains("from the working tree"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn ci_examples_are_yaml_and_run_the_diff_the_docs_describe() {
+    for file in ["github-actions.yml", "gitlab-ci.yml"] {
+        let text =
+            std::fs::read_to_string(crate::support::root().join("examples/ci").join(file)).unwrap();
+        let _: serde_json::Value =
+            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(text.contains("nag2prom diff --git-ref"), "{file}");
+        assert!(text.contains("--format markdown --exit-code"), "{file}");
+        assert!(text.contains("<!-- nag2prom diff -->"), "{file}: the comment marker");
+    }
 }

@@ -75,9 +75,90 @@ fn blank_ids(m: &mut promql_parser::label::Matchers) {
     m.matchers.sort_by_cached_key(|x| (x.name.clone(), x.op.to_string(), x.value.clone()));
 }
 
+/// Regex matchers longer than this are compared as text, not compiled: nag2prom's membership
+/// records list thousands of hosts in one `host=~"a|b|…"`, and compiling those took most of a
+/// diff's time.
+pub const LONG_REGEX: usize = 2048;
+
+/// A label matcher found by [`matchers`]: label, operator and the string literal's body as
+/// written (escapes kept), with its byte range in the expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawMatcher<'a> {
+    /// Label name.
+    pub label: &'a str,
+    /// `=`, `!=`, `=~` or `!~`.
+    pub op: &'a str,
+    /// The literal's body, escapes kept.
+    pub body: &'a str,
+    /// The body's byte range in the expression.
+    pub range: std::ops::Range<usize>,
+}
+
+/// Every `label op "string"` in `text`, found lexically (strings skipped correctly, so a
+/// quote inside a literal is no matcher).
+pub fn matchers(text: &str) -> Vec<RawMatcher<'_>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let q = b[i];
+        if q != b'"' && q != b'\'' && q != b'`' {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut j = start;
+        while j < b.len() && b[j] != q {
+            j += if q != b'`' && b[j] == b'\\' { 2 } else { 1 };
+        }
+        let end = j.min(b.len());
+        // What precedes the literal: `label op`.
+        let before = text[..i].trim_end();
+        let op = ["=~", "!~", "!=", "="].into_iter().find(|op| before.ends_with(op));
+        if let Some(op) = op {
+            let name = before[..before.len() - op.len()].trim_end();
+            let label_start =
+                name.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(0, |p| p + 1);
+            let label = &name[label_start..];
+            if !label.is_empty() {
+                out.push(RawMatcher { label, op, body: &text[start..end], range: start..end });
+            }
+        }
+        i = end + 1;
+    }
+    out
+}
+
+/// `text` with the body of every regex matcher longer than [`LONG_REGEX`] replaced by a hash
+/// of it (equal bodies, equal hashes), so parsing it compiles no huge regex.
+pub fn without_long_regexes(text: &str) -> std::borrow::Cow<'_, str> {
+    let long: Vec<RawMatcher<'_>> = matchers(text)
+        .into_iter()
+        .filter(|m| m.op.ends_with('~') && m.body.len() > LONG_REGEX)
+        .collect();
+    if long.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for m in long {
+        out.push_str(&text[at..m.range.start]);
+        out.push_str(&format!("long_regex_{:016x}", crate::translate::fnv64(m.body)));
+        at = m.range.end;
+    }
+    out.push_str(&text[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Parse an expression as Prometheus would (huge regexes compared, not compiled: see
+/// [`without_long_regexes`]).
+pub fn parse(text: &str) -> Result<Expr, String> {
+    parser::parse(&without_long_regexes(text))
+}
+
 /// Reduce `text`; `Err` carries the parser's message.
 pub fn shape(text: &str) -> Result<Shape, String> {
-    let mut expr = parser::parse(text)?;
+    let mut expr = parse(text)?;
     let mut r = Reduce { numbers: Vec::new() };
     let _ = walk_expr_mut(&mut r, &mut expr);
     Ok(Shape { tree: expr, numbers: r.numbers })
@@ -96,6 +177,9 @@ pub enum ExprChange {
 
 /// Compare two expressions (an expression that does not parse compares as text).
 pub fn compare(old: &str, new: &str) -> ExprChange {
+    if old == new {
+        return ExprChange::Same;
+    }
     let (Ok(a), Ok(b)) = (shape(old), shape(new)) else {
         return if old.trim() == new.trim() { ExprChange::Same } else { ExprChange::Rewritten };
     };
@@ -182,6 +266,23 @@ mod tests {
         let (a, b) = changed_lines("a\nb > 1\nc", "a\nd > 1\nc");
         assert_eq!((a.as_str(), b.as_str()), ("… b > 1 …", "… d > 1 …"));
         assert_eq!(changed_lines("x", "y"), ("x".to_owned(), "y".to_owned()));
+    }
+
+    #[test]
+    fn matchers_are_found_lexically() {
+        let m = matchers("a{x=\"1\", host=~\"p\\\"q|r\"} or b{y!~'z'}");
+        let found: Vec<(&str, &str, &str)> = m.iter().map(|m| (m.label, m.op, m.body)).collect();
+        assert_eq!(found, vec![("x", "=", "1"), ("host", "=~", "p\\\"q|r"), ("y", "!~", "z")]);
+    }
+
+    #[test]
+    fn long_regexes_compare_by_content_without_compiling() {
+        let hosts: Vec<String> = (0..1000).map(|i| format!("host-{i}")).collect();
+        let a = format!("up{{host=~\"{}\"}}", hosts.join("|"));
+        let b = a.replace("host-999", "host-998");
+        assert!(without_long_regexes(&a).len() < 100);
+        assert_eq!(compare(&a, &a), ExprChange::Same);
+        assert_eq!(compare(&a, &b), ExprChange::Rewritten);
     }
 
     #[test]
