@@ -69,8 +69,9 @@ pub enum Command {
     /// (duplicates resolved as Nagios 4.4.6 does), escalations and dependencies, implied
     /// inheritance and defaults: the object set `nagios4 -vp` writes to its precache. One
     /// object per line, keys `object_type` plus Nagios' directive names; lists are arrays,
-    /// custom variables are `_NAME` keys. Sorted by type, then name. Errors go to stderr and
-    /// make the exit code 1.
+    /// custom variables are `_NAME` keys. Types in the order of Nagios' objects.cache
+    /// (timeperiods, commands, …, host escalations), each in the order Nagios registers it
+    /// (definition order). Errors go to stderr and make the exit code 1.
     ///
     /// Examples:
     ///
