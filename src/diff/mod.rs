@@ -2,7 +2,7 @@
 //! by identity, not position:
 //!
 //! - rules are matched by kind and name, then by their labels (exactly; then without the
-//!   routing labels and ids, which are content: `nagios_contact_groups`,
+//!   routing labels and ids, which are content: `nagios_contacts`, `nagios_contact_groups`,
 //!   `nagios_notification_period`, `nagios_notify`, `nagios_variant`, `nagios_level`; then,
 //!   among rules of one name and severity still unmatched, by the hosts they cover), and a
 //!   matched pair is compared field by field: `for`, `keep_firing_for`, thresholds (number
@@ -23,7 +23,8 @@ use crate::plan::{Plan, PlanRule, PlanTarget, Service};
 pub mod render;
 
 /// Labels that are content, not identity: a change to them is a change of the same rule.
-const CONTENT_LABELS: [&str; 5] = [
+const CONTENT_LABELS: [&str; 6] = [
+    "nagios_contacts",
     "nagios_contact_groups",
     "nagios_notification_period",
     "nagios_notify",
@@ -127,6 +128,26 @@ pub struct RuleChange {
     /// The Nagios object the change comes from, as the rule cites it: its templates, or the
     /// service definition, or the rule file for hand-written rules.
     pub cause: String,
+}
+
+impl RuleChange {
+    /// The change of `kind` to `rule`, its fields, hosts, services and cause still empty.
+    fn of(kind: Kind, rule: &PlanRule) -> RuleChange {
+        RuleChange {
+            kind,
+            name: rule.rule.name().to_owned(),
+            alert: rule.rule.is_alert(),
+            labels: key_labels(&rule.rule.labels)
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            file: rule.file.clone(),
+            fields: Vec::new(),
+            hosts: None,
+            services: 0,
+            cause: String::new(),
+        }
+    }
 }
 
 /// A target added, removed, or relabelled.
@@ -600,18 +621,11 @@ pub fn diff(old_plan: &Plan, new_plan: &Plan) -> Diff {
         // The rule's own count: the larger side (a renamed service is not twice as many).
         let services = so.len().max(sn.len());
         rules.push(RuleChange {
-            kind: Kind::Changed,
-            name: b.rule.name().to_owned(),
-            alert: b.rule.is_alert(),
-            labels: key_labels(&b.rule.labels)
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
-            file: b.file.clone(),
             fields,
             hosts,
             services,
             cause: cause(&new, b, sn),
+            ..RuleChange::of(Kind::Changed, b)
         });
     }
     for (side, indices, kind) in [(&old, removed, Kind::Removed), (&new, added, Kind::Added)] {
@@ -629,18 +643,10 @@ pub fn diff(old_plan: &Plan, new_plan: &Plan) -> Diff {
                 services_affected.insert((s.host.as_str(), s.service.as_str()));
             }
             rules.push(RuleChange {
-                kind,
-                name: r.rule.name().to_owned(),
-                alert: r.rule.is_alert(),
-                labels: key_labels(&r.rule.labels)
-                    .into_iter()
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect(),
-                file: r.file.clone(),
-                fields: Vec::new(),
                 hosts,
                 services: svc.len(),
                 cause: cause(side, r, svc),
+                ..RuleChange::of(kind, r)
             });
         }
     }
