@@ -183,6 +183,13 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
     let addresses =
         Addresses { bridge: args.bridge_address.clone(), blackbox: args.blackbox_address.clone() };
     let mut files = emit::render(&translation, &addresses, &inst.db)?;
+    emit::add_alertmanager(
+        &mut files,
+        &model,
+        translate::interval_length(&inst),
+        None,
+        "nagios@localhost",
+    )?;
     let manifest = crate::out_dir::Manifest::of(files.iter().map(|(p, _)| p.as_str()));
     files.push((
         crate::out_dir::MANIFEST.to_owned(),
