@@ -203,12 +203,15 @@ fn month_day_entries(m1: u8, d1: i32, m2: u8, d2: i32, base: &Interval) -> Vec<I
         e
     };
     let day = |d: i32| d.clamp(-31, 31);
+    // Alertmanager refuses a positive start with a negative end (`30:-1`); 31 is clamped to
+    // the month's length, so `d:31` is `d:-1` exactly (and widens `d:-2` … by a day or two).
+    let (d2, d1) = (if d1 > 0 && d2 < 0 { 31 } else { d2 }, d1);
     if m1 == m2 && (d1 <= d2 || d1 < 0 || d2 < 0) {
         let days = if d1 == d2 { day(d1).to_string() } else { format!("{}:{}", day(d1), day(d2)) };
         return vec![with(m1.to_string(), Some(days))];
     }
     if m1 < m2 {
-        let mut out = vec![with(m1.to_string(), Some(format!("{}:-1", day(d1))))];
+        let mut out = vec![with(m1.to_string(), Some(format!("{}:31", day(d1))))];
         if m2 > m1 + 1 {
             let middle =
                 if m2 == m1 + 2 { (m1 + 1).to_string() } else { format!("{}:{}", m1 + 1, m2 - 1) };
@@ -503,6 +506,10 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
                 .collect();
         for cmd in commands {
             notes.push(format!("contact {name}: notification command `{cmd}` is not translated (webhook stub: replace it with a webhook_configs entry in receiver `{name}`)"));
+        }
+        let own = c.text("service_notification_period").unwrap_or("");
+        if !own.is_empty() {
+            notes.push(format!("contact {name}: its own service_notification_period `{own}` and notification options are not applied (Alertmanager cannot intersect two periods on one route); the service's notification_period gates its routes"));
         }
         if email.is_none() {
             notes.push(format!("contact {name}: no email address; receiver `{name}` has no integration (a null receiver) until one is added"));

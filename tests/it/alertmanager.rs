@@ -199,3 +199,54 @@ fn alertmanager_routes_every_demo_service_to_its_nagios_contacts() {
         diffs.join("\n")
     );
 }
+
+/// Timeperiod constructs Alertmanager lacks, and a contact without any address: still a valid
+/// configuration, every approximation reported, the contact a receiver without integrations.
+#[test]
+fn alertmanager_odd_timeperiods_and_contacts_stay_valid() {
+    if !have(Path::new(AMTOOL), "prometheus-alertmanager") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("nag2prom-am-oddsrc-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("objects.cfg"),
+        "define timeperiod {\n timeperiod_name odd\n alias odd\n monday 3 09:00-17:00\n day -1 00:00-06:00\n 2026-01-30 - 2026-03-02 / 2 08:00-09:00\n november 20 - january 5 10:00-11:00\n tuesday 2 - thursday 3 12:00-13:00\n 2026-12-30 - 2027-01-02 00:00-24:00\n}\n\
+         define timeperiod {\n timeperiod_name base\n alias base\n monday 09:00-17:00\n exclude odd\n}\n\
+         define command {\n command_name check_ping\n command_line /usr/lib/nagios/plugins/check_ping -H $HOSTADDRESS$ -w 100,20% -c 500,60%\n}\n\
+         define command {\n command_name notify\n command_line /bin/true $USER1$ secret-arg\n}\n\
+         define contact {\n contact_name nobody\n alias nobody\n service_notification_period odd\n host_notification_period base\n service_notification_options w,c\n host_notification_options d\n service_notification_commands notify\n host_notification_commands notify\n}\n\
+         define contactgroup {\n contactgroup_name ops\n alias ops\n members nobody\n}\n\
+         define host {\n host_name h1\n address 127.0.0.1\n check_command check_ping\n max_check_attempts 1\n check_period odd\n notification_period base\n notification_interval 0\n contact_groups ops\n}\n\
+         define service {\n host_name h1\n service_description PING\n check_command check_ping\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period odd\n notification_period odd\n notification_interval 0\n contact_groups ops\n}\n",
+    )
+    .unwrap();
+    fs::write(dir.join("nagios.cfg"), format!("cfg_file={}\n", dir.join("objects.cfg").display()))
+        .unwrap();
+    let out = converted(&dir.join("nagios.cfg"), "odd");
+    let check = Command::new(AMTOOL)
+        .arg("check-config")
+        .arg(out.join("alertmanager.yml"))
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "amtool check-config: {}", text(&check));
+    let yml = fs::read_to_string(out.join("alertmanager.yml")).unwrap();
+    assert!(!yml.contains("secret-arg") && !yml.contains("$USER1$"), "{yml}");
+    assert!(yml.contains("repeat_interval: 8760h"), "notification_interval 0: {yml}");
+    let report = fs::read_to_string(out.join("report.md")).unwrap();
+    for needle in [
+        "`monday 3`",
+        "skips days",
+        "spans years",
+        "`tuesday 2 - thursday 3`",
+        "contact nobody: no email address",
+        "`notify` is not translated",
+        "`exclude odd` is not exact",
+    ] {
+        assert!(report.contains(needle), "report lacks {needle}:\n{report}");
+    }
+    assert!(!report.contains("secret-arg"));
+    let (checked, diffs) = fidelity(&dir.join("nagios.cfg"), &out);
+    assert_eq!((checked, diffs), (1, Vec::<String>::new()));
+}
