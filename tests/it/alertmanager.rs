@@ -217,9 +217,10 @@ fn alertmanager_odd_timeperiods_and_contacts_stay_valid() {
          define command {\n command_name check_ping\n command_line /usr/lib/nagios/plugins/check_ping -H $HOSTADDRESS$ -w 100,20% -c 500,60%\n}\n\
          define command {\n command_name notify\n command_line /bin/true $USER1$ secret-arg\n}\n\
          define contact {\n contact_name nobody\n alias nobody\n service_notification_period odd\n host_notification_period base\n service_notification_options w,c\n host_notification_options d\n service_notification_commands notify\n host_notification_commands notify\n}\n\
+         define contact {\n contact_name direct\n alias direct\n email direct@example.com\n service_notification_period base\n host_notification_period base\n service_notification_options w,c,r\n host_notification_options d\n service_notification_commands notify\n host_notification_commands notify\n}\n\
          define contactgroup {\n contactgroup_name ops\n alias ops\n members nobody\n}\n\
          define host {\n host_name h1\n address 127.0.0.1\n check_command check_ping\n max_check_attempts 1\n check_period odd\n notification_period base\n notification_interval 0\n contact_groups ops\n}\n\
-         define service {\n host_name h1\n service_description PING\n check_command check_ping\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period odd\n notification_period odd\n notification_interval 0\n contact_groups ops\n}\n",
+         define service {\n host_name h1\n service_description PING\n check_command check_ping\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period odd\n notification_period odd\n notification_interval 0\n contact_groups ops\n contacts direct\n}\n",
     )
     .unwrap();
     fs::write(dir.join("nagios.cfg"), format!("cfg_file={}\n", dir.join("objects.cfg").display()))
@@ -249,4 +250,40 @@ fn alertmanager_odd_timeperiods_and_contacts_stay_valid() {
     assert!(!report.contains("secret-arg"));
     let (checked, diffs) = fidelity(&dir.join("nagios.cfg"), &out);
     assert_eq!((checked, diffs), (1, Vec::<String>::new()));
+}
+
+/// The project's generator (nested contact groups, `contactgroup_members`, escalations,
+/// dependencies, parents, nth-weekday exceptions): valid, and every service routed to its
+/// Nagios contacts.
+#[test]
+fn alertmanager_generated_installation_routes_every_service() {
+    if !have(Path::new(AMTOOL), "prometheus-alertmanager") {
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let generator = exe.parent().unwrap().parent().unwrap().join("examples/gen_install");
+    assert!(generator.exists(), "{} not built (cargo test builds examples)", generator.display());
+    let dir = std::env::temp_dir().join(format!("nag2prom-am-gensrc-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let generated = Command::new(&generator)
+        .args(["--hosts", "20", "--seed", "7", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(generated.status.success(), "{}", text(&generated));
+    let out = converted(&dir.join("nagios.cfg"), "gen");
+    let check = Command::new(AMTOOL)
+        .arg("check-config")
+        .arg(out.join("alertmanager.yml"))
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "amtool check-config: {}", text(&check));
+    let (checked, diffs) = fidelity(&dir.join("nagios.cfg"), &out);
+    eprintln!(
+        "routing fidelity (generated, 20 hosts): {} differences over {checked} services",
+        diffs.len()
+    );
+    assert!(checked > 50, "only {checked} services checked");
+    assert!(diffs.is_empty(), "{} of {checked} differ:\n{}", diffs.len(), diffs.join("\n"));
+    let _ = fs::remove_dir_all(&dir);
 }
