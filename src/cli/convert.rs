@@ -65,6 +65,11 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:9115")]
     pub blackbox_address: String,
 
+    /// The IANA time zone Nagios evaluated its timeperiods in (e.g. Europe/Berlin), written
+    /// as the `location` of every Alertmanager time interval; without it they are in UTC.
+    #[arg(long, value_name = "ZONE")]
+    pub alertmanager_timezone: Option<String>,
+
     /// The port node_exporter listens on, on every host.
     #[arg(long, value_name = "PORT", default_value_t = 9100)]
     pub node_exporter_port: u16,
@@ -119,6 +124,13 @@ fn valid_address(a: &str) -> bool {
 /// Run; `Ok` carries the exit code (0, or 1 when the configuration has errors).
 pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    if let Some(zone) = &args.alertmanager_timezone {
+        // An IANA name: letters, digits, `/`, `_`, `-`, `+` (Alertmanager checks it exists).
+        if zone.is_empty() || !zone.chars().all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c))
+        {
+            anyhow::bail!("`{zone}` is not an IANA time zone name");
+        }
+    }
     for a in [&args.bridge_address, &args.blackbox_address] {
         if !valid_address(a) {
             anyhow::bail!("`{a}` is not a HOST:PORT address");
@@ -187,7 +199,7 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
         &mut files,
         &model,
         translate::interval_length(&inst),
-        None,
+        args.alertmanager_timezone.as_deref(),
         "nagios@localhost",
     )?;
     let manifest = crate::out_dir::Manifest::of(files.iter().map(|(p, _)| p.as_str()));

@@ -171,6 +171,27 @@ fn alertmanager_config_passes_amtool_check_config() {
     assert!(check.status.success(), "amtool check-config: {}", text(&check));
     let manifest = fs::read_to_string(out.join("nag2prom-manifest.json")).unwrap();
     assert!(manifest.contains("\"alertmanager.yml\""), "not in the manifest: {manifest}");
+    // --alertmanager-timezone becomes each interval's location, which amtool accepts.
+    let dir = std::env::temp_dir().join(format!("nag2prom-am-tz-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let tz = dir.join("out");
+    let run = nag2prom(&[
+        "convert",
+        "--config",
+        root().join("examples/demo/nagios.cfg").to_str().unwrap(),
+        "--out",
+        tz.to_str().unwrap(),
+        "-q",
+        "--alertmanager-timezone",
+        "Europe/Berlin",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let yml = fs::read_to_string(tz.join("alertmanager.yml")).unwrap();
+    assert!(yml.contains("location: Europe/Berlin"), "{yml}");
+    let check =
+        Command::new(AMTOOL).arg("check-config").arg(tz.join("alertmanager.yml")).output().unwrap();
+    assert!(check.status.success(), "amtool check-config: {}", text(&check));
+    assert!(!fs::read_to_string(tz.join("report.md")).unwrap().contains("evaluated in UTC"));
     // Reproducible: a second run writes the same bytes.
     let again = converted(&root().join("examples/demo/nagios.cfg"), "check2");
     assert_eq!(
