@@ -625,3 +625,38 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
     };
     Output { config: Some(config), notes }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(entries: &[Interval]) -> Vec<(String, String)> {
+        entries.iter().map(|e| (e.months.join(","), e.days_of_month.join(","))).collect()
+    }
+
+    #[test]
+    fn day_ranges_split_by_month_and_year_end() {
+        let base = Interval::default();
+        let s = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        assert_eq!(spans(&month_day_entries(12, 25, 12, 25, &base)), vec![s("12", "25")]);
+        assert_eq!(
+            spans(&month_day_entries(1, 30, 3, 2, &base)),
+            vec![s("1", "30:31"), s("2", ""), s("3", "1:2")]
+        );
+        assert_eq!(
+            spans(&month_day_entries(11, 20, 1, 5, &base)),
+            vec![s("11", "20:31"), s("12", "1:31"), s("1", "1:5")]
+        );
+        // Alertmanager refuses `30:-1`; `-1` alone and `-3:-1` stay.
+        assert_eq!(spans(&month_day_entries(5, 30, 5, -1, &base)), vec![s("5", "30:31")]);
+        assert_eq!(spans(&month_day_entries(5, -3, 5, -1, &base)), vec![s("5", "-3:-1")]);
+    }
+
+    #[test]
+    fn matchers_escape_regex_and_quotes() {
+        assert_eq!(contains("nagios_contacts", "a.b+c"), r#"nagios_contacts=~".*,a\\.b\\+c,.*""#);
+        assert_eq!(eq("host", "x\"y"), r#"host="x\"y""#);
+        assert_eq!(repeat(0.0, 60.0), ONCE);
+        assert_eq!(repeat(30.0, 60.0), "30m");
+    }
+}
