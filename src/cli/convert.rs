@@ -78,6 +78,11 @@ pub struct TranslateArgs {
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:9115")]
     pub blackbox_address: String,
 
+    /// The IANA time zone Nagios evaluated its timeperiods in (e.g. Europe/Berlin), written
+    /// as the `location` of every Alertmanager time interval; without it they are in UTC.
+    #[arg(long, value_name = "ZONE")]
+    pub alertmanager_timezone: Option<String>,
+
     /// The port node_exporter listens on, on every host.
     #[arg(long, value_name = "PORT", default_value_t = 9100)]
     pub node_exporter_port: u16,
@@ -159,10 +164,18 @@ fn translate_with<R>(
     finish: impl FnOnce(
         &translate::Translation<'_>,
         &Addresses,
-        &crate::sourcedb::SourceDb,
+        &crate::source::Installation,
+        &Model,
     ) -> anyhow::Result<R>,
 ) -> Result<(R, String, Vec<PathBuf>), Failed> {
     let started = Instant::now();
+    if let Some(zone) = &t.alertmanager_timezone {
+        // An IANA name: letters, digits, `/`, `_`, `-`, `+` (Alertmanager checks it exists).
+        if zone.is_empty() || !zone.chars().all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c))
+        {
+            return Err(anyhow::anyhow!("`{zone}` is not an IANA time zone name").into());
+        }
+    }
     for a in [&t.bridge_address, &t.blackbox_address] {
         if !valid_address(a) {
             return Err(anyhow::anyhow!("`{a}` is not a HOST:PORT address").into());
@@ -222,7 +235,7 @@ fn translate_with<R>(
     let translation = translate::translate(&inst, &model, &options);
     let addresses =
         Addresses { bridge: t.bridge_address.clone(), blackbox: t.blackbox_address.clone() };
-    let made = finish(&translation, &addresses, &inst.db)?;
+    let made = finish(&translation, &addresses, &inst, &model)?;
     let inputs = inst.db.iter().map(|(_, f)| f.path.clone()).collect();
     let native = translation.native_count();
     let summary = format!(
@@ -253,15 +266,23 @@ pub(crate) fn render(
     t: &TranslateArgs,
     out: Option<&Path>,
 ) -> Result<Rendered, Failed> {
-    let (files, summary, _) = translate_with(config, paths, t, out, |tr, addresses, db| {
-        let mut files = emit::render(tr, addresses, db)?;
-        let manifest = crate::out_dir::Manifest::of(files.iter().map(|(p, _)| p.as_str()));
-        files.push((
-            crate::out_dir::MANIFEST.to_owned(),
-            serde_json::to_vec_pretty(&manifest).context("rendering the manifest")?,
-        ));
-        Ok(files)
-    })?;
+    let (files, summary, _) =
+        translate_with(config, paths, t, out, |tr, addresses, inst, model| {
+            let mut files = emit::render(tr, addresses, &inst.db)?;
+            emit::add_alertmanager(
+                &mut files,
+                model,
+                translate::interval_length(inst),
+                t.alertmanager_timezone.as_deref(),
+                "nagios@localhost",
+            )?;
+            let manifest = crate::out_dir::Manifest::of(files.iter().map(|(p, _)| p.as_str()));
+            files.push((
+                crate::out_dir::MANIFEST.to_owned(),
+                serde_json::to_vec_pretty(&manifest).context("rendering the manifest")?,
+            ));
+            Ok(files)
+        })?;
     let summary = format!("{summary}; {} files", files.len());
     Ok(Rendered { files, summary })
 }
@@ -273,8 +294,8 @@ pub(crate) fn plan(
     paths: &[PathBuf],
     t: &TranslateArgs,
 ) -> Result<(crate::plan::Plan, Vec<PathBuf>), Failed> {
-    let (plan, _, inputs) = translate_with(config, paths, t, None, |tr, addresses, db| {
-        Ok(emit::plan::of(tr, addresses, db)?)
+    let (plan, _, inputs) = translate_with(config, paths, t, None, |tr, addresses, inst, _| {
+        Ok(emit::plan::of(tr, addresses, &inst.db)?)
     })?;
     Ok((plan, inputs))
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::source::SourceDb;
 use crate::translate::{NativeGroup, Translation};
 
+pub mod alertmanager;
 pub mod plan;
 pub mod prometheus;
 pub mod report;
@@ -73,6 +74,46 @@ fn json<T: serde::Serialize>(path: &str, value: &T) -> Result<Vec<u8>, EmitError
         .map_err(|source| EmitError::Json { path: path.to_owned(), source })?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+/// `alertmanager.yml` from `model`, and its report lines appended to `report.md` and
+/// `report.json` (key `alertmanager_notes`) among `files`.
+pub fn add_alertmanager(
+    files: &mut Vec<(String, Vec<u8>)>,
+    model: &crate::model::Model,
+    interval_length: f64,
+    location: Option<&str>,
+    from: &str,
+) -> Result<(), EmitError> {
+    let out = alertmanager::build(model, interval_length, location, from);
+    if let Some(config) = &out.config {
+        files.push(("alertmanager.yml".to_owned(), yaml("alertmanager.yml", config)?));
+    }
+    for (path, bytes) in files.iter_mut() {
+        if path == "report.md" {
+            let mut text = String::from("\n## Alertmanager (alertmanager.yml)\n\n");
+            if out.notes.is_empty() {
+                text.push_str("Everything was translated exactly.\n");
+            }
+            for note in &out.notes {
+                text.push_str("- ");
+                text.push_str(note);
+                text.push('\n');
+            }
+            bytes.extend_from_slice(text.as_bytes());
+        } else if path == "report.json" {
+            // report.json is laid out by hand (one service a line): splice the key in before
+            // its closing brace rather than re-serialising (which would reorder its keys).
+            let notes = serde_json::to_string(&out.notes)
+                .map_err(|source| EmitError::Json { path: path.clone(), source })?;
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            if let Some(end) = text.trim_end().strip_suffix('}') {
+                *bytes = format!("{},\n  \"alertmanager_notes\": {notes}\n}}\n", end.trim_end())
+                    .into_bytes();
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every output file, `(path relative to DIR, content)`, in a fixed order.

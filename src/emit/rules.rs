@@ -208,6 +208,9 @@ fn level_labels(level: &Level, labels: &mut BTreeMap<String, String>) {
     if !level.contact_groups.is_empty() {
         labels.insert("nagios_contact_groups".to_owned(), template_text(&level.contact_groups));
     }
+    if !level.contacts.is_empty() {
+        labels.insert("nagios_contacts".to_owned(), template_text(&level.contacts));
+    }
     if !level.notification_period.is_empty() {
         labels.insert(
             "nagios_notification_period".to_owned(),

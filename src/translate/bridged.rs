@@ -87,6 +87,7 @@ impl<'m> Collector<'m> {
         all_hosts: usize,
         interval_length: f64,
         custom_labels: &[(String, String)],
+        members: &service_level::GroupMembers,
     ) -> (Vec<BridgedLevel>, Vec<usize>, Vec<HostLevel>) {
         let mut out = Vec::new();
         for (level, members) in self.levels {
@@ -130,8 +131,13 @@ impl<'m> Collector<'m> {
         let mut host_index: BTreeMap<String, (Level, Vec<String>)> = BTreeMap::new();
         for host in hosts {
             let Some(name) = host.text("host_name") else { continue };
-            let level =
-                bridged_key(&service_level::level(host, true, interval_length, custom_labels));
+            let level = bridged_key(&service_level::level(
+                host,
+                true,
+                interval_length,
+                custom_labels,
+                members,
+            ));
             host_index
                 .entry(level_id("hosts", &level))
                 .or_insert_with(|| (level, Vec::new()))

@@ -394,7 +394,7 @@ struct Facts<'m> {
     custom: Vec<ValueKey<'m>>,
 }
 
-const LEVEL_FIELDS: [&str; 11] = [
+const LEVEL_FIELDS: [&str; 12] = [
     "max_check_attempts",
     "retry_interval",
     "check_interval",
@@ -406,6 +406,7 @@ const LEVEL_FIELDS: [&str; 11] = [
     "action_url",
     "flap_detection_enabled",
     "notification_period",
+    "contacts",
 ];
 
 fn facts<'m>(service: &'m Object, custom: &[(String, String)]) -> Facts<'m> {
@@ -441,6 +442,7 @@ fn facts<'m>(service: &'m Object, custom: &[(String, String)]) -> Facts<'m> {
                     "action_url" => 8,
                     "flap_detection_enabled" => 9,
                     "notification_period" => 10,
+                    "contacts" => 11,
                     _ => continue,
                 };
                 debug_assert_eq!(LEVEL_FIELDS[slot], name);
@@ -459,6 +461,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         .filter_map(|c| Some((c.text("command_name")?, c.text("command_line").unwrap_or(""))))
         .collect();
     let host_objects: Vec<&Object> = model.of(ObjectType::Host).collect();
+    let members = group_members(model);
 
     let mut out = Translation {
         scrape_interval: options.scrape_interval,
@@ -538,6 +541,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                 false,
                 interval_length,
                 &options.custom_labels,
+                &members,
             ));
             levels.len() - 1
         });
@@ -694,7 +698,8 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
             bridged_hosts.push(host);
             continue;
         };
-        let level = service_level::level(host, true, interval_length, &options.custom_labels);
+        let level =
+            service_level::level(host, true, interval_length, &options.custom_labels, &members);
         let key =
             (out.natives[native].canonical.clone(), out.natives[native].probe.id(), level.clone());
         let index = *host_group_index.entry(key).or_insert_with(|| {
@@ -827,6 +832,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         host_objects.len(),
         interval_length,
         &options.custom_labels,
+        &members,
     );
     for row in &mut out.services {
         row.outcome = match row.outcome {
@@ -847,6 +853,17 @@ fn target_address(address: &str, port: u16) -> String {
 /// The templates a service's fields came from.
 fn templates(model: &Model, object: &Object) -> BTreeSet<String> {
     object.fields.iter().filter_map(|f| model.origin(f)?.template.map(|t| t.to_string())).collect()
+}
+
+/// Every contact group's resolved members.
+pub fn group_members(model: &Model) -> service_level::GroupMembers {
+    model
+        .of(ObjectType::ContactGroup)
+        .filter_map(|g| {
+            let name = g.text("contactgroup_name")?;
+            Some((name.to_owned(), g.list("members").iter().map(|m| m.to_string()).collect()))
+        })
+        .collect()
 }
 
 /// `interval_length` from nagios.cfg (60 when absent).

@@ -14,13 +14,40 @@
 //! - `flap_detection_enabled 1` → `keep_firing_for` = one check interval, so a single good
 //!   sample in a flapping series does not resolve and re-notify (an approximation of Nagios'
 //!   flap suppression, which has no Prometheus counterpart).
-//! - `contact_groups` → the routing label `nagios_contact_groups: ",a,b,"`;
+//! - `contact_groups` → the label `nagios_contact_groups: ",a,b,"`; `contacts` plus every
+//!   member of those groups → the routing label `nagios_contacts: ",a,b,"` (the contacts Nagios
+//!   notifies, resolved at convert time, so that Alertmanager routes once per contact and a
+//!   contact in two groups is notified once; docs/alertmanager.md);
 //!   `notification_period` → `nagios_notification_period` (route with Alertmanager
 //!   `active_time_intervals`; prometheus-side.md §2.4).
 //! - `notes_url` (else `action_url`) → the `runbook_url` annotation, with `$HOSTNAME$` and
 //!   `$SERVICEDESC$` turned into label templates (or the description itself).
 
+use std::collections::BTreeMap;
+
 use crate::model::{Object, Value};
+
+/// Contact group name → its resolved members (after `contactgroup_members`).
+pub type GroupMembers = BTreeMap<String, Vec<String>>;
+
+/// The contacts Nagios notifies for `object`: its `contacts` and the members of its
+/// `contact_groups`, sorted and deduplicated.
+pub fn notified_contacts<'a>(object: &'a Object, members: &'a GroupMembers) -> Vec<&'a str> {
+    let mut out: Vec<&str> = object.list("contacts").iter().map(|c| &**c).collect();
+    for group in object.list("contact_groups") {
+        if let Some(m) = members.get(&**group) {
+            out.extend(m.iter().map(String::as_str));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// `,a,b,` for a non-empty list, else empty (the form routing regexes match `,a,` in).
+pub fn comma_list(items: &[&str]) -> String {
+    if items.is_empty() { String::new() } else { format!(",{},", items.join(",")) }
+}
 
 /// Which severities get rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -75,6 +102,8 @@ pub struct Level {
     pub notify: bool,
     /// `,a,b,` (sorted), or empty.
     pub contact_groups: String,
+    /// `,a,b,`: every contact notified (direct and through groups), sorted, or empty.
+    pub contacts: String,
     /// `notification_period` (a timeperiod name), or empty.
     pub notification_period: String,
     /// Labels from `--label-from-custom-var`.
@@ -115,6 +144,7 @@ pub fn level(
     host: bool,
     interval_length: f64,
     custom_labels: &[(String, String)],
+    members: &GroupMembers,
 ) -> Level {
     let attempts = number(object, "max_check_attempts").unwrap_or(1.0).max(1.0);
     let retry = number(object, "retry_interval").unwrap_or(1.0);
@@ -148,6 +178,7 @@ pub fn level(
         severities,
         notify: enabled && !severities.none(),
         contact_groups,
+        contacts: comma_list(&notified_contacts(object, members)),
         notification_period: object.text("notification_period").unwrap_or("").to_owned(),
         labels,
         runbook,
@@ -216,13 +247,13 @@ mod tests {
             ("first_notification_delay", Value::Int(5)),
             ("notification_options", Value::Options("w,c,r")),
         ]);
-        let l = level(&s, false, 60.0, &[]);
+        let l = level(&s, false, 60.0, &[], &GroupMembers::new());
         assert_eq!(l.for_secs, 3 * 60 + 300);
         assert_eq!(l.bridged_for_secs, 300);
         assert_eq!(duration(l.for_secs), "8m");
         assert!(l.severities.warning && l.severities.critical && !l.severities.unknown);
         let one = service(&[("max_check_attempts", Value::Int(1))]);
-        assert_eq!(level(&one, false, 60.0, &[]).for_secs, 0);
+        assert_eq!(level(&one, false, 60.0, &[], &GroupMembers::new()).for_secs, 0);
         assert_eq!(duration(5430), "1h30m30s");
     }
 
@@ -234,18 +265,18 @@ mod tests {
         assert!(host.critical && host.unknown);
         assert!(Severities::of_service("n").none());
         let s = service(&[("notification_options", Value::Options("a"))]);
-        assert!(level(&s, false, 60.0, &[]).notify);
+        assert!(level(&s, false, 60.0, &[], &GroupMembers::new()).notify);
     }
 
     #[test]
     fn notifications_off_or_none() {
         let s = service(&[("notification_options", Value::Options("n"))]);
-        assert!(!level(&s, false, 60.0, &[]).notify);
+        assert!(!level(&s, false, 60.0, &[], &GroupMembers::new()).notify);
         let s = service(&[
             ("notification_options", Value::Options("w,c")),
             ("notifications_enabled", Value::Int(0)),
         ]);
-        assert!(!level(&s, false, 60.0, &[]).notify);
+        assert!(!level(&s, false, 60.0, &[], &GroupMembers::new()).notify);
     }
 
     #[test]

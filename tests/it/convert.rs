@@ -289,6 +289,15 @@ fn convert_corpus_passes_promtool() {
     );
     assert!(outs.len() >= 25, "only {} corpus installations converted", outs.len());
     promtool_checks(&outs);
+    // Every alertmanager.yml is valid for the real amtool (issue 14), in one call.
+    if have(Path::new("/usr/bin/amtool"), "prometheus-alertmanager") {
+        let check = std::process::Command::new("/usr/bin/amtool")
+            .arg("check-config")
+            .args(outs.iter().map(|o| o.join("alertmanager.yml")))
+            .output()
+            .unwrap();
+        assert!(check.status.success(), "amtool check-config: {}", text(&check));
+    }
     fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -3,6 +3,8 @@
 // Test code may unwrap: a panic is a test failure with a message.
 #![allow(clippy::unwrap_used)]
 
+/// `DIR/alertmanager.yml` checked with the real amtool: validity and routing fidelity.
+mod alertmanager;
 /// The `nag2prom` command line: exit codes, diagnostics, real installations.
 mod cli;
 /// `nag2prom convert`: rules, tests, targets checked with promtool and Prometheus.

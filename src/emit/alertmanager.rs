@@ -1,0 +1,662 @@
+//! `alertmanager.yml` from the Nagios contacts, timeperiods, parents and dependencies
+//! (issue 14; docs/alertmanager.md).
+//!
+//! - One receiver per contact, named after it: `email` → `email_configs`; no email → a
+//!   receiver without integrations (the contact's null receiver, reported, with its pager and
+//!   the names — never the arguments — of its notification commands as webhook stubs to fill
+//!   in).
+//! - One route per (contact, notification period), matching the `nagios_contacts` label the
+//!   rules carry (`,a,b,`: the contacts Nagios notifies, resolved at convert time) with
+//!   `continue: true`, so an alert reaches each of its contacts exactly once.
+//! - `time_intervals` from timeperiods, as `active_time_intervals` of the period's routes;
+//!   exact `exclude`s as `mute_time_intervals`; what Alertmanager cannot express is widened
+//!   (notify rather than miss) and reported.
+//! - `inhibit_rules`: host down → its services, parent down → its children, dependencies.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use nag2prom_parsers::object::ObjectType;
+use nag2prom_parsers::timeperiod::{self, LineKind, TimePeriodLine};
+use serde::Serialize;
+
+use crate::model::{Model, Object};
+use crate::translate::service_level::{self, GroupMembers};
+
+/// The receiver of alerts nobody is notified for (`nagios_notify="false"`, no contacts).
+pub const NULL_RECEIVER: &str = "nagios-null";
+
+/// `repeat_interval` for `notification_interval 0` (Nagios notifies once): one year.
+pub const ONCE: &str = "8760h";
+
+/// The whole file.
+#[derive(Debug, Serialize)]
+pub struct Config {
+    /// SMTP defaults the email receivers need.
+    pub global: Global,
+    /// The routing tree.
+    pub route: Route,
+    /// Receivers, one per contact, plus [`NULL_RECEIVER`].
+    pub receivers: Vec<Receiver>,
+    /// Inhibition rules.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inhibit_rules: Vec<InhibitRule>,
+    /// Time intervals, one per timeperiod with at least one expressible entry.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub time_intervals: Vec<TimeInterval>,
+}
+
+/// `global:`.
+#[derive(Debug, Serialize)]
+pub struct Global {
+    /// Placeholder smarthost (loopback), to be set to the site's relay.
+    pub smtp_smarthost: String,
+    /// Sender address.
+    pub smtp_from: String,
+    /// Off by default: a loopback relay rarely speaks TLS.
+    pub smtp_require_tls: bool,
+}
+
+/// A route.
+#[derive(Debug, Default, Serialize)]
+pub struct Route {
+    /// Receiver name.
+    pub receiver: String,
+    /// Grouping labels (root only; children inherit).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub group_by: Vec<String>,
+    /// Matchers (ANDed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub matchers: Vec<String>,
+    /// Keep matching siblings.
+    #[serde(rename = "continue", skip_serializing_if = "std::ops::Not::not")]
+    pub continue_: bool,
+    /// `group_wait`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_wait: Option<String>,
+    /// `group_interval`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_interval: Option<String>,
+    /// `repeat_interval`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat_interval: Option<String>,
+    /// Time intervals outside which the route is muted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub active_time_intervals: Vec<String>,
+    /// Time intervals during which the route is muted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mute_time_intervals: Vec<String>,
+    /// Child routes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<Route>,
+}
+
+/// A receiver.
+#[derive(Debug, Serialize)]
+pub struct Receiver {
+    /// Its name (the contact's name).
+    pub name: String,
+    /// Email integrations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub email_configs: Vec<EmailConfig>,
+}
+
+/// An `email_configs` entry.
+#[derive(Debug, Serialize)]
+pub struct EmailConfig {
+    /// The contact's `email`.
+    pub to: String,
+    /// The contact's notification options include `r`.
+    pub send_resolved: bool,
+}
+
+/// An inhibition rule.
+#[derive(Debug, Serialize)]
+pub struct InhibitRule {
+    /// The muting alert.
+    pub source_matchers: Vec<String>,
+    /// The muted alerts.
+    pub target_matchers: Vec<String>,
+    /// Labels both must share.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub equal: Vec<String>,
+}
+
+/// A named time interval.
+#[derive(Debug, Serialize)]
+pub struct TimeInterval {
+    /// The timeperiod's name.
+    pub name: String,
+    /// Entries (ORed).
+    pub time_intervals: Vec<Interval>,
+}
+
+/// One entry: every non-empty field must match.
+#[derive(Debug, Default, Clone, PartialEq, Serialize)]
+pub struct Interval {
+    /// Time ranges.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub times: Vec<Times>,
+    /// Weekdays.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub weekdays: Vec<String>,
+    /// Days of the month (`1:15`, `-1`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub days_of_month: Vec<String>,
+    /// Months (`1:3`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub months: Vec<String>,
+    /// Years.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub years: Vec<String>,
+    /// IANA time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+/// A time range, start inclusive, end exclusive.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Times {
+    /// `HH:MM`.
+    pub start_time: String,
+    /// `HH:MM` (`24:00` allowed).
+    pub end_time: String,
+}
+
+/// What was generated, and what was approximated or left out.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// The configuration.
+    pub config: Option<Config>,
+    /// Report lines (approximations, stubs, things not carried over).
+    pub notes: Vec<String>,
+}
+
+/// A timeperiod translated: its entries, and whether they are exactly Nagios' set.
+struct Period {
+    entries: Vec<Interval>,
+    exact: bool,
+    excludes: Vec<String>,
+}
+
+fn hhmm(minute: u16) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+fn times(line: &TimePeriodLine) -> Vec<Times> {
+    line.ranges
+        .iter()
+        .filter(|r| r.start_minute < r.end_minute && r.end_minute <= 1440)
+        .map(|r| Times { start_time: hhmm(r.start_minute), end_time: hhmm(r.end_minute) })
+        .collect()
+}
+
+fn weekday_name(w: timeperiod::Weekday) -> String {
+    w.as_str().to_owned()
+}
+
+/// A day range within one year as entries (months 1..=12, days signed as Nagios writes).
+fn month_day_entries(m1: u8, d1: i32, m2: u8, d2: i32, base: &Interval) -> Vec<Interval> {
+    let with = |months: String, days: Option<String>| {
+        let mut e = base.clone();
+        e.months = vec![months];
+        e.days_of_month = days.into_iter().collect();
+        e
+    };
+    let day = |d: i32| d.clamp(-31, 31);
+    // Alertmanager refuses a positive start with a negative end (`30:-1`); 31 is clamped to
+    // the month's length, so `d:31` is `d:-1` exactly (and widens `d:-2` … by a day or two).
+    let (d2, d1) = (if d1 > 0 && d2 < 0 { 31 } else { d2 }, d1);
+    if m1 == m2 && (d1 <= d2 || d1 < 0 || d2 < 0) {
+        let days = if d1 == d2 { day(d1).to_string() } else { format!("{}:{}", day(d1), day(d2)) };
+        return vec![with(m1.to_string(), Some(days))];
+    }
+    if m1 < m2 {
+        let mut out = vec![with(m1.to_string(), Some(format!("{}:31", day(d1))))];
+        if m2 > m1 + 1 {
+            let middle =
+                if m2 == m1 + 2 { (m1 + 1).to_string() } else { format!("{}:{}", m1 + 1, m2 - 1) };
+            out.push(with(middle, None));
+        }
+        out.push(with(m2.to_string(), Some(format!("1:{}", day(d2)))));
+        return out;
+    }
+    // Wraps around the year end: two halves.
+    let mut out = month_day_entries(m1, d1, 12, 31, base);
+    out.extend(month_day_entries(1, 1, m2, d2, base));
+    out
+}
+
+/// Translate one timeperiod's lines; `notes` gets what was widened.
+fn period(object: &Object, location: Option<&str>, notes: &mut Vec<String>) -> Period {
+    let name = object.text("timeperiod_name").unwrap_or("");
+    let mut entries = Vec::new();
+    let mut exact = true;
+    let mut has_weekdays = false;
+    let mut exceptions = Vec::new();
+    for field in &object.fields {
+        if matches!(field.name, "timeperiod_name" | "alias" | "exclude" | "name") {
+            continue;
+        }
+        let value = field.value.to_cache_string();
+        let Ok(line) = timeperiod::parse_timeperiod_line(field.name, &value) else { continue };
+        if let LineKind::Weekday(w) = line.kind {
+            let t = times(&line);
+            if !t.is_empty() {
+                has_weekdays = true;
+                entries.push(Interval {
+                    times: t,
+                    weekdays: vec![weekday_name(w)],
+                    location: location.map(str::to_owned),
+                    ..Interval::default()
+                });
+            }
+        } else {
+            exceptions.push(line);
+        }
+    }
+    for line in exceptions {
+        let text = line.date_text();
+        let t = times(&line);
+        if t.is_empty() {
+            if has_weekdays {
+                exact = false;
+                notes.push(format!("timeperiod {name}: `{text}` removes a day from the weekly schedule; Alertmanager time intervals cannot subtract, so the day stays active (widened)"));
+            }
+            continue;
+        }
+        if has_weekdays {
+            exact = false;
+            notes.push(format!("timeperiod {name}: `{text}` replaces the weekly schedule on its days in Nagios; Alertmanager adds it to the schedule instead (widened)"));
+        }
+        if line.skip_interval > 1 {
+            exact = false;
+            notes.push(format!(
+                "timeperiod {name}: `{text}` skips days (`/ {}`); every day of the range is active (widened)",
+                line.skip_interval
+            ));
+        }
+        let base =
+            Interval { times: t, location: location.map(str::to_owned), ..Interval::default() };
+        match line.kind {
+            LineKind::Weekday(_) => {}
+            LineKind::CalendarDate { start, end } => {
+                let (Ok(m1), Ok(m2)) = (u8::try_from(start.month), u8::try_from(end.month)) else {
+                    continue;
+                };
+                if start.year == end.year {
+                    let mut b = base.clone();
+                    b.years = vec![start.year.to_string()];
+                    entries.extend(month_day_entries(m1, start.day, m2, end.day, &b));
+                } else {
+                    exact = false;
+                    notes.push(format!("timeperiod {name}: `{text}` spans years; the whole years {}–{} are active (widened)", start.year, end.year));
+                    let mut b = base.clone();
+                    b.years = vec![format!("{}:{}", start.year, end.year)];
+                    entries.push(b);
+                }
+            }
+            LineKind::MonthDate { start, end } => {
+                entries.extend(month_day_entries(
+                    start.month.index() + 1,
+                    start.day,
+                    end.month.index() + 1,
+                    end.day,
+                    &base,
+                ));
+            }
+            LineKind::MonthDay { start, end } => {
+                let mut b = base.clone();
+                b.days_of_month =
+                    vec![if start == end { start.to_string() } else { format!("{start}:{end}") }];
+                entries.push(b);
+            }
+            LineKind::MonthWeekDay { start, end } => {
+                exact = false;
+                notes.push(format!("timeperiod {name}: `{text}` (N-th weekday of a month) has no Alertmanager form; every such weekday of the month is active (widened)"));
+                let mut b = base.clone();
+                let (m1, m2) = (start.month.index() + 1, end.month.index() + 1);
+                b.months = vec![if m1 == m2 { m1.to_string() } else { format!("{m1}:{m2}") }];
+                if start == end {
+                    b.weekdays = vec![weekday_name(start.weekday)];
+                }
+                entries.push(b);
+            }
+            LineKind::WeekDay { start, end } => {
+                exact = false;
+                notes.push(format!("timeperiod {name}: `{text}` (N-th weekday of every month) has no Alertmanager form; every such weekday is active (widened)"));
+                let mut b = base.clone();
+                if start.weekday == end.weekday {
+                    b.weekdays = vec![weekday_name(start.weekday)];
+                }
+                entries.push(b);
+            }
+        }
+    }
+    let excludes = object.list("exclude").iter().map(|e| e.to_string()).collect();
+    Period { entries, exact, excludes }
+}
+
+/// Escape a value for a double-quoted matcher.
+fn quoted(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `label="value"`.
+pub fn eq(label: &str, value: &str) -> String {
+    format!("{label}={}", quoted(value))
+}
+
+/// `label=~".*,NAME,.*"`: the comma-list label contains `name`.
+pub fn contains(label: &str, name: &str) -> String {
+    format!("{label}=~{}", quoted(&format!(".*,{},.*", regex_escape(name))))
+}
+
+fn regex_escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn alternatives(names: &BTreeSet<String>) -> String {
+    names.iter().map(|n| regex_escape(n)).collect::<Vec<_>>().join("|")
+}
+
+/// `notification_interval` × `interval_length` as a duration ([`ONCE`] for 0).
+fn repeat(minutes: f64, interval_length: f64) -> String {
+    let secs = minutes * interval_length;
+    if !secs.is_finite() || secs <= 0.0 {
+        return ONCE.to_owned();
+    }
+    service_level::duration(secs.round() as u64)
+}
+
+/// What a service or host sends to routing: its contacts, period and repeat.
+struct Notified<'m> {
+    contacts: Vec<&'m str>,
+    period: &'m str,
+    interval: f64,
+}
+
+fn notified<'m>(o: &'m Object, host: bool, members: &'m GroupMembers) -> Option<Notified<'m>> {
+    let opts = service_level::options(o, "notification_options");
+    let sev = if host {
+        service_level::Severities::of_host(&opts)
+    } else {
+        service_level::Severities::of_service(&opts)
+    };
+    let enabled = service_level::number(o, "notifications_enabled").unwrap_or(1.0) != 0.0;
+    if !enabled || sev.none() {
+        return None;
+    }
+    Some(Notified {
+        contacts: service_level::notified_contacts(o, members),
+        period: o.text("notification_period").unwrap_or(""),
+        interval: service_level::number(o, "notification_interval").unwrap_or(60.0),
+    })
+}
+
+/// The contacts Nagios notifies for a service's (or host's) first notification, from the
+/// model: empty when it never notifies.
+pub fn expected_contacts<'m>(o: &'m Object, host: bool, members: &'m GroupMembers) -> Vec<&'m str> {
+    notified(o, host, members).map(|n| n.contacts).unwrap_or_default()
+}
+
+/// Build `alertmanager.yml` from `model`.
+pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: &str) -> Output {
+    let mut notes = Vec::new();
+    let members = crate::translate::group_members(model);
+    // Timeperiods.
+    let mut periods = BTreeMap::new();
+    for tp in model.of(ObjectType::TimePeriod) {
+        let Some(name) = tp.text("timeperiod_name") else { continue };
+        periods.insert(name.to_owned(), period(tp, location, &mut notes));
+    }
+    // (contact, period) → smallest notification interval.
+    let mut buckets: BTreeMap<(&str, &str), f64> = BTreeMap::new();
+    for (ty, host) in [(ObjectType::Host, true), (ObjectType::Service, false)] {
+        for o in model.of(ty) {
+            let Some(n) = notified(o, host, &members) else { continue };
+            for c in &n.contacts {
+                let slot = buckets.entry((c, n.period)).or_insert(f64::INFINITY);
+                let i = if n.interval <= 0.0 { f64::INFINITY } else { n.interval };
+                *slot = slot.min(i);
+            }
+        }
+    }
+    let mut used_periods = BTreeSet::new();
+    let mut routes = vec![Route {
+        receiver: NULL_RECEIVER.to_owned(),
+        matchers: vec![eq("nagios_notify", "false")],
+        ..Route::default()
+    }];
+    for ((contact, period), interval) in &buckets {
+        let mut route = Route {
+            receiver: (*contact).to_owned(),
+            matchers: vec![
+                contains("nagios_contacts", contact),
+                eq("nagios_notification_period", period),
+            ],
+            continue_: true,
+            repeat_interval: Some(if interval.is_finite() {
+                repeat(*interval, interval_length)
+            } else {
+                ONCE.to_owned()
+            }),
+            ..Route::default()
+        };
+        if let Some(p) = periods.get(*period) {
+            if p.entries.is_empty() {
+                notes.push(format!("timeperiod {period} has no time Alertmanager can express; routes using it are always active (widened)"));
+            } else {
+                used_periods.insert((*period).to_owned());
+                route.active_time_intervals.push((*period).to_owned());
+            }
+            for e in &p.excludes {
+                match periods.get(e) {
+                    Some(x) if x.exact && x.excludes.is_empty() && !x.entries.is_empty() => {
+                        used_periods.insert(e.clone());
+                        route.mute_time_intervals.push(e.clone());
+                    }
+                    Some(_) => notes.push(format!("timeperiod {period}: `exclude {e}` is not exact in Alertmanager (approximated or nested); it is not muted (widened)")),
+                    None => notes.push(format!("timeperiod {period}: `exclude {e}` names an unknown timeperiod; ignored")),
+                }
+            }
+        } else if !period.is_empty() {
+            notes.push(format!(
+                "notification_period {period} is not a known timeperiod; its routes are always active"
+            ));
+        }
+        routes.push(route);
+    }
+    // Receivers.
+    let mut receivers =
+        vec![Receiver { name: NULL_RECEIVER.to_owned(), email_configs: Vec::new() }];
+    for c in model.of(ObjectType::Contact) {
+        let Some(name) = c.text("contact_name") else { continue };
+        let resolved = service_level::options(c, "service_notification_options")
+            .split(',')
+            .any(|o| o.trim() == "r" || o.trim() == "a");
+        let email = c.text("email").filter(|e| !e.trim().is_empty());
+        if c.text("pager").is_some_and(|p| !p.trim().is_empty()) {
+            notes.push(format!("contact {name}: has a pager; add a receiver integration for it (e.g. a webhook_configs to your SMS gateway) to receiver `{name}`"));
+        }
+        let commands: BTreeSet<String> =
+            ["service_notification_commands", "host_notification_commands"]
+                .iter()
+                .flat_map(|f| c.list(f).iter())
+                .map(|cmd| nag2prom_parsers::command::command_name(cmd).to_owned())
+                .filter(|cmd| !cmd.contains("email"))
+                .collect();
+        for cmd in commands {
+            notes.push(format!("contact {name}: notification command `{cmd}` is not translated (webhook stub: replace it with a webhook_configs entry in receiver `{name}`)"));
+        }
+        let own = c.text("service_notification_period").unwrap_or("");
+        if !own.is_empty() {
+            notes.push(format!("contact {name}: its own service_notification_period `{own}` and notification options are not applied (Alertmanager cannot intersect two periods on one route); the service's notification_period gates its routes"));
+        }
+        if email.is_none() {
+            notes.push(format!("contact {name}: no email address; receiver `{name}` has no integration (a null receiver) until one is added"));
+        }
+        receivers.push(Receiver {
+            name: name.to_owned(),
+            email_configs: email
+                .map(|e| EmailConfig { to: e.trim().to_owned(), send_resolved: resolved })
+                .into_iter()
+                .collect(),
+        });
+    }
+    // Inhibitions.
+    let host_down = vec![eq("alertname", "NagiosHostDown")];
+    let mut inhibit_rules = vec![InhibitRule {
+        source_matchers: host_down.clone(),
+        target_matchers: vec!["service=~\".+\"".to_owned()],
+        equal: vec!["host".to_owned()],
+    }];
+    let mut children: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for h in model.of(ObjectType::Host) {
+        let Some(name) = h.text("host_name") else { continue };
+        for p in h.list("parents") {
+            children.entry(p).or_default().insert(name.to_owned());
+        }
+    }
+    for (parent, kids) in &children {
+        inhibit_rules.push(InhibitRule {
+            source_matchers: vec![eq("alertname", "NagiosHostDown"), eq("host", parent)],
+            target_matchers: vec![format!("host=~{}", quoted(&alternatives(kids)))],
+            equal: Vec::new(),
+        });
+    }
+    for d in model.of(ObjectType::ServiceDependency) {
+        let criteria = service_level::options(d, "notification_failure_options");
+        let mut sev = BTreeSet::new();
+        for o in criteria.split(',').map(str::trim) {
+            match o {
+                "w" | "u" => {
+                    sev.insert("warning");
+                }
+                "c" => {
+                    sev.insert("critical");
+                }
+                "" | "n" => {}
+                other => notes.push(format!(
+                    "servicedependency: notification failure criterion `{other}` has no alert to inhibit from; ignored"
+                )),
+            }
+        }
+        if sev.is_empty() {
+            continue;
+        }
+        let first = |f: &str| {
+            d.list(f).first().map(|t| t.to_string()).or_else(|| d.text(f).map(str::to_owned))
+        };
+        let (Some(mh), Some(ms), Some(dh), Some(ds)) = (
+            first("host_name"),
+            first("service_description"),
+            first("dependent_host_name"),
+            first("dependent_service_description"),
+        ) else {
+            continue;
+        };
+        let sev: Vec<&str> = sev.into_iter().collect();
+        inhibit_rules.push(InhibitRule {
+            source_matchers: vec![
+                eq("host", &mh),
+                eq("service", &ms),
+                format!("severity=~{}", quoted(&sev.join("|"))),
+            ],
+            target_matchers: vec![eq("host", &dh), eq("service", &ds)],
+            equal: Vec::new(),
+        });
+    }
+    let hostdeps = model.of(ObjectType::HostDependency).count();
+    if hostdeps > 0 {
+        notes.push(format!("{hostdeps} host dependencies are not translated into inhibit rules"));
+    }
+    let escalations = model.of(ObjectType::ServiceEscalation).count()
+        + model.of(ObjectType::HostEscalation).count();
+    if escalations > 0 {
+        notes.push(format!("{escalations} escalations are not translated (Alertmanager counts no notifications); their contacts are not routed"));
+    }
+    let time_intervals = periods
+        .iter()
+        .filter(|(n, _)| used_periods.contains(*n))
+        .map(|(n, p)| TimeInterval { name: n.clone(), time_intervals: p.entries.clone() })
+        .collect();
+    if location.is_none() {
+        notes.push("time intervals are evaluated in UTC (no location): set `location` to the Nagios server's time zone".to_owned());
+    }
+    notes.sort();
+    notes.dedup();
+    let config = Config {
+        global: Global {
+            smtp_smarthost: "127.0.0.1:25".to_owned(),
+            smtp_from: from.to_owned(),
+            smtp_require_tls: false,
+        },
+        route: Route {
+            receiver: NULL_RECEIVER.to_owned(),
+            group_by: ["alertname", "host", "service"].iter().map(|s| (*s).to_owned()).collect(),
+            group_wait: Some("30s".to_owned()),
+            group_interval: Some("5m".to_owned()),
+            repeat_interval: Some("4h".to_owned()),
+            routes,
+            ..Route::default()
+        },
+        receivers,
+        inhibit_rules,
+        time_intervals,
+    };
+    Output { config: Some(config), notes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(entries: &[Interval]) -> Vec<(String, String)> {
+        entries.iter().map(|e| (e.months.join(","), e.days_of_month.join(","))).collect()
+    }
+
+    #[test]
+    fn day_ranges_split_by_month_and_year_end() {
+        let base = Interval::default();
+        let s = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        assert_eq!(spans(&month_day_entries(12, 25, 12, 25, &base)), vec![s("12", "25")]);
+        assert_eq!(
+            spans(&month_day_entries(1, 30, 3, 2, &base)),
+            vec![s("1", "30:31"), s("2", ""), s("3", "1:2")]
+        );
+        assert_eq!(
+            spans(&month_day_entries(11, 20, 1, 5, &base)),
+            vec![s("11", "20:31"), s("12", "1:31"), s("1", "1:5")]
+        );
+        // Alertmanager refuses `30:-1`; `-1` alone and `-3:-1` stay.
+        assert_eq!(spans(&month_day_entries(5, 30, 5, -1, &base)), vec![s("5", "30:31")]);
+        assert_eq!(spans(&month_day_entries(5, -3, 5, -1, &base)), vec![s("5", "-3:-1")]);
+    }
+
+    #[test]
+    fn matchers_escape_regex_and_quotes() {
+        assert_eq!(contains("nagios_contacts", "a.b+c"), r#"nagios_contacts=~".*,a\\.b\\+c,.*""#);
+        assert_eq!(eq("host", "x\"y"), r#"host="x\"y""#);
+        assert_eq!(repeat(0.0, 60.0), ONCE);
+        assert_eq!(repeat(30.0, 60.0), "30m");
+    }
+}

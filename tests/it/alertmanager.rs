@@ -1,0 +1,310 @@
+//! `DIR/alertmanager.yml` checked with the real `amtool` (Debian `prometheus-alertmanager`):
+//! `amtool check-config`, and routing fidelity: for every service, the receivers
+//! `amtool config routes test` selects for the labels its alert carries equal the contacts
+//! Nagios notifies, computed here from the object model.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use nag2prom::model::{Model, Object};
+use nag2prom::source::Installation;
+use nag2prom_parsers::object::ObjectType;
+
+use crate::support::{have, nag2prom, root, text};
+
+const AMTOOL: &str = "/usr/bin/amtool";
+
+fn converted(config: &Path, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nag2prom-am-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("out");
+    let run = nag2prom(&[
+        "convert",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    out
+}
+
+/// The contacts Nagios notifies for `o`'s first notification: `contacts` plus the members of
+/// `contact_groups` (after inheritance, as the model resolved them), none when notifications
+/// are disabled or no state is notified.
+fn nagios_contacts(o: &Object, groups: &BTreeMap<String, Vec<String>>) -> BTreeSet<String> {
+    let opts = match o.get("notification_options") {
+        Some(v) => v.to_cache_string(),
+        None => String::new(),
+    };
+    let enabled = o.get("notifications_enabled").map(|v| v.to_cache_string());
+    if enabled.as_deref() == Some("0") || opts.split(',').any(|x| x == "n") {
+        return BTreeSet::new();
+    }
+    let mut out: BTreeSet<String> = o.list("contacts").iter().map(|c| c.to_string()).collect();
+    for g in o.list("contact_groups") {
+        out.extend(groups.get(&**g).into_iter().flatten().cloned());
+    }
+    out
+}
+
+/// Labels of the alert rules of each rule group (`nagios_check` / `nagios_level` id): the
+/// first alerting or bridged recording rule naming it.
+fn rule_labels(out: &Path) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut by_group = BTreeMap::new();
+    for entry in fs::read_dir(out.join("rules")).unwrap() {
+        let path = entry.unwrap().path();
+        let yaml: serde_json::Value =
+            serde_saphyr::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        for group in yaml["groups"].as_array().unwrap() {
+            for rule in group["rules"].as_array().unwrap() {
+                let labels: BTreeMap<String, String> = rule["labels"]
+                    .as_object()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_owned()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let expr = rule["expr"].as_str().unwrap_or("");
+                if let Some(level) =
+                    labels.get("nagios_level").filter(|_| rule["record"].is_string())
+                {
+                    by_group.entry(level.clone()).or_insert(labels.clone());
+                } else if let Some(start) =
+                    expr.find("nagios_check=\"").filter(|_| rule["alert"].is_string())
+                {
+                    let rest = &expr[start + 14..];
+                    let id = &rest[..rest.find('"').unwrap()];
+                    by_group.entry(id.to_owned()).or_insert(labels.clone());
+                }
+            }
+        }
+    }
+    by_group
+}
+
+fn routes_test(config: &Path, labels: &BTreeMap<String, String>) -> BTreeSet<String> {
+    let mut cmd = Command::new(AMTOOL);
+    cmd.args(["config", "routes", "test", "--config.file"]).arg(config);
+    for (k, v) in labels {
+        cmd.arg(format!("{k}={v}"));
+    }
+    let run = cmd.output().unwrap();
+    assert!(run.status.success(), "amtool config routes test: {}", text(&run));
+    String::from_utf8_lossy(&run.stdout)
+        .trim()
+        .split(',')
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty() && r != "nagios-null")
+        .collect()
+}
+
+/// Every service's alert labels through the real amtool routing against the model's contacts;
+/// returns `(services checked, differences)`.
+fn fidelity(config: &Path, out: &Path) -> (usize, Vec<String>) {
+    let inst = Installation::load(config).unwrap();
+    let (model, _) = Model::build(&inst);
+    let groups: BTreeMap<String, Vec<String>> = model
+        .of(ObjectType::ContactGroup)
+        .map(|g| {
+            (
+                g.text("contactgroup_name").unwrap().to_owned(),
+                g.list("members").iter().map(|m| m.to_string()).collect(),
+            )
+        })
+        .collect();
+    let labels = rule_labels(out);
+    let report: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("report.json")).unwrap()).unwrap();
+    let rows: BTreeMap<(String, String), String> = report["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                (
+                    r["host_name"].as_str().unwrap().to_owned(),
+                    r["service_description"].as_str().unwrap().to_owned(),
+                ),
+                r["rule_group"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    let am = out.join("alertmanager.yml");
+    let mut diffs = Vec::new();
+    let mut checked = 0;
+    for s in model.of(ObjectType::Service) {
+        let host = s.text("host_name").unwrap().to_owned();
+        let desc = s.text("service_description").unwrap().to_owned();
+        let want = nagios_contacts(s, &groups);
+        let group = &rows[&(host.clone(), desc.clone())];
+        let mut alert = labels.get(group).cloned().unwrap_or_default();
+        alert.insert("alertname".to_owned(), "NagiosServiceCritical".to_owned());
+        alert.insert("severity".to_owned(), "critical".to_owned());
+        alert.insert("host".to_owned(), host.clone());
+        alert.insert("service".to_owned(), desc.clone());
+        let got = routes_test(&am, &alert);
+        checked += 1;
+        if got != want {
+            diffs.push(format!("{host}/{desc}: amtool {got:?}, Nagios {want:?}"));
+        }
+    }
+    (checked, diffs)
+}
+
+#[test]
+fn alertmanager_config_passes_amtool_check_config() {
+    if !have(Path::new(AMTOOL), "prometheus-alertmanager") {
+        return;
+    }
+    let out = converted(&root().join("examples/demo/nagios.cfg"), "check");
+    let check = Command::new(AMTOOL)
+        .arg("check-config")
+        .arg(out.join("alertmanager.yml"))
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "amtool check-config: {}", text(&check));
+    let manifest = fs::read_to_string(out.join("nag2prom-manifest.json")).unwrap();
+    assert!(manifest.contains("\"alertmanager.yml\""), "not in the manifest: {manifest}");
+    // --alertmanager-timezone becomes each interval's location, which amtool accepts.
+    let dir = std::env::temp_dir().join(format!("nag2prom-am-tz-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let tz = dir.join("out");
+    let run = nag2prom(&[
+        "convert",
+        "--config",
+        root().join("examples/demo/nagios.cfg").to_str().unwrap(),
+        "--out",
+        tz.to_str().unwrap(),
+        "-q",
+        "--alertmanager-timezone",
+        "Europe/Berlin",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let yml = fs::read_to_string(tz.join("alertmanager.yml")).unwrap();
+    assert!(yml.contains("location: Europe/Berlin"), "{yml}");
+    let check =
+        Command::new(AMTOOL).arg("check-config").arg(tz.join("alertmanager.yml")).output().unwrap();
+    assert!(check.status.success(), "amtool check-config: {}", text(&check));
+    assert!(!fs::read_to_string(tz.join("report.md")).unwrap().contains("evaluated in UTC"));
+    // Reproducible: a second run writes the same bytes.
+    let again = converted(&root().join("examples/demo/nagios.cfg"), "check2");
+    assert_eq!(
+        fs::read(out.join("alertmanager.yml")).unwrap(),
+        fs::read(again.join("alertmanager.yml")).unwrap()
+    );
+    // Command arguments never appear (they may hold secrets).
+    let yml = fs::read_to_string(out.join("alertmanager.yml")).unwrap();
+    assert!(!yml.contains("$USER") && !yml.contains("/bin/true"), "{yml}");
+}
+
+#[test]
+fn alertmanager_routes_every_demo_service_to_its_nagios_contacts() {
+    if !have(Path::new(AMTOOL), "prometheus-alertmanager") {
+        return;
+    }
+    let config = root().join("examples/demo/nagios.cfg");
+    let out = converted(&config, "fidelity");
+    let (checked, diffs) = fidelity(&config, &out);
+    eprintln!("routing fidelity: {} differences over {checked} services", diffs.len());
+    assert!(checked > 10, "only {checked} services checked");
+    assert!(
+        diffs.is_empty(),
+        "{} of {checked} services routed differently:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+}
+
+/// Timeperiod constructs Alertmanager lacks, and a contact without any address: still a valid
+/// configuration, every approximation reported, the contact a receiver without integrations.
+#[test]
+fn alertmanager_odd_timeperiods_and_contacts_stay_valid() {
+    if !have(Path::new(AMTOOL), "prometheus-alertmanager") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("nag2prom-am-oddsrc-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("objects.cfg"),
+        "define timeperiod {\n timeperiod_name odd\n alias odd\n monday 3 09:00-17:00\n day -1 00:00-06:00\n 2026-01-30 - 2026-03-02 / 2 08:00-09:00\n november 20 - january 5 10:00-11:00\n tuesday 2 - thursday 3 12:00-13:00\n 2026-12-30 - 2027-01-02 00:00-24:00\n}\n\
+         define timeperiod {\n timeperiod_name base\n alias base\n monday 09:00-17:00\n exclude odd\n}\n\
+         define command {\n command_name check_ping\n command_line /usr/lib/nagios/plugins/check_ping -H $HOSTADDRESS$ -w 100,20% -c 500,60%\n}\n\
+         define command {\n command_name notify\n command_line /bin/true $USER1$ secret-arg\n}\n\
+         define contact {\n contact_name nobody\n alias nobody\n service_notification_period odd\n host_notification_period base\n service_notification_options w,c\n host_notification_options d\n service_notification_commands notify\n host_notification_commands notify\n}\n\
+         define contact {\n contact_name direct\n alias direct\n email direct@example.com\n service_notification_period base\n host_notification_period base\n service_notification_options w,c,r\n host_notification_options d\n service_notification_commands notify\n host_notification_commands notify\n}\n\
+         define contactgroup {\n contactgroup_name ops\n alias ops\n members nobody\n}\n\
+         define host {\n host_name h1\n address 127.0.0.1\n check_command check_ping\n max_check_attempts 1\n check_period odd\n notification_period base\n notification_interval 0\n contact_groups ops\n}\n\
+         define service {\n host_name h1\n service_description PING\n check_command check_ping\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period odd\n notification_period odd\n notification_interval 0\n contact_groups ops\n contacts direct\n}\n",
+    )
+    .unwrap();
+    fs::write(dir.join("nagios.cfg"), format!("cfg_file={}\n", dir.join("objects.cfg").display()))
+        .unwrap();
+    let out = converted(&dir.join("nagios.cfg"), "odd");
+    let check = Command::new(AMTOOL)
+        .arg("check-config")
+        .arg(out.join("alertmanager.yml"))
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "amtool check-config: {}", text(&check));
+    let yml = fs::read_to_string(out.join("alertmanager.yml")).unwrap();
+    assert!(!yml.contains("secret-arg") && !yml.contains("$USER1$"), "{yml}");
+    assert!(yml.contains("repeat_interval: 8760h"), "notification_interval 0: {yml}");
+    let report = fs::read_to_string(out.join("report.md")).unwrap();
+    for needle in [
+        "`monday 3`",
+        "skips days",
+        "spans years",
+        "`tuesday 2 - thursday 3`",
+        "contact nobody: no email address",
+        "`notify` is not translated",
+        "`exclude odd` is not exact",
+    ] {
+        assert!(report.contains(needle), "report lacks {needle}:\n{report}");
+    }
+    assert!(!report.contains("secret-arg"));
+    let (checked, diffs) = fidelity(&dir.join("nagios.cfg"), &out);
+    assert_eq!((checked, diffs), (1, Vec::<String>::new()));
+}
+
+/// The project's generator (nested contact groups, `contactgroup_members`, escalations,
+/// dependencies, parents, nth-weekday exceptions): valid, and every service routed to its
+/// Nagios contacts.
+#[test]
+fn alertmanager_generated_installation_routes_every_service() {
+    if !have(Path::new(AMTOOL), "prometheus-alertmanager") {
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let generator = exe.parent().unwrap().parent().unwrap().join("examples/gen_install");
+    assert!(generator.exists(), "{} not built (cargo test builds examples)", generator.display());
+    let dir = std::env::temp_dir().join(format!("nag2prom-am-gensrc-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let generated = Command::new(&generator)
+        .args(["--hosts", "20", "--seed", "7", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(generated.status.success(), "{}", text(&generated));
+    let out = converted(&dir.join("nagios.cfg"), "gen");
+    let check = Command::new(AMTOOL)
+        .arg("check-config")
+        .arg(out.join("alertmanager.yml"))
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "amtool check-config: {}", text(&check));
+    let (checked, diffs) = fidelity(&dir.join("nagios.cfg"), &out);
+    eprintln!(
+        "routing fidelity (generated, 20 hosts): {} differences over {checked} services",
+        diffs.len()
+    );
+    assert!(checked > 50, "only {checked} services checked");
+    assert!(diffs.is_empty(), "{} of {checked} differ:\n{}", diffs.len(), diffs.join("\n"));
+    let _ = fs::remove_dir_all(&dir);
+}
