@@ -92,6 +92,13 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "NRPE_CFG")]
     pub nrpe_config: Option<PathBuf>,
 
+    /// OLA targets (ola.yaml): host groups, service groups, service descriptions or
+    /// custom-variable values mapped to availability / reliability targets (docs/ola.md).
+    /// With these or `_OLA_*` custom variables, convert writes rules/ola.yml and tests/ola.yml.
+    /// Bad targets are diagnostics with file:line, and exit 2.
+    #[arg(long, value_name = "OLA_YAML")]
+    pub ola: Option<PathBuf>,
+
     /// Do not print the summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -137,6 +144,7 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
     let mut extra: Vec<PathBuf> = args.paths.clone();
     extra.extend(args.config.iter().cloned());
     extra.extend(args.nrpe_config.iter().cloned());
+    extra.extend(args.ola.iter().cloned());
     crate::out_dir::check(&args.out, &crate::out_dir::inputs(&inst, &extra))
         .map_err(|refusal| anyhow::anyhow!("refusing --out: {refusal}; nothing was written"))?;
     let mut diagnostics = inst.diagnostics.clone();
@@ -163,6 +171,29 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     let Some(model) = model else { return Ok(ExitCode::from(1)) };
+    // OLA declarations: an error in them is bad input to convert (exit 2), nothing written.
+    let ola_file = match &args.ola {
+        Some(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("--ola {}", path.display()))?;
+            Some(inst.db.add(path.clone(), crate::sourcedb::FileRole::Ola, bytes))
+        }
+        None => None,
+    };
+    let (objectives, ola_diags) = translate::ola::collect(&model, &inst.db, ola_file);
+    if !ola_diags.is_empty() {
+        let mut err = io::stderr().lock();
+        for d in &ola_diags {
+            diag::render_human(&mut err, &inst.db, d)?;
+            writeln!(err)?;
+        }
+        let _ = writeln!(
+            err,
+            "nag2prom: {} OLA errors: nothing written to {}",
+            ola_diags.len(),
+            args.out.display()
+        );
+        return Ok(ExitCode::from(2));
+    }
     let options = translate::Options {
         version: match args.plugins_version {
             PluginsArg::V23 => PluginsVersion::V2_3,
@@ -183,6 +214,7 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
     let addresses =
         Addresses { bridge: args.bridge_address.clone(), blackbox: args.blackbox_address.clone() };
     let mut files = emit::render(&translation, &addresses, &inst.db)?;
+    files.extend(emit::render_ola(&objectives, args.scrape_interval)?);
     let manifest = crate::out_dir::Manifest::of(files.iter().map(|(p, _)| p.as_str()));
     files.push((
         crate::out_dir::MANIFEST.to_owned(),

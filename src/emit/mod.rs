@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::source::SourceDb;
 use crate::translate::{NativeGroup, Translation};
 
+pub mod ola;
 pub mod prometheus;
 pub mod report;
 pub mod rule_tests;
@@ -72,6 +73,21 @@ fn json<T: serde::Serialize>(path: &str, value: &T) -> Result<Vec<u8>, EmitError
         .map_err(|source| EmitError::Json { path: path.to_owned(), source })?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+/// `rules/ola.yml` and `tests/ola.yml` of the OLA objectives (none without objectives).
+pub fn render_ola(
+    objectives: &[crate::translate::ola::Objective],
+    interval: u32,
+) -> Result<Vec<(String, Vec<u8>)>, EmitError> {
+    let mut files = Vec::new();
+    if let Some(file) = ola::rules(objectives, interval) {
+        files.push(("rules/ola.yml".to_owned(), yaml("rules/ola.yml", &file)?));
+    }
+    if let Some(file) = ola::tests(objectives, interval) {
+        files.push(("tests/ola.yml".to_owned(), yaml("tests/ola.yml", &file)?));
+    }
+    Ok(files)
 }
 
 /// Every output file, `(path relative to DIR, content)`, in a fixed order.
