@@ -87,7 +87,8 @@ pub const CAP: f64 = 0.9;
 
 fn round_up(secs: f64, step: u64) -> u64 {
     let step = step.max(1);
-    let s = secs.ceil().max(1.0) as u64;
+    // A hair below a whole second is float noise (0.02 × 30d / (0.9 / 0.15) is 8640 s).
+    let s = (secs - 1e-6).ceil().max(1.0) as u64;
     s.div_ceil(step) * step
 }
 
@@ -196,7 +197,7 @@ fn record(name: &str, expr: String) -> Rule {
 
 /// Record-name suffix of a window.
 fn win(secs: u64) -> String {
-    if secs % 86400 == 0 { format!("{}d", secs / 86400) } else { duration(secs) }
+    if secs.is_multiple_of(86400) { format!("{}d", secs / 86400) } else { duration(secs) }
 }
 
 fn group_matcher(names: &BTreeSet<&str>) -> String {
@@ -594,7 +595,7 @@ fn burn_tests(o: &Objective, iv: u64, every: &str) -> Vec<TestGroup> {
             exp_alerts: exp,
         });
     }
-    let bad = (samples - start) as usize;
+    let bad = samples - start;
     vec![TestGroup {
         name: format!(
             "ola {}: burn-rate pairs at their edges (bad samples {:?} at the threshold: silent; one more: firing)",
@@ -689,6 +690,9 @@ mod tests {
         assert_eq!((w[1].long, w[1].short), (8 * 3600, 40 * 60));
         assert_eq!((w[2].long, w[2].short, w[2].factor), (3 * 86400, 6 * 3600, 1.0));
         assert!((w[0].threshold(80.0) - 0.9).abs() < 1e-12);
+        let w = burn_windows(85.0, 30, 60);
+        let got: Vec<(u64, u64)> = w.iter().map(|p| (p.long, p.short)).collect();
+        assert_eq!(got, [(8640, 720), (6 * 3600, 1800), (3 * 86400, 6 * 3600)]);
     }
 
     #[test]

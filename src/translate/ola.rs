@@ -77,6 +77,9 @@ struct Entry {
     window: Option<String>,
 }
 
+/// An objective being built: its targets, where they were first declared, its services.
+type Members = (Targets, At, Vec<(String, String)>);
+
 /// A declaration's location.
 #[derive(Debug, Clone, Copy)]
 struct At {
@@ -101,7 +104,7 @@ pub fn parse_window(text: &str) -> Option<u32> {
     let days = match unit {
         "d" => n,
         "w" => n.checked_mul(7)?,
-        "h" if n % 24 == 0 => n / 24,
+        "h" if n.is_multiple_of(24) => n / 24,
         _ => return None,
     };
     (1..=MAX_WINDOW_DAYS).contains(&days).then_some(days)
@@ -119,7 +122,7 @@ fn span_at(db: &SourceDb, file: FileId, line: u64, column: u64) -> Span {
     let mut start = 0usize;
     let mut current = 1u64;
     while current < line {
-        match bytes.get(start..).and_then(|b| memchr_nl(b)) {
+        match bytes.get(start..).and_then(memchr_nl) {
             Some(i) => start += i + 1,
             None => break,
         }
@@ -240,7 +243,7 @@ pub fn collect(
     }
 
     // 3. One objective per service; conflicting claims are errors.
-    let mut objectives: BTreeMap<String, (Targets, At, Vec<(String, String)>)> = BTreeMap::new();
+    let mut objectives: BTreeMap<String, Members> = BTreeMap::new();
     for (i, list) in claims.iter().enumerate() {
         let Some(first) = list.first() else { continue };
         let (host, desc, _) = services[i];
