@@ -95,6 +95,16 @@ pub enum Code {
     NoObjects,
     /// `nagios.cfg` sets no `illegal_macro_output_chars`.
     NoIllegalMacroOutputChars,
+    /// An OLA file (`convert --ola`) is not valid YAML or not in its format.
+    OlaInvalidFile,
+    /// An OLA target or unknown-share limit is not a percentage from 0 to 100, or missing.
+    OlaInvalidTarget,
+    /// An OLA window is not a rolling window of whole days convert supports.
+    OlaUnknownWindow,
+    /// Two OLA declarations give one service (or one group) different groups or targets.
+    OlaConflict,
+    /// An objective of the OLA file selects no service.
+    OlaEmptyObjective,
 }
 
 impl Code {
@@ -116,6 +126,11 @@ impl Code {
     /// Stable identifier.
     pub fn as_str(self) -> &'static str {
         match self {
+            Code::OlaInvalidFile => "ola/invalid-file",
+            Code::OlaInvalidTarget => "ola/invalid-target",
+            Code::OlaUnknownWindow => "ola/unknown-window",
+            Code::OlaConflict => "ola/conflict",
+            Code::OlaEmptyObjective => "ola/empty-objective",
             Code::UnreadableFile => "source/unreadable-file",
             Code::RepeatedInclude => "source/repeated-include",
             Code::IncludeLoop => "source/include-loop",

@@ -26,6 +26,8 @@ pub enum FileRole {
     Status,
     /// An NRPE configuration file (`nrpe.cfg` and the files it includes).
     Nrpe,
+    /// An OLA targets file (`convert --ola`).
+    Ola,
 }
 
 /// One file read from disk.

@@ -109,6 +109,13 @@ pub struct TranslateArgs {
     /// services translate to the remote plugin. Without it they are bridged.
     #[arg(long, value_name = "NRPE_CFG")]
     pub nrpe_config: Option<PathBuf>,
+
+    /// OLA targets (ola.yaml): host groups, service groups, service descriptions or
+    /// custom-variable values mapped to availability / reliability targets (docs/ola.md).
+    /// With these or `_OLA_*` custom variables, convert writes rules/ola.yml and tests/ola.yml.
+    /// Bad targets are diagnostics with file:line, and exit 2.
+    #[arg(long, value_name = "OLA_YAML")]
+    pub ola: Option<PathBuf>,
 }
 
 fn parse_custom(s: &str) -> Result<(String, String), String> {
@@ -152,6 +159,20 @@ impl From<anyhow::Error> for Failed {
     }
 }
 
+/// What a conversion has made before anything is rendered.
+pub(crate) struct Converted<'a> {
+    /// The translation.
+    pub translation: &'a translate::Translation<'a>,
+    /// Where the bridge and blackbox exporter listen.
+    pub addresses: &'a Addresses,
+    /// The installation read.
+    pub inst: &'a crate::source::Installation,
+    /// Its resolved objects.
+    pub model: &'a Model,
+    /// OLA objectives (`_OLA_*`, `--ola`).
+    pub objectives: &'a [translate::ola::Objective],
+}
+
 /// Load, resolve and translate an installation, and hand the translation to `finish`;
 /// `out` (convert's `--out`) is checked against the inputs before any work. Configuration
 /// errors are printed to stderr. Returns what `finish` made, the summary line (without the
@@ -161,12 +182,7 @@ fn translate_with<R>(
     paths: &[PathBuf],
     t: &TranslateArgs,
     out: Option<&Path>,
-    finish: impl FnOnce(
-        &translate::Translation<'_>,
-        &Addresses,
-        &crate::source::Installation,
-        &Model,
-    ) -> anyhow::Result<R>,
+    finish: impl FnOnce(&Converted<'_>) -> anyhow::Result<R>,
 ) -> Result<(R, String, Vec<PathBuf>), Failed> {
     let started = Instant::now();
     if let Some(zone) = &t.alertmanager_timezone {
@@ -195,6 +211,7 @@ fn translate_with<R>(
         let mut extra: Vec<PathBuf> = paths.to_vec();
         extra.extend(config.map(Path::to_path_buf));
         extra.extend(t.nrpe_config.iter().cloned());
+        extra.extend(t.ola.iter().cloned());
         crate::out_dir::check(out, &crate::out_dir::inputs(&inst, &extra))
             .map_err(|refusal| anyhow::anyhow!("refusing --out: {refusal}; nothing was written"))?;
     }
@@ -216,6 +233,23 @@ fn translate_with<R>(
         return Err(Failed::Config(tally.errors));
     }
     let Some(model) = model else { return Err(Failed::Config(tally.errors.max(1))) };
+    // OLA declarations: an error in them is bad input to convert (exit 2), nothing written.
+    let ola_file = match &t.ola {
+        Some(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("--ola {}", path.display()))?;
+            Some(inst.db.add(path.clone(), crate::sourcedb::FileRole::Ola, bytes))
+        }
+        None => None,
+    };
+    let (objectives, ola_diags) = translate::ola::collect(&model, &inst.db, ola_file);
+    if !ola_diags.is_empty() {
+        let mut err = io::stderr().lock();
+        for d in &ola_diags {
+            diag::render_human(&mut err, &inst.db, d).map_err(anyhow::Error::from)?;
+            let _ = writeln!(err);
+        }
+        return Err(anyhow::anyhow!("{} OLA error(s); nothing written", ola_diags.len()).into());
+    }
     let options = translate::Options {
         version: match t.plugins_version {
             PluginsArg::V23 => PluginsVersion::V2_3,
@@ -235,7 +269,13 @@ fn translate_with<R>(
     let translation = translate::translate(&inst, &model, &options);
     let addresses =
         Addresses { bridge: t.bridge_address.clone(), blackbox: t.blackbox_address.clone() };
-    let made = finish(&translation, &addresses, &inst, &model)?;
+    let made = finish(&Converted {
+        translation: &translation,
+        addresses: &addresses,
+        inst: &inst,
+        model: &model,
+        objectives: &objectives,
+    })?;
     let inputs = inst.db.iter().map(|(_, f)| f.path.clone()).collect();
     let native = translation.native_count();
     let summary = format!(
@@ -266,23 +306,23 @@ pub(crate) fn render(
     t: &TranslateArgs,
     out: Option<&Path>,
 ) -> Result<Rendered, Failed> {
-    let (files, summary, _) =
-        translate_with(config, paths, t, out, |tr, addresses, inst, model| {
-            let mut files = emit::render(tr, addresses, &inst.db)?;
-            emit::add_alertmanager(
-                &mut files,
-                model,
-                translate::interval_length(inst),
-                t.alertmanager_timezone.as_deref(),
-                "nagios@localhost",
-            )?;
-            let manifest = crate::out_dir::Manifest::of(files.iter().map(|(p, _)| p.as_str()));
-            files.push((
-                crate::out_dir::MANIFEST.to_owned(),
-                serde_json::to_vec_pretty(&manifest).context("rendering the manifest")?,
-            ));
-            Ok(files)
-        })?;
+    let (files, summary, _) = translate_with(config, paths, t, out, |c| {
+        let mut files = emit::render(c.translation, c.addresses, &c.inst.db)?;
+        files.extend(emit::render_ola(c.objectives, t.scrape_interval)?);
+        emit::add_alertmanager(
+            &mut files,
+            c.model,
+            translate::interval_length(c.inst),
+            t.alertmanager_timezone.as_deref(),
+            "nagios@localhost",
+        )?;
+        let manifest = crate::out_dir::Manifest::of(files.iter().map(|(p, _)| p.as_str()));
+        files.push((
+            crate::out_dir::MANIFEST.to_owned(),
+            serde_json::to_vec_pretty(&manifest).context("rendering the manifest")?,
+        ));
+        Ok(files)
+    })?;
     let summary = format!("{summary}; {} files", files.len());
     Ok(Rendered { files, summary })
 }
@@ -294,8 +334,20 @@ pub(crate) fn plan(
     paths: &[PathBuf],
     t: &TranslateArgs,
 ) -> Result<(crate::plan::Plan, Vec<PathBuf>), Failed> {
-    let (plan, _, inputs) = translate_with(config, paths, t, None, |tr, addresses, inst, _| {
-        Ok(emit::plan::of(tr, addresses, &inst.db)?)
+    let (plan, _, inputs) = translate_with(config, paths, t, None, |c| {
+        let mut plan = emit::plan::of(c.translation, c.addresses, &c.inst.db)?;
+        if let Some(file) = emit::ola::rules(c.objectives, t.scrape_interval) {
+            for g in file.groups {
+                for rule in g.rules {
+                    plan.rules.push(crate::plan::PlanRule {
+                        file: "rules/ola.yml".to_owned(),
+                        group: g.name.clone(),
+                        rule,
+                    });
+                }
+            }
+        }
+        Ok(plan)
     })?;
     Ok((plan, inputs))
 }

@@ -9,6 +9,7 @@ use crate::source::SourceDb;
 use crate::translate::{NativeGroup, Translation};
 
 pub mod alertmanager;
+pub mod ola;
 pub mod plan;
 pub mod prometheus;
 pub mod report;
@@ -114,6 +115,21 @@ pub fn add_alertmanager(
         }
     }
     Ok(())
+}
+
+/// `rules/ola.yml` and `tests/ola.yml` of the OLA objectives (none without objectives).
+pub fn render_ola(
+    objectives: &[crate::translate::ola::Objective],
+    interval: u32,
+) -> Result<Vec<(String, Vec<u8>)>, EmitError> {
+    let mut files = Vec::new();
+    if let Some(file) = ola::rules(objectives, interval) {
+        files.push(("rules/ola.yml".to_owned(), yaml("rules/ola.yml", &file)?));
+    }
+    if let Some(file) = ola::tests(objectives, interval) {
+        files.push(("tests/ola.yml".to_owned(), yaml("tests/ola.yml", &file)?));
+    }
+    Ok(files)
 }
 
 /// Every output file, `(path relative to DIR, content)`, in a fixed order.

@@ -25,6 +25,7 @@ use crate::source::{FileId, Installation};
 
 pub mod argv;
 pub mod bridged;
+pub mod ola;
 pub mod plugins;
 pub mod promql;
 pub mod service_level;

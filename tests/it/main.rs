@@ -15,6 +15,8 @@ mod diff;
 mod e2e;
 /// The object model against the real Nagios (recorded and live oracles).
 mod model;
+/// OLA targets: rules/ola.yml and its tests run by promtool, bad declarations.
+mod ola;
 /// `convert --out`: what it may replace, and what it refuses.
 mod out_dir;
 /// The bridge: `nag2prom serve` / `export`, up to a real Nagios and Prometheus.

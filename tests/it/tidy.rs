@@ -27,6 +27,7 @@ fn collect_codes(dir: &Path, out: &mut Vec<String>) {
                     "command",
                     "source",
                     "model",
+                    "ola",
                 ];
                 let kebab = |s: &str| {
                     !s.is_empty()
