@@ -17,9 +17,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use nag2prom_parsers::object::ObjectType;
 use nag2prom_parsers::timeperiod::{self, LineKind, TimePeriodLine};
+
 use serde::Serialize;
 
 use crate::model::{Model, Object};
+use crate::translate::promql::regex_escape;
 use crate::translate::service_level::{self, GroupMembers};
 
 /// The receiver of alerts nobody is notified for (`nagios_notify="false"`, no contacts).
@@ -361,17 +363,6 @@ pub fn eq(label: &str, value: &str) -> String {
 /// `label=~".*,NAME,.*"`: the comma-list label contains `name`.
 pub fn contains(label: &str, name: &str) -> String {
     format!("{label}=~{}", quoted(&format!(".*,{},.*", regex_escape(name))))
-}
-
-fn regex_escape(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn alternatives(names: &BTreeSet<String>) -> String {

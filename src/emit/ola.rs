@@ -385,14 +385,7 @@ pub fn rules(objectives: &[Objective], interval: u32) -> Option<RuleFile> {
             ),
             labels: period_labels("unknown", "warning"),
             annotations: BTreeMap::from([
-                (
-                    "summary".to_owned(),
-                    format!(
-                        "OLA group {}: more than {} % of the last {days}d unknown or missing",
-                        o.name.replace("{{", "{{ \"{{\" }}"),
-                        pct(o.targets.unknown_max)
-                    ),
-                ),
+                ("summary".to_owned(), unknown_summary(o, days)),
                 ("source".to_owned(), o.source.clone()),
             ]),
             ..Rule::default()
@@ -631,14 +624,7 @@ fn period_tests(o: &Objective, iv: u64, every: &str) -> Vec<TestGroup> {
     let unknown = ExpAlert {
         exp_labels: alert_labels(o, &period_labels("unknown", "warning")),
         exp_annotations: BTreeMap::from([
-            (
-                "summary".to_owned(),
-                format!(
-                    "OLA group {}: more than {} % of the last {days}d unknown or missing",
-                    o.name.replace("{{", "{{ \"{{\" }}"),
-                    pct(o.targets.unknown_max)
-                ),
-            ),
+            ("summary".to_owned(), unknown_summary(o, days)),
             ("source".to_owned(), o.source.clone()),
         ]),
     };
@@ -673,6 +659,15 @@ fn period_tests(o: &Objective, iv: u64, every: &str) -> Vec<TestGroup> {
             promql_expr_test: Vec::new(),
         })
         .collect()
+}
+
+/// The summary of the unknown-share alert (rule and its test expect the same text).
+fn unknown_summary(o: &Objective, days: u32) -> String {
+    format!(
+        "OLA group {}: more than {} % of the last {days}d unknown or missing",
+        o.name.replace("{{", "{{ \"{{\" }}"),
+        pct(o.targets.unknown_max)
+    )
 }
 
 #[cfg(test)]
