@@ -159,6 +159,19 @@ impl From<anyhow::Error> for Failed {
     }
 }
 
+/// Print `diagnostics` to stderr, each followed by a blank line.
+fn print_diagnostics<'d>(
+    db: &crate::sourcedb::SourceDb,
+    diagnostics: impl IntoIterator<Item = &'d diag::Diagnostic>,
+) -> anyhow::Result<()> {
+    let mut err = io::stderr().lock();
+    for d in diagnostics {
+        diag::render_human(&mut err, db, d)?;
+        let _ = writeln!(err);
+    }
+    Ok(())
+}
+
 /// What a conversion has made before anything is rendered.
 pub(crate) struct Converted<'a> {
     /// The translation.
@@ -225,11 +238,8 @@ fn translate_with<R>(
     };
     let tally = Tally::of(&diagnostics);
     if tally.errors > 0 {
-        let mut err = io::stderr().lock();
-        for d in diagnostics.iter().filter(|d| d.severity == nag2prom_parsers::Severity::Error) {
-            diag::render_human(&mut err, &inst.db, d).map_err(anyhow::Error::from)?;
-            let _ = writeln!(err);
-        }
+        let errors = diagnostics.iter().filter(|d| d.severity == nag2prom_parsers::Severity::Error);
+        print_diagnostics(&inst.db, errors)?;
         return Err(Failed::Config(tally.errors));
     }
     let Some(model) = model else { return Err(Failed::Config(tally.errors.max(1))) };
@@ -243,11 +253,7 @@ fn translate_with<R>(
     };
     let (objectives, ola_diags) = translate::ola::collect(&model, &inst.db, ola_file);
     if !ola_diags.is_empty() {
-        let mut err = io::stderr().lock();
-        for d in &ola_diags {
-            diag::render_human(&mut err, &inst.db, d).map_err(anyhow::Error::from)?;
-            let _ = writeln!(err);
-        }
+        print_diagnostics(&inst.db, &ola_diags)?;
         return Err(anyhow::anyhow!("{} OLA error(s); nothing written", ola_diags.len()).into());
     }
     let options = translate::Options {
@@ -337,15 +343,7 @@ pub(crate) fn plan(
     let (plan, _, inputs) = translate_with(config, paths, t, None, |c| {
         let mut plan = emit::plan::of(c.translation, c.addresses, &c.inst.db)?;
         if let Some(file) = emit::ola::rules(c.objectives, t.scrape_interval) {
-            for g in file.groups {
-                for rule in g.rules {
-                    plan.rules.push(crate::plan::PlanRule {
-                        file: "rules/ola.yml".to_owned(),
-                        group: g.name.clone(),
-                        rule,
-                    });
-                }
-            }
+            plan.push_file("rules/ola.yml", file);
         }
         Ok(plan)
     })?;

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::plan::rules::RuleFile;
 use crate::source::SourceDb;
 use crate::translate::{NativeGroup, Translation};
 
@@ -132,6 +133,33 @@ pub fn render_ola(
     Ok(files)
 }
 
+/// The native groups by plugin (one rule file and one test file each), sorted.
+fn by_plugin<'t>(tr: &'t Translation<'_>) -> BTreeMap<&'t str, Vec<&'t NativeGroup>> {
+    let mut by: BTreeMap<&str, Vec<&NativeGroup>> = BTreeMap::new();
+    for g in &tr.groups {
+        by.entry(tr.natives[g.native].plugin).or_default().push(g);
+    }
+    by
+}
+
+/// Every rule file of `tr` as data, `(path relative to DIR, file)`, in output order:
+/// one per plugin, then bridged, hosts, members (when `members`) and meta.
+pub fn typed_rule_files(tr: &Translation<'_>, members: bool) -> Vec<(String, RuleFile)> {
+    let mut files: Vec<(String, RuleFile)> = by_plugin(tr)
+        .iter()
+        .map(|(plugin, groups)| {
+            (format!("rules/{plugin}.yml"), rules::plugin_file(tr, plugin, groups))
+        })
+        .collect();
+    files.push(("rules/bridged.yml".to_owned(), rules::bridged_rules(tr)));
+    files.push(("rules/hosts.yml".to_owned(), rules::host_rules(tr)));
+    if members {
+        files.push(("rules/members.yml".to_owned(), rules::member_rules(tr)));
+    }
+    files.push(("rules/meta.yml".to_owned(), rules::meta_rules(tr)));
+    files
+}
+
 /// Every output file, `(path relative to DIR, content)`, in a fixed order.
 pub fn render(
     tr: &Translation<'_>,
@@ -139,30 +167,17 @@ pub fn render(
     db: &SourceDb,
 ) -> Result<Vec<(String, Vec<u8>)>, EmitError> {
     let mut files = Vec::new();
-    let mut by_plugin: BTreeMap<&str, Vec<&NativeGroup>> = BTreeMap::new();
-    for g in &tr.groups {
-        by_plugin.entry(tr.natives[g.native].plugin).or_default().push(g);
-    }
-    // Rules first (small, and the report counts them).
+    let by_plugin = by_plugin(tr);
+    // Rules first (small, and the report counts them; membership records are not rules of
+    // their own in the count).
     let mut rule_count = 0;
     let mut rule_files = Vec::new();
-    for (plugin, groups) in &by_plugin {
-        let file = rules::plugin_file(tr, plugin, groups);
-        rule_count += file.groups.iter().map(|g| g.rules.len()).sum::<usize>();
-        let path = format!("rules/{plugin}.yml");
+    for (path, file) in typed_rule_files(tr, true) {
+        if path != "rules/members.yml" {
+            rule_count += file.groups.iter().map(|g| g.rules.len()).sum::<usize>();
+        }
         rule_files.push((path.clone(), yaml(&path, &file)?));
     }
-    let bridged = rules::bridged_rules(tr);
-    rule_count += bridged.groups.iter().map(|g| g.rules.len()).sum::<usize>();
-    rule_files.push(("rules/bridged.yml".to_owned(), yaml("rules/bridged.yml", &bridged)?));
-    let hosts = rules::host_rules(tr);
-    rule_count += hosts.groups.iter().map(|g| g.rules.len()).sum::<usize>();
-    rule_files.push(("rules/hosts.yml".to_owned(), yaml("rules/hosts.yml", &hosts)?));
-    let members = rules::member_rules(tr);
-    rule_files.push(("rules/members.yml".to_owned(), yaml("rules/members.yml", &members)?));
-    let meta = rules::meta_rules(tr);
-    rule_count += meta.groups.iter().map(|g| g.rules.len()).sum::<usize>();
-    rule_files.push(("rules/meta.yml".to_owned(), yaml("rules/meta.yml", &meta)?));
     // The two reports are the largest files (one line per service): render them on a second
     // thread while this one renders the tests and targets.
     let totals = report::totals(tr, rule_count);

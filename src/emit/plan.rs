@@ -3,35 +3,19 @@
 //! rows), without writing or re-reading any text: what `diff` compares when a side is a
 //! nagios.cfg. A test holds it equal to the plan read back from the rendered files.
 
-use crate::plan::{Plan, PlanRule, PlanTarget, Service};
+use crate::plan::{Plan, PlanTarget, Service};
 use crate::source::SourceDb;
-use crate::translate::{NativeGroup, Outcome, Translation};
+use crate::translate::{Outcome, Translation};
 
-use super::{Addresses, EmitError, prometheus, rules, targets};
+use super::{Addresses, EmitError, prometheus, targets};
 
 /// The plan of `tr`.
 pub fn of(tr: &Translation<'_>, addresses: &Addresses, db: &SourceDb) -> Result<Plan, EmitError> {
     let mut plan = Plan { generated: true, ..Plan::default() };
-    let mut by_plugin: std::collections::BTreeMap<&str, Vec<&NativeGroup>> =
-        std::collections::BTreeMap::new();
-    for g in &tr.groups {
-        by_plugin.entry(tr.natives[g.native].plugin).or_default().push(g);
-    }
-    let mut files = Vec::new();
-    for (plugin, groups) in &by_plugin {
-        files.push((format!("rules/{plugin}.yml"), rules::plugin_file(tr, plugin, groups)));
-    }
-    files.push(("rules/bridged.yml".to_owned(), rules::bridged_rules(tr)));
-    files.push(("rules/hosts.yml".to_owned(), rules::host_rules(tr)));
     // The native groups' membership records are not in the plan: the services say who is in
     // each group (rendering their host regexes cost a third of this function).
-    files.push(("rules/meta.yml".to_owned(), rules::meta_rules(tr)));
-    for (file, content) in files {
-        for g in content.groups {
-            for rule in g.rules {
-                plan.rules.push(PlanRule { file: file.clone(), group: g.name.clone(), rule });
-            }
-        }
+    for (file, content) in super::typed_rule_files(tr, false) {
+        plan.push_file(&file, content);
     }
     for job in tr.targets.keys() {
         for g in targets::job(tr, job) {

@@ -141,6 +141,11 @@ fn text<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, PlanError> {
         .map_err(|_| PlanError::Invalid { path: path.to_owned(), message: "not UTF-8".to_owned() })
 }
 
+/// `PlanError::Invalid` for `path`, with the error's text.
+fn invalid<E: std::fmt::Display>(path: &str) -> impl FnOnce(E) -> PlanError + '_ {
+    move |e| PlanError::Invalid { path: path.to_owned(), message: e.to_string() }
+}
+
 fn is_yaml(path: &str) -> bool {
     path.ends_with(".yml") || path.ends_with(".yaml")
 }
@@ -159,9 +164,8 @@ impl Plan {
             } else if let Some(job) =
                 path.strip_prefix("targets/").and_then(|p| p.strip_suffix(".json"))
             {
-                let groups: Vec<FileSdGroup> = serde_json::from_slice(bytes).map_err(|e| {
-                    PlanError::Invalid { path: path.to_owned(), message: e.to_string() }
-                })?;
+                let groups: Vec<FileSdGroup> =
+                    serde_json::from_slice(bytes).map_err(invalid(path))?;
                 for g in groups {
                     for address in g.targets {
                         plan.targets.push(PlanTarget {
@@ -172,19 +176,15 @@ impl Plan {
                     }
                 }
             } else if path == "report.json" {
-                let report: Report = serde_json::from_slice(bytes).map_err(|e| {
-                    PlanError::Invalid { path: path.to_owned(), message: e.to_string() }
-                })?;
+                let report: Report = serde_json::from_slice(bytes).map_err(invalid(path))?;
                 plan.services = report.services;
             } else if path == "blackbox.yml" {
-                let b: Blackbox = serde_saphyr::from_str(text(path, bytes)?).map_err(|e| {
-                    PlanError::Invalid { path: path.to_owned(), message: e.to_string() }
-                })?;
+                let b: Blackbox =
+                    serde_saphyr::from_str(text(path, bytes)?).map_err(invalid(path))?;
                 plan.modules = b.modules;
             } else if path == "prometheus.yml" {
-                let p: Prometheus = serde_saphyr::from_str(text(path, bytes)?).map_err(|e| {
-                    PlanError::Invalid { path: path.to_owned(), message: e.to_string() }
-                })?;
+                let p: Prometheus =
+                    serde_saphyr::from_str(text(path, bytes)?).map_err(invalid(path))?;
                 for job in p.scrape_configs {
                     let name = job.get("job_name").and_then(|n| n.as_str()).unwrap_or("");
                     plan.jobs.insert(name.to_owned(), job);
@@ -209,9 +209,15 @@ impl Plan {
     }
 
     fn add_rules(&mut self, path: &str, text: &str) -> Result<(), PlanError> {
-        let RuleFile { groups } = rules::parse(text)
+        let file = rules::parse(text)
             .map_err(|source| PlanError::Rules { path: path.to_owned(), source })?;
-        for g in groups {
+        self.push_file(path, file);
+        Ok(())
+    }
+
+    /// Add the rules of one rule file, `path` relative to the side's root.
+    pub fn push_file(&mut self, path: &str, file: RuleFile) {
+        for g in file.groups {
             for rule in g.rules {
                 // A conversion's services (report.json) say who is in each native group.
                 if self.generated && rule.record.as_deref() == Some(CHECK_MEMBER_RECORD) {
@@ -220,7 +226,6 @@ impl Plan {
                 self.rules.push(PlanRule { file: path.to_owned(), group: g.name.clone(), rule });
             }
         }
-        Ok(())
     }
 
     /// Read a plan from disk: a `convert` output directory (it holds the manifest: only the
