@@ -42,24 +42,15 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_file_via(path, bytes, (0..16).map(|_| random_sibling(path)))
 }
 
-/// A temporary name beside `target`: `.NAME.tmp.PID.N.RANDOM`.
+/// A temporary name beside `target`: `.NAME.tmp.PID.N.RANDOM` ([`temp_sibling`] with a
+/// random part, so a name planted in advance cannot be guessed).
 fn random_sibling(target: &Path) -> io::Result<PathBuf> {
     use std::hash::{BuildHasher, Hasher};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = target.file_name().ok_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("{} has no file name", target.display()),
-        )
-    })?;
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut temp = temp_sibling(target, "tmp")?.into_os_string();
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(n);
-    let random = hasher.finish();
-    let mut temp = std::ffi::OsString::from(".");
-    temp.push(name);
-    temp.push(format!(".tmp.{}.{n}.{random:016x}", std::process::id()));
-    Ok(target.with_file_name(temp))
+    hasher.write_usize(temp.len());
+    temp.push(format!(".{:016x}", hasher.finish()));
+    Ok(PathBuf::from(temp))
 }
 
 /// [`write_file`] with the temporary names to try, in order (a name that exists is skipped).
