@@ -337,6 +337,24 @@ pub struct Guarded {
 }
 
 impl Guarded {
+    /// A write's outcome: progress resets the idle clock; waiting past the limit fails.
+    fn written(
+        &mut self,
+        cx: &mut Context<'_>,
+        poll: Poll<std::io::Result<usize>>,
+    ) -> Poll<std::io::Result<usize>> {
+        match poll {
+            Poll::Ready(result) => {
+                if result.as_ref().is_ok_and(|n| *n > 0) {
+                    self.last = tokio::time::Instant::now();
+                }
+                Poll::Ready(result)
+            }
+            Poll::Pending if self.expired(cx) => Poll::Ready(Err(Guarded::timed_out())),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
     /// True when nothing moved for the idle timeout (the timer is re-armed lazily, from the
     /// time of the last traffic, only when it fires).
     fn expired(&mut self, cx: &mut Context<'_>) -> bool {
@@ -385,16 +403,8 @@ impl AsyncWrite for Guarded {
         data: &[u8],
     ) -> Poll<std::io::Result<usize>> {
         let this = self.get_mut();
-        match Pin::new(&mut this.inner).poll_write(cx, data) {
-            Poll::Ready(result) => {
-                if result.as_ref().is_ok_and(|n| *n > 0) {
-                    this.last = tokio::time::Instant::now();
-                }
-                Poll::Ready(result)
-            }
-            Poll::Pending if this.expired(cx) => Poll::Ready(Err(Guarded::timed_out())),
-            Poll::Pending => Poll::Pending,
-        }
+        let poll = Pin::new(&mut this.inner).poll_write(cx, data);
+        this.written(cx, poll)
     }
 
     fn poll_write_vectored(
@@ -403,16 +413,8 @@ impl AsyncWrite for Guarded {
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
         let this = self.get_mut();
-        match Pin::new(&mut this.inner).poll_write_vectored(cx, bufs) {
-            Poll::Ready(result) => {
-                if result.as_ref().is_ok_and(|n| *n > 0) {
-                    this.last = tokio::time::Instant::now();
-                }
-                Poll::Ready(result)
-            }
-            Poll::Pending if this.expired(cx) => Poll::Ready(Err(Guarded::timed_out())),
-            Poll::Pending => Poll::Pending,
-        }
+        let poll = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        this.written(cx, poll)
     }
 
     fn is_write_vectored(&self) -> bool {
