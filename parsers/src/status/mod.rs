@@ -29,7 +29,10 @@ use crate::span::Span;
 mod reader;
 mod typed;
 
-pub use reader::{StatusFile, StatusReader, looks_complete, parse_status};
+pub use reader::{
+    StatusFile, StatusReader, first_block_end_after, is_block_close, last_block_end,
+    looks_complete, parse_status,
+};
 pub use typed::{
     CheckStatus, Comment, ContactStatus, CustomVariable, Downtime, HostStatus, Info, ProgramStatus,
     Record, ServiceStatus, unescape_long_output,

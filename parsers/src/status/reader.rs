@@ -141,6 +141,21 @@ impl<'a> StatusReader<'a> {
         }
     }
 
+    /// A reader over a later part of a file that begins right after a line that closes a
+    /// block (see [`last_block_end`]): it reads the part as a reader of the whole file reads
+    /// it from there (no Nagios 1 check of the first line, which only the file's first line
+    /// gets). `closed`: what [`StatusReader::ends_closed`] said of the part before. Spans are
+    /// relative to `input`.
+    pub fn continuing(input: &'a [u8], closed: bool) -> Self {
+        StatusReader { phase: Phase::Running, last_closed: closed, ..StatusReader::new(input) }
+    }
+
+    /// True when the last block read was closed and only blank and comment lines follow it
+    /// (so far): [`StatusReader::is_complete`] without its "at least one block".
+    pub fn ends_closed(&self) -> bool {
+        self.last_closed
+    }
+
     /// Every problem found so far, in file order.
     pub fn errors(&self) -> &[StatusError] {
         &self.errors
@@ -237,7 +252,7 @@ impl<'a> StatusReader<'a> {
             if let Some(header) = Self::header_of(&line) {
                 return Some(header);
             }
-            let kind = if trimmed == b"}" {
+            let kind = if is_close(trimmed) {
                 StatusErrorKind::UnexpectedClose
             } else if let Ok((_, (key, _))) = field(line.text) {
                 StatusErrorKind::FieldOutsideBlock(lossy_string(key))
@@ -278,7 +293,7 @@ impl<'a> StatusReader<'a> {
             if trimmed.is_empty() {
                 continue;
             }
-            if trimmed == b"}" {
+            if is_close(trimmed) {
                 self.last_closed = true;
                 let end = line.text_start + 1;
                 return Some(ReadHeader { kind, line_start, span, end, closed: true });
@@ -354,6 +369,66 @@ pub fn parse_status(input: &[u8]) -> StatusFile<'_> {
     let blocks: Vec<Block<'_>> = reader.by_ref().collect();
     let complete = reader.is_complete();
     StatusFile { blocks, errors: reader.into_errors(), complete }
+}
+
+/// A line's text, indentation and trailing white space removed, that closes a block.
+fn is_close(trimmed: &[u8]) -> bool {
+    trimmed == b"}"
+}
+
+/// True when `line` (one line without its `\n`) is a line that closes a block as
+/// [`StatusReader`] reads it: `}` alone, with white space around.
+pub fn is_block_close(line: &[u8]) -> bool {
+    let line = match line {
+        [head @ .., b'\r'] => head,
+        line => line,
+    };
+    let lead = line.iter().position(|&b| !is_lead_space(b)).unwrap_or(line.len());
+    is_close(trim_end(line.get(lead..).unwrap_or_default()))
+}
+
+/// The end (just past its `\n`) of the last line of `input` that closes a block, or `None`.
+///
+/// After such a line a [`StatusReader`] is always between blocks (a `}` closes the open
+/// block, or is an error outside one), and values never hold a newline, so a file cut there
+/// reads, part by part (the later parts with [`StatusReader::continuing`]), as it reads
+/// whole. Usually the last `}` of the input, found with `memrchr`.
+pub fn last_block_end(input: &[u8]) -> Option<usize> {
+    let mut search = input;
+    while let Some(brace) = memchr::memrchr(b'}', search) {
+        let line_start =
+            memchr::memrchr(b'\n', search.get(..brace).unwrap_or_default()).map_or(0, |i| i + 1);
+        let rest = input.get(brace..).unwrap_or_default();
+        if let Some(newline) = memchr::memchr(b'\n', rest) {
+            let end = brace + newline;
+            if is_block_close(input.get(line_start..end).unwrap_or_default()) {
+                return Some(end + 1);
+            }
+        }
+        search = search.get(..line_start.max(1) - 1).unwrap_or_default();
+        if line_start == 0 {
+            break;
+        }
+    }
+    None
+}
+
+/// The end (just past its `\n`) of the first line that closes a block among the whole lines
+/// that begin at or after `from` (a line cut by `from` is skipped), or `None`.
+pub fn first_block_end_after(input: &[u8], from: usize) -> Option<usize> {
+    let mut start =
+        if from == 0 { 0 } else { from + memchr::memchr(b'\n', input.get(from..)?)? + 1 };
+    if from > 0 && input.get(from - 1) == Some(&b'\n') {
+        start = from;
+    }
+    while start < input.len() {
+        let end = start + memchr::memchr(b'\n', input.get(start..)?)?;
+        if is_block_close(input.get(start..end).unwrap_or_default()) {
+            return Some(end + 1);
+        }
+        start = end + 1;
+    }
+    None
 }
 
 /// Cheap check that a file is not cut short (§14 S10): its last meaningful line is a `}`.
@@ -559,6 +634,52 @@ mod tests {
         assert_eq!(block.fields, vec![(&b"z"[..], &b"3"[..])]);
         assert!(!reader.next_into(&mut block));
         assert!(reader.is_complete());
+    }
+
+    #[test]
+    fn block_ends() {
+        let input = b"a {\nk=}\n\t}\r\n\nb {\n  }  \nx}\n}";
+        assert!(is_block_close(b"\t}\r"));
+        assert!(is_block_close(b"  }  "));
+        assert!(!is_block_close(b"k=}"));
+        assert!(!is_block_close(b"x}"));
+        assert!(!is_block_close(b"}}"));
+        // the final `}` has no newline: not a whole line
+        assert_eq!(last_block_end(input), Some(23));
+        assert_eq!(&input[..23], b"a {\nk=}\n\t}\r\n\nb {\n  }  \n");
+        assert_eq!(last_block_end(&input[..22]), Some(12));
+        assert_eq!(last_block_end(b"k=}\n"), None);
+        assert_eq!(last_block_end(b""), None);
+        assert_eq!(last_block_end(b"}\n"), Some(2));
+        assert_eq!(first_block_end_after(input, 0), Some(12));
+        assert_eq!(first_block_end_after(input, 5), Some(12));
+        assert_eq!(first_block_end_after(input, 9), Some(23));
+        assert_eq!(first_block_end_after(input, 12), Some(23));
+        assert_eq!(first_block_end_after(input, 23), None);
+        // every cut reads as the whole: same blocks, same errors (offsets shifted)
+        let whole = parse_status(input);
+        let mut at = 0;
+        let mut blocks = Vec::new();
+        let mut errors = 0;
+        while let Some(end) = last_block_end(&input[..input.len().min(at + 13)]).filter(|&e| e > at)
+        {
+            let mut r = if at == 0 {
+                StatusReader::new(&input[at..end])
+            } else {
+                StatusReader::continuing(&input[at..end], true)
+            };
+            blocks.extend(r.by_ref().map(|b| (b.kind, b.fields)));
+            errors += r.errors().len();
+            at = end;
+        }
+        let mut r = StatusReader::continuing(&input[at..], true);
+        blocks.extend(r.by_ref().map(|b| (b.kind, b.fields)));
+        errors += r.errors().len();
+        assert_eq!(
+            blocks,
+            whole.blocks.into_iter().map(|b| (b.kind, b.fields)).collect::<Vec<_>>()
+        );
+        assert_eq!(errors, whole.errors.len());
     }
 
     #[test]
