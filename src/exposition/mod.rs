@@ -386,9 +386,52 @@ pub fn render(snapshot: &Snapshot<'_>, options: &Options, enrich: Option<&Enrich
         w.sample(b"", &[("object", b"service")], service as f64);
     }
 
-    // State families.
+    // Performance data items are parsed on a second thread while the state families are
+    // written (on a large installation each takes about as long as the other).
     let collectors = options.collectors;
-    for (objects, pick) in [(&hosts, 0usize), (&services, 1usize)] {
+    let want_perfdata = collectors.on(Collector::Perfdata)
+        || collectors.on(Collector::PerfdataBounds)
+        || collectors.on(Collector::PerfdataThresholds);
+    let samples = std::thread::scope(|scope| {
+        let collect = want_perfdata.then(|| {
+            scope.spawn(|| {
+                let mut counts = Rendered::default();
+                let samples = collect_perfdata(&hosts, &services, options, &mut counts);
+                (samples, counts)
+            })
+        });
+        render_states(&mut w, &ids, &hosts, &services, options);
+        collect.map(|handle| match handle.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        })
+    });
+    if let Some((samples, counts)) = samples {
+        out.perfdata_errors += counts.perfdata_errors;
+        let (d, c) = (&mut out.dropped, counts.dropped);
+        d.filtered += c.filtered;
+        d.limit += c.limit;
+        d.unknown += c.unknown;
+        d.duplicate += c.duplicate;
+        render_perfdata(&mut w, &ids, &samples, collectors);
+    }
+
+    let (body, series) = w.finish();
+    out.body = body;
+    out.series = series;
+    out
+}
+
+/// The host and service state families (`STATE_FAMILIES`, info, plugin output).
+fn render_states(
+    w: &mut Writer,
+    ids: &Identities,
+    hosts: &[(u32, &ObjectState<'_>)],
+    services: &[(u32, &ObjectState<'_>)],
+    options: &Options,
+) {
+    let collectors = options.collectors;
+    for (objects, pick) in [(hosts, 0usize), (services, 1usize)] {
         for (pair, collector, get) in STATE_FAMILIES {
             if !collectors.on(collector) {
                 continue;
@@ -417,20 +460,6 @@ pub fn render(snapshot: &Snapshot<'_>, options: &Options, enrich: Option<&Enrich
             }
         }
     }
-
-    // Performance data.
-    if collectors.on(Collector::Perfdata)
-        || collectors.on(Collector::PerfdataBounds)
-        || collectors.on(Collector::PerfdataThresholds)
-    {
-        let samples = collect_perfdata(&hosts, &services, options, &mut out);
-        render_perfdata(&mut w, &ids, &samples, collectors);
-    }
-
-    let (body, series) = w.finish();
-    out.body = body;
-    out.series = series;
-    out
 }
 
 /// True when the check's performance data is exported.
