@@ -1,21 +1,21 @@
 //! Reading status.dat into a rendered exposition, and the published state every scrape reads.
 //!
 //! [`read_and_render`] is the whole refresh: read the file (bounded: regular files only, at
-//! most [`ReadLimits::max_bytes`], within [`ReadLimits::timeout`], unchanged while read),
-//! parse it ([`Snapshot`]), render it, drop the file's bytes, and compress the gzip copy.
+//! most [`ReadLimits::max_bytes`], within [`ReadLimits::timeout`], unchanged while read) in
+//! pieces, parsing each as it comes and keeping only the texts the exposition uses
+//! ([`Compact`]), on two threads for a large file; render it; compress the gzip copy.
 //! [`Published`] is what scrapes see, swapped atomically ([`arc_swap::ArcSwap`]) by the
 //! reload loop: the body, its gzip copy and the small tail, always of the same snapshot.
 
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Bytes;
 
 use crate::exposition::{self, Enrichment, Health, Options, Rendered, gzip};
-use crate::status::{Snapshot, SnapshotError};
+use crate::status::{Compact, Loader, SnapshotError};
 
 /// Why status.dat was not used.
 #[derive(Debug, thiserror::Error)]
@@ -188,19 +188,26 @@ fn file_kind(t: std::fs::FileType) -> &'static str {
     }
 }
 
-/// Read `path` within `limits`: opened without blocking (a FIFO would block `open`), regular
-/// files only, at most `max_bytes`, within `timeout`, and unchanged (size, mtime) from the
-/// first to the last byte.
-pub fn read_status(
+/// Read `path` within `limits` into a [`Compact`] snapshot: opened without blocking (a FIFO
+/// would block `open`), regular files only, at most `max_bytes`, within `timeout`, and
+/// unchanged (size, mtime) from the first to the last byte.
+///
+/// The file is never held whole: each region is read in [`PIECE`]-byte pieces, each parsed
+/// while it is in cache and its texts kept compactly, so the peak is the compact snapshot
+/// plus a piece per thread instead of the file. A file of at least
+/// [`PARALLEL_MIN_BYTES`] is read as two regions on two threads (split right after a line
+/// that closes a block; see [`Loader`]), when two cores are there.
+pub fn load_status(
     path: &Path,
     limits: ReadLimits,
-) -> Result<(Vec<u8>, Option<SystemTime>), ReadError> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let start = Instant::now();
+    keep_output: bool,
+) -> Result<(Compact, Option<SystemTime>), ReadError> {
+    use std::os::unix::fs::{FileExt, OpenOptionsExt};
+    let deadline = Instant::now() + limits.timeout;
     let io = |error| ReadError::Io { path: path.to_path_buf(), error };
     // One open: the modification time is the one of the bytes read, even when Nagios renames
     // a new file over the path meanwhile.
-    let mut file = std::fs::OpenOptions::new()
+    let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
         .open(path)
@@ -216,35 +223,138 @@ pub fn read_status(
         return Err(ReadError::TooLarge { path: path.to_path_buf(), max: limits.max_bytes });
     }
     let before = FileKey::from_metadata(&metadata);
-    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-    let mut chunk = vec![0u8; 1 << 20];
+    let read_at = |buf: &mut [u8], offset: u64| file.read_at(buf, offset);
+    let region = |start: u64, end: Option<u64>| {
+        load_region(&read_at, Region { start, end, keep_output, deadline, limits }, path)
+    };
+    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+    let split = if two_cores && before.len >= PARALLEL_MIN_BYTES {
+        region_split(&read_at, before.len).map_err(io)?
+    } else {
+        None
+    };
+    let (loader, read) = match split {
+        Some(at) => {
+            let (first, second) = std::thread::scope(|scope| {
+                let second = scope.spawn(|| region(at, None));
+                (region(0, Some(at)), second.join())
+            });
+            let second = second.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let ((first, a), (second, b)) = (first?, second?);
+            (first.then(second), a + b)
+        }
+        None => region(0, None)?,
+    };
+    let after = FileKey::from_metadata(&file.metadata().map_err(io)?);
+    if after.len != before.len || after.mtime != before.mtime || after.len != read {
+        return Err(ReadError::Changed { path: path.to_path_buf() });
+    }
+    let compact = loader
+        .into_compact()
+        .map_err(|error| ReadError::Parse { path: path.to_path_buf(), error })?;
+    Ok((compact, metadata.modified().ok()))
+}
+
+/// The size of the pieces a status.dat is read in (grown for a block that is larger).
+pub const PIECE: usize = 4 << 20;
+
+/// Files at least this large are read on two threads (below, the thread costs more than it
+/// saves).
+pub const PARALLEL_MIN_BYTES: u64 = 8 << 20;
+
+/// One region of the file to read.
+#[derive(Debug, Clone, Copy)]
+struct Region {
+    start: u64,
+    /// `None`: to the end of the file.
+    end: Option<u64>,
+    keep_output: bool,
+    deadline: Instant,
+    limits: ReadLimits,
+}
+
+/// Where to split a file of `len` bytes in two regions: right after the first line that
+/// closes a block in the MiB after its middle; `None` when there is none (one huge block).
+fn region_split(
+    read_at: &dyn Fn(&mut [u8], u64) -> std::io::Result<usize>,
+    len: u64,
+) -> std::io::Result<Option<u64>> {
+    // From the byte before the middle, so that a line starting at the middle is whole.
+    let from = len / 2 - 1;
+    let mut window = vec![0u8; 1 << 20];
+    let mut filled = 0;
+    while filled < window.len() {
+        match read_at(window.get_mut(filled..).unwrap_or_default(), from + filled as u64) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let window = window.get(..filled).unwrap_or_default();
+    Ok(nag2prom_parsers::status::first_block_end_after(window, 1)
+        .map(|end| from + end as u64)
+        .filter(|&at| at < len))
+}
+
+/// Read one region with `read_at`, piece by piece, into a [`Loader`]; also says how many
+/// bytes it read.
+fn load_region(
+    read_at: &dyn Fn(&mut [u8], u64) -> std::io::Result<usize>,
+    region: Region,
+    path: &Path,
+) -> Result<(Loader, u64), ReadError> {
+    let io = |error| ReadError::Io { path: path.to_path_buf(), error };
+    let mut loader =
+        Loader::new(usize::try_from(region.start).unwrap_or(usize::MAX), region.keep_output);
+    let mut buf = vec![0u8; PIECE];
+    let (mut filled, mut pos) = (0usize, region.start);
     loop {
-        let n = match file.read(&mut chunk) {
+        let spare = buf.len() - filled;
+        let want = match region.end {
+            Some(end) => spare.min(usize::try_from(end.saturating_sub(pos)).unwrap_or(spare)),
+            None => spare,
+        };
+        if want == 0 {
+            break;
+        }
+        let n = match read_at(buf.get_mut(filled..filled + want).unwrap_or_default(), pos) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(io(e)),
         };
-        bytes.extend_from_slice(chunk.get(..n).unwrap_or_default());
-        if bytes.len() as u64 > limits.max_bytes {
-            return Err(ReadError::TooLarge { path: path.to_path_buf(), max: limits.max_bytes });
-        }
-        if start.elapsed() > limits.timeout {
-            return Err(ReadError::Timeout {
+        filled += n;
+        pos += n as u64;
+        if pos > region.limits.max_bytes {
+            return Err(ReadError::TooLarge {
                 path: path.to_path_buf(),
-                seconds: limits.timeout.as_secs_f64(),
+                max: region.limits.max_bytes,
             });
         }
+        if Instant::now() > region.deadline {
+            return Err(ReadError::Timeout {
+                path: path.to_path_buf(),
+                seconds: region.limits.timeout.as_secs_f64(),
+            });
+        }
+        let used = loader.feed(buf.get(..filled).unwrap_or_default());
+        buf.copy_within(used..filled, 0);
+        filled -= used;
+        if filled == buf.len() {
+            // One block larger than the buffer (bounded by max_bytes above).
+            buf.resize(buf.len() * 2, 0);
+        }
     }
-    let after = FileKey::from_metadata(&file.metadata().map_err(io)?);
-    if after.len != before.len || after.mtime != before.mtime || after.len != bytes.len() as u64 {
+    if region.end.is_some_and(|end| pos != end) {
         return Err(ReadError::Changed { path: path.to_path_buf() });
     }
-    Ok((bytes, metadata.modified().ok()))
+    let loader = loader.finish(buf.get(..filled).unwrap_or_default());
+    Ok((loader, pos - region.start))
 }
 
 /// Read, parse and render `path`, then compress the gzip copy (`gzip_level` 1-9; 0: none).
-/// The file's bytes are freed before rendering.
+/// The file is never held whole (see [`load_status`]).
 pub fn read_and_render(
     path: &Path,
     options: &Options,
@@ -253,21 +363,15 @@ pub fn read_and_render(
     gzip_level: u32,
 ) -> Result<Refresh, ReadError> {
     let start = Instant::now();
-    let (bytes, mtime) = read_status(path, limits)?;
-    let snapshot = Snapshot::parse(&bytes)
-        .map_err(|error| ReadError::Parse { path: path.to_path_buf(), error })?;
+    let (compact, mtime) = load_status(path, limits, options.plugin_output.is_some())?;
+    let snapshot = compact.snapshot();
     let mut objects = ObjectSet::default();
-    objects.reserve(snapshot.hosts.len() + snapshot.services.len());
+    objects.reserve(compact.objects());
     objects.extend(snapshot.hosts.iter().map(|h| object_id(h.host, None)));
     objects.extend(snapshot.services.iter().map(|s| object_id(s.host, Some(s.service))));
-    // Keep only the texts the exposition uses, and free the file before rendering.
-    let arena = snapshot.compact(options.plugin_output.is_some());
-    let compact = snapshot.rebased(&arena);
+    let rendered = exposition::render(&snapshot, options, enrich);
     drop(snapshot);
-    drop(bytes);
-    let rendered = exposition::render(&compact, options, enrich);
     drop(compact);
-    drop(arena);
     let elapsed = start.elapsed();
     let gzip = (gzip_level > 0).then(|| gzip::compress(&rendered.body, gzip_level));
     Ok(Refresh { rendered, gzip, elapsed, mtime, objects })
@@ -383,18 +487,72 @@ mod tests {
         let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
         assert!(made.success());
         let start = Instant::now();
-        let err = read_status(&fifo, ReadLimits::default()).unwrap_err();
+        let err = load_status(&fifo, ReadLimits::default(), false).unwrap_err();
         assert!(matches!(err, ReadError::NotRegular { kind: "a FIFO", .. }), "{err}");
         assert!(start.elapsed() < Duration::from_secs(1));
         let big = dir.join("big");
-        std::fs::write(&big, vec![b'x'; 4096]).unwrap();
+        std::fs::write(&big, "hoststatus {\n\thost_name=a\n\t}\n".repeat(200)).unwrap();
         let limits = ReadLimits { max_bytes: 1000, ..ReadLimits::default() };
-        assert!(matches!(read_status(&big, limits), Err(ReadError::TooLarge { .. })));
-        assert_eq!(read_status(&big, ReadLimits::default()).unwrap().0.len(), 4096);
+        assert!(matches!(load_status(&big, limits, false), Err(ReadError::TooLarge { .. })));
+        assert_eq!(load_status(&big, ReadLimits::default(), false).unwrap().0.objects(), 200);
         assert!(matches!(
-            read_status(Path::new("/dev/zero"), ReadLimits::default()),
+            load_status(Path::new("/dev/zero"), ReadLimits::default(), false),
             Err(ReadError::NotRegular { kind: "a character device", .. })
         ));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A file large enough for two threads reads as one pass reads it: the same objects in
+    /// the same order, the `info` block of the file's end, a block larger than a piece, and
+    /// an error in the second region at its offset in the file.
+    #[test]
+    fn two_regions_read_as_one_pass() {
+        let dir = scratch("regions");
+        let mut text = String::from("info {\n\tcreated=1\n\t}\n");
+        let mut n = 0;
+        while text.len() < (PARALLEL_MIN_BYTES as usize) + (1 << 20) {
+            text.push_str(&format!(
+                "servicestatus {{\n\thost_name=h{n}\n\tservice_description=s\n\tcurrent_state={}\n\t\
+                 performance_data=a=1 b=2\n\t}}\n\n",
+                n % 4
+            ));
+            n += 1;
+        }
+        // a block of more than a piece, in the second half
+        text.push_str(&format!(
+            "servicestatus {{\n\thost_name=big\n\tservice_description=s\n\tplugin_output={}\n\t}}\n",
+            "x".repeat(PIECE + 10)
+        ));
+        text.push_str("info {\n\tcreated=2\n\t}\n");
+        let file = dir.join("status.dat");
+        std::fs::write(&file, &text).unwrap();
+        assert!(
+            region_split(
+                &|b: &mut [u8], o| {
+                    use std::os::unix::fs::FileExt;
+                    std::fs::File::open(&file)?.read_at(b, o)
+                },
+                text.len() as u64
+            )
+            .unwrap()
+            .is_some()
+        );
+        let (compact, _) = load_status(&file, ReadLimits::default(), true).unwrap();
+        let one = crate::status::Snapshot::parse(text.as_bytes()).unwrap();
+        let same =
+            format!("{:?}", compact.snapshot()) == format!("{:?}", one.compact(true).snapshot());
+        assert!(same, "two regions differ from one pass");
+        assert_eq!(compact.snapshot().info.created, Some(2));
+        assert_eq!(compact.objects(), n + 1);
+        let late = format!("host_name=h{}\n", n * 3 / 4);
+        let bad = text.replacen(&late, &format!("{late}garbage\n"), 1);
+        assert_ne!(bad, text);
+        std::fs::write(&file, &bad).unwrap();
+        let want = crate::status::Snapshot::parse(bad.as_bytes()).unwrap_err();
+        match load_status(&file, ReadLimits::default(), true) {
+            Err(ReadError::Parse { error, .. }) => assert_eq!(error, want),
+            other => panic!("{other:?}"),
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 
