@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{corpus, have, nag2prom, root, text};
+use crate::support::{copy_tree, corpus, have, nag2prom, root, text};
 
 #[test]
 fn help_teaches_and_exits_zero() {
@@ -194,20 +194,9 @@ fn config_and_extra_object_paths_are_checked_together() {
 /// A copy of the bundled demo installation in a fresh scratch directory (the caller removes
 /// it).
 fn demo_copy(name: &str) -> std::path::PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        fs::create_dir_all(to).unwrap();
-        for entry in fs::read_dir(from).unwrap().flatten() {
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                fs::copy(entry.path(), &target).unwrap();
-            }
-        }
-    }
     let dir = std::env::temp_dir().join(format!("nag2prom-{name}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
-    copy(&root().join("examples/demo"), &dir);
+    copy_tree(&root().join("examples/demo"), &dir);
     dir
 }
 
@@ -500,20 +489,9 @@ fn nagioscore_test_configurations_exit_as_nagios_verify_does() {
     if !have(nagios, "nagios4-core") {
         return;
     }
-    fn copy(from: &Path, to: &Path) {
-        fs::create_dir_all(to).unwrap();
-        for entry in fs::read_dir(from).unwrap().flatten() {
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                fs::copy(entry.path(), &target).unwrap();
-            }
-        }
-    }
     let dir = std::env::temp_dir().join(format!("nag2prom-core-t-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
-    copy(&corpus.join("nagioscore/t"), &dir.join("t"));
+    copy_tree(&corpus.join("nagioscore/t"), &dir.join("t"));
     let etc = dir.join("t/etc");
     let mut n_refused = 0;
     for entry in fs::read_dir(&etc).unwrap().flatten() {

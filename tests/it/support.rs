@@ -10,6 +10,19 @@ pub(crate) fn nag2prom(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nag2prom")).args(args).output().expect("run nag2prom")
 }
 
+/// A copy of `from` at `to` (files and directories).
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// The repository root.
 pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
