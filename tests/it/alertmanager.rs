@@ -12,7 +12,9 @@ use nag2prom::model::{Model, Object};
 use nag2prom::source::Installation;
 use nag2prom_parsers::object::ObjectType;
 
-use crate::support::{have, nag2prom, root, text};
+use std::time::Duration;
+
+use crate::support::{Proc, free_port, have, http_get, nag2prom, root, text, wait_for};
 
 const AMTOOL: &str = "/usr/bin/amtool";
 
@@ -306,5 +308,162 @@ fn alertmanager_generated_installation_routes_every_service() {
     );
     assert!(checked > 50, "only {checked} services checked");
     assert!(diffs.is_empty(), "{} of {checked} differ:\n{}", diffs.len(), diffs.join("\n"));
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// `POST path` with a JSON body on 127.0.0.1:port; the status line.
+fn http_post(port: u16, path: &str, body: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).ok()?;
+    write!(
+        stream,
+        "POST {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).ok()?;
+    reply.lines().next().map(str::to_owned)
+}
+
+/// Start the real Alertmanager on `config`, send `alerts` (label sets), and return which of
+/// them it reports inhibited, by their `host/service` (or `host` for host alerts).
+fn inhibited(config: &Path, scratch: &Path, alerts: &[&[(&str, &str)]]) -> BTreeSet<String> {
+    let port = free_port();
+    let storage = scratch.join(format!("am-{port}"));
+    let _am = Proc::spawn(
+        "alertmanager",
+        Command::new(ALERTMANAGER)
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!("--storage.path={}", storage.display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .arg("--cluster.listen-address=")
+            .arg("--log.level=warn")
+            .stdout(std::process::Stdio::null()),
+    );
+    let ready = wait_for(Duration::from_secs(20), || {
+        http_get(port, "/-/ready").is_some_and(|b| b.contains("OK"))
+    });
+    assert!(ready, "alertmanager did not become ready on {port}");
+    let body: Vec<serde_json::Value> = alerts
+        .iter()
+        .map(|labels| {
+            let labels: serde_json::Map<String, serde_json::Value> =
+                labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).into())).collect();
+            serde_json::json!({ "labels": labels })
+        })
+        .collect();
+    let status = http_post(port, "/api/v2/alerts", &serde_json::to_string(&body).unwrap());
+    assert!(status.as_deref().is_some_and(|s| s.contains(" 200")), "POST alerts: {status:?}");
+    let name = |a: &serde_json::Value| {
+        let l = &a["labels"];
+        match l["service"].as_str() {
+            Some(s) => format!("{}/{s}", l["host"].as_str().unwrap_or("")),
+            None => l["host"].as_str().unwrap_or("").to_owned(),
+        }
+    };
+    let mut out = BTreeSet::new();
+    // The inhibitor sees new alerts asynchronously: wait until every alert is listed and
+    // the set of inhibited ones is stable.
+    let mut last = None;
+    let settled = wait_for(Duration::from_secs(20), || {
+        let Some(text) = http_get(port, "/api/v2/alerts") else { return false };
+        let Ok(listed) = serde_json::from_str::<Vec<serde_json::Value>>(&text) else {
+            return false;
+        };
+        if listed.len() != alerts.len() {
+            return false;
+        }
+        out = listed
+            .iter()
+            .filter(|a| a["status"]["inhibitedBy"].as_array().is_some_and(|v| !v.is_empty()))
+            .map(name)
+            .collect();
+        let same = last.as_ref() == Some(&out);
+        last = Some(out.clone());
+        same
+    });
+    assert!(settled, "alertmanager never listed the {} alerts", alerts.len());
+    out
+}
+
+const ALERTMANAGER: &str = "/usr/bin/prometheus-alertmanager";
+
+/// The inhibit rules do in the real Alertmanager what Nagios does: a DOWN parent mutes its
+/// children, transitively (an unreachable child's own DOWN alert, muted itself, still mutes
+/// its children); a servicedependency mutes the dependent service when the master's state is
+/// in its `notification_failure_criteria`, across hosts and within each host of a
+/// dependency defined for several hosts, and nothing else.
+#[test]
+fn alertmanager_inhibitions_mute_what_nagios_suppresses() {
+    if !have(Path::new(ALERTMANAGER), "prometheus-alertmanager") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("nag2prom-am-inhibit-src-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    crate::support::copy_tree(&root().join("examples/demo"), &dir.join("nagios"));
+    // One dependency over two hosts (each host's HTTP depends on its own Apache Workers),
+    // critical only.
+    fs::write(
+        dir.join("nagios/objects/zz-inhibit-test.cfg"),
+        "define servicedependency {\n    host_name web-01,web-02\n    service_description Apache Workers\n    \
+         dependent_service_description HTTP\n    notification_failure_criteria c\n}\n\
+         define hostdependency {\n    host_name db-01\n    dependent_host_name db-02\n    \
+         notification_failure_criteria d,u\n}\n",
+    )
+    .unwrap();
+    let out = converted(&dir.join("nagios/nagios.cfg"), "inhibit");
+    let config = out.join("alertmanager.yml");
+    let host_down = |h: &'static str| vec![("alertname", "NagiosHostDown"), ("host", h)];
+    let service = |h: &'static str, s: &'static str, sev: &'static str| {
+        vec![("alertname", "NagiosServiceCritical"), ("host", h), ("service", s), ("severity", sev)]
+    };
+    // Topology: fw-01 > lb-01 > web-01.
+    let topology = [
+        host_down("fw-01"),
+        host_down("lb-01"),
+        service("web-01", "HTTP", "critical"),
+        service("fw-01", "SSH", "critical"),
+    ];
+    let refs: Vec<&[(&str, &str)]> = topology.iter().map(Vec::as_slice).collect();
+    let got = inhibited(&config, &dir, &refs);
+    let want: BTreeSet<String> =
+        ["lb-01", "web-01/HTTP", "fw-01/SSH"].iter().map(|s| (*s).to_owned()).collect();
+    assert_eq!(got, want, "topology");
+    // Dependencies: db-01 MySQL (w,u,c) → web-01/web-02 HTTP; Apache Workers (c) → HTTP on
+    // the same host.
+    let deps = [
+        service("db-01", "MySQL", "warning"),
+        service("web-01", "HTTP", "critical"),
+        service("web-02", "Apache Workers", "critical"),
+        service("web-03", "Apache Workers", "critical"),
+        service("db-02", "MySQL", "critical"),
+    ];
+    let refs: Vec<&[(&str, &str)]> = deps.iter().map(Vec::as_slice).collect();
+    let got = inhibited(&config, &dir, &refs);
+    assert_eq!(got, ["web-01/HTTP".to_owned()].into_iter().collect(), "cross-host dependency");
+    let same_host = [
+        service("web-02", "Apache Workers", "critical"),
+        service("web-02", "HTTP", "critical"),
+        service("web-01", "Apache Workers", "warning"),
+        service("web-01", "HTTP", "critical"),
+    ];
+    let refs: Vec<&[(&str, &str)]> = same_host.iter().map(Vec::as_slice).collect();
+    let got = inhibited(&config, &dir, &refs);
+    assert_eq!(got, ["web-02/HTTP".to_owned()].into_iter().collect(), "same-host dependency");
+    // Host dependency db-01 → db-02 (d,u): db-01 DOWN mutes db-02's alerts, not nas-01's.
+    let host_dep = [
+        host_down("db-01"),
+        service("db-02", "MySQL Replication", "critical"),
+        service("nas-01", "RAID Status", "critical"),
+    ];
+    let refs: Vec<&[(&str, &str)]> = host_dep.iter().map(Vec::as_slice).collect();
+    let got = inhibited(&config, &dir, &refs);
+    assert_eq!(
+        got,
+        ["db-02/MySQL Replication".to_owned()].into_iter().collect(),
+        "host dependency"
+    );
     let _ = fs::remove_dir_all(&dir);
 }
