@@ -375,30 +375,6 @@ pub fn render_json(out: &mut dyn Write, db: &SourceDb, diagnostic: &Diagnostic) 
     writeln!(out)
 }
 
-/// Append `text` as a JSON string literal to `out` (`"`, `\\` and control characters
-/// escaped; everything else as is), in place: for the hand-assembled `report.json` of
-/// `convert` (diagnostics and `objects` go through serde_json).
-pub fn push_json_string(out: &mut String, text: &str) {
-    out.push('"');
-    let mut rest = text;
-    while let Some(i) = rest.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20) {
-        out.push_str(rest.get(..i).unwrap_or_default());
-        match rest.as_bytes().get(i).copied().unwrap_or_default() {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            b => {
-                let _ = std::fmt::Write::write_fmt(out, format_args!("\\u{b:04x}"));
-            }
-        }
-        rest = rest.get(i + 1..).unwrap_or_default();
-    }
-    out.push_str(rest);
-    out.push('"');
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
@@ -439,13 +415,6 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("resource.cfg:1:1"));
-    }
-
-    #[test]
-    fn json_escapes() {
-        let mut out = String::new();
-        push_json_string(&mut out, "a\"b\\c\n\u{1}");
-        assert_eq!(out, "\"a\\\"b\\\\c\\n\\u0001\"");
     }
 
     #[test]

@@ -313,15 +313,15 @@ pub(crate) fn render(
     out: Option<&Path>,
 ) -> Result<Rendered, Failed> {
     let (files, summary, _) = translate_with(config, paths, t, out, |c| {
-        let mut files = emit::render(c.translation, c.addresses, &c.inst.db)?;
-        files.extend(emit::render_ola(c.objectives, t.scrape_interval)?);
-        emit::add_alertmanager(
-            &mut files,
+        let alertmanager = emit::alertmanager::build(
             c.model,
             translate::interval_length(c.inst),
             t.alertmanager_timezone.as_deref(),
             "nagios@localhost",
-        )?;
+        );
+        let mut files = emit::render(c.translation, c.addresses, &c.inst.db, &alertmanager.notes)?;
+        files.extend(emit::render_ola(c.objectives, t.scrape_interval)?);
+        files.extend(emit::alertmanager_file(&alertmanager)?);
         let manifest = crate::out_dir::Manifest::of(files.iter().map(|(p, _)| p.as_str()));
         files.push((
             crate::out_dir::MANIFEST.to_owned(),

@@ -10,6 +10,7 @@ use crate::source::SourceDb;
 use crate::translate::{NativeGroup, Translation};
 
 pub mod alertmanager;
+pub mod json_layout;
 pub mod ola;
 pub mod plan;
 pub mod prometheus;
@@ -78,44 +79,14 @@ fn json<T: serde::Serialize>(path: &str, value: &T) -> Result<Vec<u8>, EmitError
     Ok(bytes)
 }
 
-/// `alertmanager.yml` from `model`, and its report lines appended to `report.md` and
-/// `report.json` (key `alertmanager_notes`) among `files`.
-pub fn add_alertmanager(
-    files: &mut Vec<(String, Vec<u8>)>,
-    model: &crate::model::Model,
-    interval_length: f64,
-    location: Option<&str>,
-    from: &str,
-) -> Result<(), EmitError> {
-    let out = alertmanager::build(model, interval_length, location, from);
-    if let Some(config) = &out.config {
-        files.push(("alertmanager.yml".to_owned(), yaml("alertmanager.yml", config)?));
-    }
-    for (path, bytes) in files.iter_mut() {
-        if path == "report.md" {
-            let mut text = String::from("\n## Alertmanager (alertmanager.yml)\n\n");
-            if out.notes.is_empty() {
-                text.push_str("Everything was translated exactly.\n");
-            }
-            for note in &out.notes {
-                text.push_str("- ");
-                text.push_str(note);
-                text.push('\n');
-            }
-            bytes.extend_from_slice(text.as_bytes());
-        } else if path == "report.json" {
-            // report.json is laid out by hand (one service a line): splice the key in before
-            // its closing brace rather than re-serialising (which would reorder its keys).
-            let notes = serde_json::to_string(&out.notes)
-                .map_err(|source| EmitError::Json { path: path.clone(), source })?;
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            if let Some(end) = text.trim_end().strip_suffix('}') {
-                *bytes = format!("{},\n  \"alertmanager_notes\": {notes}\n}}\n", end.trim_end())
-                    .into_bytes();
-            }
-        }
-    }
-    Ok(())
+/// `alertmanager.yml` of an [`alertmanager::build`] output (none when it has no config).
+pub fn alertmanager_file(
+    out: &alertmanager::Output,
+) -> Result<Option<(String, Vec<u8>)>, EmitError> {
+    out.config
+        .as_ref()
+        .map(|config| Ok(("alertmanager.yml".to_owned(), yaml("alertmanager.yml", config)?)))
+        .transpose()
 }
 
 /// `rules/ola.yml` and `tests/ola.yml` of the OLA objectives (none without objectives).
@@ -165,6 +136,7 @@ pub fn render(
     tr: &Translation<'_>,
     addresses: &Addresses,
     db: &SourceDb,
+    alertmanager_notes: &[String],
 ) -> Result<Vec<(String, Vec<u8>)>, EmitError> {
     let mut files = Vec::new();
     let by_plugin = by_plugin(tr);
@@ -182,8 +154,12 @@ pub fn render(
     // thread while this one renders the tests and targets.
     let totals = report::totals(tr, rule_count);
     let (reports, rest) = std::thread::scope(|scope| {
-        let reports =
-            scope.spawn(|| (report::json(tr, db, &totals), report::markdown(tr, db, &totals)));
+        let reports = scope.spawn(|| {
+            let json = json_layout::to_vec(&report::json(tr, db, &totals, alertmanager_notes));
+            let mut markdown = report::markdown(tr, db, &totals);
+            report::alertmanager_section(&mut markdown, alertmanager_notes);
+            (json, markdown)
+        });
         let rest = (|| -> Result<Vec<(String, Vec<u8>)>, EmitError> {
             let mut rest = Vec::new();
             for (plugin, groups) in &by_plugin {
@@ -235,9 +211,11 @@ pub fn render(
         path: "report.json".to_owned(),
         message: "the rendering thread panicked".to_owned(),
     })?;
+    let json_text =
+        json_text.map_err(|source| EmitError::Json { path: "report.json".to_owned(), source })?;
     files.extend(rule_files);
     files.extend(rest?);
-    files.push(("report.json".to_owned(), json_text.into_bytes()));
+    files.push(("report.json".to_owned(), json_text));
     files.push(("report.md".to_owned(), markdown.into_bytes()));
     Ok(files)
 }

@@ -3,15 +3,17 @@
 //! levels. Never an argument value: commands are named, and a translation is shown only in its
 //! secret-free canonical form.
 //!
-//! Written by hand into one buffer (80,000 services make 10+ MB): one service per line in both
-//! files, so a re-run diff shows exactly the services that changed.
+//! One service per line in both files, so a re-run diff shows exactly the services that
+//! changed: report.md written into one buffer (80,000 services make 10+ MB), report.json
+//! serialised by serde in the [`super::json_layout`] layout.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use nag2prom_parsers::span::Span;
 
-use crate::diag::push_json_string;
+use serde::Serialize;
+
 use crate::source::SourceDb;
 use crate::translate::service_level::duration;
 use crate::translate::{Outcome, Translation};
@@ -171,140 +173,223 @@ fn percent(t: &Totals, part: usize) -> f64 {
     if t.services == 0 { 0.0 } else { 100.0 * part as f64 / t.services as f64 }
 }
 
-/// `report.json`.
-pub fn json(tr: &Translation<'_>, db: &SourceDb, t: &Totals) -> String {
-    let mut out = String::with_capacity(200 * tr.services.len() + 4096);
-    let _ = write!(
-        out,
-        "{{\n  \"totals\": {{\"services\": {}, \"native\": {}, \"bridged\": {}, \"native_percent\": {:.1}, \"bridged_percent\": {:.1}, \"hosts\": {}, \"native_host_checks\": {}, \"native_rule_groups\": {}, \"bridged_levels\": {}, \"rules\": {}}},\n  \"plugins\": {{",
-        t.services,
-        t.native,
-        t.bridged,
-        percent(t, t.native),
-        percent(t, t.bridged),
-        t.hosts,
-        tr.host_groups.iter().map(|g| g.host_names.len()).sum::<usize>(),
-        tr.groups.len(),
-        tr.bridged.len(),
-        t.rules
-    );
-    for (i, (plugin, [n, b])) in plugins(tr).iter().enumerate() {
-        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        push_json_string(&mut out, plugin);
-        let _ = write!(out, ": {{\"native\": {n}, \"bridged\": {b}}}");
-    }
-    out.push_str("\n  },\n  \"reasons\": [");
-    for (i, (n, r)) in reasons(tr).iter().enumerate() {
-        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        let _ = write!(out, "{{\"services\": {n}, \"reason\": ");
-        push_json_string(&mut out, &tr.reasons[*r].text);
-        out.push('}');
-    }
-    out.push_str("\n  ],\n  \"reason_groups\": [");
-    for (i, (n, k, text, plugins)) in reason_groups(tr).iter().enumerate() {
-        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        let _ = write!(out, "{{\"services\": {n}, \"reasons\": {k}, \"reason\": ");
-        push_json_string(&mut out, text);
-        out.push_str(", \"plugins\": ");
-        push_json_string(&mut out, plugins);
-        out.push('}');
-    }
-    out.push_str("\n  ],\n  \"exporter_requirements\": [");
-    for (i, (req, n)) in requirements(tr).iter().enumerate() {
-        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        let _ = write!(out, "{{\"services\": {n}, \"requires\": ");
-        push_json_string(&mut out, req);
-        out.push('}');
-    }
-    out.push_str("\n  ],\n  \"rule_groups\": [");
-    for (i, g) in tr.groups.iter().enumerate() {
-        let native = &tr.natives[g.native];
-        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        out.push_str("{\"id\": ");
-        push_json_string(&mut out, &g.id);
-        out.push_str(", \"plugin\": ");
-        push_json_string(&mut out, native.plugin);
-        out.push_str(", \"alert\": ");
-        push_json_string(&mut out, native.alert);
-        out.push_str(", \"service_description\": ");
-        push_json_string(&mut out, &g.description);
-        out.push_str(", \"translated\": ");
-        push_json_string(&mut out, &native.canonical);
-        let _ = write!(
-            out,
-            ", \"services\": {}, \"for\": \"{}\", \"notes\": [",
-            g.hosts,
-            duration(g.level.for_secs)
-        );
-        for (j, note) in native.notes.iter().enumerate() {
-            if j > 0 {
-                out.push_str(", ");
+/// `report.json`, as data (serialised with [`super::json_layout`]: one record a line).
+#[derive(Debug, Serialize)]
+pub struct Json<'a> {
+    totals: JsonTotals,
+    plugins: BTreeMap<&'a str, JsonCounts>,
+    reasons: Vec<JsonReason<'a>>,
+    reason_groups: Vec<JsonReasonGroup>,
+    exporter_requirements: Vec<JsonRequirement<'a>>,
+    rule_groups: Vec<JsonRuleGroup<'a>>,
+    bridged_levels: Vec<JsonLevel<'a>>,
+    services: Vec<JsonService<'a>>,
+    /// What `alertmanager.yml` could not say exactly (see `emit::alertmanager`).
+    alertmanager_notes: &'a [String],
+}
+
+#[derive(Debug, Serialize)]
+struct JsonTotals {
+    services: usize,
+    native: usize,
+    bridged: usize,
+    native_percent: f64,
+    bridged_percent: f64,
+    hosts: usize,
+    native_host_checks: usize,
+    native_rule_groups: usize,
+    bridged_levels: usize,
+    rules: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonCounts {
+    native: usize,
+    bridged: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonReason<'a> {
+    services: usize,
+    reason: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonReasonGroup {
+    services: usize,
+    reasons: usize,
+    reason: String,
+    plugins: String,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonRequirement<'a> {
+    services: usize,
+    requires: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonRuleGroup<'a> {
+    id: &'a str,
+    plugin: &'a str,
+    alert: &'a str,
+    service_description: &'a str,
+    translated: &'a str,
+    services: usize,
+    #[serde(rename = "for")]
+    for_: String,
+    notes: &'a [String],
+    requires: &'a [String],
+    source: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonLevel<'a> {
+    id: &'a str,
+    services: usize,
+    #[serde(rename = "for")]
+    for_: String,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonService<'a> {
+    host_name: &'a str,
+    service_description: &'a str,
+    check_command: &'a str,
+    outcome: &'static str,
+    rule_group: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plugin: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    source: String,
+}
+
+/// One decimal, as the report shows percentages.
+fn one_decimal(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// `report.json` of `tr`; `alertmanager_notes` from `emit::alertmanager`.
+pub fn json<'a>(
+    tr: &'a Translation<'_>,
+    db: &SourceDb,
+    t: &Totals,
+    alertmanager_notes: &'a [String],
+) -> Json<'a> {
+    let totals = JsonTotals {
+        services: t.services,
+        native: t.native,
+        bridged: t.bridged,
+        native_percent: one_decimal(percent(t, t.native)),
+        bridged_percent: one_decimal(percent(t, t.bridged)),
+        hosts: t.hosts,
+        native_host_checks: tr.host_groups.iter().map(|g| g.host_names.len()).sum::<usize>(),
+        native_rule_groups: tr.groups.len(),
+        bridged_levels: tr.bridged.len(),
+        rules: t.rules,
+    };
+    let plugins = plugins(tr)
+        .into_iter()
+        .map(|(p, [native, bridged])| (p, JsonCounts { native, bridged }))
+        .collect();
+    let reasons = reasons(tr)
+        .into_iter()
+        .map(|(services, r)| JsonReason { services, reason: &tr.reasons[r].text })
+        .collect();
+    let reason_groups = reason_groups(tr)
+        .into_iter()
+        .map(|(services, reasons, reason, plugins)| JsonReasonGroup {
+            services,
+            reasons,
+            reason,
+            plugins,
+        })
+        .collect();
+    let exporter_requirements = requirements(tr)
+        .into_iter()
+        .map(|(requires, services)| JsonRequirement { services, requires })
+        .collect();
+    let rule_groups = tr
+        .groups
+        .iter()
+        .map(|g| {
+            let native = &tr.natives[g.native];
+            JsonRuleGroup {
+                id: &g.id,
+                plugin: native.plugin,
+                alert: native.alert,
+                service_description: &g.description,
+                translated: &native.canonical,
+                services: g.hosts,
+                for_: duration(g.level.for_secs),
+                notes: &native.notes,
+                requires: &native.requires,
+                source: &g.source,
             }
-            push_json_string(&mut out, note);
-        }
-        out.push_str("], \"requires\": [");
-        for (j, r) in native.requires.iter().enumerate() {
-            if j > 0 {
-                out.push_str(", ");
-            }
-            push_json_string(&mut out, r);
-        }
-        out.push_str("], \"source\": ");
-        push_json_string(&mut out, &g.source);
-        out.push('}');
-    }
-    out.push_str("\n  ],\n  \"bridged_levels\": [");
-    for (i, l) in tr.bridged.iter().enumerate() {
-        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        out.push_str("{\"id\": ");
-        push_json_string(&mut out, &l.id);
-        let _ = write!(
-            out,
-            ", \"services\": {}, \"for\": \"{}\"}}",
-            l.count,
-            duration(l.level.bridged_for_secs)
-        );
-    }
-    out.push_str("\n  ],\n  \"services\": [");
+        })
+        .collect();
+    let bridged_levels = tr
+        .bridged
+        .iter()
+        .map(|l| JsonLevel {
+            id: &l.id,
+            services: l.count,
+            for_: duration(l.level.bridged_for_secs),
+        })
+        .collect();
     let mut sources = Sources::new(db);
-    for (i, row) in tr.services.iter().enumerate() {
-        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        out.push_str("{\"host_name\": ");
-        push_json_string(&mut out, row.host);
-        out.push_str(", \"service_description\": ");
-        push_json_string(&mut out, row.description);
-        out.push_str(", \"check_command\": ");
-        push_json_string(&mut out, row.command);
-        match row.outcome {
-            Outcome::Native(g) => {
-                out.push_str(", \"outcome\": \"native\", \"rule_group\": ");
-                push_json_string(&mut out, &tr.groups[g].id);
+    let services = tr
+        .services
+        .iter()
+        .map(|row| {
+            let mut source = String::new();
+            sources.push(&mut source, row.file, row.span);
+            let (outcome, rule_group, plugin, reason) = match row.outcome {
+                Outcome::Native(g) => ("native", tr.groups[g].id.as_str(), None, None),
+                Outcome::Bridged(l, r) => (
+                    "bridged",
+                    tr.bridged[l].id.as_str(),
+                    tr.reasons[r].plugin.as_deref(),
+                    Some(tr.reasons[r].text.as_str()),
+                ),
+            };
+            JsonService {
+                host_name: row.host,
+                service_description: row.description,
+                check_command: row.command,
+                outcome,
+                rule_group,
+                plugin,
+                reason,
+                source,
             }
-            Outcome::Bridged(l, r) => {
-                out.push_str(", \"outcome\": \"bridged\", \"rule_group\": ");
-                push_json_string(&mut out, &tr.bridged[l].id);
-                if let Some(plugin) = &tr.reasons[r].plugin {
-                    out.push_str(", \"plugin\": ");
-                    push_json_string(&mut out, plugin);
-                }
-                out.push_str(", \"reason\": ");
-                push_json_string(&mut out, &tr.reasons[r].text);
-            }
-        }
-        out.push_str(", \"source\": \"");
-        let at = out.len();
-        sources.push(&mut out, row.file, row.span);
-        if out[at..].bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
-            let text = out.split_off(at);
-            out.pop();
-            push_json_string(&mut out, &text);
-        } else {
-            out.push('"');
-        }
-        out.push('}');
+        })
+        .collect();
+    Json {
+        totals,
+        plugins,
+        reasons,
+        reason_groups,
+        exporter_requirements,
+        rule_groups,
+        bridged_levels,
+        services,
+        alertmanager_notes,
     }
-    out.push_str("\n  ]\n}\n");
-    out
+}
+
+/// The Alertmanager section of `report.md`: what `alertmanager.yml` could not say exactly.
+pub fn alertmanager_section(out: &mut String, notes: &[String]) {
+    out.push_str("\n## Alertmanager (alertmanager.yml)\n\n");
+    if notes.is_empty() {
+        out.push_str("Everything was translated exactly.\n");
+    }
+    for note in notes {
+        out.push_str("- ");
+        out.push_str(note);
+        out.push('\n');
+    }
 }
 
 /// `report.md`.
@@ -403,9 +488,6 @@ mod tests {
 
     #[test]
     fn escaping() {
-        let mut s = String::new();
-        push_json_string(&mut s, "a\"b\\c\n\u{1}");
-        assert_eq!(s, "\"a\\\"b\\\\c\\n\\u0001\"");
         let mut s = String::new();
         cell(&mut s, "a|b\nc");
         assert_eq!(s, "a\\|b c");
