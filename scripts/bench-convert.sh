@@ -17,5 +17,5 @@ flock /tmp/cargo.lock hyperfine -N --warmup 1 --runs 10 --export-markdown "$dir/
   -n "nagios4 -v" "$nagios4 -v $dir/inst/nagios.cfg"
 cat "$dir/result.md"
 /usr/bin/time -f "peak RSS %M KB: nag2prom convert" $convert
-grep -o '"totals": {[^}]*}' "$dir/out/report.json"
+python3 -c 'import json, sys; print("totals:", json.load(open(sys.argv[1]))["totals"])' "$dir/out/report.json"
 echo "rules: $(grep -c -E '^  - (alert|record):' "$dir"/out/rules/*.yml | awk -F: '{s+=$2} END {print s}')"

@@ -313,12 +313,7 @@ pub(crate) fn render(
     out: Option<&Path>,
 ) -> Result<Rendered, Failed> {
     let (files, summary, _) = translate_with(config, paths, t, out, |c| {
-        let alertmanager = emit::alertmanager::build(
-            c.model,
-            translate::interval_length(c.inst),
-            t.alertmanager_timezone.as_deref(),
-            "nagios@localhost",
-        );
+        let alertmanager = alertmanager(c, t);
         let mut files = emit::render(c.translation, c.addresses, &c.inst.db, &alertmanager.notes)?;
         files.extend(emit::render_ola(c.objectives, t.scrape_interval)?);
         files.extend(emit::alertmanager_file(&alertmanager)?);
@@ -333,6 +328,16 @@ pub(crate) fn render(
     Ok(Rendered { files, summary })
 }
 
+/// `alertmanager.yml` of a conversion (as data, with its report notes).
+fn alertmanager(c: &Converted<'_>, t: &TranslateArgs) -> emit::alertmanager::Output {
+    emit::alertmanager::build(
+        c.model,
+        translate::interval_length(c.inst),
+        t.alertmanager_timezone.as_deref(),
+        "nagios@localhost",
+    )
+}
+
 /// Load, resolve and translate an installation into its [`crate::plan::Plan`], without
 /// rendering any file (what `diff` compares).
 pub(crate) fn plan(
@@ -342,6 +347,14 @@ pub(crate) fn plan(
 ) -> Result<(crate::plan::Plan, Vec<PathBuf>), Failed> {
     let (plan, _, inputs) = translate_with(config, paths, t, None, |c| {
         let mut plan = emit::plan::of(c.translation, c.addresses, &c.inst.db)?;
+        let alertmanager = alertmanager(c, t);
+        if let Some(config) = &alertmanager.config {
+            let value = serde_json::to_value(config).map_err(|source| emit::EmitError::Json {
+                path: "alertmanager.yml".into(),
+                source,
+            })?;
+            plan.routing = crate::plan::routing::items(&value);
+        }
         if let Some(file) = emit::ola::rules(c.objectives, t.scrape_interval) {
             plan.push_file("rules/ola.yml", file);
         }

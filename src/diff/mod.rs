@@ -199,6 +199,9 @@ pub struct Summary {
     pub modules: usize,
     /// Scrape jobs added, removed or changed.
     pub jobs: usize,
+    /// Alertmanager receivers, routes, inhibit rules and time intervals added, removed or
+    /// changed.
+    pub routing: usize,
 }
 
 /// The difference between two plans.
@@ -214,6 +217,8 @@ pub struct Diff {
     pub modules: Vec<ItemChange>,
     /// Scrape jobs.
     pub jobs: Vec<ItemChange>,
+    /// Alertmanager items ([`crate::plan::routing::items`]).
+    pub routing: Vec<ItemChange>,
 }
 
 impl Diff {
@@ -223,6 +228,7 @@ impl Diff {
             && self.targets.is_empty()
             && self.modules.is_empty()
             && self.jobs.is_empty()
+            && self.routing.is_empty()
     }
 }
 
@@ -309,51 +315,13 @@ fn member_hosts(expr: &str) -> Vec<String> {
         .into_iter()
         .filter(|m| m.label == "host")
         .flat_map(|m| {
-            if m.op == "=~" { split_alternatives(&unquote(m.body)) } else { vec![unquote(m.body)] }
+            if m.op == "=~" {
+                expr::split_alternatives(&expr::unquote(m.body))
+            } else {
+                vec![expr::unquote(m.body)]
+            }
         })
         .collect()
-}
-
-/// A PromQL string literal's body without its escapes.
-fn unquote(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut chars = body.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some(other) => out.push(other),
-            None => {}
-        }
-    }
-    out
-}
-
-/// `a\.b|c` → `a.b`, `c`.
-fn split_alternatives(regex: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut chars = regex.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                if let (Some(next), Some(last)) = (chars.next(), out.last_mut()) {
-                    last.push(next);
-                }
-            }
-            '|' => out.push(String::new()),
-            c => {
-                if let Some(last) = out.last_mut() {
-                    last.push(c);
-                }
-            }
-        }
-    }
-    out.retain(|s| !s.is_empty());
-    out
 }
 
 fn key_labels(labels: &BTreeMap<String, String>) -> BTreeMap<&str, &str> {
@@ -656,6 +624,7 @@ pub fn diff(old_plan: &Plan, new_plan: &Plan) -> Diff {
     let targets = diff_targets(&old_plan.targets, &new_plan.targets);
     let modules = diff_items(&old_plan.modules, &new_plan.modules);
     let jobs = diff_items(&old_plan.jobs, &new_plan.jobs);
+    let routing = diff_items(&old_plan.routing, &new_plan.routing);
     let count = |k: Kind| rules.iter().filter(|r| r.kind == k).count();
     let tcount = |k: Kind| targets.iter().filter(|t| t.kind == k).count();
     let summary = Summary {
@@ -669,8 +638,9 @@ pub fn diff(old_plan: &Plan, new_plan: &Plan) -> Diff {
         targets_changed: tcount(Kind::Changed),
         modules: modules.len(),
         jobs: jobs.len(),
+        routing: routing.len(),
     };
-    Diff { summary, rules, targets, modules, jobs }
+    Diff { summary, rules, targets, modules, jobs, routing }
 }
 
 /// (job, address, host, probe).

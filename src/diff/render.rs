@@ -59,13 +59,15 @@ pub fn text(d: &Diff, colour: bool) -> String {
     };
     let mut out = String::new();
     if d.is_empty() {
-        out.push_str("no change to the generated rules, targets, modules or scrape jobs\n");
+        out.push_str(
+            "no change to the generated rules, targets, modules, scrape jobs or routing\n",
+        );
         return out;
     }
     let s = &d.summary;
     let _ = writeln!(
         out,
-        "rules: {} changed, {} added, {} removed; {} host(s), {} service(s) affected; targets: {} added, {} removed, {} relabelled; {} module(s), {} scrape job(s) changed",
+        "rules: {} changed, {} added, {} removed; {} host(s), {} service(s) affected; targets: {} added, {} removed, {} relabelled; {} module(s), {} scrape job(s), {} routing item(s) changed",
         s.rules_changed,
         s.rules_added,
         s.rules_removed,
@@ -75,7 +77,8 @@ pub fn text(d: &Diff, colour: bool) -> String {
         s.targets_removed,
         s.targets_changed,
         s.modules,
-        s.jobs
+        s.jobs,
+        s.routing
     );
     let mut cause = "";
     for r in &d.rules {
@@ -127,7 +130,11 @@ pub fn text(d: &Diff, colour: bool) -> String {
             }
         }
     }
-    for (title, items) in [("blackbox modules", &d.modules), ("scrape jobs", &d.jobs)] {
+    for (title, items) in [
+        ("blackbox modules", &d.modules),
+        ("scrape jobs", &d.jobs),
+        ("alertmanager routing", &d.routing),
+    ] {
         if items.is_empty() {
             continue;
         }
@@ -176,7 +183,7 @@ pub fn markdown(d: &Diff, title: &str, limit: usize) -> String {
     let _ = writeln!(out, "### {}\n", md_escape(title));
     if d.is_empty() {
         out.push_str(
-            "No change to the generated rules, targets, blackbox modules or scrape jobs.\n",
+            "No change to the generated rules, targets, blackbox modules, scrape jobs or routing.\n",
         );
         return out;
     }
@@ -190,7 +197,11 @@ pub fn markdown(d: &Diff, title: &str, limit: usize) -> String {
         s.targets_changed, s.targets_added, s.targets_removed
     );
     let count = |items: &[super::ItemChange], k: Kind| items.iter().filter(|i| i.kind == k).count();
-    for (name, items) in [("blackbox modules", &d.modules), ("scrape jobs", &d.jobs)] {
+    for (name, items) in [
+        ("blackbox modules", &d.modules),
+        ("scrape jobs", &d.jobs),
+        ("alertmanager routing", &d.routing),
+    ] {
         let _ = writeln!(
             out,
             "| {name} | {} | {} | {} |",
@@ -273,7 +284,9 @@ pub fn markdown(d: &Diff, title: &str, limit: usize) -> String {
             let _ = writeln!(other, "  - {}", md_escape(&field_text(f)));
         }
     }
-    for (what, items) in [("blackbox module", &d.modules), ("scrape job", &d.jobs)] {
+    for (what, items) in
+        [("blackbox module", &d.modules), ("scrape job", &d.jobs), ("alertmanager", &d.routing)]
+    {
         for i in items.iter() {
             let _ = writeln!(other, "- **{}** {what} {}", i.kind.word(), code(&i.name));
             for f in &i.fields {
@@ -281,10 +294,10 @@ pub fn markdown(d: &Diff, title: &str, limit: usize) -> String {
             }
         }
     }
-    let others = d.targets.len() + d.modules.len() + d.jobs.len();
+    let others = d.targets.len() + d.modules.len() + d.jobs.len() + d.routing.len();
     if others > 0 {
         sections.push((
-            format!("<details><summary>targets, modules and scrape jobs — {others} change(s)</summary>\n\n"),
+            format!("<details><summary>targets, modules, scrape jobs and routing — {others} change(s)</summary>\n\n"),
             other,
             others,
         ));

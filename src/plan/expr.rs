@@ -231,6 +231,48 @@ pub fn number(v: f64) -> String {
     }
 }
 
+/// A PromQL string literal's body without its escapes.
+pub fn unquote(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+/// The names of a regex of escaped alternatives: `a\.b|c` → `a.b`, `c`.
+pub fn split_alternatives(regex: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut chars = regex.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let (Some(next), Some(last)) = (chars.next(), out.last_mut()) {
+                    last.push(next);
+                }
+            }
+            '|' => out.push(String::new()),
+            c => {
+                if let Some(last) = out.last_mut() {
+                    last.push(c);
+                }
+            }
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

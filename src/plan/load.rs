@@ -63,6 +63,8 @@ pub struct Plan {
     pub jobs: BTreeMap<String, serde_json::Value>,
     /// The Nagios services behind the rules (`report.json`; empty for plain rule files).
     pub services: Vec<Service>,
+    /// `alertmanager.yml` as items ([`super::routing::items`]; empty without one).
+    pub routing: BTreeMap<String, serde_json::Value>,
     /// The side is a nag2prom output (it has a manifest or was rendered in memory).
     pub generated: bool,
 }
@@ -178,6 +180,10 @@ impl Plan {
             } else if path == "report.json" {
                 let report: Report = serde_json::from_slice(bytes).map_err(invalid(path))?;
                 plan.services = report.services;
+            } else if path == "alertmanager.yml" {
+                let config: serde_json::Value =
+                    serde_saphyr::from_str(text(path, bytes)?).map_err(invalid(path))?;
+                plan.routing = super::routing::items(&config);
             } else if path == "blackbox.yml" {
                 let b: Blackbox =
                     serde_saphyr::from_str(text(path, bytes)?).map_err(invalid(path))?;

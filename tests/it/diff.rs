@@ -14,6 +14,12 @@ struct Fleet {
     contact_group: &'static str,
     /// check_procs with -C (bridged) instead of -s Z (native).
     procs_bridged: bool,
+    /// Members of contact group `dba` (contacts alice and bob exist).
+    dba_members: &'static str,
+    /// generic-service's notification_interval.
+    notification_interval: u32,
+    /// Each web host's Current Load depends on its Root Partition (critical).
+    dependency: bool,
 }
 
 impl Default for Fleet {
@@ -25,6 +31,9 @@ impl Default for Fleet {
             web_members: "web-01,web-02",
             contact_group: "admins",
             procs_bridged: false,
+            dba_members: "alice",
+            notification_interval: 60,
+            dependency: false,
         }
     }
 }
@@ -45,7 +54,8 @@ impl Fleet {
         let objects = format!(
             "define contact {{\n  contact_name alice\n  email alice@example.invalid\n  host_notification_period 24x7\n  service_notification_period 24x7\n  host_notification_options d,r\n  service_notification_options w,c,r\n  host_notification_commands notify\n  service_notification_commands notify\n}}\n\
              define contactgroup {{\n  contactgroup_name admins\n  members alice\n}}\n\
-             define contactgroup {{\n  contactgroup_name dba\n  members alice\n}}\n\
+             define contact {{\n  contact_name bob\n  email bob@example.invalid\n  host_notification_period 24x7\n  service_notification_period 24x7\n  host_notification_options d,r\n  service_notification_options w,c,r\n  host_notification_commands notify\n  service_notification_commands notify\n}}\n\
+             define contactgroup {{\n  contactgroup_name dba\n  members {dba}\n}}\n\
              define timeperiod {{\n  timeperiod_name 24x7\n  monday 00:00-24:00\n  tuesday 00:00-24:00\n  wednesday 00:00-24:00\n  thursday 00:00-24:00\n  friday 00:00-24:00\n  saturday 00:00-24:00\n  sunday 00:00-24:00\n}}\n\
              define command {{\n  command_name notify\n  command_line /bin/true\n}}\n\
              define command {{\n  command_name check-host-alive\n  command_line {PLUGINS}/check_ping -H $HOSTADDRESS$ -w 3000.0,80% -c 5000.0,100% -p 5\n}}\n\
@@ -55,15 +65,26 @@ impl Fleet {
              define host {{\n  name linux-host\n  register 0\n  check_command check-host-alive\n  max_check_attempts 3\n  check_interval 5\n  retry_interval 1\n  check_period 24x7\n  notification_interval 60\n  notification_period 24x7\n  contact_groups admins\n}}\n\
              {hosts}\
              define hostgroup {{\n  hostgroup_name web\n  members {web}\n}}\n\
-             define service {{\n  name generic-service\n  register 0\n  max_check_attempts {attempts}\n  check_interval 5\n  retry_interval 1\n  check_period 24x7\n  notification_interval 60\n  notification_period 24x7\n  contact_groups {cg}\n}}\n\
+             define service {{\n  name generic-service\n  register 0\n  max_check_attempts {attempts}\n  check_interval 5\n  retry_interval 1\n  check_period 24x7\n  notification_interval {interval}\n  notification_period 24x7\n  contact_groups {cg}\n}}\n\
              define service {{\n  use generic-service\n  hostgroup_name web\n  service_description Current Load\n  check_command check_local_load!{load}!10.0,6.0,4.0\n}}\n\
              define service {{\n  use generic-service\n  host_name web-01,web-02,web-03,db-01\n  service_description {disk}\n  check_command check_local_disk!20%!10%!/\n}}\n\
-             define service {{\n  use generic-service\n  host_name db-01\n  service_description Processes\n  check_command check_local_procs\n}}\n",
+             define service {{\n  use generic-service\n  host_name db-01\n  service_description Processes\n  check_command check_local_procs\n}}\n\
+             {dependency}",
             web = self.web_members,
             attempts = self.attempts,
             cg = self.contact_group,
             load = self.load_warn,
             disk = self.disk_name,
+            dba = self.dba_members,
+            interval = self.notification_interval,
+            dependency = if self.dependency {
+                format!(
+                    "define servicedependency {{\n  host_name web-01,web-02\n  service_description {}\n  dependent_service_description Current Load\n  notification_failure_criteria c\n}}\n",
+                    self.disk_name
+                )
+            } else {
+                String::new()
+            },
         );
         std::fs::write(dir.join("objects.cfg"), objects).unwrap();
         let cfg = dir.join("nagios.cfg");
@@ -143,6 +164,26 @@ fn contact_group_change() {
         !text.contains("\n  + ") && !text.contains("\n  - "),
         "a routing change is no removal: {text}"
     );
+    insta::assert_snapshot!(text);
+}
+
+/// Routing is compared too: a contact joining the group gets routes, a notification
+/// interval is a route's repeat_interval, a dependency an inhibit rule.
+#[test]
+fn routing_change() {
+    let old = Fleet { contact_group: "dba", ..Fleet::default() };
+    let new = Fleet {
+        contact_group: "dba",
+        dba_members: "alice,bob",
+        notification_interval: 30,
+        dependency: true,
+        ..Fleet::default()
+    };
+    let text = pair("routing", &old, &new);
+    assert!(text.contains("alertmanager routing"), "{text}");
+    assert!(text.contains("added route bob"), "{text}");
+    assert!(text.contains("repeat_interval"), "{text}");
+    assert!(text.contains("added inhibit host=~(listed), service=\"Root Partition\""), "{text}");
     insta::assert_snapshot!(text);
 }
 
