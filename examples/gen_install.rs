@@ -8,7 +8,18 @@
 //! ```
 //!
 //! Options: `--seed N` (default 1), `--services-per-host N` (average number of services per
-//! host after expansion, default 8), `--status` (also write `var/status.dat`). `--hosts`
+//! host after expansion, default 8), `--status` (also write `var/status.dat`), `--shape S`
+//! (how the same services are written, default `hostgroups`):
+//! - `hostgroups`: service definitions on host groups, `*` and lists of 250 hosts;
+//! - `per-host`: one definition per host and service (what many config generators and
+//!   Ansible templates write), in `services.cfg`;
+//! - `many-files`: `per-host`, each host's services in a file of its own (`objects/hosts.d/`);
+//! - `deep-templates`: host group definitions whose services inherit through an 8-level
+//!   template chain with several `use` and a custom variable per level;
+//! - `wide-groups`: each role's services on one host group listing every member host in
+//!   `members` (tens of thousands of members at 50,000 hosts).
+//!
+//! Every shape expands to the same hosts and services. `--hosts`
 //! defaults to 10000 and must be between 10 and 16,646,144: every address is in 127.0.0.0/8.
 //! `DIR` is created if missing, and so are `var/`, `var/rw/` and `var/spool/checkresults/`
 //! (`check_result_path`, which `nagios4 -v` requires). Stale `objects/hosts-NNN.cfg` files
@@ -74,7 +85,18 @@ impl Rng {
 const MAX_HOSTS: usize = 254 * 256 * 256;
 const MAX_PER_HOST: usize = 1000;
 const USAGE: &str = "usage: gen_install --out DIR [--hosts N] [--seed N] \
-                     [--services-per-host N] [--status]";
+                     [--services-per-host N] [--status] \
+                     [--shape hostgroups|per-host|many-files|deep-templates|wide-groups]";
+
+/// How the services are written (see the module documentation).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Hostgroups,
+    PerHost,
+    ManyFiles,
+    DeepTemplates,
+    WideGroups,
+}
 
 struct Options {
     hosts: usize,
@@ -82,10 +104,12 @@ struct Options {
     seed: u64,
     per_host: usize,
     status: bool,
+    shape: Shape,
 }
 
 fn parse_args() -> Result<Options, String> {
     let (mut hosts, mut out, mut seed, mut per_host, mut status) = (10_000, None, 1, 8, false);
+    let mut shape = Shape::Hostgroups;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -97,6 +121,16 @@ fn parse_args() -> Result<Options, String> {
             "--seed" => seed = number(value()?)?,
             "--services-per-host" => per_host = size(number(value()?)?)?,
             "--status" => status = true,
+            "--shape" => {
+                shape = match value()?.as_str() {
+                    "hostgroups" => Shape::Hostgroups,
+                    "per-host" => Shape::PerHost,
+                    "many-files" => Shape::ManyFiles,
+                    "deep-templates" => Shape::DeepTemplates,
+                    "wide-groups" => Shape::WideGroups,
+                    other => return Err(format!("unknown --shape `{other}` ({USAGE})")),
+                }
+            }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument `{other}` (try --help)")),
         }
@@ -108,7 +142,7 @@ fn parse_args() -> Result<Options, String> {
         return Err(format!("--services-per-host must be at most {MAX_PER_HOST}"));
     }
     let out = out.ok_or_else(|| format!("--out DIR is required ({USAGE})"))?;
-    Ok(Options { hosts, out, seed, per_host, status })
+    Ok(Options { hosts, out, seed, per_host, status, shape })
 }
 
 // Host roles, as bits so that a service definition can name the set it expands to.
@@ -1182,8 +1216,107 @@ fn host_chunk(plan: &Plan, first: usize, hosts: &[Host]) -> String {
     s
 }
 
-fn services(plan: &Plan) -> String {
+/// The depth of the `deep-templates` service template chain.
+const DEPTH: usize = 8;
+
+/// The `deep-templates` chain: `deep-1` uses `deep-2,TEMPLATE`'s first template … `deep-8`
+/// uses the service's own templates; each level sets a custom variable and one adds `+`.
+fn deep_templates() -> String {
     let mut s = String::new();
+    for level in 1..=DEPTH {
+        open(&mut s, "service");
+        kv(&mut s, "name", format_args!("deep-{level}"));
+        if level < DEPTH {
+            kv(&mut s, "use", format_args!("deep-{}", level + 1));
+        }
+        kv(&mut s, format_args!("_LEVEL{level}").to_string().as_str(), level);
+        if level == 3 {
+            kv(&mut s, "servicegroups", "+deep-services");
+        }
+        kv(&mut s, "register", "0");
+        close(&mut s);
+    }
+    define(&mut s, "servicegroup", &[("servicegroup_name", "deep-services"), ("alias", "Deep")]);
+    s
+}
+
+/// One service definition.
+fn service(s: &mut String, template: &str, scope: (&str, &str), desc: &str, command: &str) {
+    open(s, "service");
+    kv(s, "use", template);
+    kv(s, scope.0, scope.1);
+    kv(s, "service_description", desc);
+    kv(s, "check_command", command);
+}
+
+/// Every host's services, one definition each (`per-host` and `many-files`), by host.
+fn per_host_services(plan: &Plan) -> Vec<String> {
+    plan.hosts
+        .iter()
+        .map(|h| {
+            let mut s = String::new();
+            for &i in &plan.services {
+                let def = &SERVICES[i];
+                if def.roles & h.role == 0 {
+                    continue;
+                }
+                service(&mut s, def.template, ("host_name", &h.name), def.desc, def.command);
+                for (key, value) in def.more {
+                    kv(&mut s, key, value);
+                }
+                close(&mut s);
+            }
+            for k in 0..h.extras {
+                let (desc, template, command) = extra(k);
+                service(&mut s, template, ("host_name", &h.name), &desc, &command);
+                close(&mut s);
+            }
+            s
+        })
+        .collect()
+}
+
+/// `wide-groups`: one host group per role listing its hosts in `members`.
+fn wide_groups(plan: &Plan) -> String {
+    let mut s = String::new();
+    for bit in 0..8u16 {
+        let role = 1u16 << bit;
+        let members: Vec<&str> =
+            plan.hosts.iter().filter(|h| h.role == role).map(|h| h.name.as_str()).collect();
+        if members.is_empty() {
+            continue;
+        }
+        open(&mut s, "hostgroup");
+        kv(&mut s, "hostgroup_name", format_args!("wide-{bit}"));
+        kv(&mut s, "alias", format_args!("Every host of role {bit}"));
+        kv(&mut s, "members", members.join(","));
+        close(&mut s);
+    }
+    s
+}
+
+/// The `wide-groups` scope of a definition expanding to `roles`.
+fn wide_scope(plan: &Plan, roles: u16) -> String {
+    (0..8u16)
+        .filter(|bit| roles & (1 << bit) != 0 && plan.hosts.iter().any(|h| h.role == 1 << bit))
+        .map(|bit| format!("wide-{bit}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn services(plan: &Plan, shape: Shape) -> String {
+    let mut s = String::new();
+    if shape == Shape::DeepTemplates {
+        s.push_str(&deep_templates());
+    }
+    if shape == Shape::WideGroups {
+        s.push_str(&wide_groups(plan));
+    }
+    if shape == Shape::PerHost {
+        for host in per_host_services(plan) {
+            s.push_str(&host);
+        }
+    }
     banner(
         &mut s,
         "services.cfg - services and service groups",
@@ -1193,24 +1326,33 @@ fn services(plan: &Plan) -> String {
             plan.hosts.len()
         )],
     );
-    for &i in &plan.services {
+    let grouped = matches!(shape, Shape::Hostgroups | Shape::DeepTemplates | Shape::WideGroups);
+    for &i in plan.services.iter().filter(|_| grouped) {
         let def = &SERVICES[i];
-        open(&mut s, "service");
-        kv(&mut s, "use", def.template);
-        kv(&mut s, def.scope.0, def.scope.1);
-        kv(&mut s, "service_description", def.desc);
-        kv(&mut s, "check_command", def.command);
+        let template = match shape {
+            Shape::DeepTemplates => format!("deep-1,{}", def.template),
+            _ => def.template.to_owned(),
+        };
+        let wide;
+        let scope = match shape {
+            Shape::WideGroups => {
+                wide = wide_scope(plan, def.roles);
+                ("hostgroup_name", wide.as_str())
+            }
+            _ => def.scope,
+        };
+        service(&mut s, &template, scope, def.desc, def.command);
         for (key, value) in def.more {
             kv(&mut s, key, value);
         }
         close(&mut s);
     }
-    if plan.extra_kinds > 0 {
+    if grouped && plan.extra_kinds > 0 {
         let _ =
             writeln!(s, "# Services on explicit host lists ({LIST_CHUNK} hosts per definition).\n");
     }
     let mut list = String::new();
-    for k in 0..plan.extra_kinds {
+    for k in (0..plan.extra_kinds).filter(|_| grouped) {
         let (desc, template, command) = extra(k);
         let mut chosen = plan.hosts.iter().filter(|h| h.extras > k).peekable();
         while chosen.peek().is_some() {
@@ -1905,7 +2047,17 @@ fn write_install(o: &Options, plan: &Plan) -> Result<(usize, usize), String> {
     for (n, hosts) in plan.hosts.chunks(CHUNK).enumerate() {
         one(objects.join(chunk_name(n)), host_chunk(plan, n * CHUNK, hosts))?;
     }
-    one(objects.join("services.cfg"), services(plan))?;
+    one(objects.join("services.cfg"), services(plan, o.shape))?;
+    let hosts_d = objects.join("hosts.d");
+    if hosts_d.exists() {
+        std::fs::remove_dir_all(&hosts_d).map_err(|e| format!("{}: {e}", hosts_d.display()))?;
+    }
+    if o.shape == Shape::ManyFiles {
+        mkdir(&hosts_d)?;
+        for (h, text) in plan.hosts.iter().zip(per_host_services(plan)) {
+            one(hosts_d.join(format!("{}.cfg", h.name)), text)?;
+        }
+    }
     one(objects.join("escalations.cfg"), escalations(plan))?;
     one(objects.join("dependencies.cfg"), dependencies(plan))?;
     if o.status {
