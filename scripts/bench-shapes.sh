@@ -21,7 +21,7 @@ for tool in hyperfine jq; do
 done
 nagios4=${NAGIOS4:-$(command -v nagios4 || echo /usr/sbin/nagios4)}
 [[ -x $nagios4 ]] || { echo "bench-shapes.sh: nagios4 is required (apt-get install nagios4-core)" >&2; exit 2; }
-flock /tmp/cargo.lock "${CARGO:-cargo}" build --release --quiet --bin nag2prom --example gen_install
+flock /tmp/cargo.lock cargo build --release --quiet --bin nag2prom --example gen_install
 bin=target/release/nag2prom
 work=$(mktemp -d /tmp/nag2prom-shapes-XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -139,19 +139,85 @@ pub struct Raws {
 
 /// Read every object file of `inst`. Parser diagnostics were already reported by
 /// [`Installation`]; this reports what Nagios rejects while storing definitions.
+///
+/// With two cores and enough to read, the files are split in two runs of about equal size,
+/// each parsed and lowered on its own thread; the second run's ids are then shifted, so the
+/// definitions, their ids and the diagnostics come out exactly as one thread makes them.
 pub fn collect(inst: &Installation, diags: &mut Vec<Diagnostic>) -> Raws {
-    let mut raws = Raws::default();
-    for &file in &inst.object_files {
+    let files = &inst.object_files;
+    let size = |f: &FileId| inst.db.file(*f).map_or(0, |s| s.bytes.len());
+    let total: usize = files.iter().map(size).sum();
+    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+    let mut split = files.len();
+    if two_cores && total >= PARALLEL_MIN_BYTES && files.len() >= 2 {
+        let mut seen = 0;
+        split = files
+            .iter()
+            .position(|f| {
+                seen += size(f);
+                seen * 2 >= total
+            })
+            .map_or(files.len(), |i| i + 1);
+    }
+    let (head, tail) = files.split_at(split.min(files.len()));
+    if tail.is_empty() {
+        let (all, found) = collect_files(inst, head);
+        diags.extend(found);
+        return Raws { all };
+    }
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| collect_files(inst, tail));
+        (collect_files(inst, head), second.join())
+    });
+    let (mut all, found) = first;
+    let (rest, rest_found) = second.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let base = all.len() as RawId;
+    all.extend(rest.into_iter().map(|mut raw| {
+        raw.shift_ids(base);
+        raw
+    }));
+    diags.extend(found);
+    diags.extend(rest_found);
+    Raws { all }
+}
+
+/// Object files at least this large in all are read on two threads.
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// The definitions of `files`, numbered from 0, and the diagnostics.
+fn collect_files(inst: &Installation, files: &[FileId]) -> (Vec<Raw>, Vec<Diagnostic>) {
+    let mut all = Vec::new();
+    let mut diags = Vec::new();
+    for &file in files {
         let Some(source) = inst.db.file(file) else { continue };
         let parsed = object::parse_objects(&source.bytes, Mode::Config);
+        all.reserve(parsed.definitions.len());
         for def in &parsed.definitions {
             let Some(ty) = def.object_type else { continue };
-            let id = raws.all.len() as RawId;
-            let raw = lower(ty, file, id, def, diags);
-            raws.all.push(raw);
+            let id = all.len() as RawId;
+            all.push(lower(ty, file, id, def, &mut diags));
         }
     }
-    raws
+    (all, diags)
+}
+
+impl Raw {
+    /// Add `by` to its id and to every "written by" id it holds (all its own, as lowered).
+    fn shift_ids(&mut self, by: RawId) {
+        self.id += by;
+        for slot in self.slots.iter_mut().flatten() {
+            slot.from += by;
+        }
+        for (_, _, from) in &mut self.custom {
+            *from += by;
+        }
+        for (_, from) in self.days.iter_mut().flatten() {
+            *from += by;
+        }
+        for e in &mut self.exceptions {
+            e.from += by;
+        }
+    }
 }
 
 fn lower(
