@@ -419,51 +419,55 @@ fn alertmanager_inhibitions_mute_what_nagios_suppresses() {
     let service = |h: &'static str, s: &'static str, sev: &'static str| {
         vec![("alertname", "NagiosServiceCritical"), ("host", h), ("service", s), ("severity", sev)]
     };
+    // Each scenario in a fresh Alertmanager: the alerts sent, the ones it must mute.
+    let expect = |what: &str, alerts: &[Vec<(&str, &str)>], want: &[&str]| {
+        let refs: Vec<&[(&str, &str)]> = alerts.iter().map(Vec::as_slice).collect();
+        let want: BTreeSet<String> = want.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(inhibited(&config, &dir, &refs), want, "{what}");
+    };
     // Topology: fw-01 > lb-01 > web-01.
-    let topology = [
-        host_down("fw-01"),
-        host_down("lb-01"),
-        service("web-01", "HTTP", "critical"),
-        service("fw-01", "SSH", "critical"),
-    ];
-    let refs: Vec<&[(&str, &str)]> = topology.iter().map(Vec::as_slice).collect();
-    let got = inhibited(&config, &dir, &refs);
-    let want: BTreeSet<String> =
-        ["lb-01", "web-01/HTTP", "fw-01/SSH"].iter().map(|s| (*s).to_owned()).collect();
-    assert_eq!(got, want, "topology");
+    expect(
+        "topology",
+        &[
+            host_down("fw-01"),
+            host_down("lb-01"),
+            service("web-01", "HTTP", "critical"),
+            service("fw-01", "SSH", "critical"),
+        ],
+        &["lb-01", "web-01/HTTP", "fw-01/SSH"],
+    );
     // Dependencies: db-01 MySQL (w,u,c) → web-01/web-02 HTTP; Apache Workers (c) → HTTP on
     // the same host.
-    let deps = [
-        service("db-01", "MySQL", "warning"),
-        service("web-01", "HTTP", "critical"),
-        service("web-02", "Apache Workers", "critical"),
-        service("web-03", "Apache Workers", "critical"),
-        service("db-02", "MySQL", "critical"),
-    ];
-    let refs: Vec<&[(&str, &str)]> = deps.iter().map(Vec::as_slice).collect();
-    let got = inhibited(&config, &dir, &refs);
-    assert_eq!(got, ["web-01/HTTP".to_owned()].into_iter().collect(), "cross-host dependency");
-    let same_host = [
-        service("web-02", "Apache Workers", "critical"),
-        service("web-02", "HTTP", "critical"),
-        service("web-01", "Apache Workers", "warning"),
-        service("web-01", "HTTP", "critical"),
-    ];
-    let refs: Vec<&[(&str, &str)]> = same_host.iter().map(Vec::as_slice).collect();
-    let got = inhibited(&config, &dir, &refs);
-    assert_eq!(got, ["web-02/HTTP".to_owned()].into_iter().collect(), "same-host dependency");
+    expect(
+        "cross-host dependency",
+        &[
+            service("db-01", "MySQL", "warning"),
+            service("web-01", "HTTP", "critical"),
+            service("web-02", "Apache Workers", "critical"),
+            service("web-03", "Apache Workers", "critical"),
+            service("db-02", "MySQL", "critical"),
+        ],
+        &["web-01/HTTP"],
+    );
+    expect(
+        "same-host dependency",
+        &[
+            service("web-02", "Apache Workers", "critical"),
+            service("web-02", "HTTP", "critical"),
+            service("web-01", "Apache Workers", "warning"),
+            service("web-01", "HTTP", "critical"),
+        ],
+        &["web-02/HTTP"],
+    );
     // Host dependency db-01 → db-02 (d,u): db-01 DOWN mutes db-02's alerts, not nas-01's.
-    let host_dep = [
-        host_down("db-01"),
-        service("db-02", "MySQL Replication", "critical"),
-        service("nas-01", "RAID Status", "critical"),
-    ];
-    let refs: Vec<&[(&str, &str)]> = host_dep.iter().map(Vec::as_slice).collect();
-    let got = inhibited(&config, &dir, &refs);
-    assert_eq!(
-        got,
-        ["db-02/MySQL Replication".to_owned()].into_iter().collect(),
-        "host dependency"
+    expect(
+        "host dependency",
+        &[
+            host_down("db-01"),
+            service("db-02", "MySQL Replication", "critical"),
+            service("nas-01", "RAID Status", "critical"),
+        ],
+        &["db-02/MySQL Replication"],
     );
     let _ = fs::remove_dir_all(&dir);
 }
