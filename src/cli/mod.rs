@@ -14,6 +14,7 @@ mod check;
 mod convert;
 mod diff;
 mod export;
+mod generate;
 mod objects;
 mod serve;
 
@@ -156,7 +157,8 @@ pub enum Command {
     /// shown as `threshold: > 90 → > 95` inside the expression, a `for:` change as
     /// `for: 3m → 15m`, a routing label change as a label change, and each with the hosts and
     /// Nagios services it covers, grouped by the templates or definitions the rules cite.
-    /// Targets, blackbox modules and scrape jobs are compared too. Reordering and formatting
+    /// Targets, blackbox modules, scrape jobs and Alertmanager routing (receivers, routes,
+    /// inhibit rules, time intervals) are compared too. Reordering and formatting
     /// are no change; unchanged things are not shown.
     ///
     /// Exit codes: 0 (with --exit-code: nothing changed), 1 (only with --exit-code:
@@ -173,6 +175,30 @@ pub enum Command {
     ///
     ///   nag2prom diff /etc/prometheus/rules/ generated/rules/ --format json | jq .summary
     Diff(diff::DiffArgs),
+
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// Generated from the same definitions as --help, so it always knows every flag.
+    ///
+    /// Examples:
+    ///
+    ///   nag2prom completions bash > /etc/bash_completion.d/nag2prom
+    ///
+    ///   nag2prom completions zsh > "${fpath[1]}/_nag2prom"
+    ///
+    ///   nag2prom completions fish > ~/.config/fish/completions/nag2prom.fish
+    Completions(generate::CompletionsArgs),
+
+    /// Print the man page (roff), or write one page per subcommand with --out-dir.
+    ///
+    /// Generated from the same definitions as --help.
+    ///
+    /// Examples:
+    ///
+    ///   nag2prom man | man -l -
+    ///
+    ///   nag2prom man --out-dir /usr/share/man/man1      # nag2prom.1, nag2prom-convert.1, …
+    Man(generate::ManArgs),
 }
 
 /// Output format of diagnostics.
@@ -203,6 +229,8 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Convert(args) => convert::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Completions(args) => generate::completions(&args),
+        Command::Man(args) => generate::man(&args),
     };
     match result {
         Ok(code) => code,

@@ -550,3 +550,39 @@ fn illegal_main_values_match_nagios_verify() {
         fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// Completions and man pages come from the clap definitions: the bash script is valid bash
+/// that knows the subcommands and their flags, and `man --out-dir` writes a page per
+/// subcommand.
+#[test]
+fn completions_and_man_pages() {
+    let bash = nag2prom(&["completions", "bash"]);
+    assert_eq!(bash.status.code(), Some(0), "{}", text(&bash));
+    let script = String::from_utf8_lossy(&bash.stdout).into_owned();
+    for word in ["convert", "serve", "diff", "--web.listen-address", "--alertmanager-timezone"] {
+        assert!(script.contains(word), "bash completions lack {word}");
+    }
+    let dir = std::env::temp_dir().join(format!("nag2prom-man-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("nag2prom.bash");
+    fs::write(&file, &script).unwrap();
+    let syntax = std::process::Command::new("bash").arg("-n").arg(&file).output().unwrap();
+    assert!(syntax.status.success(), "bash -n: {}", text(&syntax));
+    for shell in ["zsh", "fish"] {
+        let out = nag2prom(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("convert"), "{shell}");
+    }
+    assert_eq!(nag2prom(&["completions", "tcsh"]).status.code(), Some(2));
+    let pages = dir.join("man1");
+    let man = nag2prom(&["man", "--out-dir", pages.to_str().unwrap()]);
+    assert_eq!(man.status.code(), Some(0), "{}", text(&man));
+    for sub in ["check", "objects", "serve", "export", "convert", "diff", "completions", "man"] {
+        let page = fs::read_to_string(pages.join(format!("nag2prom-{sub}.1"))).unwrap();
+        assert!(page.contains(&format!(".TH nag2prom-{sub} 1")), "{sub}: {page:.200}");
+    }
+    let top = nag2prom(&["man"]);
+    assert!(String::from_utf8_lossy(&top.stdout).contains(".TH nag2prom 1"));
+    let _ = fs::remove_dir_all(&dir);
+}
