@@ -19,6 +19,7 @@ pub mod exposition;
 pub mod model;
 pub mod out_dir;
 pub mod output;
+pub mod parity;
 pub mod plan;
 pub mod serve;
 pub mod source;

@@ -16,6 +16,7 @@ mod diff;
 mod export;
 mod generate;
 mod objects;
+mod parity;
 mod serve;
 
 /// Move monitoring from Nagios Core 4 (Naemon, Icinga 1) to Prometheus.
@@ -176,6 +177,30 @@ pub enum Command {
     ///   nag2prom diff /etc/prometheus/rules/ generated/rules/ --format json | jq .summary
     Diff(diff::DiffArgs),
 
+    /// Check, during the parallel run, that Prometheus alerts where Nagios does.
+    ///
+    /// Asks a live Prometheus (which scrapes `nag2prom serve` and evaluates the converted
+    /// rules) for Nagios' HARD state of every service and host and for the firing alerts, and
+    /// lists where they disagree: `missed` (Nagios alerts, Prometheus does not), `extra`
+    /// (the reverse), `severity` (warning vs critical). Services of a host that is not UP
+    /// want no alert; a host not UP wants NagiosHostDown. With --rules, also lists the
+    /// alerting rules that cannot fire because a series they need does not exist (a wrong
+    /// metric name or label value, an exporter not scraped). Run it daily; a disagreement
+    /// right after a state change can be the rules' `for:` still running.
+    ///
+    /// Exit codes: 0 (with --exit-code: everything agrees and every rule has data), 1 (only
+    /// with --exit-code: something disagrees or cannot fire), 2 (Prometheus unreachable, no
+    /// bridge series, unreadable --rules).
+    ///
+    /// Examples:
+    ///
+    ///   nag2prom parity --prometheus http://127.0.0.1:9090
+    ///
+    ///   nag2prom parity --prometheus http://127.0.0.1:9090 --rules /etc/prometheus/nag2prom --exit-code
+    ///
+    ///   nag2prom parity --prometheus http://127.0.0.1:9090 --format json | jq '.agreement.disagreements'
+    Parity(parity::ParityArgs),
+
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// Generated from the same definitions as --help, so it always knows every flag.
@@ -229,6 +254,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Convert(args) => convert::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Parity(args) => parity::run(&args),
         Command::Completions(args) => generate::completions(&args),
         Command::Man(args) => generate::man(&args),
     };

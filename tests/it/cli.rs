@@ -586,3 +586,16 @@ fn completions_and_man_pages() {
     assert!(String::from_utf8_lossy(&top.stdout).contains(".TH nag2prom 1"));
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// `parity` against no Prometheus: exit 2 with the URL in the message, never a report.
+#[test]
+fn parity_without_prometheus_exits_2() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}");
+    let out = nag2prom(&["parity", "--prometheus", &url, "--timeout", "2"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&url), "{}", text(&out));
+    assert!(out.stdout.is_empty(), "{}", text(&out));
+    let bad = nag2prom(&["parity", "--prometheus", &url, "--timeout", "0"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+}

@@ -434,6 +434,42 @@ fn e2e_generated_alerts_agree_with_nagios() {
         last.0.join("\n"),
         firing(prom_port).keys().collect::<Vec<_>>()
     );
+    // `nag2prom parity` says the same: only the by-design differences disagree, and the
+    // rules it says cannot fire are those whose exporter data Prometheus really lacks.
+    let parity = Command::new(env!("CARGO_BIN_EXE_nag2prom"))
+        .args(["parity", "--format", "json", "--exit-code", "--rules"])
+        .arg(&out)
+        .arg("--prometheus")
+        .arg(format!("http://127.0.0.1:{prom_port}"))
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&parity.stdout)
+        .unwrap_or_else(|e| panic!("parity output ({e}): {}", text(&parity)));
+    eprintln!("parity: {}", serde_json::to_string_pretty(&report).unwrap());
+    assert_eq!(report["agreement"]["services"], 15, "{report}");
+    assert_eq!(report["agreement"]["hosts"], 3, "{report}");
+    for d in report["agreement"]["disagreements"].as_array().unwrap() {
+        let (h, s) = (d["host"].as_str().unwrap(), d["service"].as_str().unwrap_or(""));
+        assert!(BY_DESIGN.iter().any(|(bh, bs, _)| *bh == h && *bs == s), "parity: {d}");
+    }
+    let no_data = report["no_data"].as_array().unwrap();
+    let users_listed = no_data.iter().any(|n| n["service"] == "Current Users");
+    let logind = !vector(prom_port, "node_logind_sessions").is_empty();
+    assert_eq!(
+        users_listed, !logind,
+        "Current Users listed: {users_listed}, logind data: {logind}"
+    );
+    // The missing mount has no node_exporter series by nature; both are covered by their
+    // no-data companions, which do fire.
+    assert!(no_data.iter().any(|n| n["service"] == "Missing Mount"), "{report}");
+    for n in no_data {
+        let service = n["service"].as_str().unwrap_or("");
+        assert!(["Current Users", "Missing Mount"].contains(&service), "a rule without data: {n}");
+        assert!(n["covered_by"].is_string(), "not covered by a no-data companion: {n}");
+    }
+    let bad = !report["agreement"]["disagreements"].as_array().unwrap().is_empty();
+    assert_eq!(parity.status.code(), Some(i32::from(bad)), "{}", text(&parity));
+
     // The cases the field tests found really were exercised.
     let alerts = firing(prom_port);
     let mut shown: Vec<String> = alerts

@@ -1,0 +1,303 @@
+//! `nag2prom parity`: evidence that Prometheus alerts where Nagios does, during the parallel
+//! run. Two checks against a live Prometheus that scrapes `nag2prom serve` and evaluates the
+//! rules `convert` wrote:
+//!
+//! - **Agreement** ([`compare`]): Nagios' HARD state of every service and host (the bridge's
+//!   `nagios_service_hard_state` / `nagios_host_state`, as Prometheus has them) against the
+//!   firing alerts. A service in HARD WARNING or UNKNOWN wants an alert of severity warning or
+//!   more, CRITICAL one of severity critical, OK none; services of a host that is not UP want
+//!   none (their alerts are suppressed while the host is down, as Nagios suppresses their
+//!   notifications); a host not UP wants `NagiosHostDown`.
+//! - **Rules that can never fire** ([`no_data`]): an alerting rule whose expression cannot
+//!   produce a sample because a selector it needs matches no series (`a > 5` needs `a`; `a or
+//!   b` needs either; `a unless b` needs `a` only; `absent(…)` needs nothing).
+//!
+//! The queries live in [`prometheus`]; everything here is pure.
+
+pub mod prometheus;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use promql_parser::parser::{self, Expr};
+use serde::Serialize;
+
+/// The severity rank of a state or an alert: 0 none, 1 warning (or unknown), 2 critical.
+pub type Rank = u8;
+
+/// What Nagios says and what fires, for one service or host that disagrees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Disagreement {
+    /// The host.
+    pub host: String,
+    /// The service (`None` for the host itself).
+    pub service: Option<String>,
+    /// `missed` (Nagios alerts, Prometheus does not), `extra` (the reverse) or `severity`.
+    pub kind: &'static str,
+    /// Nagios' HARD state (0 OK … 3 UNKNOWN; hosts 0 UP, 1 DOWN, 2 UNREACHABLE).
+    pub nagios_state: u8,
+    /// The rank Nagios' state wants.
+    pub wanted: Rank,
+    /// The highest rank of the firing alerts.
+    pub firing: Rank,
+}
+
+/// The result of [`compare`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Agreement {
+    /// Services compared.
+    pub services: usize,
+    /// Hosts compared.
+    pub hosts: usize,
+    /// Services and hosts on which both agree.
+    pub agree: usize,
+    /// The others.
+    pub disagreements: Vec<Disagreement>,
+}
+
+/// A firing alert's labels.
+pub type Labels = BTreeMap<String, String>;
+
+fn alert_rank(labels: &Labels) -> Rank {
+    match labels.get("severity").map(String::as_str) {
+        Some("critical") => 2,
+        _ => 1,
+    }
+}
+
+/// Compare Nagios' HARD states (`(host, service) → state`, `host → state`) with `alerts`.
+pub fn compare(
+    services: &BTreeMap<(String, String), u8>,
+    hosts: &BTreeMap<String, u8>,
+    alerts: &[Labels],
+) -> Agreement {
+    let mut fired: BTreeMap<(&str, &str), Rank> = BTreeMap::new();
+    let mut host_down: BTreeSet<&str> = BTreeSet::new();
+    for a in alerts {
+        let host = a.get("host").map_or("", String::as_str);
+        match a.get("service") {
+            Some(service) => {
+                let slot = fired.entry((host, service.as_str())).or_insert(0);
+                *slot = (*slot).max(alert_rank(a));
+            }
+            None if a.get("alertname").is_some_and(|n| n == "NagiosHostDown") => {
+                host_down.insert(host);
+            }
+            None => {}
+        }
+    }
+    let mut out =
+        Agreement { services: services.len(), hosts: hosts.len(), ..Agreement::default() };
+    let mut push = |host: &str, service: Option<&str>, state: u8, wanted: Rank, firing: Rank| {
+        if wanted == firing {
+            out.agree += 1;
+            return;
+        }
+        let kind = match (wanted, firing) {
+            (_, 0) => "missed",
+            (0, _) => "extra",
+            _ => "severity",
+        };
+        out.disagreements.push(Disagreement {
+            host: host.to_owned(),
+            service: service.map(str::to_owned),
+            kind,
+            nagios_state: state,
+            wanted,
+            firing,
+        });
+    };
+    for (host, &state) in hosts {
+        let firing = Rank::from(host_down.contains(host.as_str()));
+        push(host, None, state, Rank::from(state != 0), firing);
+    }
+    for ((host, service), &state) in services {
+        let host_up = hosts.get(host).is_none_or(|s| *s == 0);
+        let wanted = match (state, host_up) {
+            (_, false) | (0, _) => 0,
+            (2, _) => 2,
+            _ => 1,
+        };
+        let firing = fired.get(&(host.as_str(), service.as_str())).copied().unwrap_or(0);
+        push(host, Some(service), state, wanted, firing);
+    }
+    out
+}
+
+/// The vector selectors of `expr` (as PromQL text), each once, in order.
+pub fn selectors(expr: &Expr) -> Vec<String> {
+    fn walk(e: &Expr, out: &mut Vec<String>) {
+        match e {
+            Expr::VectorSelector(v) => out.push(v.to_string()),
+            Expr::MatrixSelector(m) => out.push(m.vs.to_string()),
+            Expr::Aggregate(a) => walk(&a.expr, out),
+            Expr::Unary(u) => walk(&u.expr, out),
+            Expr::Paren(p) => walk(&p.expr, out),
+            Expr::Subquery(s) => walk(&s.expr, out),
+            Expr::Binary(b) => {
+                walk(&b.lhs, out);
+                walk(&b.rhs, out);
+            }
+            Expr::Call(c) => c.args.args.iter().for_each(|a| walk(a, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(expr, &mut out);
+    let mut seen = BTreeSet::new();
+    out.retain(|s| seen.insert(s.clone()));
+    out
+}
+
+/// Whether `expr` can produce a sample, given which selectors have series (`has`).
+pub fn can_have_data(expr: &Expr, has: &dyn Fn(&str) -> bool) -> bool {
+    match expr {
+        Expr::VectorSelector(v) => has(&v.to_string()),
+        Expr::MatrixSelector(m) => has(&m.vs.to_string()),
+        Expr::Aggregate(a) => can_have_data(&a.expr, has),
+        Expr::Unary(u) => can_have_data(&u.expr, has),
+        Expr::Paren(p) => can_have_data(&p.expr, has),
+        Expr::Subquery(s) => can_have_data(&s.expr, has),
+        Expr::Binary(b) => {
+            let (l, r) = (can_have_data(&b.lhs, has), can_have_data(&b.rhs, has));
+            match b.op.to_string().as_str() {
+                "or" => l || r,
+                "unless" => l,
+                _ => l && r,
+            }
+        }
+        Expr::Call(c) => match c.func.name {
+            // Produce a sample without any input series.
+            "absent" | "absent_over_time" | "vector" | "time" | "scalar" | "pi" => true,
+            _ => c.args.args.iter().all(|a| can_have_data(a, has)),
+        },
+        _ => true,
+    }
+}
+
+/// An alerting rule that cannot fire now: the selectors it needs that match no series.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoData {
+    /// The rule file (relative to the convert output).
+    pub file: String,
+    /// The alert name.
+    pub alert: String,
+    /// Its `service` label, when it has one.
+    pub service: Option<String>,
+    /// The selectors with no series.
+    pub missing: Vec<String>,
+    /// The rule's no-data companion (`<alert>NoData`, same service) when there is one that
+    /// can fire: the service's missing data is then alerted on, not silent.
+    pub covered_by: Option<String>,
+}
+
+/// The alerting rules of `rules` (`(file, alert, service label, expr)`) that cannot fire with
+/// the series `has` says exist, each with its no-data companion when that one can fire. An
+/// expression that does not parse is listed with itself as the missing selector.
+pub fn no_data<'a>(
+    rules: &[(&'a str, &'a str, Option<&'a str>, &'a str)],
+    has: &dyn Fn(&str) -> bool,
+) -> Vec<NoData> {
+    let mut out = Vec::new();
+    let mut can_fire = BTreeSet::new();
+    for &(file, alert, service, expr) in rules {
+        let entry = |missing| NoData {
+            file: file.to_owned(),
+            alert: alert.to_owned(),
+            service: service.map(str::to_owned),
+            missing,
+            covered_by: None,
+        };
+        match parser::parse(expr) {
+            Ok(tree) if can_have_data(&tree, has) => {
+                can_fire.insert((alert, service));
+            }
+            Ok(tree) => {
+                let missing = selectors(&tree).into_iter().filter(|s| !has(s)).collect();
+                out.push(entry(missing));
+            }
+            Err(e) => out.push(entry(vec![format!("(does not parse: {e})")])),
+        }
+    }
+    for n in &mut out {
+        let companion = format!("{}NoData", n.alert);
+        if can_fire.contains(&(companion.as_str(), n.service.as_deref())) {
+            n.covered_by = Some(companion);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(pairs: &[(&str, &str)]) -> Labels {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn agreement_by_rank_and_host_state() {
+        let services: BTreeMap<(String, String), u8> = [
+            (("a", "ok"), 0),
+            (("a", "warn"), 1),
+            (("a", "crit"), 2),
+            (("a", "unknown"), 3),
+            (("b", "crit"), 2),
+            (("a", "missed"), 2),
+        ]
+        .into_iter()
+        .map(|((h, s), v)| ((h.to_owned(), s.to_owned()), v))
+        .collect();
+        let hosts: BTreeMap<String, u8> = [("a".to_owned(), 0), ("b".to_owned(), 1)].into();
+        let alerts = vec![
+            labels(&[("host", "a"), ("service", "warn"), ("severity", "warning")]),
+            labels(&[("host", "a"), ("service", "crit"), ("severity", "warning")]),
+            labels(&[("host", "a"), ("service", "crit"), ("severity", "critical")]),
+            labels(&[("host", "a"), ("service", "unknown"), ("severity", "warning")]),
+            labels(&[("host", "a"), ("service", "ok"), ("severity", "warning")]),
+            labels(&[("alertname", "NagiosHostDown"), ("host", "b")]),
+        ];
+        let got = compare(&services, &hosts, &alerts);
+        assert_eq!((got.services, got.hosts, got.agree), (6, 2, 6));
+        let kinds: Vec<(&str, Option<&str>, &str)> = got
+            .disagreements
+            .iter()
+            .map(|d| (d.host.as_str(), d.service.as_deref(), d.kind))
+            .collect();
+        assert_eq!(kinds, [("a", Some("missed"), "missed"), ("a", Some("ok"), "extra")]);
+    }
+
+    #[test]
+    fn what_an_expression_needs() {
+        let has = |s: &str| s.starts_with("up");
+        let can = |e: &str| can_have_data(&parser::parse(e).unwrap(), &has);
+        assert!(can("up > 1"));
+        assert!(!can("node_load1 > 5"));
+        assert!(!can("node_load1 > 5 and on(host) up"));
+        assert!(can("node_load1 > 5 or up"));
+        assert!(can("up unless node_load1"));
+        assert!(!can("node_load1 unless up"));
+        assert!(can("absent(node_load1)"));
+        assert!(!can("max by (host) (rate(node_cpu_seconds_total[5m])) > 0"));
+        assert!(can("(up == 0) * 2"));
+        assert!(can("up * on(host) group_left up"));
+        let tree = parser::parse("a > 1 and on(x) b and on(x) a").unwrap();
+        assert_eq!(selectors(&tree), ["a", "b"]);
+    }
+
+    #[test]
+    fn rules_without_data_name_their_selectors() {
+        let has = |s: &str| s == "up";
+        let rules = [
+            ("rules/x.yml", "X", Some("S"), "node_load1 > 5 and on() up"),
+            ("r", "Y", None, "up"),
+            ("r", "Z", Some("T"), "node_load5 > 1"),
+            ("r", "ZNoData", Some("T"), "up unless on() node_load5"),
+        ];
+        let got = no_data(&rules, &has);
+        assert_eq!(got.len(), 2);
+        assert_eq!((got[0].alert.as_str(), got[0].covered_by.as_deref()), ("X", None));
+        assert_eq!(got[0].missing, ["node_load1"]);
+        assert_eq!((got[1].alert.as_str(), got[1].covered_by.as_deref()), ("Z", Some("ZNoData")));
+    }
+}
