@@ -101,13 +101,12 @@ pub(super) fn run(args: &ParityArgs) -> anyhow::Result<ExitCode> {
             let lookup = |s: &str| has.get(s).copied().unwrap_or(false);
             let rows: Vec<_> = rules
                 .iter()
-                .map(|r| {
-                    (
-                        r.file.as_str(),
-                        r.rule.name(),
-                        r.rule.labels.get("service").map(String::as_str),
-                        r.rule.expr.as_str(),
-                    )
+                .map(|r| parity::RuleRef {
+                    file: r.file.as_str(),
+                    alert: r.rule.name(),
+                    service: r.rule.labels.get("service").map(String::as_str),
+                    severity: r.rule.labels.get("severity").map(String::as_str),
+                    expr: r.rule.expr.as_str(),
                 })
                 .collect();
             let list = parity::no_data(&rows, &lookup);
@@ -165,8 +164,12 @@ fn write_text(out: &mut impl Write, r: &Report) -> io::Result<()> {
             r.rules_checked
         )?;
         for n in list {
-            let service =
-                n.service.as_deref().map(|s| format!(" (service {s})")).unwrap_or_default();
+            let service = match (&n.service, &n.severity) {
+                (Some(s), Some(v)) => format!(" (service {s}, {v})"),
+                (Some(s), None) => format!(" (service {s})"),
+                (None, Some(v)) => format!(" ({v})"),
+                (None, None) => String::new(),
+            };
             let cover = match &n.covered_by {
                 Some(c) => format!("; {c} alerts on the missing data instead"),
                 None => "; nothing alerts on it".to_owned(),

@@ -183,6 +183,8 @@ pub struct NoData {
     pub alert: String,
     /// Its `service` label, when it has one.
     pub service: Option<String>,
+    /// Its `severity` label, when it has one.
+    pub severity: Option<String>,
     /// The selectors with no series.
     pub missing: Vec<String>,
     /// The rule's no-data companion (`<alert>NoData`, same service) when there is one that
@@ -190,26 +192,39 @@ pub struct NoData {
     pub covered_by: Option<String>,
 }
 
-/// The alerting rules of `rules` (`(file, alert, service label, expr)`) that cannot fire with
+/// One alerting rule as [`no_data`] reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleRef<'a> {
+    /// The rule file.
+    pub file: &'a str,
+    /// The alert name.
+    pub alert: &'a str,
+    /// Its `service` label.
+    pub service: Option<&'a str>,
+    /// Its `severity` label.
+    pub severity: Option<&'a str>,
+    /// Its expression.
+    pub expr: &'a str,
+}
+
+/// The alerting rules of `rules` that cannot fire with
 /// the series `has` says exist, each with its no-data companion when that one can fire. An
 /// expression that does not parse is listed with itself as the missing selector.
-pub fn no_data<'a>(
-    rules: &[(&'a str, &'a str, Option<&'a str>, &'a str)],
-    has: &dyn Fn(&str) -> bool,
-) -> Vec<NoData> {
+pub fn no_data(rules: &[RuleRef<'_>], has: &dyn Fn(&str) -> bool) -> Vec<NoData> {
     let mut out = Vec::new();
     let mut can_fire = BTreeSet::new();
-    for &(file, alert, service, expr) in rules {
+    for r in rules {
         let entry = |missing| NoData {
-            file: file.to_owned(),
-            alert: alert.to_owned(),
-            service: service.map(str::to_owned),
+            file: r.file.to_owned(),
+            alert: r.alert.to_owned(),
+            service: r.service.map(str::to_owned),
+            severity: r.severity.map(str::to_owned),
             missing,
             covered_by: None,
         };
-        match parser::parse(expr) {
+        match parser::parse(r.expr) {
             Ok(tree) if can_have_data(&tree, has) => {
-                can_fire.insert((alert, service));
+                can_fire.insert((r.alert, r.service));
             }
             Ok(tree) => {
                 let missing = selectors(&tree).into_iter().filter(|s| !has(s)).collect();
@@ -288,11 +303,13 @@ mod tests {
     #[test]
     fn rules_without_data_name_their_selectors() {
         let has = |s: &str| s == "up";
+        let rule =
+            |file, alert, service, expr| RuleRef { file, alert, service, severity: None, expr };
         let rules = [
-            ("rules/x.yml", "X", Some("S"), "node_load1 > 5 and on() up"),
-            ("r", "Y", None, "up"),
-            ("r", "Z", Some("T"), "node_load5 > 1"),
-            ("r", "ZNoData", Some("T"), "up unless on() node_load5"),
+            rule("rules/x.yml", "X", Some("S"), "node_load1 > 5 and on() up"),
+            rule("r", "Y", None, "up"),
+            rule("r", "Z", Some("T"), "node_load5 > 1"),
+            rule("r", "ZNoData", Some("T"), "up unless on() node_load5"),
         ];
         let got = no_data(&rules, &has);
         assert_eq!(got.len(), 2);

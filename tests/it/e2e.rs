@@ -468,6 +468,16 @@ fn e2e_generated_alerts_agree_with_nagios() {
         assert!(n["covered_by"].is_string(), "not covered by a no-data companion: {n}");
     }
     let bad = !report["agreement"]["disagreements"].as_array().unwrap().is_empty();
+    let as_text = Command::new(env!("CARGO_BIN_EXE_nag2prom"))
+        .args(["parity", "--rules"])
+        .arg(&out)
+        .arg("--prometheus")
+        .arg(format!("http://127.0.0.1:{prom_port}"))
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&as_text.stdout).into_owned();
+    eprintln!("parity (text):\n{shown}");
+    assert!(shown.starts_with("agreement: "), "{}", text(&as_text));
     assert_eq!(parity.status.code(), Some(i32::from(bad)), "{}", text(&parity));
 
     // The cases the field tests found really were exercised.
