@@ -22,6 +22,7 @@ pub mod output;
 pub mod parity;
 pub mod plan;
 pub mod serve;
+pub mod silences;
 pub mod source;
 pub mod sourcedb;
 pub mod status;

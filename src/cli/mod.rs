@@ -18,6 +18,7 @@ mod generate;
 mod objects;
 mod parity;
 mod serve;
+mod silences;
 
 /// Move monitoring from Nagios Core 4 (Naemon, Icinga 1) to Prometheus.
 ///
@@ -201,6 +202,27 @@ pub enum Command {
     ///   nag2prom parity --prometheus http://127.0.0.1:9090 --format json | jq '.agreement.disagreements'
     Parity(parity::ParityArgs),
 
+    /// Turn Nagios' scheduled downtimes into Alertmanager silences.
+    ///
+    /// Reads the hostdowntime and servicedowntime blocks of status.dat (from nagios.cfg's
+    /// status_file, or --status-file; retention.dat works too) and makes a silence of each
+    /// downtime Nagios mutes notifications in, now or later: a fixed one from its start to its
+    /// end, a flexible one that has started for its duration. A flexible downtime that has not
+    /// started (it starts with the first problem) and one triggered by a downtime that has not
+    /// started have no Alertmanager form: they are listed, not silenced (notify rather than
+    /// miss). A host downtime matches every alert of the host. With --alertmanager the
+    /// silences are posted (idempotently: the downtime id is in each comment); without it
+    /// they are printed (--format json: the API's PostableSilence).
+    ///
+    /// Examples:
+    ///
+    ///   nag2prom silences --config /etc/nagios4/nagios.cfg
+    ///
+    ///   nag2prom silences --config /etc/nagios4/nagios.cfg --alertmanager http://127.0.0.1:9093
+    ///
+    ///   nag2prom silences --status-file /var/lib/nagios4/retention.dat --format json
+    Silences(silences::SilencesArgs),
+
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// Generated from the same definitions as --help, so it always knows every flag.
@@ -255,6 +277,7 @@ pub fn main() -> ExitCode {
         Command::Convert(args) => convert::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Parity(args) => parity::run(&args),
+        Command::Silences(args) => silences::run(&args),
         Command::Completions(args) => generate::completions(&args),
         Command::Man(args) => generate::man(&args),
     };

@@ -330,6 +330,18 @@ fn http_post(port: u16, path: &str, body: &str) -> Option<String> {
 /// Start the real Alertmanager on `config`, send `alerts` (label sets), and return which of
 /// them it reports inhibited, by their `host/service` (or `host` for host alerts).
 fn inhibited(config: &Path, scratch: &Path, alerts: &[&[(&str, &str)]]) -> BTreeSet<String> {
+    muted(config, scratch, alerts, "inhibitedBy", |_| {})
+}
+
+/// Start the real Alertmanager on `config`, run `before` with its port, send `alerts`, and
+/// return which of them it reports muted in `status.<by>` (`inhibitedBy`, `silencedBy`).
+fn muted(
+    config: &Path,
+    scratch: &Path,
+    alerts: &[&[(&str, &str)]],
+    by: &str,
+    before: impl FnOnce(u16),
+) -> BTreeSet<String> {
     let port = free_port();
     let storage = scratch.join(format!("am-{port}"));
     let _am = Proc::spawn(
@@ -346,6 +358,7 @@ fn inhibited(config: &Path, scratch: &Path, alerts: &[&[(&str, &str)]]) -> BTree
         http_get(port, "/-/ready").is_some_and(|b| b.contains("OK"))
     });
     assert!(ready, "alertmanager did not become ready on {port}");
+    before(port);
     let body: Vec<serde_json::Value> = alerts
         .iter()
         .map(|labels| {
@@ -377,7 +390,7 @@ fn inhibited(config: &Path, scratch: &Path, alerts: &[&[(&str, &str)]]) -> BTree
         }
         out = listed
             .iter()
-            .filter(|a| a["status"]["inhibitedBy"].as_array().is_some_and(|v| !v.is_empty()))
+            .filter(|a| a["status"][by].as_array().is_some_and(|v| !v.is_empty()))
             .map(name)
             .collect();
         let same = last.as_ref() == Some(&out);
@@ -469,5 +482,73 @@ fn alertmanager_inhibitions_mute_what_nagios_suppresses() {
         ],
         &["db-02/MySQL Replication"],
     );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// Nagios downtimes become silences in the real Alertmanager: a host downtime mutes every
+/// alert of the host, a service downtime that service only, a started flexible downtime its
+/// service; a flexible downtime not started yet and one that is over mute nothing. Posting
+/// twice creates nothing new.
+#[test]
+fn downtimes_become_silences_in_alertmanager() {
+    if !have(Path::new(ALERTMANAGER), "prometheus-alertmanager") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("nag2prom-am-silences-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+        as i64;
+    let (start, end) = (now - 600, now + 3600);
+    let status = format!(
+        "info {{\n\tcreated={now}\n\t}}\n\
+         hostdowntime {{\n\thost_name=web-01\n\tdowntime_id=1\n\tstart_time={start}\n\tend_time={end}\n\tfixed=1\n\tduration=4200\n\tis_in_effect=1\n\tauthor=alice\n\tcomment=kernel\n\t}}\n\
+         servicedowntime {{\n\thost_name=db-01\n\tservice_description=MySQL\n\tdowntime_id=2\n\tstart_time={start}\n\tend_time={end}\n\tfixed=1\n\tduration=4200\n\tis_in_effect=1\n\tauthor=bob\n\tcomment=upgrade\n\t}}\n\
+         servicedowntime {{\n\thost_name=db-02\n\tservice_description=MySQL\n\tdowntime_id=3\n\tstart_time={start}\n\tend_time={end}\n\tflex_downtime_start=0\n\tfixed=0\n\tduration=600\n\tis_in_effect=0\n\t}}\n\
+         servicedowntime {{\n\thost_name=db-03\n\tservice_description=MySQL\n\tdowntime_id=4\n\tstart_time={start}\n\tend_time={end}\n\tflex_downtime_start={start}\n\tfixed=0\n\tduration=7200\n\tis_in_effect=1\n\t}}\n\
+         hostdowntime {{\n\thost_name=web-02\n\tdowntime_id=5\n\tstart_time={}\n\tend_time={}\n\tfixed=1\n\t}}\n",
+        now - 7200,
+        now - 3600
+    );
+    let status_file = dir.join("status.dat");
+    fs::write(&status_file, status).unwrap();
+    let config = dir.join("alertmanager.yml");
+    fs::write(&config, "route:\n  receiver: nobody\nreceivers:\n- name: nobody\n").unwrap();
+    let service = |h: &'static str, s: &'static str| {
+        vec![
+            ("alertname", "NagiosServiceCritical"),
+            ("host", h),
+            ("service", s),
+            ("severity", "critical"),
+        ]
+    };
+    let alerts = [
+        service("web-01", "HTTP"),
+        vec![("alertname", "NagiosHostDown"), ("host", "web-01")],
+        service("db-01", "MySQL"),
+        service("db-01", "Disk"),
+        service("db-02", "MySQL"),
+        service("db-03", "MySQL"),
+        service("web-02", "HTTP"),
+    ];
+    let refs: Vec<&[(&str, &str)]> = alerts.iter().map(Vec::as_slice).collect();
+    let file = status_file.to_str().unwrap().to_owned();
+    let got = muted(&config, &dir, &refs, "silencedBy", |port| {
+        let url = format!("http://127.0.0.1:{port}");
+        let args = ["silences", "--status-file", &file, "--alertmanager", &url, "--format", "json"];
+        let first = nag2prom(&args);
+        assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+        let report: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+        assert_eq!(report["silences"].as_array().unwrap().len(), 3, "{report}");
+        assert_eq!(report["skipped"].as_array().unwrap().len(), 2, "{report}");
+        let again: serde_json::Value = serde_json::from_slice(&nag2prom(&args).stdout).unwrap();
+        assert_eq!(again["silences"].as_array().unwrap().len(), 0, "posted twice: {again}");
+        assert_eq!(again["already_posted"], 3, "{again}");
+    });
+    let want: BTreeSet<String> = ["web-01/HTTP", "web-01", "db-01/MySQL", "db-03/MySQL"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    assert_eq!(got, want);
     let _ = fs::remove_dir_all(&dir);
 }
