@@ -522,6 +522,32 @@ fn serve_marks_stale_data_down() {
         == Some("1")));
 }
 
+/// `--log.format json`: every log line is one JSON object with a level and a message, as log
+/// pipelines (journald to Loki, …) parse them; secrets in a command argument never appear.
+#[test]
+fn serve_logs_json() {
+    let dir = Scratch::new("log-json");
+    let status = dir.path("status.dat");
+    replace(&status, status_dat(now(), &[("h", "s", 0, "check_x!--password=hunter2")]).as_bytes());
+    let log = dir.path("serve.log");
+    let (_server, port) =
+        serve_logged(&["--status-file", status.to_str().unwrap(), "--log.format", "json"], &log);
+    assert!(wait_for(Duration::from_secs(10), || read_log(&log).contains("status.dat loaded")));
+    assert!(get(port, "/metrics", &[]).is_some());
+    let text = read_log(&log);
+    assert!(!text.contains("hunter2"), "{text}");
+    let mut messages = Vec::new();
+    for line in text.lines() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(v["level"].is_string() && v["timestamp"].is_string(), "{line}");
+        messages.push(v["fields"]["message"].as_str().unwrap_or("").to_owned());
+    }
+    assert!(messages.iter().any(|m| m == "status.dat loaded"), "{messages:?}");
+    let bad = crate::support::nag2prom(&["serve", "--log.format", "xml", "--status-file", "x"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
 #[test]
 fn serve_sends_gzip_when_asked() {
     let dir = Scratch::new("gzip");
