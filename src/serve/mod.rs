@@ -172,6 +172,8 @@ pub async fn run(options: ServeOptions) -> Result<(), ServeError> {
             let listener =
                 TcpListener::bind(addr).map_err(|error| ServeError::Bind { addr, error })?;
             listener.set_nonblocking(true).map_err(|error| ServeError::Bind { addr, error })?;
+            // The address really bound (port 0 asks the kernel for one).
+            let addr = listener.local_addr().unwrap_or(addr);
             listeners.push((addr, listener));
         }
     }

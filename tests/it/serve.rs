@@ -548,6 +548,37 @@ fn serve_logs_json() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
+/// `--web.listen-address 127.0.0.1:0` binds a port the kernel picks, and the log says which:
+/// the logged address answers.
+#[test]
+fn serve_logs_the_port_it_bound() {
+    let dir = Scratch::new("port-0");
+    let status = dir.path("status.dat");
+    replace(&status, status_dat(now(), &[("h", "s", 0, "")]).as_bytes());
+    let log = dir.path("serve.log");
+    let _server = Proc::spawn(
+        "nag2prom serve",
+        Command::new(env!("CARGO_BIN_EXE_nag2prom"))
+            .args(["serve", "--web.listen-address", "127.0.0.1:0", "--log.format", "json"])
+            .arg("--status-file")
+            .arg(&status)
+            .stderr(std::fs::File::create(&log).unwrap()),
+    );
+    let mut port = 0;
+    let found = wait_for(Duration::from_secs(10), || {
+        let text = read_log(&log);
+        let addr = text.lines().find_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).ok()?;
+            v["fields"]["addr"].as_str().map(str::to_owned)
+        });
+        port = addr.and_then(|a| a.rsplit(':').next()?.parse().ok()).unwrap_or(0);
+        port != 0
+    });
+    assert!(found, "no bound port in the log: {}", read_log(&log));
+    assert!(wait_for(Duration::from_secs(10), || get(port, "/-/healthy", &[])
+        .is_some_and(|r| r.0 == 200)));
+}
+
 #[test]
 fn serve_sends_gzip_when_asked() {
     let dir = Scratch::new("gzip");
