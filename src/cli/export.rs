@@ -238,12 +238,9 @@ impl BridgeArgs {
 
     /// The bounds of a status.dat read.
     pub fn read_limits(&self) -> anyhow::Result<ReadLimits> {
-        if !(self.read_timeout.is_finite() && self.read_timeout > 0.0) {
-            anyhow::bail!("--status.read-timeout must be a positive number of seconds");
-        }
         Ok(ReadLimits {
             max_bytes: self.max_bytes,
-            timeout: Duration::from_secs_f64(self.read_timeout),
+            timeout: super::seconds("--status.read-timeout", self.read_timeout)?,
         })
     }
 }

@@ -293,6 +293,15 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// A duration flag given in seconds: finite, positive and under 10^9 (Duration would
+/// overflow, and panic, beyond its range).
+fn seconds(flag: &str, value: f64) -> anyhow::Result<std::time::Duration> {
+    if !(value.is_finite() && value > 0.0 && value < 1e9) {
+        anyhow::bail!("{flag} must be a positive number of seconds");
+    }
+    Ok(std::time::Duration::from_secs_f64(value))
+}
+
 /// The installation named by `--config` and/or object paths (read like `cfg_dir`), for any
 /// core.
 fn load(

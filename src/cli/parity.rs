@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
@@ -65,10 +64,7 @@ fn states(map: BTreeMap<(String, String), f64>) -> BTreeMap<(String, String), u8
 
 /// Run; `Ok` carries the exit code.
 pub(super) fn run(args: &ParityArgs) -> anyhow::Result<ExitCode> {
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        anyhow::bail!("--timeout must be a positive number of seconds");
-    }
-    let client = Client::new(&args.prometheus, Duration::from_secs_f64(args.timeout));
+    let client = Client::new(&args.prometheus, super::seconds("--timeout", args.timeout)?);
     let services = states(client.states("nagios_service_hard_state")?);
     let hosts: BTreeMap<String, u8> = states(client.states("nagios_host_state")?)
         .into_iter()

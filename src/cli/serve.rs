@@ -92,12 +92,7 @@ pub(super) fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     // rustls needs a process-wide crypto provider; ring builds without C toolchains beyond cc.
     let _ = rustls::crypto::ring::default_provider().install_default();
 
-    let seconds = |flag: &str, value: f64| -> anyhow::Result<Duration> {
-        if !(value.is_finite() && value > 0.0 && value < 1e9) {
-            anyhow::bail!("{flag} must be a positive number of seconds");
-        }
-        Ok(Duration::from_secs_f64(value))
-    };
+    let seconds = super::seconds;
     let poll_interval = seconds("--status.poll-interval", args.poll_interval)?;
     let read_header_timeout = seconds("--web.read-header-timeout", args.read_header_timeout)?;
     let idle_timeout = seconds("--web.idle-timeout", args.idle_timeout)?;

@@ -3,7 +3,6 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
@@ -55,9 +54,7 @@ fn now() -> i64 {
 
 /// Run; `Ok` carries the exit code.
 pub(super) fn run(args: &SilencesArgs) -> anyhow::Result<ExitCode> {
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        anyhow::bail!("--timeout must be a positive number of seconds");
-    }
+    let timeout = super::seconds("--timeout", args.timeout)?;
     let nagios = crate::serve::config::load(
         args.config.as_deref(),
         args.status_file.as_deref(),
@@ -71,9 +68,7 @@ pub(super) fn run(args: &SilencesArgs) -> anyhow::Result<ExitCode> {
     let mut kept = 0;
     if let Some(url) = &args.alertmanager {
         let base = url.trim_end_matches('/');
-        let config = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs_f64(args.timeout)))
-            .build();
+        let config = ureq::Agent::config_builder().timeout_global(Some(timeout)).build();
         let agent: ureq::Agent = config.into();
         let list = format!("{base}/api/v2/silences");
         let existing: Vec<Existing> = agent

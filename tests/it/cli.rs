@@ -596,6 +596,16 @@ fn parity_without_prometheus_exits_2() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains(&url), "{}", text(&out));
     assert!(out.stdout.is_empty(), "{}", text(&out));
-    let bad = nag2prom(&["parity", "--prometheus", &url, "--timeout", "0"]);
-    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+    for timeout in ["0", "1e300", "nan"] {
+        let bad = nag2prom(&["parity", "--prometheus", &url, "--timeout", timeout]);
+        assert_eq!(bad.status.code(), Some(2), "--timeout {timeout}: {}", text(&bad));
+        assert!(String::from_utf8_lossy(&bad.stderr).contains("positive number"), "{}", text(&bad));
+    }
+    let export = nag2prom(&["export", "--status-file", "x", "--status.read-timeout", "1e300"]);
+    assert_eq!(export.status.code(), Some(2), "{}", text(&export));
+    assert!(
+        String::from_utf8_lossy(&export.stderr).contains("positive number"),
+        "{}",
+        text(&export)
+    );
 }
