@@ -83,12 +83,11 @@ pub(super) fn run(args: &ParityArgs) -> anyhow::Result<ExitCode> {
         Some(path) => {
             let plan = Plan::read(path).with_context(|| format!("--rules {}", path.display()))?;
             let rules: Vec<_> = plan.rules.iter().filter(|r| r.rule.is_alert()).collect();
-            let mut selectors = BTreeSet::new();
-            for r in &rules {
-                if let Ok(tree) = promql_parser::parser::parse(&r.rule.expr) {
-                    selectors.extend(parity::selectors(&tree));
-                }
-            }
+            // Each expression parsed once: for the selectors to ask for, then for the check.
+            let trees: Vec<_> =
+                rules.iter().map(|r| promql_parser::parser::parse(&r.rule.expr)).collect();
+            let selectors: BTreeSet<String> =
+                trees.iter().flatten().flat_map(parity::selectors).collect();
             let mut has = BTreeMap::new();
             for s in selectors {
                 let found = !client.query(&format!("count({s})"))?.is_empty();
@@ -97,12 +96,13 @@ pub(super) fn run(args: &ParityArgs) -> anyhow::Result<ExitCode> {
             let lookup = |s: &str| has.get(s).copied().unwrap_or(false);
             let rows: Vec<_> = rules
                 .iter()
-                .map(|r| parity::RuleRef {
+                .zip(&trees)
+                .map(|(r, tree)| parity::RuleRef {
                     file: r.file.as_str(),
                     alert: r.rule.name(),
                     service: r.rule.labels.get("service").map(String::as_str),
                     severity: r.rule.labels.get("severity").map(String::as_str),
-                    expr: r.rule.expr.as_str(),
+                    tree,
                 })
                 .collect();
             let list = parity::no_data(&rows, &lookup);

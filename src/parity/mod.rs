@@ -18,7 +18,7 @@ pub mod prometheus;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use promql_parser::parser::{self, Expr};
+use promql_parser::parser::Expr;
 use serde::Serialize;
 
 /// The severity rank of a state or an alert: 0 none, 1 warning (or unknown), 2 critical.
@@ -203,8 +203,8 @@ pub struct RuleRef<'a> {
     pub service: Option<&'a str>,
     /// Its `severity` label.
     pub severity: Option<&'a str>,
-    /// Its expression.
-    pub expr: &'a str,
+    /// Its expression, parsed (`promql_parser::parser::parse`; the error when it does not parse).
+    pub tree: &'a Result<Expr, String>,
 }
 
 /// The alerting rules of `rules` that cannot fire with
@@ -222,12 +222,12 @@ pub fn no_data(rules: &[RuleRef<'_>], has: &dyn Fn(&str) -> bool) -> Vec<NoData>
             missing,
             covered_by: None,
         };
-        match parser::parse(r.expr) {
-            Ok(tree) if can_have_data(&tree, has) => {
+        match r.tree {
+            Ok(tree) if can_have_data(tree, has) => {
                 can_fire.insert((r.alert, r.service));
             }
             Ok(tree) => {
-                let missing = selectors(&tree).into_iter().filter(|s| !has(s)).collect();
+                let missing = selectors(tree).into_iter().filter(|s| !has(s)).collect();
                 out.push(entry(missing));
             }
             Err(e) => out.push(entry(vec![format!("(does not parse: {e})")])),
@@ -245,6 +245,7 @@ pub fn no_data(rules: &[RuleRef<'_>], has: &dyn Fn(&str) -> bool) -> Vec<NoData>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use promql_parser::parser;
 
     fn labels(pairs: &[(&str, &str)]) -> Labels {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
@@ -303,14 +304,24 @@ mod tests {
     #[test]
     fn rules_without_data_name_their_selectors() {
         let has = |s: &str| s == "up";
-        let rule =
-            |file, alert, service, expr| RuleRef { file, alert, service, severity: None, expr };
-        let rules = [
-            rule("rules/x.yml", "X", Some("S"), "node_load1 > 5 and on() up"),
-            rule("r", "Y", None, "up"),
-            rule("r", "Z", Some("T"), "node_load5 > 1"),
-            rule("r", "ZNoData", Some("T"), "up unless on() node_load5"),
+        let exprs = [
+            ("rules/x.yml", "X", Some("S"), "node_load1 > 5 and on() up"),
+            ("r", "Y", None, "up"),
+            ("r", "Z", Some("T"), "node_load5 > 1"),
+            ("r", "ZNoData", Some("T"), "up unless on() node_load5"),
         ];
+        let trees: Vec<_> = exprs.iter().map(|e| parser::parse(e.3)).collect();
+        let rules: Vec<RuleRef<'_>> = exprs
+            .iter()
+            .zip(&trees)
+            .map(|(&(file, alert, service, _), tree)| RuleRef {
+                file,
+                alert,
+                service,
+                severity: None,
+                tree,
+            })
+            .collect();
         let got = no_data(&rules, &has);
         assert_eq!(got.len(), 2);
         assert_eq!((got[0].alert.as_str(), got[0].covered_by.as_deref()), ("X", None));
