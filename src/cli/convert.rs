@@ -95,6 +95,10 @@ pub struct TranslateArgs {
     #[arg(long, value_name = "PORT", default_value_t = 9187)]
     pub postgres_exporter_port: u16,
 
+    /// The port windows_exporter listens on, on hosts with translated check_nt services.
+    #[arg(long, value_name = "PORT", default_value_t = 9182)]
+    pub windows_exporter_port: u16,
+
     /// Scrape and rule evaluation interval, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=86400))]
     pub scrape_interval: u32,
@@ -104,6 +108,13 @@ pub struct TranslateArgs {
     /// it such services are bridged, because Nagios measured its own server.
     #[arg(long)]
     pub local_checks_are_remote: bool,
+
+    /// The address of the Nagios server's own host object (repeatable). Plugins that measure
+    /// the machine they run on (check_load, check_disk, …) measured the Nagios server, so they
+    /// are native only on hosts with this address. Without it: loopback addresses
+    /// (127.0.0.0/8, ::1, localhost)
+    #[arg(long, value_name = "ADDRESS")]
+    pub nagios_server_address: Vec<String>,
 
     /// The nrpe.cfg of the monitored hosts (`command[name]=command line`), so check_nrpe
     /// services translate to the remote plugin. Without it they are bridged.
@@ -265,11 +276,13 @@ fn translate_with<R>(
         custom_labels: t.custom_labels.clone(),
         scrape_interval: t.scrape_interval,
         assume_remote: t.local_checks_are_remote,
+        nagios_server: t.nagios_server_address.clone(),
         nrpe,
         ports: translate::Ports {
             node: t.node_exporter_port,
             mysqld: t.mysqld_exporter_port,
             postgres: t.postgres_exporter_port,
+            windows: t.windows_exporter_port,
         },
     };
     let translation = translate::translate(&inst, &model, &options);

@@ -96,7 +96,7 @@ pub fn prometheus_header() -> String {
 }
 
 /// The scrape jobs of exporters on the hosts, in the order they are written.
-pub const HOST_JOBS: [&str; 3] = ["node", "mysqld", "postgres"];
+pub const HOST_JOBS: [&str; 4] = ["node", "mysqld", "postgres", "windows"];
 
 /// `prometheus.yml`.
 pub fn prometheus_config(tr: &Translation<'_>, addresses: &Addresses) -> PrometheusConfig {

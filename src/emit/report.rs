@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::source::SourceDb;
 use crate::translate::service_level::duration;
-use crate::translate::{Outcome, Translation};
+use crate::translate::{Code, Outcome, Translation};
 
 /// Totals of a conversion.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,27 +105,46 @@ pub fn reason_group(text: &str) -> String {
     out
 }
 
-/// Reason groups: (services, distinct reasons, group text, plugins), most services first.
-fn reason_groups(tr: &Translation<'_>) -> Vec<(usize, usize, String, String)> {
-    let mut groups: BTreeMap<String, (usize, usize, std::collections::BTreeSet<&str>)> =
+/// The bridged services of one reason code.
+struct ReasonGroup {
+    /// Services with a reason of this code.
+    services: usize,
+    /// Distinct reasons of this code.
+    reasons: usize,
+    /// The code.
+    code: Code,
+    /// The plugins concerned, `, `-separated.
+    plugins: String,
+    /// The most frequent reason of the code, its varying names folded (`reason_group`).
+    example: String,
+}
+
+/// Reason groups, one per code, most services first.
+fn reason_groups(tr: &Translation<'_>) -> Vec<ReasonGroup> {
+    let mut groups: BTreeMap<Code, (usize, usize, std::collections::BTreeSet<&str>, usize)> =
         BTreeMap::new();
+    // `reasons` is sorted by services: the first reason of a code is its most frequent.
     for (n, r) in reasons(tr) {
         if n == 0 {
             continue;
         }
         let reason = &tr.reasons[r];
-        let entry = groups.entry(reason_group(&reason.text)).or_default();
+        let entry = groups.entry(reason.code).or_insert((0, 0, Default::default(), r));
         entry.0 += n;
         entry.1 += 1;
         entry.2.insert(reason.plugin.as_deref().unwrap_or("(none)"));
     }
-    let mut list: Vec<(usize, usize, String, String)> = groups
+    let mut list: Vec<ReasonGroup> = groups
         .into_iter()
-        .map(|(text, (n, k, plugins))| {
-            (n, k, text, plugins.into_iter().collect::<Vec<_>>().join(", "))
+        .map(|(code, (services, reasons, plugins, first))| ReasonGroup {
+            services,
+            reasons,
+            code,
+            plugins: plugins.into_iter().collect::<Vec<_>>().join(", "),
+            example: reason_group(&tr.reasons[first].text),
         })
         .collect();
-    list.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.2.cmp(&b.2)));
+    list.sort_by(|a, b| b.services.cmp(&a.services).then_with(|| a.code.cmp(&b.code)));
     list
 }
 
@@ -211,6 +230,7 @@ struct JsonCounts {
 #[derive(Debug, Serialize)]
 struct JsonReason<'a> {
     services: usize,
+    code: &'static str,
     reason: &'a str,
 }
 
@@ -218,6 +238,9 @@ struct JsonReason<'a> {
 struct JsonReasonGroup {
     services: usize,
     reasons: usize,
+    code: &'static str,
+    summary: &'static str,
+    /// The most frequent reason of the code, names folded to `…`.
     reason: String,
     plugins: String,
 }
@@ -261,6 +284,8 @@ struct JsonService<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     plugin: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
     source: String,
 }
@@ -295,15 +320,21 @@ pub fn json<'a>(
         .collect();
     let reasons = reasons(tr)
         .into_iter()
-        .map(|(services, r)| JsonReason { services, reason: &tr.reasons[r].text })
+        .map(|(services, r)| JsonReason {
+            services,
+            code: tr.reasons[r].code.as_str(),
+            reason: &tr.reasons[r].text,
+        })
         .collect();
     let reason_groups = reason_groups(tr)
         .into_iter()
-        .map(|(services, reasons, reason, plugins)| JsonReasonGroup {
-            services,
-            reasons,
-            reason,
-            plugins,
+        .map(|g| JsonReasonGroup {
+            services: g.services,
+            reasons: g.reasons,
+            code: g.code.as_str(),
+            summary: g.code.summary(),
+            reason: g.example,
+            plugins: g.plugins,
         })
         .collect();
     let exporter_requirements = requirements(tr)
@@ -345,12 +376,13 @@ pub fn json<'a>(
         .map(|row| {
             let mut source = String::new();
             sources.push(&mut source, row.file, row.span);
-            let (outcome, rule_group, plugin, reason) = match row.outcome {
-                Outcome::Native(g) => ("native", tr.groups[g].id.as_str(), None, None),
+            let (outcome, rule_group, plugin, code, reason) = match row.outcome {
+                Outcome::Native(g) => ("native", tr.groups[g].id.as_str(), None, None, None),
                 Outcome::Bridged(l, r) => (
                     "bridged",
                     tr.bridged[l].id.as_str(),
                     tr.reasons[r].plugin.as_deref(),
+                    Some(tr.reasons[r].code.as_str()),
                     Some(tr.reasons[r].text.as_str()),
                 ),
             };
@@ -361,6 +393,7 @@ pub fn json<'a>(
                 outcome,
                 rule_group,
                 plugin,
+                code,
                 reason,
                 source,
             }
@@ -416,13 +449,15 @@ pub fn markdown(tr: &Translation<'_>, db: &SourceDb, t: &Totals) -> String {
         cell(&mut out, plugin);
         let _ = writeln!(out, " | {n} | {b} |");
     }
-    out.push_str("\n## Why services are bridged\n\n| services | reason | plugins | variants |\n|---|---|---|---|\n");
-    for (n, k, text, plugins) in reason_groups(tr) {
-        let _ = write!(out, "| {n} | ");
-        cell(&mut out, &text);
+    out.push_str("\n## Why services are bridged\n\n| services | code | what it means | most frequent | plugins | variants |\n|---|---|---|---|---|---|\n");
+    for g in reason_groups(tr) {
+        let _ = write!(out, "| {} | `{}` | ", g.services, g.code);
+        cell(&mut out, g.code.summary());
         out.push_str(" | ");
-        cell(&mut out, &plugins);
-        let _ = writeln!(out, " | {k} |");
+        cell(&mut out, &g.example);
+        out.push_str(" | ");
+        cell(&mut out, &g.plugins);
+        let _ = writeln!(out, " | {} |", g.reasons);
     }
     out.push_str("\nEach service's exact reason is in the Services table below and in report.json.\n\n## What the exporters must be run with\n\n| services | requirement |\n|---|---|\n");
     for (req, n) in requirements(tr) {

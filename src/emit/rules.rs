@@ -138,6 +138,7 @@ pub fn no_data_rule(native: &Native, group: &NativeGroup) -> Option<Rule> {
     let (state, severity, enabled) = match native.missing {
         Missing::Critical => ("CRITICAL", "critical", s.none() || s.critical),
         Missing::Unknown => ("UNKNOWN", "warning", s.none() || s.unknown),
+        Missing::Covered => return None,
     };
     if !enabled {
         return None;
@@ -498,7 +499,7 @@ pub fn member_rules(tr: &Translation<'_>) -> RuleFile {
 }
 
 /// The scrape jobs of exporters and probes whose targets convert writes.
-pub const EXPORTER_JOBS: [&str; 4] = ["node", "mysqld", "postgres", "blackbox"];
+pub const EXPORTER_JOBS: [&str; 5] = ["node", "mysqld", "postgres", "windows", "blackbox"];
 
 fn labels_of(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()

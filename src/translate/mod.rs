@@ -28,9 +28,11 @@ pub mod bridged;
 pub mod ola;
 pub mod plugins;
 pub mod promql;
+pub mod refusal;
 pub mod service_level;
 
 pub use plugins::{Native, PluginsVersion, Probe};
+pub use refusal::{Code, Refusal};
 pub use service_level::Level;
 
 /// Settings of a conversion.
@@ -49,6 +51,10 @@ pub struct Options {
     pub nrpe: Vec<(String, String)>,
     /// Ports the exporters on the hosts listen on.
     pub ports: Ports,
+    /// `--nagios-server-address`: the addresses of the Nagios server itself. Hosts with one of
+    /// them are where plugins that measure their own machine measured; empty: the loopback
+    /// addresses (`127.0.0.0/8`, `::1`, `localhost`).
+    pub nagios_server: Vec<String>,
 }
 
 /// Ports of the exporters convert writes targets for (each an option of `convert`).
@@ -60,11 +66,13 @@ pub struct Ports {
     pub mysqld: u16,
     /// postgres_exporter (9187).
     pub postgres: u16,
+    /// windows_exporter (9182).
+    pub windows: u16,
 }
 
 impl Default for Ports {
     fn default() -> Self {
-        Ports { node: 9100, mysqld: 9104, postgres: 9187 }
+        Ports { node: 9100, mysqld: 9104, postgres: 9187, windows: 9182 }
     }
 }
 
@@ -77,6 +85,7 @@ impl Default for Options {
             assume_remote: false,
             nrpe: Vec::new(),
             ports: Ports::default(),
+            nagios_server: Vec::new(),
         }
     }
 }
@@ -156,6 +165,8 @@ pub struct ServiceRow<'m> {
 pub struct Reason {
     /// The plugin file name, when known.
     pub plugin: Option<String>,
+    /// What kind of reason.
+    pub code: refusal::Code,
     /// The reason, secret-free.
     pub text: String,
 }
@@ -293,13 +304,14 @@ fn translate_call(
     line: &str,
     args: &[impl AsRef<str>],
     ctx: &plugins::Context,
-) -> Result<Native, (Option<String>, String)> {
-    let call = argv::call(line, args).map_err(|e| (None, e.to_string()))?;
-    let Some(translate) = plugins::lookup(&call.plugin) else {
+) -> Result<Native, (Option<String>, Refusal)> {
+    let call = argv::call(line, args).map_err(|e| (None, Refusal::from(e)))?;
+    let Some(registered) = plugins::lookup(&call.plugin) else {
         let text = format!("plugin `{}` is not in the catalogue", call.plugin);
-        return Err((Some(call.plugin), text));
+        return Err((Some(call.plugin), Refusal::new(Code::PluginNotTranslated, text)));
     };
-    let mut native = translate(&call, ctx).map_err(|text| (Some(call.plugin.clone()), text))?;
+    let mut native =
+        (registered.translate)(&call, ctx).map_err(|r| (Some(call.plugin.clone()), r))?;
     plugins::pin_ip_family(&mut native, &call.args);
     native.written = plugins::written(&call);
     Ok(native)
@@ -492,7 +504,11 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                 },
                 labels,
                 address: address.to_owned(),
-                local: is_loopback(address),
+                local: if options.nagios_server.is_empty() {
+                    is_loopback(address)
+                } else {
+                    options.nagios_server.iter().any(|a| a == address)
+                },
             },
         );
     }
@@ -526,8 +542,8 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         nrpe: options.nrpe.clone(),
         scrape_interval: options.scrape_interval,
     };
-    let mut reason = |plugin: Option<String>, text: String, out: &mut Vec<Reason>| -> usize {
-        let r = Reason { plugin, text };
+    let mut reason = |plugin: Option<String>, refusal: Refusal, out: &mut Vec<Reason>| -> usize {
+        let r = Reason { plugin, code: refusal.code, text: refusal.text };
         *reason_index.entry(r.clone()).or_insert_with(|| {
             out.push(r);
             out.len() - 1
@@ -554,11 +570,18 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         let result = if matches!(f.active, Some(Value::Int(0))) {
             Err(reason(
                 None,
-                "active checks are disabled: the state comes from passive results, which only the bridge sees".to_owned(),
+                Refusal::new(
+                    Code::Passive,
+                    "active checks are disabled: the state comes from passive results, which only the bridge sees",
+                ),
                 &mut out.reasons,
             ))
         } else if host.is_none() {
-            Err(reason(None, "the service's host is not registered".to_owned(), &mut out.reasons))
+            Err(reason(
+                None,
+                Refusal::new(Code::HostMissing, "the service's host is not registered"),
+                &mut out.reasons,
+            ))
         } else if let Some(r) = cache.get(&(f.check_command, local)) {
             *r
         } else if let Some((line, args)) =
@@ -579,8 +602,11 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                     let r = if *variants > MAX_MACRO_VARIANTS {
                         Err(reason(
                             None,
-                            format!(
-                                "its custom-variable macros take more than {MAX_MACRO_VARIANTS} distinct values: one rule group each would not pay"
+                            Refusal::new(
+                                Code::MacroVariants,
+                                format!(
+                                    "its custom-variable macros take more than {MAX_MACRO_VARIANTS} distinct values: one rule group each would not pay"
+                                ),
                             ),
                             &mut out.reasons,
                         ))
@@ -591,7 +617,9 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                                 out.natives.push(native);
                                 Ok(out.natives.len() - 1)
                             }
-                            Err((plugin, text)) => Err(reason(plugin, text, &mut out.reasons)),
+                            Err((plugin, refusal)) => {
+                                Err(reason(plugin, refusal, &mut out.reasons))
+                            }
                         }
                     };
                     macro_cache.insert((resolved, local), r);
@@ -602,7 +630,13 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
             let split = split_check_command(f.check_command);
             let r = (|| {
                 let Some(line) = commands.get(split.name) else {
-                    return Err((None, format!("command `{}` is not defined", split.name)));
+                    return Err((
+                        None,
+                        Refusal::new(
+                            Code::CommandUndefined,
+                            format!("command `{}` is not defined", split.name),
+                        ),
+                    ));
                 };
                 translate_call(line, &split.args, &plugins::Context { local, ..base_ctx.clone() })
             })();
@@ -611,7 +645,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                     out.natives.push(native);
                     Ok(out.natives.len() - 1)
                 }
-                Err((plugin, text)) => Err(reason(plugin, text, &mut out.reasons)),
+                Err((plugin, refusal)) => Err(reason(plugin, refusal, &mut out.reasons)),
             };
             cache.insert((f.check_command, local), r);
             r
@@ -789,6 +823,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                 let port = match job {
                     "mysqld" => options.ports.mysqld,
                     "postgres" => options.ports.postgres,
+                    "windows" => options.ports.windows,
                     _ => options.ports.node,
                 };
                 (target_address(&labels.address, port), None, None)

@@ -908,3 +908,89 @@ fn convert_minimum_prometheus_is_documented_and_met() {
     }
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// windows_exporter's documented metrics that check_nt translations read (docs/collector.*.md
+/// of prometheus-community/windows_exporter; Debian does not package it, so the names are
+/// checked against its documentation, with the version each is documented for).
+const WINDOWS_EXPORTER_METRICS: &[&str] = &[
+    "windows_cpu_time_total",             // collector.cpu.md, all versions
+    "windows_memory_committed_bytes",     // collector.memory.md, 0.20 on
+    "windows_memory_commit_limit",        // collector.memory.md, 0.20 on
+    "windows_logical_disk_free_bytes",    // collector.logical_disk.md
+    "windows_logical_disk_size_bytes",    // collector.logical_disk.md
+    "windows_service_state",              // collector.service.md (name, state labels)
+    "windows_process_threads",            // collector.process.md (process, process_id)
+    "windows_system_boot_time_timestamp", // collector.system.md, 0.30.6 on
+    "windows_system_system_up_time",      // collector.system.md up to 0.29 (a boot timestamp)
+];
+
+/// check_nt (NSClient++) services on a Windows host: each variable of Debian's windows.cfg
+/// with the upstream command (which passes `$ARG2$`) becomes windows_exporter rules that pass
+/// promtool's checks and unit tests; Debian's own command (no `$ARG2$`) is reported as what
+/// the plugin really answers; the agent's password never leaves.
+#[test]
+fn check_nt_services_become_windows_exporter_rules() {
+    let dir = scratch("check-nt");
+    fs::write(dir.join("nagios.cfg"), "cfg_file=o.cfg\n").unwrap();
+    let mut objects = String::from(
+        "define host {\n host_name win1\n address 127.0.0.9\n max_check_attempts 3\n check_period none\n contacts nobody\n notification_period none\n}\n\
+         define timeperiod {\n timeperiod_name none\n alias none\n}\n\
+         define contact {\n contact_name nobody\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period none\n service_notification_period none\n host_notification_options n\n service_notification_options n\n host_notification_commands nt\n service_notification_commands nt\n}\n\
+         define command {\n command_name nt\n command_line /usr/lib/nagios/plugins/check_nt -H $HOSTADDRESS$ -p 12489 -s nsclient-s3cret -v $ARG1$ $ARG2$\n}\n\
+         define command {\n command_name nt_debian\n command_line /usr/lib/nagios/plugins/check_nt -H '$HOSTADDRESS$' -v '$ARG1$'\n}\n",
+    );
+    let services = [
+        ("Version", "nt!CLIENTVERSION"),
+        ("Uptime", "nt!UPTIME!-l hours -w 24 -c 1"),
+        ("CPU", "nt!CPULOAD!-l 5,80,90"),
+        ("Memory", "nt!MEMUSE!-w 80 -c 90"),
+        ("Disk C", "nt!USEDDISKSPACE!-l c -w 80 -c 90"),
+        ("W3SVC", "nt!SERVICESTATE!-d SHOWALL -l W3SVC"),
+        ("Explorer", "nt!PROCSTATE!-d SHOWALL -l Explorer.exe"),
+        ("Debian CPU", "nt_debian!CPULOAD!-l 5,80,90"),
+    ];
+    for (description, command) in services {
+        objects.push_str(&format!(
+            "define service {{\n host_name win1\n service_description {description}\n check_command {command}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n notification_options w,c,u,r\n}}\n"
+        ));
+    }
+    fs::write(dir.join("o.cfg"), objects).unwrap();
+    let out = dir.join("out");
+    let run = convert(&dir.join("nagios.cfg"), &out, &["--windows-exporter-port", "19182"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["totals"]["native"], 7, "{}", report["services"]);
+    let debian = report["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service_description"] == "Debian CPU")
+        .unwrap();
+    assert_eq!(debian["code"], "bridge/plugin-refuses");
+    assert!(debian["reason"].as_str().unwrap().contains("$ARG2$"));
+    let targets = fs::read_to_string(out.join("targets/windows.json")).unwrap();
+    assert!(targets.contains("127.0.0.9:19182"), "{targets}");
+    let config = fs::read_to_string(out.join("prometheus.yml")).unwrap();
+    assert!(config.contains("job_name: windows"), "{config}");
+    let mut rules = String::new();
+    for (path, bytes) in files(&out) {
+        let content = String::from_utf8_lossy(&bytes).into_owned();
+        assert!(!content.contains("nsclient-s3cret"), "the agent password in {}", path.display());
+        if path.starts_with("rules") {
+            rules.push_str(&content);
+        }
+    }
+    let mut used = std::collections::BTreeSet::new();
+    for word in rules.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if word.starts_with("windows_") && word != "windows_exporter" {
+            used.insert(word.to_owned());
+        }
+    }
+    for metric in &used {
+        assert!(WINDOWS_EXPORTER_METRICS.contains(&metric.as_str()), "undocumented {metric}");
+    }
+    assert!(used.len() >= 8, "{used:?}");
+    promtool_checks(&[out]);
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -54,3 +54,44 @@ fn every_diagnostic_code_is_documented() {
     let missing: Vec<_> = codes.iter().filter(|c| !doc.contains(&format!("`{c}`"))).collect();
     assert!(missing.is_empty(), "undocumented diagnostic codes: {missing:?}");
 }
+
+/// The plugin names of docs/translation.md's catalogue table (first column; `a / b`,
+/// `a, b` and a parenthesised remark allowed).
+fn catalogue_rows() -> Vec<String> {
+    let doc = fs::read_to_string(root().join("docs/translation.md")).unwrap();
+    let table = doc.split("## The catalogue").nth(1).unwrap_or_default();
+    let mut names = Vec::new();
+    for line in table.lines().skip_while(|l| !l.starts_with('|')) {
+        if !line.starts_with('|') {
+            break;
+        }
+        let cell = line.split('|').nth(1).unwrap_or_default().trim();
+        if cell == "Plugin" || cell.starts_with("---") {
+            continue;
+        }
+        let cell = cell.split(" (").next().unwrap_or_default();
+        names.extend(cell.split([',', '/']).map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
+    }
+    names
+}
+
+#[test]
+fn every_registered_plugin_has_one_catalogue_row_and_no_other() {
+    let mut rows = catalogue_rows();
+    rows.sort();
+    let before = rows.len();
+    rows.dedup();
+    assert_eq!(rows.len(), before, "a plugin has two rows");
+    let mut registered: Vec<String> =
+        nag2prom::translate::plugins::catalogue().map(str::to_owned).collect();
+    registered.sort();
+    assert_eq!(rows, registered, "docs/translation.md's catalogue and the registry differ");
+}
+
+#[test]
+fn every_refusal_code_is_documented() {
+    let doc = fs::read_to_string(root().join("docs/translation.md")).unwrap();
+    for code in nag2prom::translate::refusal::Code::ALL {
+        assert!(doc.contains(&format!("| `{}` |", code.as_str())), "{code} is not in docs/translation.md");
+    }
+}

@@ -6,15 +6,12 @@
 //! is translated as that plugin on the host's node_exporter. Passive mode (`-n`/`-s`, several
 //! `-C`) and other remote commands are bridged.
 
-use super::{Call, Context, Native, opts, own_host, with_common};
+use super::common::{Code, Refusal, opts, own_host, with_common};
+use super::{Call, Context, Native};
 use crate::translate::argv::{self, opt};
 
-/// Remote plugins translated through SSH.
-const REMOTE: &[&str] =
-    &["check_load", "check_disk", "check_swap", "check_procs", "check_users", "check_uptime"];
-
 /// Translate a `check_by_ssh` call.
-pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     let table = with_common(&[
         opt('H', "hostname", true),
         opt('C', "command", true),
@@ -39,24 +36,34 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
     let parsed = opts(call, &table, "check_by_ssh")?;
     own_host('H', parsed.last('H'))?;
     if parsed.has('n') || parsed.has('s') || parsed.has('O') {
-        return Err("passive mode (-n/-s/-O) is not translated".to_owned());
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            "passive mode (-n/-s/-O) is not translated".to_owned(),
+        ));
     }
     let commands: Vec<&str> = parsed.all('C').collect();
     let [command] = commands.as_slice() else {
-        return Err("check_by_ssh needs exactly one -C to be translated".to_owned());
-    };
-    let inner = argv::call(command, &[] as &[&str]).map_err(|e| format!("remote command: {e}"))?;
-    if !REMOTE.contains(&inner.plugin.as_str()) {
-        return Err(format!(
-            "remote command runs `{}`, which is not translated over SSH",
-            inner.plugin
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            "check_by_ssh needs exactly one -C to be translated".to_owned(),
         ));
-    }
-    let Some(f) = super::lookup(&inner.plugin) else {
-        return Err(format!("remote plugin `{}` is not in the catalogue", inner.plugin));
+    };
+    let inner = argv::call(command, &[] as &[&str])
+        .map_err(|e| Refusal::from(e).context("remote command"))?;
+    let Some(registered) = super::on_host(&inner.plugin) else {
+        let code = if super::lookup(&inner.plugin).is_some() {
+            Code::RemoteCommand
+        } else {
+            Code::PluginNotTranslated
+        };
+        return Err(Refusal::new(
+            code,
+            format!("remote command runs `{}`, which is not translated over SSH", inner.plugin),
+        ));
     };
     let remote = Context { local: true, ..ctx.clone() };
-    let mut native = f(&inner, &remote).map_err(|e| format!("remote command: {e}"))?;
+    let mut native =
+        (registered.translate)(&inner, &remote).map_err(|e| e.context("remote command"))?;
     native.canonical = format!("check_by_ssh -C → {}", native.canonical);
     native.notes.push("translated from the command check_by_ssh runs on the host".to_owned());
     Ok(native)

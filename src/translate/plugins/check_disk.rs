@@ -12,16 +12,14 @@
 //! the first `-p`, one or more `-p`; bridged: no `-p` (all file systems), inode thresholds
 //! (`-W`/`-K`: node_exporter has f_ffree, the plugin f_favail), groups, regexes, `-A`, `-C`.
 
-use super::{
-    Call, Cond, Context, Fed, Missing, Native, PluginsVersion, Probe, Series, Test, opts,
-    require_local, threshold_text, with_common,
-};
+use super::common::{Code, Refusal, opts, require_local, threshold_text, with_common};
+use super::{Call, Cond, Context, Fed, Missing, Native, PluginsVersion, Probe, Series, Test};
 use crate::translate::argv::opt;
 use crate::translate::promql::string_literal;
 use nag2prom_parsers::range::{Range, parse_range};
 
 /// Translate a `check_disk` call.
-pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     require_local(ctx, "check_disk")?;
     let table = with_common(&[
         opt('w', "warning", true),
@@ -64,15 +62,19 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         ('L', "-L"),
     ] {
         if parsed.has(letter) {
-            return Err(format!("{what} is not translated"));
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                format!("{what} is not translated"),
+            ));
         }
     }
     let first_path = parsed.options.iter().position(|o| o.short == 'p');
     let Some(first_path) = first_path else {
-        return Err(
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
             "no -p: the plugin checks every mounted file system; only named paths are translated"
                 .to_owned(),
-        );
+        ));
     };
     if parsed
         .options
@@ -80,21 +82,28 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         .skip(first_path)
         .any(|o| matches!(o.short, 'w' | 'c' | 'u' | 'k' | 'm'))
     {
-        return Err(
-            "thresholds or units given after -p apply per path and are not translated".to_owned()
-        );
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            "thresholds or units given after -p apply per path and are not translated".to_owned(),
+        ));
     }
     let paths: Vec<&str> = parsed.all('p').collect();
     for p in &paths {
         if p.contains('$') || !p.starts_with('/') {
-            return Err(format!("-p `{p}` is not an absolute path"));
+            return Err(Refusal::new(
+                Code::InvalidValue,
+                format!("-p `{p}` is not an absolute path"),
+            ));
         }
     }
     let unit = unit(&parsed, ctx.version)?;
     let w = parsed.last('w').map(|v| threshold("-w", v)).transpose()?;
     let c = parsed.last('c').map(|v| threshold("-c", v)).transpose()?;
     if w.is_none() && c.is_none() {
-        return Err("neither -w nor -c: the plugin never alerts".to_owned());
+        return Err(Refusal::new(
+            Code::NoThresholds,
+            "neither -w nor -c: the plugin never alerts".to_owned(),
+        ));
     }
     let v23 = ctx.version == PluginsVersion::V2_3;
     // Signals: per path, free percent then free units.
@@ -299,12 +308,14 @@ fn best_match(metric: &str, candidates: &[Candidate]) -> String {
 }
 
 /// A free-space threshold: `(range as the plugin reads it, is a percentage)`.
-fn threshold(opt: &str, value: &str) -> Result<(Range, bool), String> {
+fn threshold(opt: &str, value: &str) -> Result<(Range, bool), Refusal> {
     let text = threshold_text(opt, value)?;
     let percent = text.contains('%');
     let body = text.replace('%', "");
     let body = if body.starts_with('@') { body } else { format!("@{body}") };
-    let range = parse_range(&body).map_err(|e| format!("threshold {opt} `{text}`: {}", e.kind))?;
+    let range = parse_range(&body).map_err(|e| {
+        Refusal::new(Code::InvalidValue, format!("threshold {opt} `{text}`: {}", e.kind))
+    })?;
     Ok((range, percent))
 }
 
@@ -312,7 +323,7 @@ fn threshold(opt: &str, value: &str) -> Result<(Range, bool), String> {
 fn unit(
     parsed: &crate::translate::argv::Parsed,
     version: PluginsVersion,
-) -> Result<(&'static str, f64), String> {
+) -> Result<(&'static str, f64), Refusal> {
     let last = parsed.options.iter().rev().find(|o| matches!(o.short, 'u' | 'k' | 'm'));
     let name = match last {
         None => "MB",
@@ -332,7 +343,12 @@ fn unit(
         "MiB" if decimal => ("MiB", 1024.0 * 1024.0),
         "GiB" if decimal => ("GiB", 1024.0 * 1024.0 * 1024.0),
         "TiB" if decimal => ("TiB", 1024f64.powi(4)),
-        other => return Err(format!("unit `{other}` is not understood")),
+        other => {
+            return Err(Refusal::new(
+                Code::InvalidValue,
+                format!("unit `{other}` is not understood"),
+            ));
+        }
     })
 }
 
@@ -341,9 +357,9 @@ mod tests {
     use super::*;
     use crate::translate::argv::call;
 
-    fn tr(line: &str, version: PluginsVersion) -> Result<Native, String> {
+    fn tr(line: &str, version: PluginsVersion) -> Result<Native, Refusal> {
         let ctx = Context { local: true, version, ..Context::default() };
-        translate(&call(line, &[] as &[&str]).map_err(|e| e.to_string())?, &ctx)
+        translate(&call(line, &[] as &[&str]).map_err(Refusal::from)?, &ctx)
     }
 
     #[test]
@@ -411,8 +427,8 @@ mod tests {
     #[test]
     fn refusals() {
         let v = PluginsVersion::V2_3;
-        assert!(tr("check_disk -w 20% -c 10%", v).unwrap_err().contains("no -p"));
-        assert!(tr("check_disk -p / -w 20% -c 10%", v).unwrap_err().contains("after -p"));
+        assert!(tr("check_disk -w 20% -c 10%", v).unwrap_err().text.contains("no -p"));
+        assert!(tr("check_disk -p / -w 20% -c 10%", v).unwrap_err().text.contains("after -p"));
         assert!(tr("check_disk -w 20% -c 10% -W 10% -p /", v).is_err());
         assert!(tr("check_disk -w 2O% -c 10% -p /", v).is_err());
     }

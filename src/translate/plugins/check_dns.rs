@@ -6,15 +6,12 @@
 //! Not translated: no `-s` (the Nagios server's resolver), `-a` expected addresses, `-A`
 //! authority, a name that depends on a macro.
 
-use super::check_ssh::timeout;
-use super::{
-    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, own_host, range,
-    with_common,
-};
+use super::common::{Code, Refusal, opts, own_host, range, timeout, with_common};
+use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
 use crate::translate::argv::opt;
 
 /// Translate a `check_dns` call.
-pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     let table = with_common(&[
         opt('H', "hostname", true),
         opt('s', "server", true),
@@ -28,21 +25,33 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
     ]);
     let parsed = opts(call, &table, "check_dns")?;
     if parsed.has('a') || parsed.has('A') {
-        return Err("-a/-A (expected answers or authority) are not translated".to_owned());
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            "-a/-A (expected answers or authority) are not translated".to_owned(),
+        ));
     }
-    let name = parsed.last('H').ok_or("no -H: nothing to look up")?;
+    let name = parsed
+        .last('H')
+        .ok_or_else(|| Refusal::new(Code::PluginRefuses, "no -H: nothing to look up"))?;
     if name.contains('$') || !name.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c)) {
-        return Err("the name to look up depends on a macro or is not a plain DNS name".to_owned());
+        return Err(Refusal::new(
+            Code::PerHostMacro,
+            "the name to look up depends on a macro or is not a plain DNS name".to_owned(),
+        ));
     }
     if parsed.last('s').is_none() {
-        return Err(
-            "no -s: the plugin asks the Nagios server's resolver; not translated".to_owned()
-        );
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            "no -s: the plugin asks the Nagios server's resolver; not translated".to_owned(),
+        ));
     }
     own_host('s', parsed.last('s'))?;
     let qtype = parsed.last('q').unwrap_or("A").to_ascii_uppercase();
     if !["A", "AAAA", "MX", "NS", "CNAME", "TXT", "SOA", "PTR", "SRV"].contains(&qtype.as_str()) {
-        return Err(format!("-q {qtype} is not translated"));
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            format!("-q {qtype} is not translated"),
+        ));
     }
     let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
     let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;

@@ -13,15 +13,13 @@
 //! plugin). Not translated: `-e`, `-s`, `-r`/`-R`, `-a` (credentials are never copied),
 //! `-P`/`-j` other than GET, `-k` headers, `-M`, `-m`, `-f` other than ok/follow.
 
-use super::check_ssh::{port, timeout};
-use super::{
-    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, range, with_common,
-};
+use super::common::{Code, Refusal, opts, port, range, threshold_text, timeout, with_common};
+use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
 use crate::translate::argv::opt;
 use nag2prom_parsers::range::{Bound, Range};
 
 /// Translate a `check_http` call.
-pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     let table = with_common(&[
         opt('H', "hostname", true),
         opt('I', "IP-address", true),
@@ -56,8 +54,11 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
     ]);
     let parsed = opts(call, &table, "check_http")?;
     if parsed.has('a') || parsed.has('b') {
-        return Err("-a/-b (HTTP authentication) are not translated: credentials are never copied"
-            .to_owned());
+        return Err(Refusal::new(
+            Code::Credentials,
+            "-a/-b (HTTP authentication) are not translated: credentials are never copied"
+                .to_owned(),
+        ));
     }
     for (letter, what) in [
         ('e', "-e (expected status line)"),
@@ -71,16 +72,27 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
         ('T', "-T (content type)"),
     ] {
         if parsed.has(letter) {
-            return Err(format!("{what} is not translated"));
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                format!("{what} is not translated"),
+            ));
         }
     }
     if parsed.last('j').is_some_and(|m| m != "GET" && m != "HEAD") {
-        return Err("-j methods other than GET/HEAD are not translated".to_owned());
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            "-j methods other than GET/HEAD are not translated".to_owned(),
+        ));
     }
     let follow = match parsed.last('f').unwrap_or("ok") {
         "ok" => false,
         "follow" => true,
-        other => return Err(format!("-f {other} is not translated (only ok and follow)")),
+        other => {
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                format!("-f {other} is not translated (only ok and follow)"),
+            ));
+        }
     };
     // Who is asked: -I, else -H; one of them must be the service's host. With both, -H is the
     // virtual host: the Host header, and with --sni the TLS server name (2.3.3 sends SNI
@@ -90,16 +102,25 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
         (h, Some(i)) if own(Some(i)) => (i, h.filter(|h| *h != i)),
         (Some(h), None) if own(Some(h)) => (h, None),
         (None, None) => {
-            return Err("neither -H nor -I: the plugin would not know which host to ask".to_owned());
+            return Err(Refusal::new(
+                Code::PluginRefuses,
+                "neither -H nor -I: the plugin would not know which host to ask".to_owned(),
+            ));
         }
-        _ => return Err("-H/-I name a fixed host, not the service's host".to_owned()),
+        _ => {
+            return Err(Refusal::new(
+                Code::NotServiceHost,
+                "-H/-I name a fixed host, not the service's host".to_owned(),
+            ));
+        }
     };
     if let Some(v) = vhost
         && (v != "$HOSTNAME$" && v.contains('$') || v.contains(['\'', '"', ' ']))
     {
-        return Err(
-            "-H virtual host depends on a macro other than $HOSTNAME$, or holds quotes".to_owned()
-        );
+        return Err(Refusal::new(
+            Code::PerHostMacro,
+            "-H virtual host depends on a macro other than $HOSTNAME$, or holds quotes".to_owned(),
+        ));
     }
     let sni = parsed.has_long("sni");
     let cert = parsed.last('C').map(cert_days).transpose()?;
@@ -108,7 +129,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
     let port = port(parsed.last('p'), if tls { 443 } else { 80 })?;
     let uri = parsed.last('u').unwrap_or("/");
     if !uri.starts_with('/') || uri.contains('$') || uri.contains([' ', '\'', '"']) {
-        return Err(format!("-u `{uri}` is not a plain path"));
+        return Err(Refusal::new(Code::InvalidValue, format!("-u `{uri}` is not a plain path")));
     }
     let timeout = timeout(parsed.last('t'))?;
     let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
@@ -229,17 +250,16 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
 }
 
 /// `-C W[,C]` days.
-fn cert_days(value: &str) -> Result<(f64, f64), String> {
-    let text = super::threshold_text("-C", value)?;
+fn cert_days(value: &str) -> Result<(f64, f64), Refusal> {
+    let text = threshold_text("-C", value)?;
     let (w, c) = match text.split_once(',') {
         Some((w, c)) => (w, Some(c)),
         None => (text, None),
     };
     let parse = |s: &str| {
-        s.trim()
-            .parse::<u32>()
-            .map(f64::from)
-            .map_err(|_| format!("-C `{text}` is not days[,days]"))
+        s.trim().parse::<u32>().map(f64::from).map_err(|_| {
+            Refusal::new(Code::InvalidValue, format!("-C `{text}` is not days[,days]"))
+        })
     };
     let w = parse(w)?;
     let c = c.map(parse).transpose()?.unwrap_or(0.0);
@@ -251,8 +271,8 @@ mod tests {
     use super::*;
     use crate::translate::argv::call;
 
-    fn tr(line: &str, args: &[&str]) -> Result<Native, String> {
-        translate(&call(line, args).map_err(|e| e.to_string())?, &Context::default())
+    fn tr(line: &str, args: &[&str]) -> Result<Native, Refusal> {
+        translate(&call(line, args).map_err(Refusal::from)?, &Context::default())
     }
 
     #[test]
@@ -301,6 +321,7 @@ mod tests {
         assert!(
             tr("check_http -H $HOSTADDRESS$ -a user:$ARG1$", &["pw"])
                 .unwrap_err()
+                .text
                 .contains("credentials")
         );
         assert!(tr("check_http -H www.example.org", &[]).is_err());

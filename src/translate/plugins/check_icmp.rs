@@ -5,12 +5,12 @@
 //! microseconds. Translated with check_ping's blackbox icmp PromQL (`check_ping.rs`), RTA in
 //! microseconds. Several hosts (`-H a -H b`, `-m`) are bridged.
 
-use super::check_ping::{build, packets, timeout};
-use super::{Call, Context, Native, opts, own_host, threshold_text, with_common};
+use super::common::icmp::{build, packets};
+use super::common::{Code, Refusal, opts, own_host, threshold_text, timeout, with_common};
+use super::{Call, Context, Native};
 use crate::translate::argv::opt;
 
-/// Translate a `check_icmp` call.
-pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     let table = with_common(&[
         opt('H', "host", true),
         opt('w', "warning", true),
@@ -28,10 +28,11 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
     let hosts: Vec<&str> =
         parsed.all('H').chain(parsed.operands.iter().map(String::as_str)).collect();
     if hosts.len() != 1 {
-        return Err(
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
             "check_icmp with several hosts (or none): only one host per service is translated"
                 .to_owned(),
-        );
+        ));
     }
     own_host('H', hosts.first().copied())?;
     // check_icmp keeps RTA in microseconds.
@@ -65,10 +66,13 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
 }
 
 /// check_icmp's `RTA[unit],PL%`: RTA in microseconds (default unit ms).
-fn icmp_pair(opt: &str, value: &str) -> Result<(f64, f64), String> {
+fn icmp_pair(opt: &str, value: &str) -> Result<(f64, f64), Refusal> {
     let text = threshold_text(opt, value)?;
     let (rta, pl) = text.split_once(',').ok_or_else(|| {
-        format!("threshold {opt} `{text}` is not RTA,PL% (only a pair is translated)")
+        Refusal::new(
+            Code::InvalidValue,
+            format!("threshold {opt} `{text}` is not RTA,PL% (only a pair is translated)"),
+        )
     })?;
     let pl = pl.strip_suffix('%').unwrap_or(pl);
     let (number, factor) = if let Some(n) = rta.strip_suffix("us") {
@@ -80,16 +84,20 @@ fn icmp_pair(opt: &str, value: &str) -> Result<(f64, f64), String> {
     } else {
         (rta, 1000.0)
     };
-    let rta: f64 = number
-        .trim()
-        .parse()
-        .map_err(|_| format!("threshold {opt} `{text}`: RTA is not a number"))?;
-    let pl: u32 = pl
-        .trim()
-        .parse()
-        .map_err(|_| format!("threshold {opt} `{text}`: loss is not an integer percent"))?;
+    let rta: f64 = number.trim().parse().map_err(|_| {
+        Refusal::new(Code::InvalidValue, format!("threshold {opt} `{text}`: RTA is not a number"))
+    })?;
+    let pl: u32 = pl.trim().parse().map_err(|_| {
+        Refusal::new(
+            Code::InvalidValue,
+            format!("threshold {opt} `{text}`: loss is not an integer percent"),
+        )
+    })?;
     if !rta.is_finite() || rta < 0.0 {
-        return Err(format!("threshold {opt} `{text}`: RTA is not a non-negative number"));
+        return Err(Refusal::new(
+            Code::InvalidValue,
+            format!("threshold {opt} `{text}`: RTA is not a non-negative number"),
+        ));
     }
     // Stored as an unsigned integer number of microseconds.
     Ok(((rta * factor).trunc(), f64::from(pl)))

@@ -6,14 +6,12 @@
 //! the plugin (UNKNOWN). node_exporter: `node_load1/5/15`, CPUs = idle-mode
 //! `node_cpu_seconds_total` series.
 
-use super::{
-    Call, Cond, Context, Fed, Missing, Native, Probe, Series, TEST_CPUS, Test, number, opts,
-    require_local, with_common,
-};
+use super::common::{Code, Refusal, TEST_CPUS, number, opts, require_local, with_common};
+use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
 use crate::translate::argv::opt;
 
 /// Translate a `check_load` call.
-pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     require_local(ctx, "check_load")?;
     let table = with_common(&[
         opt('w', "warning", true),
@@ -26,9 +24,12 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
     let c = triplet("-c", parsed.last('c'))?;
     for i in 0..3 {
         if w[i] > c[i] {
-            return Err(format!(
-                "warning load {} is above critical {}: the plugin refuses it (UNKNOWN)",
-                w[i], c[i]
+            return Err(Refusal::new(
+                Code::PluginRefuses,
+                format!(
+                    "warning load {} is above critical {}: the plugin refuses it (UNKNOWN)",
+                    w[i], c[i]
+                ),
             ));
         }
     }
@@ -92,8 +93,10 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
 }
 
 /// `5,4,3` or `5` (copied to all three), as `get_threshold` reads it.
-fn triplet(opt: &str, value: Option<&str>) -> Result<[f64; 3], String> {
-    let value = value.ok_or_else(|| format!("no {opt}: the plugin refuses to run without it"))?;
+fn triplet(opt: &str, value: Option<&str>) -> Result<[f64; 3], Refusal> {
+    let value = value.ok_or_else(|| {
+        Refusal::new(Code::PluginRefuses, format!("no {opt}: the plugin refuses to run without it"))
+    })?;
     let items: Vec<&str> = value.split(',').collect();
     let first = number(opt, items.first().copied().unwrap_or(""))?;
     if items.len() == 3 {
@@ -101,7 +104,10 @@ fn triplet(opt: &str, value: Option<&str>) -> Result<[f64; 3], String> {
     } else if items.len() == 1 {
         Ok([first; 3])
     } else {
-        Err(format!("threshold {opt} `{value}` has {} values; give one or three", items.len()))
+        Err(Refusal::new(
+            Code::InvalidValue,
+            format!("threshold {opt} `{value}` has {} values; give one or three", items.len()),
+        ))
     }
 }
 
@@ -110,9 +116,9 @@ mod tests {
     use super::*;
     use crate::translate::argv::call;
 
-    fn tr(line: &str) -> Result<Native, String> {
+    fn tr(line: &str) -> Result<Native, Refusal> {
         let ctx = Context { local: true, ..Context::default() };
-        translate(&call(line, &[] as &[&str]).map_err(|e| e.to_string())?, &ctx)
+        translate(&call(line, &[] as &[&str]).map_err(Refusal::from)?, &ctx)
     }
 
     #[test]
@@ -129,11 +135,11 @@ mod tests {
 
     #[test]
     fn refusals() {
-        assert!(tr("check_load -w 10 -c 5").unwrap_err().contains("above critical"));
-        assert!(tr("check_load -w 5%,4,3 -c 10").unwrap_err().contains("not a number"));
-        assert!(tr("check_load -w $USER5$ -c 10").unwrap_err().contains("$USERn$"));
-        assert!(tr("check_load -c 10").unwrap_err().contains("no -w"));
-        assert!(tr("check_load -w 1 -c 2 -x").unwrap_err().contains("-x"));
+        assert!(tr("check_load -w 10 -c 5").unwrap_err().text.contains("above critical"));
+        assert!(tr("check_load -w 5%,4,3 -c 10").unwrap_err().text.contains("not a number"));
+        assert!(tr("check_load -w $USER5$ -c 10").unwrap_err().text.contains("$USERn$"));
+        assert!(tr("check_load -c 10").unwrap_err().text.contains("no -w"));
+        assert!(tr("check_load -w 1 -c 2 -x").unwrap_err().text.contains("-x"));
         let ctx = Context::default();
         assert!(translate(&call("check_load -w 1 -c 2", &[] as &[&str]).unwrap(), &ctx).is_err());
     }

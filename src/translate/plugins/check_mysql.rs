@@ -7,13 +7,12 @@
 //! The plugin's credentials (`-u`, `-p`, option files) are never read: the exporter needs its
 //! own account.
 
-use super::{
-    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, range, with_common,
-};
+use super::common::{Code, Refusal, opts, range, with_common};
+use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
 use crate::translate::argv::opt;
 
 /// Translate a `check_mysql` call.
-pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     let table = with_common(&[
         opt('H', "hostname", true),
         opt('P', "port", true),
@@ -41,13 +40,17 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         Some("$HOSTADDRESS$" | "$HOSTNAME$") => {}
         None | Some("localhost" | "127.0.0.1") if ctx.local => {}
         _ => {
-            return Err("-H is not the service's host: the exporter would run elsewhere".to_owned());
+            return Err(Refusal::new(
+                Code::NotServiceHost,
+                "-H is not the service's host: the exporter would run elsewhere".to_owned(),
+            ));
         }
     }
     if parsed.has('P') && parsed.last('P') != Some("3306") {
-        return Err(
-            "-P other than 3306: give the exporter that port yourself; not translated".to_owned()
-        );
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            "-P other than 3306: give the exporter that port yourself; not translated".to_owned(),
+        ));
     }
     let slave = parsed.has('S');
     let mut warning = Vec::new();

@@ -6,15 +6,12 @@
 //! host (check_load, check_disk, check_swap, check_procs, check_users, check_uptime, …), on the
 //! host's node_exporter. Without it, or for an unknown command, the service is bridged.
 
-use super::{Call, Context, Native, opts, own_host, with_common};
+use super::common::{Code, Refusal, opts, own_host, with_common};
+use super::{Call, Context, Native};
 use crate::translate::argv::{self, opt};
 
-/// Remote plugins translated through NRPE.
-const REMOTE: &[&str] =
-    &["check_load", "check_disk", "check_swap", "check_procs", "check_users", "check_uptime"];
-
 /// Translate a `check_nrpe` call.
-pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     let table = with_common(&[
         opt('H', "host", true),
         opt('c', "command", true),
@@ -40,35 +37,54 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
     let parsed = opts(call, &table, "check_nrpe")?;
     own_host('H', parsed.last('H'))?;
     let Some(name) = parsed.last('c') else {
-        return Err("no -c: check_nrpe only asks the daemon's version".to_owned());
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            "no -c: check_nrpe only asks the daemon's version".to_owned(),
+        ));
     };
     if name.contains('$') {
-        return Err("-c names the remote command through a macro".to_owned());
+        return Err(Refusal::new(
+            Code::PerHostMacro,
+            "-c names the remote command through a macro".to_owned(),
+        ));
     }
     let Some((_, line)) = ctx.nrpe.iter().find(|(n, _)| n == name) else {
         return Err(if ctx.nrpe.is_empty() {
-            format!(
-                "the thresholds of remote command `{name}` live in the host's nrpe.cfg; pass --nrpe-config to translate it"
+            Refusal::new(
+                Code::NrpeConfigNeeded,
+                format!(
+                    "the thresholds of remote command `{name}` live in the host's nrpe.cfg; pass --nrpe-config to translate it"
+                ),
             )
         } else {
-            format!("remote command `{name}` is not in the given nrpe.cfg")
+            Refusal::new(
+                Code::RemoteCommand,
+                format!("remote command `{name}` is not in the given nrpe.cfg"),
+            )
         });
     };
     let mut args: Vec<&str> = parsed.all('a').collect();
     args.extend(parsed.operands.iter().map(String::as_str));
-    let inner = argv::call(line, &args).map_err(|e| format!("remote command `{name}`: {e}"))?;
-    if !REMOTE.contains(&inner.plugin.as_str()) {
-        return Err(format!(
-            "remote command `{name}` runs `{}`, which is not translated through NRPE",
-            inner.plugin
+    let inner = argv::call(line, &args)
+        .map_err(|e| Refusal::from(e).context(format_args!("remote command `{name}`")))?;
+    let Some(registered) = super::on_host(&inner.plugin) else {
+        let code = if super::lookup(&inner.plugin).is_some() {
+            Code::RemoteCommand
+        } else {
+            Code::PluginNotTranslated
+        };
+        return Err(Refusal::new(
+            code,
+            format!(
+                "remote command `{name}` runs `{}`, which is not translated through NRPE",
+                inner.plugin
+            ),
         ));
-    }
-    let Some(f) = super::lookup(&inner.plugin) else {
-        return Err(format!("remote plugin `{}` is not in the catalogue", inner.plugin));
     };
     // The remote plugin measures the host it runs on.
     let remote = Context { local: true, ..ctx.clone() };
-    let mut native = f(&inner, &remote).map_err(|e| format!("remote command `{name}`: {e}"))?;
+    let mut native = (registered.translate)(&inner, &remote)
+        .map_err(|e| e.context(format_args!("remote command `{name}`")))?;
     native.canonical = format!("check_nrpe -c {name} → {}", native.canonical);
     native.notes.push(format!("translated from the remote nrpe.cfg command `{name}`"));
     Ok(native)
@@ -123,6 +139,7 @@ mod tests {
             &none,
         )
         .unwrap_err();
-        assert!(e.contains("--nrpe-config"));
+        assert!(e.text.contains("--nrpe-config"));
+        assert_eq!(e.code, Code::NrpeConfigNeeded);
     }
 }

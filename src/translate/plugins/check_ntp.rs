@@ -5,11 +5,10 @@
 //! translated as check_ntp_time (`check_ntp_time.rs`); jitter and stratum have no node_exporter
 //! counterpart and are bridged.
 
-use super::check_ntp_time::build;
-use super::{Call, Context, Native};
+use super::common::ntp::build;
+use super::{Call, Context, Native, Refusal};
 
-/// Translate a `check_ntp` call.
-pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     build(call, ctx, "check_ntp")
 }
 
@@ -27,6 +26,6 @@ mod tests {
         assert_eq!(n.alert, "NagiosCheckNtp");
         let e = translate(&call("check_ntp -H x -j 1 -k 2", &[] as &[&str]).unwrap(), &ctx)
             .unwrap_err();
-        assert!(e.contains("jitter"));
+        assert!(e.text.contains("jitter"));
     }
 }

@@ -6,11 +6,12 @@
 //! limits are not reproduced (noted in the report). `-q` queries with `-W`/`-C` are bridged;
 //! the password (`-p`) is never read.
 
-use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, with_common};
+use super::common::{Code, Refusal, opts, with_common};
+use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
 use crate::translate::argv::opt;
 
 /// Translate a `check_pgsql` call.
-pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     let table = with_common(&[
         opt('H', "hostname", true),
         opt('P', "port", true),
@@ -31,11 +32,17 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         Some("$HOSTADDRESS$" | "$HOSTNAME$") => {}
         None if ctx.local => {}
         _ => {
-            return Err("-H is not the service's host: the exporter would run elsewhere".to_owned());
+            return Err(Refusal::new(
+                Code::NotServiceHost,
+                "-H is not the service's host: the exporter would run elsewhere".to_owned(),
+            ));
         }
     }
     if parsed.has('q') {
-        return Err("-q queries need a custom postgres_exporter query; not translated".to_owned());
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            "-q queries need a custom postgres_exporter query; not translated".to_owned(),
+        ));
     }
     Ok(Native {
         plugin: "check_pgsql",

@@ -14,10 +14,8 @@
 //! Close: the plugin skips itself and its parent shell. Per-process filters (`-C`, `-a`, `-u`,
 //! `-r`, `-z`, `-P`, `--metric`, …) have no faithful mapping and are bridged.
 
-use super::{
-    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, range, require_local,
-    with_common,
-};
+use super::common::{Code, Refusal, opts, range, require_local, with_common};
+use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
 use crate::translate::argv::opt;
 
 /// Process state letters: the first character of ps' `STAT` (ps(1) PROCESS STATE CODES, and
@@ -40,7 +38,7 @@ enum StateFilter {
 
 /// The processes a `-s` string selects, as the plugin's `strstr(procstat, statopts)` does;
 /// `Err` when that needs the flag characters.
-fn state_filter(s: &str) -> Result<StateFilter, String> {
+fn state_filter(s: &str) -> Result<StateFilter, Refusal> {
     let chars: Vec<char> = s.chars().collect();
     let Some(&first) = chars.first() else { return Ok(StateFilter::All) };
     let rest_are_flags = chars[1..].iter().all(|c| FLAGS.contains(*c));
@@ -48,8 +46,11 @@ fn state_filter(s: &str) -> Result<StateFilter, String> {
         return Ok(StateFilter::State(first));
     }
     if (STATES.contains(first) || FLAGS.contains(first)) && rest_are_flags {
-        return Err(format!(
-            "-s `{s}` matches the ps STAT flags ({FLAGS}), which node_exporter does not export"
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            format!(
+                "-s `{s}` matches the ps STAT flags ({FLAGS}), which node_exporter does not export"
+            ),
         ));
     }
     // A second state letter, or a character ps never prints in STAT: nothing matches.
@@ -57,7 +58,7 @@ fn state_filter(s: &str) -> Result<StateFilter, String> {
 }
 
 /// Translate a `check_procs` call.
-pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     require_local(ctx, "check_procs")?;
     let table = with_common(&[
         opt('w', "warning", true),
@@ -81,15 +82,21 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         if !matches!(o.short, 'w' | 'c' | 's' | 't' | 'v') {
             let name =
                 if o.short == '\0' { format!("--{}", o.long) } else { format!("-{}", o.short) };
-            return Err(format!(
-                "{name} selects processes individually; node_exporter only counts all processes or states"
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                format!(
+                    "{name} selects processes individually; node_exporter only counts all processes or states"
+                ),
             ));
         }
     }
     let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
     let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
     if w.is_none() && c.is_none() {
-        return Err("neither -w nor -c: the plugin never alerts".to_owned());
+        return Err(Refusal::new(
+            Code::NoThresholds,
+            "neither -w nor -c: the plugin never alerts".to_owned(),
+        ));
     }
     let filter = parsed.last('s').map(state_filter).transpose()?.unwrap_or(StateFilter::All);
     let signal = match filter {
@@ -165,9 +172,9 @@ mod tests {
     use super::*;
     use crate::translate::argv::call;
 
-    fn tr(line: &str) -> Result<Native, String> {
+    fn tr(line: &str) -> Result<Native, Refusal> {
         let ctx = Context { local: true, ..Context::default() };
-        translate(&call(line, &[] as &[&str]).map_err(|e| e.to_string())?, &ctx)
+        translate(&call(line, &[] as &[&str]).map_err(Refusal::from)?, &ctx)
     }
 
     #[test]
@@ -177,7 +184,7 @@ mod tests {
         let n = tr("check_procs -c 1: -s Z").unwrap();
         assert!(n.signals[0].contains("state=\"Z\""), "{}", n.signals[0]);
         assert!(n.critical[0].test.alerts(0.0));
-        assert!(tr("check_procs -c 1: -C nagios4").unwrap_err().contains("-C"));
+        assert!(tr("check_procs -c 1: -C nagios4").unwrap_err().text.contains("-C"));
     }
 
     /// `-s` is a substring of ps' STAT (`strstr(procstat, statopts)`, check_procs.c 2.3.3):
@@ -191,7 +198,7 @@ mod tests {
         assert_eq!(state_filter("Q"), Ok(StateFilter::Never));
         assert_eq!(state_filter("sS"), Ok(StateFilter::Never));
         assert_eq!(state_filter(""), Ok(StateFilter::All));
-        assert!(state_filter("Ss").unwrap_err().contains("flags"));
+        assert!(state_filter("Ss").unwrap_err().text.contains("flags"));
         assert!(state_filter("<").is_err());
         let n = tr("check_procs -w 250 -c 400 -s RSZDT").unwrap();
         assert_eq!(n.signals[0], "0 * node_processes_pids{__SEL__}");

@@ -6,14 +6,14 @@
 //! dialogue). Not translated: `-C`/`-R` dialogues, STARTTLS (`-S`), certificate days (`-D`),
 //! SMTP AUTH (`-A`/`-U`/`-P`; the password is never read).
 
-use super::check_ssh::{port, timeout};
-use super::check_tcp::{TcpSpec, build};
-use super::{Call, Context, Native, number, opts, own_host, with_common};
+use super::common::tcp::{TcpSpec, build};
+use super::common::{Code, Refusal, number, opts, own_host, port, timeout, with_common};
+use super::{Call, Context, Native};
 use crate::translate::argv::opt;
 use crate::translate::promql::regex_escape;
 
 /// Translate a `check_smtp` call.
-pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     let table = with_common(&[
         opt('H', "hostname", true),
         opt('p', "port", true),
@@ -36,9 +36,10 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
     let parsed = opts(call, &table, "check_smtp")?;
     own_host('H', parsed.last('H'))?;
     if parsed.has('A') || parsed.has('U') || parsed.has('P') {
-        return Err(
-            "SMTP AUTH (-A/-U/-P) is not translated (credentials are never copied)".to_owned()
-        );
+        return Err(Refusal::new(
+            Code::Credentials,
+            "SMTP AUTH (-A/-U/-P) is not translated (credentials are never copied)".to_owned(),
+        ));
     }
     for (letter, what) in [
         ('C', "-C/-R dialogues"),
@@ -47,13 +48,16 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
         ('D', "certificate days (-D)"),
     ] {
         if parsed.has(letter) {
-            return Err(format!("{what} is not translated"));
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                format!("{what} is not translated"),
+            ));
         }
     }
     let port = port(parsed.last('p'), 25)?;
     let expect = parsed.last('e').unwrap_or("220");
     if expect.contains('$') {
-        return Err("-e depends on a macro".to_owned());
+        return Err(Refusal::new(Code::PerHostMacro, "-e depends on a macro".to_owned()));
     }
     let w = parsed.last('w').map(|v| number("-w", v)).transpose()?;
     let c = parsed.last('c').map(|v| number("-c", v)).transpose()?;
@@ -94,6 +98,7 @@ mod tests {
             &ctx,
         )
         .unwrap_err();
-        assert!(e.contains("AUTH"));
+        assert!(e.text.contains("AUTH"));
+        assert_eq!(e.code, Code::Credentials);
     }
 }

@@ -5,13 +5,14 @@
 //! `query_response: expect ^SSH-` (verified against an SSH banner): `probe_success == 0` is
 //! CRITICAL. `-r` (remote version) and `-P` (protocol) checks are not translated.
 
-use super::{
-    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, own_host, with_common,
+use super::common::{
+    Code, Refusal, opts, own_host, port, probe_success_feed, timeout, with_common,
 };
+use super::{Call, Cond, Context, Missing, Native, Probe, Test};
 use crate::translate::argv::opt;
 
 /// Translate a `check_ssh` call.
-pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     let table = with_common(&[
         opt('H', "hostname", true),
         opt('p', "port", true),
@@ -24,7 +25,10 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
     let host = parsed.last('H').or(parsed.operands.first().map(String::as_str));
     own_host('H', host)?;
     if parsed.has('r') || parsed.has('P') {
-        return Err("-r/-P (remote version or protocol match) is not translated".to_owned());
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            "-r/-P (remote version or protocol match) is not translated".to_owned(),
+        ));
     }
     let port = port(parsed.last('p'), 22)?;
     let timeout = timeout(parsed.last('t'))?;
@@ -52,47 +56,6 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, String> {
         notes: Vec::new(),
         calm: Vec::new(),
     })
-}
-
-/// A feeder for one `probe_success` signal (0 or 1).
-pub(crate) fn probe_success_feed() -> super::Feeder {
-    Box::new(|v: &[f64], _t: f64| {
-        let x = if v.first().copied().unwrap_or(1.0) == 0.0 { 0.0 } else { 1.0 };
-        Fed {
-            series: vec![Series::constant("probe_success", &[], x)],
-            realized: vec![Some(x)],
-            labels: vec![Vec::new()],
-        }
-    })
-}
-
-/// A TCP port (1..=65535) from `-p`, or the default; macros are per host.
-pub(crate) fn port(value: Option<&str>, default: u16) -> Result<u16, String> {
-    match value {
-        None => Ok(default),
-        Some(v) => v.trim().parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| {
-            if v.contains('$') {
-                "-p depends on a macro".to_owned()
-            } else {
-                format!("-p `{v}` is not a TCP port")
-            }
-        }),
-    }
-}
-
-/// `-t` seconds (default 10), as a whole number of seconds.
-pub(crate) fn timeout(value: Option<&str>) -> Result<u32, String> {
-    match value {
-        None => Ok(10),
-        Some(v) => {
-            let secs = v.split(':').next().unwrap_or("");
-            secs.trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|t| *t > 0 && *t <= 600)
-                .ok_or_else(|| format!("-t `{v}` is not a timeout in seconds"))
-        }
-    }
 }
 
 #[cfg(test)]

@@ -6,14 +6,12 @@
 //! unless `-n` says otherwise. The plugin truncates to whole MiB first (±1 MiB). `-a` (per
 //! device) has no node_exporter counterpart.
 
-use super::{
-    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, require_local,
-    threshold_text, with_common,
-};
+use super::common::{Code, Refusal, opts, require_local, threshold_text, with_common};
+use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
 use crate::translate::argv::opt;
 
 /// Translate a `check_swap` call.
-pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     require_local(ctx, "check_swap")?;
     let table = with_common(&[
         opt('w', "warning", true),
@@ -23,14 +21,28 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
     ]);
     let parsed = opts(call, &table, "check_swap")?;
     if parsed.has('a') {
-        return Err("-a (each swap device) has no node_exporter counterpart".to_owned());
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            "-a (each swap device) has no node_exporter counterpart".to_owned(),
+        ));
     }
-    let w =
-        threshold("-w", parsed.last('w').ok_or("no -w: the plugin refuses to run without it")?)?;
-    let c =
-        threshold("-c", parsed.last('c').ok_or("no -c: the plugin refuses to run without it")?)?;
+    let w = threshold(
+        "-w",
+        parsed.last('w').ok_or_else(|| {
+            Refusal::new(Code::PluginRefuses, "no -w: the plugin refuses to run without it")
+        })?,
+    )?;
+    let c = threshold(
+        "-c",
+        parsed.last('c').ok_or_else(|| {
+            Refusal::new(Code::PluginRefuses, "no -c: the plugin refuses to run without it")
+        })?,
+    )?;
     if w.1 != c.1 {
-        return Err("-w and -c mix a percentage and bytes; not translated".to_owned());
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            "-w and -c mix a percentage and bytes; not translated".to_owned(),
+        ));
     }
     let percent = w.1;
     let no_swap = match parsed.last('n').unwrap_or("critical") {
@@ -38,7 +50,12 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         "warning" => 1,
         "critical" => 2,
         "unknown" => 3,
-        other => return Err(format!("-n `{other}` is not ok, warning, critical or unknown")),
+        other => {
+            return Err(Refusal::new(
+                Code::InvalidValue,
+                format!("-n `{other}` is not ok, warning, critical or unknown"),
+            ));
+        }
     };
     let m = |name: &str| format!("node_memory_Swap{name}_bytes{{__SEL__}}");
     let signal0 = if percent {
@@ -109,18 +126,23 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
 }
 
 /// `N%` (free percent) or `N` (free bytes).
-fn threshold(opt: &str, value: &str) -> Result<(f64, bool), String> {
+fn threshold(opt: &str, value: &str) -> Result<(f64, bool), Refusal> {
     let text = threshold_text(opt, value)?;
     let (number, percent) = match text.strip_suffix('%') {
         Some(n) => (n, true),
         None => (text, false),
     };
-    let v: f64 = number
-        .trim()
-        .parse()
-        .map_err(|_| format!("threshold {opt} `{text}` is not a number or percentage"))?;
+    let v: f64 = number.trim().parse().map_err(|_| {
+        Refusal::new(
+            Code::InvalidValue,
+            format!("threshold {opt} `{text}` is not a number or percentage"),
+        )
+    })?;
     if !v.is_finite() || v < 0.0 || (percent && v > 100.0) {
-        return Err(format!("threshold {opt} `{text}` is out of range"));
+        return Err(Refusal::new(
+            Code::InvalidValue,
+            format!("threshold {opt} `{text}` is out of range"),
+        ));
     }
     Ok((v, percent))
 }
@@ -130,9 +152,9 @@ mod tests {
     use super::*;
     use crate::translate::argv::call;
 
-    fn tr(line: &str) -> Result<Native, String> {
+    fn tr(line: &str) -> Result<Native, Refusal> {
         let ctx = Context { local: true, ..Context::default() };
-        translate(&call(line, &[] as &[&str]).map_err(|e| e.to_string())?, &ctx)
+        translate(&call(line, &[] as &[&str]).map_err(Refusal::from)?, &ctx)
     }
 
     #[test]

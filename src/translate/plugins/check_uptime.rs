@@ -5,14 +5,12 @@
 //! `floor((node_time_seconds - node_boot_time_seconds) / unit)`. Close: boot time is wall
 //! clock, the plugin counts monotonic time (which skips suspend).
 
-use super::{
-    Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, opts, range, require_local,
-    with_common,
-};
+use super::common::{Code, Refusal, opts, range, require_local, with_common};
+use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
 use crate::translate::argv::opt;
 
 /// Translate a `check_uptime` call.
-pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     require_local(ctx, "check_uptime")?;
     let table = with_common(&[
         opt('w', "warning", true),
@@ -25,12 +23,17 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
         "m" | "min" | "mins" | "minutes" => ("minutes", 60.0),
         "h" | "hour" | "hours" => ("hours", 3600.0),
         "d" | "day" | "days" => ("days", 86400.0),
-        other => return Err(format!("-u `{other}` is not a unit")),
+        other => {
+            return Err(Refusal::new(Code::InvalidValue, format!("-u `{other}` is not a unit")));
+        }
     };
     let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
     let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
     if w.is_none() && c.is_none() {
-        return Err("neither -w nor -c: the plugin never alerts".to_owned());
+        return Err(Refusal::new(
+            Code::NoThresholds,
+            "neither -w nor -c: the plugin never alerts".to_owned(),
+        ));
     }
     let cond = |r: Option<nag2prom_parsers::range::Range>| {
         r.map(|r| vec![Cond { signal: 0, test: Test::Range(r) }]).unwrap_or_default()

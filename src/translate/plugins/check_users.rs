@@ -6,21 +6,22 @@
 //! `node_logind_sessions{class="user"}` summed over seat/remote/type — close for 3.0, an
 //! approximation of utmp for 2.x (noted in the report).
 
-use super::{
-    Call, Cond, Context, Fed, Missing, Native, PluginsVersion, Probe, Series, Test, opts, range,
-    require_local, with_common,
-};
+use super::common::{Code, Refusal, opts, range, require_local, with_common};
+use super::{Call, Cond, Context, Fed, Missing, Native, PluginsVersion, Probe, Series, Test};
 use crate::translate::argv::opt;
 
 /// Translate a `check_users` call.
-pub fn translate(call: &Call, ctx: &Context) -> Result<Native, String> {
+pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     require_local(ctx, "check_users")?;
     let table = with_common(&[opt('w', "warning", true), opt('c', "critical", true)]);
     let parsed = opts(call, &table, "check_users")?;
     let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
     let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
     if w.is_none() && c.is_none() {
-        return Err("neither -w nor -c: the plugin never alerts".to_owned());
+        return Err(Refusal::new(
+            Code::NoThresholds,
+            "neither -w nor -c: the plugin never alerts".to_owned(),
+        ));
     }
     let mut canonical = "check_users".to_owned();
     if let Some(w) = w {

@@ -6,9 +6,10 @@
 //! A plugin returns `Err(reason)` for anything it cannot translate faithfully; the service then
 //! gets a bridged rule and the reason goes to the report.
 
-use nag2prom_parsers::range::{Bound, Range, parse_range};
+use nag2prom_parsers::range::{Bound, Range};
 
-use super::argv::{self, ArgvError, Call};
+pub use super::argv::Call;
+pub use super::refusal::{Code, Refusal};
 
 pub mod check_by_ssh;
 pub mod check_disk;
@@ -18,6 +19,7 @@ pub mod check_icmp;
 pub mod check_load;
 pub mod check_mysql;
 pub mod check_nrpe;
+pub mod check_nt;
 pub mod check_ntp;
 pub mod check_ntp_time;
 pub mod check_pgsql;
@@ -29,6 +31,7 @@ pub mod check_swap;
 pub mod check_tcp;
 pub mod check_uptime;
 pub mod check_users;
+pub mod common;
 
 /// Monitoring-plugins release whose behaviour the translation copies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -67,6 +70,8 @@ pub enum Probe {
     Mysqld,
     /// The host's postgres_exporter (`address:9187`).
     Postgres,
+    /// The host's windows_exporter (`address:9182`).
+    Windows,
     /// A blackbox_exporter probe: `module` (defined in `blackbox.yml`) against `target`, where
     /// `$HOSTADDRESS$` stands for the host's address.
     Blackbox {
@@ -98,6 +103,7 @@ impl Probe {
             Probe::Node => "node",
             Probe::Mysqld => "mysqld",
             Probe::Postgres => "postgres",
+            Probe::Windows => "windows",
             Probe::Blackbox { .. } => "blackbox",
         }
     }
@@ -290,6 +296,9 @@ pub enum Missing {
     Unknown,
     /// CRITICAL (e.g. check_disk on a path that does not exist): `notification_options c`.
     Critical,
+    /// The rules themselves alert when the target cannot be scraped (`up == 0` is the
+    /// check): no companion.
+    Covered,
 }
 
 /// The placeholder in signal PromQL replaced by the group's selector.
@@ -303,75 +312,88 @@ pub const SEL2: &str = "__SEL2__";
 pub const SECOND_PROBE_LABEL: &str = "__second_probe";
 
 /// A plugin translation function.
-pub type Translate = fn(&Call, &Context) -> Result<Native, String>;
+pub type Translate = fn(&Call, &Context) -> Result<Native, Refusal>;
 
-/// The catalogue: plugin file name → translation.
-pub fn lookup(plugin: &str) -> Option<Translate> {
-    Some(match plugin {
-        "check_load" => check_load::translate,
-        "check_dns" => check_dns::translate,
-        "check_ntp_time" => check_ntp_time::translate,
-        "check_ntp" => check_ntp::translate,
-        "check_mysql" => check_mysql::translate,
-        "check_pgsql" => check_pgsql::translate,
-        "check_uptime" => check_uptime::translate,
-        "check_nrpe" => check_nrpe::translate,
-        "check_by_ssh" => check_by_ssh::translate,
-        "check_http" | "check_curl" => check_http::translate,
-        "check_tcp" => check_tcp::translate,
-        "check_smtp" => check_smtp::translate,
-        "check_disk" => check_disk::translate,
-        "check_swap" => check_swap::translate,
-        "check_procs" => check_procs::translate,
-        "check_ping" => check_ping::translate,
-        "check_icmp" => check_icmp::translate,
-        "check_ssh" => check_ssh::translate,
-        "check_users" => check_users::translate,
-        _ => return None,
-    })
+/// One registered plugin: everything the rest of the program knows of it.
+#[derive(Debug)]
+pub struct Plugin {
+    /// The plugin's file names (`check_http`, `check_curl`): what a command line runs.
+    pub names: &'static [&'static str],
+    /// Its translation.
+    pub translate: Translate,
+    /// It measures the machine it runs on, so a remote runner (check_nrpe's nrpe.cfg command,
+    /// check_by_ssh's `-C`) that runs it on the host is translated as it, on the host.
+    pub runs_on_host: bool,
+    /// Options whose value is a secret, masked wherever the call is shown ([`written`]).
+    pub secrets: &'static [&'static str],
 }
 
-/// Plugins in the catalogue.
-pub const CATALOGUE: &[&str] = &[
-    "check_load",
-    "check_disk",
-    "check_swap",
-    "check_procs",
-    "check_users",
-    "check_ping",
-    "check_icmp",
-    "check_http",
-    "check_curl",
-    "check_tcp",
-    "check_ssh",
-    "check_dns",
-    "check_ntp_time",
-    "check_ntp",
-    "check_smtp",
-    "check_mysql",
-    "check_pgsql",
-    "check_uptime",
-    "check_nrpe",
-    "check_by_ssh",
+/// The registry: every translated plugin, once. The lookup, the catalogue, the plugins
+/// translated through check_nrpe and check_by_ssh, the secret masking and the check that
+/// docs/translation.md has a row per plugin all read this table; adding a plugin is one
+/// module and one line here.
+pub static REGISTRY: &[Plugin] = &[
+    plugin(&["check_load"], check_load::translate, true, &[]),
+    plugin(&["check_disk"], check_disk::translate, true, &[]),
+    plugin(&["check_swap"], check_swap::translate, true, &[]),
+    plugin(&["check_procs"], check_procs::translate, true, &[]),
+    plugin(&["check_users"], check_users::translate, true, &[]),
+    plugin(&["check_uptime"], check_uptime::translate, true, &[]),
+    plugin(&["check_ntp_time"], check_ntp_time::translate, false, &[]),
+    plugin(&["check_ntp"], check_ntp::translate, false, &[]),
+    plugin(&["check_ping"], check_ping::translate, false, &[]),
+    plugin(&["check_icmp"], check_icmp::translate, false, &[]),
+    plugin(
+        &["check_http", "check_curl"],
+        check_http::translate,
+        false,
+        &["-a", "--authorization", "-b", "--proxy-authorization"],
+    ),
+    plugin(&["check_tcp"], check_tcp::translate, false, &[]),
+    plugin(
+        &["check_smtp"],
+        check_smtp::translate,
+        false,
+        &["-A", "--authtype", "-U", "--authuser", "-P", "--authpass"],
+    ),
+    plugin(&["check_ssh"], check_ssh::translate, false, &[]),
+    plugin(&["check_dns"], check_dns::translate, false, &[]),
+    plugin(&["check_mysql"], check_mysql::translate, false, &["-p", "--password"]),
+    plugin(&["check_pgsql"], check_pgsql::translate, false, &["-p", "--password"]),
+    plugin(&["check_nt"], check_nt::translate, false, &["-s", "--secret"]),
+    plugin(&["check_nrpe"], check_nrpe::translate, false, &[]),
+    plugin(&["check_by_ssh"], check_by_ssh::translate, false, &[]),
 ];
 
-/// Options whose value is a secret, per plugin: masked in [`written`].
-const SECRET_OPTIONS: &[(&str, &[&str])] = &[
-    ("check_mysql", &["-p", "--password"]),
-    ("check_mysql_query", &["-p", "--password"]),
-    ("check_pgsql", &["-p", "--password"]),
-    ("check_http", &["-a", "--authorization", "-b", "--proxy-authorization"]),
-    ("check_curl", &["-a", "--authorization", "-b", "--proxy-authorization"]),
-    ("check_snmp", &["-C", "--community", "-A", "--authpasswd", "-X", "--privpasswd"]),
-    ("check_ldap", &["-P", "--pass"]),
-    ("check_smtp", &["-A", "--authtype", "-U", "--authuser", "-P", "--authpass"]),
-];
+const fn plugin(
+    names: &'static [&'static str],
+    translate: Translate,
+    runs_on_host: bool,
+    secrets: &'static [&'static str],
+) -> Plugin {
+    Plugin { names, translate, runs_on_host, secrets }
+}
+
+/// The registered plugin a command runs (by its file name).
+pub fn lookup(name: &str) -> Option<&'static Plugin> {
+    REGISTRY.iter().find(|p| p.names.contains(&name))
+}
+
+/// Every registered plugin name, in registry order.
+pub fn catalogue() -> impl Iterator<Item = &'static str> {
+    REGISTRY.iter().flat_map(|p| p.names.iter().copied())
+}
+
+/// The registered plugin `name` when a remote runner (check_nrpe, check_by_ssh) running it
+/// on the host can be translated as it: it must measure the machine it runs on.
+pub fn on_host(name: &str) -> Option<&'static Plugin> {
+    lookup(name).filter(|p| p.runs_on_host)
+}
 
 /// The call as written: the plugin and its words, each password value replaced by `***`
 /// (`-p X`, `-pX`, `--password=X`, `--password X`).
 pub fn written(call: &Call) -> String {
-    let secret: &[&str] =
-        SECRET_OPTIONS.iter().find(|(p, _)| *p == call.plugin).map_or(&[], |(_, o)| o);
+    let secret: &[&str] = lookup(&call.plugin).map_or(&[], |p| p.secrets);
     let mut words = vec![call.plugin.clone()];
     let mut mask_next = false;
     for word in &call.args {
@@ -432,97 +454,11 @@ pub fn pin_ip_family(native: &mut Native, args: &[String]) {
     native.canonical.push_str(if family == "ip4" { " -4" } else { " -6" });
 }
 
-// ---- helpers shared by the plugin modules ----
-
-/// getopt errors as report reasons.
-pub(crate) fn opts(
-    call: &Call,
-    table: &[argv::Opt],
-    plugin: &'static str,
-) -> Result<argv::Parsed, String> {
-    argv::getopt(&call.args, table, plugin).map_err(|e: ArgvError| e.to_string())
-}
-
-/// A threshold value: refuses `$USERn$` (hidden) and other macros (per host).
-pub(crate) fn threshold_text<'a>(opt: &str, value: &'a str) -> Result<&'a str, String> {
-    if argv::has_user_macro(value) {
-        return Err(format!(
-            "threshold {opt} is hidden behind a $USERn$ macro (resource file); its value is never read"
-        ));
-    }
-    if value.contains('$') {
-        return Err(format!("threshold {opt} `{value}` depends on a macro that differs per host"));
-    }
-    Ok(value)
-}
-
-/// A monitoring-plugins range (strict: text `strtod` would silently ignore is refused).
-pub(crate) fn range(opt: &str, value: &str) -> Result<Range, String> {
-    let text = threshold_text(opt, value)?;
-    parse_range(text).map_err(|e| format!("threshold {opt} `{text}`: {}", e.kind))
-}
-
-/// A plain number (`strtod` without trailing junk).
-pub(crate) fn number(opt: &str, value: &str) -> Result<f64, String> {
-    let text = threshold_text(opt, value)?;
-    match text.trim().parse::<f64>() {
-        Ok(v)
-            if v.is_finite() && !text.trim().is_empty() && !text.contains(['i', 'n', 'I', 'N']) =>
-        {
-            Ok(v)
-        }
-        _ => Err(format!("threshold {opt} `{text}` is not a number")),
-    }
-}
-
-/// The host the plugin talks to must be the service's host (`$HOSTADDRESS$`/`$HOSTNAME$`).
-pub(crate) fn own_host(opt: char, value: Option<&str>) -> Result<(), String> {
-    match value {
-        Some("$HOSTADDRESS$" | "$HOSTNAME$") => Ok(()),
-        Some(v) if v.contains('$') => Err(format!("-{opt} uses a macro other than $HOSTADDRESS$")),
-        Some(_) => Err(format!(
-            "-{opt} names a fixed host, not the service's host; the probe target would be the same for every host"
-        )),
-        None => Err(format!("no -{opt}: the plugin would not know which host to check")),
-    }
-}
-
-/// Plugins that measure the machine they run on (the Nagios server) unless run through NRPE.
-pub(crate) fn require_local(ctx: &Context, plugin: &str) -> Result<(), String> {
-    if ctx.local || ctx.assume_remote {
-        Ok(())
-    } else {
-        Err(format!(
-            "{plugin} runs on the Nagios server and measures it, not this host (address is not loopback); run it through check_nrpe or pass --local-checks-are-remote"
-        ))
-    }
-}
-
-/// The UNIX CPU count used by test feeders (a power of two keeps divisions exact).
-pub(crate) const TEST_CPUS: u32 = 4;
-
-/// Option table entries every monitoring plugin accepts.
-pub(crate) const COMMON: [argv::Opt; 4] = [
-    argv::opt('t', "timeout", true),
-    argv::opt('v', "verbose", false),
-    argv::opt('h', "help", false),
-    argv::opt('V', "version", false),
-];
-
-/// `table` plus [`COMMON`].
-pub(crate) fn with_common(table: &[argv::Opt]) -> Vec<argv::Opt> {
-    let mut v = table.to_vec();
-    for c in COMMON {
-        if !v.iter().any(|o| o.short == c.short) {
-            v.push(c);
-        }
-    }
-    v
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::translate::argv;
+    use nag2prom_parsers::range::parse_range;
     use proptest::prelude::*;
 
     /// Evaluates the PromQL [`Test::promql`] writes for `x`, on one value.
@@ -597,9 +533,8 @@ mod tests {
         ], 0..10), local: bool) {
             let call = Call { plugin: String::new(), args: words };
             let ctx = Context { local, scrape_interval: 60, nrpe: vec![("check_load".to_owned(), "check_load -w $ARG1$ -c $ARG2$".to_owned())], ..Context::default() };
-            for plugin in CATALOGUE {
-                if let Some(f) = lookup(plugin)
-                    && let Ok(native) = f(&call, &ctx)
+            for plugin in REGISTRY {
+                if let Ok(native) = (plugin.translate)(&call, &ctx)
                 {
                     let fed = (native.feed)(&vec![0.0; native.signals.len()], 60.0);
                     prop_assert_eq!(fed.realized.len(), native.signals.len());
@@ -630,8 +565,8 @@ mod tests {
             ("check_ssh -H $HOSTADDRESS$", None),
         ] {
             let c = call(line);
-            let Some(f) = lookup(&c.plugin) else { panic!("{line}") };
-            let mut native = f(&c, &ctx).unwrap_or_else(|e| panic!("{line}: {e}"));
+            let Some(p) = lookup(&c.plugin) else { panic!("{line}") };
+            let mut native = (p.translate)(&c, &ctx).unwrap_or_else(|e| panic!("{line}: {e}"));
             pin_ip_family(&mut native, &c.args);
             let Probe::Blackbox { module, module_yaml, .. } = &native.probe else { panic!() };
             match family {
@@ -651,9 +586,13 @@ mod tests {
 
     #[test]
     fn catalogue_entries_resolve() {
-        for plugin in CATALOGUE {
-            assert!(lookup(plugin).is_some(), "{plugin}");
+        let mut seen = std::collections::BTreeSet::new();
+        for name in catalogue() {
+            assert!(lookup(name).is_some_and(|p| p.names.contains(&name)), "{name}");
+            assert!(seen.insert(name), "{name} is registered twice");
         }
+        assert!(on_host("check_load").is_some());
+        assert!(on_host("check_http").is_none());
         assert!(lookup("check_dummy").is_none());
     }
 

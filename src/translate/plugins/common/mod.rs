@@ -1,0 +1,163 @@
+//! What the plugin modules share: option parsing with the options every monitoring plugin
+//! accepts, strict threshold reading, the checks on which host a plugin talks to, and the
+//! builders of plugin families (the icmp pair of check_ping/check_icmp, the tcp prober of
+//! check_tcp and the protocol plugins, the NTP offset of check_ntp_time/check_ntp). A plugin
+//! module imports from here, never from a sibling plugin.
+
+pub mod icmp;
+pub mod ntp;
+pub mod tcp;
+
+use nag2prom_parsers::range::{Range, parse_range};
+
+use super::{Context, Fed, Feeder, Series};
+use crate::translate::argv::{self, Call};
+pub use crate::translate::refusal::{Code, Refusal};
+
+/// getopt over the plugin's option table; unknown options and missing values are coded.
+pub(crate) fn opts(
+    call: &Call,
+    table: &[argv::Opt],
+    plugin: &'static str,
+) -> Result<argv::Parsed, Refusal> {
+    argv::getopt(&call.args, table, plugin).map_err(Refusal::from)
+}
+
+/// A threshold value: refuses `$USERn$` (hidden) and other macros (per host).
+pub(crate) fn threshold_text<'a>(opt: &str, value: &'a str) -> Result<&'a str, Refusal> {
+    if argv::has_user_macro(value) {
+        return Err(Refusal::new(
+            Code::SecretMacro,
+            format!(
+                "threshold {opt} is hidden behind a $USERn$ macro (resource file); its value is never read"
+            ),
+        ));
+    }
+    if value.contains('$') {
+        return Err(Refusal::new(
+            Code::PerHostMacro,
+            format!("threshold {opt} `{value}` depends on a macro that differs per host"),
+        ));
+    }
+    Ok(value)
+}
+
+/// A monitoring-plugins range (strict: text `strtod` would silently ignore is refused).
+pub(crate) fn range(opt: &str, value: &str) -> Result<Range, Refusal> {
+    let text = threshold_text(opt, value)?;
+    parse_range(text).map_err(|e| {
+        Refusal::new(Code::InvalidValue, format!("threshold {opt} `{text}`: {}", e.kind))
+    })
+}
+
+/// A plain number (`strtod` without trailing junk).
+pub(crate) fn number(opt: &str, value: &str) -> Result<f64, Refusal> {
+    let text = threshold_text(opt, value)?;
+    match text.trim().parse::<f64>() {
+        Ok(v)
+            if v.is_finite() && !text.trim().is_empty() && !text.contains(['i', 'n', 'I', 'N']) =>
+        {
+            Ok(v)
+        }
+        _ => Err(Refusal::new(
+            Code::InvalidValue,
+            format!("threshold {opt} `{text}` is not a number"),
+        )),
+    }
+}
+
+/// The host the plugin talks to must be the service's host (`$HOSTADDRESS$`/`$HOSTNAME$`).
+pub(crate) fn own_host(opt: char, value: Option<&str>) -> Result<(), Refusal> {
+    match value {
+        Some("$HOSTADDRESS$" | "$HOSTNAME$") => Ok(()),
+        Some(v) if v.contains('$') => Err(Refusal::new(
+            Code::PerHostMacro,
+            format!("-{opt} uses a macro other than $HOSTADDRESS$"),
+        )),
+        Some(_) => Err(Refusal::new(
+            Code::NotServiceHost,
+            format!(
+                "-{opt} names a fixed host, not the service's host; the probe target would be the same for every host"
+            ),
+        )),
+        None => Err(Refusal::new(
+            Code::PluginRefuses,
+            format!("no -{opt}: the plugin would not know which host to check"),
+        )),
+    }
+}
+
+/// Plugins that measure the machine they run on (the Nagios server) unless run through NRPE.
+pub(crate) fn require_local(ctx: &Context, plugin: &str) -> Result<(), Refusal> {
+    if ctx.local || ctx.assume_remote {
+        Ok(())
+    } else {
+        Err(Refusal::new(
+            Code::RunsOnNagiosServer,
+            format!(
+                "{plugin} runs on the Nagios server and measures it, not this host; run it through check_nrpe or pass --local-checks-are-remote"
+            ),
+        ))
+    }
+}
+
+/// The UNIX CPU count used by test feeders (a power of two keeps divisions exact).
+pub(crate) const TEST_CPUS: u32 = 4;
+
+/// Option table entries every monitoring plugin accepts.
+pub(crate) const COMMON: [argv::Opt; 4] = [
+    argv::opt('t', "timeout", true),
+    argv::opt('v', "verbose", false),
+    argv::opt('h', "help", false),
+    argv::opt('V', "version", false),
+];
+
+/// `table` plus [`COMMON`].
+pub(crate) fn with_common(table: &[argv::Opt]) -> Vec<argv::Opt> {
+    let mut v = table.to_vec();
+    for c in COMMON {
+        if !v.iter().any(|o| o.short == c.short) {
+            v.push(c);
+        }
+    }
+    v
+}
+
+/// A feeder for one `probe_success` signal (0 or 1).
+pub(crate) fn probe_success_feed() -> Feeder {
+    Box::new(|v: &[f64], _t: f64| {
+        let x = if v.first().copied().unwrap_or(1.0) == 0.0 { 0.0 } else { 1.0 };
+        Fed {
+            series: vec![Series::constant("probe_success", &[], x)],
+            realized: vec![Some(x)],
+            labels: vec![Vec::new()],
+        }
+    })
+}
+
+/// A TCP port (1..=65535) from `-p`, or the default; macros are per host.
+pub(crate) fn port(value: Option<&str>, default: u16) -> Result<u16, Refusal> {
+    match value {
+        None => Ok(default),
+        Some(v) => v.trim().parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| {
+            if v.contains('$') {
+                Refusal::new(Code::PerHostMacro, "-p depends on a macro")
+            } else {
+                Refusal::new(Code::InvalidValue, format!("-p `{v}` is not a TCP port"))
+            }
+        }),
+    }
+}
+
+/// `-t` seconds (default 10), as a whole number of seconds.
+pub(crate) fn timeout(value: Option<&str>) -> Result<u32, Refusal> {
+    match value {
+        None => Ok(10),
+        Some(v) => {
+            let secs = v.split(':').next().unwrap_or("");
+            secs.trim().parse::<u32>().ok().filter(|t| *t > 0 && *t <= 600).ok_or_else(|| {
+                Refusal::new(Code::InvalidValue, format!("-t `{v}` is not a timeout in seconds"))
+            })
+        }
+    }
+}
