@@ -109,6 +109,31 @@ fn bad_smtp(stream: std::net::TcpStream) {
     smtp(stream, "554 mail.test no service for you\r\n", "503 5.5.1 no service\r\n");
 }
 
+/// IMAP with the given greeting; `* BYE` to the `a1 LOGOUT` check_imap sends.
+fn imap(mut stream: std::net::TcpStream, greeting: &str) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(15)));
+    let _ = stream.write_all(greeting.as_bytes());
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+        if line.to_ascii_uppercase().contains("LOGOUT") {
+            let _ = stream.write_all(b"* BYE\r\na1 OK LOGOUT\r\n");
+            return;
+        }
+        let _ = stream.write_all(b"a1 BAD\r\n");
+        line.clear();
+    }
+}
+
+fn good_imap(stream: std::net::TcpStream) {
+    imap(stream, "* OK IMAP4rev1 mail.test ready\r\n");
+}
+
+/// A server whose greeting is not IMAP's: check_imap says WARNING (expect mismatch).
+fn bad_imap(stream: std::net::TcpStream) {
+    imap(stream, "* BYE too many connections\r\n");
+}
+
 /// The Nagios object configuration of the test, with `load_warning` as the Load service's
 /// warning thresholds (changed for the re-conversion).
 fn objects(ports: &Ports, load_warning: &str) -> String {
@@ -123,6 +148,7 @@ fn objects(ports: &Ports, load_warning: &str) -> String {
          define command {{\n command_name check_local_users\n command_line {PLUGINS}/check_users -w $ARG1$ -c $ARG2$\n}}\n\
          define command {{\n command_name check_tcp\n command_line {PLUGINS}/check_tcp -H $HOSTADDRESS$ -p $ARG1$\n}}\n\
          define command {{\n command_name check_smtp\n command_line {PLUGINS}/check_smtp -H $HOSTADDRESS$ -p $ARG1$\n}}\n\
+         define command {{\n command_name check_imap\n command_line {PLUGINS}/check_imap -H $HOSTADDRESS$ -p $ARG1$\n}}\n\
          define command {{\n command_name check_http_vhost\n command_line {PLUGINS}/check_http -H $ARG2$ -I $HOSTADDRESS$ -p $ARG1$\n}}\n\
          define command {{\n command_name check_http_hostname\n command_line {PLUGINS}/check_http -H $HOSTNAME$ -I $HOSTADDRESS$ -p $ARG1$\n}}\n\
          define command {{\n command_name notify-none\n command_line /bin/true\n}}\n\
@@ -147,6 +173,8 @@ fn objects(ports: &Ports, load_warning: &str) -> String {
         ("web", "Closed Port", format!("check_tcp!{closed}")),
         ("web", "SMTP", format!("check_smtp!{}", ports.good_smtp)),
         ("web", "SMTP Wrong Banner", format!("check_smtp!{}", ports.bad_smtp)),
+        ("web", "IMAP", format!("check_imap!{}", ports.good_imap)),
+        ("web", "IMAP Wrong Banner", format!("check_imap!{}", ports.bad_imap)),
         ("web", "HTTP Wrong Vhost", format!("check_http_vhost!{}!wrong.test", ports.http)),
         ("vhost.test", "HTTP Vhost", format!("check_http_hostname!{}", ports.http)),
         ("down-host", "Down Port", format!("check_tcp!{closed}")),
@@ -163,6 +191,8 @@ struct Ports {
     closed: u16,
     good_smtp: u16,
     bad_smtp: u16,
+    good_imap: u16,
+    bad_imap: u16,
     http: u16,
 }
 
@@ -276,6 +306,7 @@ fn e2e_generated_alerts_agree_with_nagios() {
         ("/usr/bin/prometheus-node-exporter", "prometheus-node-exporter"),
         ("/usr/bin/prometheus-blackbox-exporter", "prometheus-blackbox-exporter"),
         ("/usr/lib/nagios/plugins/check_smtp", "monitoring-plugins-basic"),
+        ("/usr/lib/nagios/plugins/check_imap", "monitoring-plugins-basic"),
         ("/usr/lib/nagios/plugins/check_disk", "monitoring-plugins-basic"),
     ];
     if !tools.iter().all(|(path, package)| have(Path::new(path), package)) {
@@ -291,6 +322,8 @@ fn e2e_generated_alerts_agree_with_nagios() {
         closed: free_port(),
         good_smtp: serve_tcp(good_smtp),
         bad_smtp: serve_tcp(bad_smtp),
+        good_imap: serve_tcp(good_imap),
+        bad_imap: serve_tcp(bad_imap),
         http: serve_tcp(vhost_server),
     };
     let (node_port, blackbox_port, bridge_port, prom_port) =
@@ -418,14 +451,14 @@ fn e2e_generated_alerts_agree_with_nagios() {
         assert!(prom.running(), "prometheus exited early");
         let services = vector(prom_port, "nagios_service_last_check_timestamp_seconds > 0");
         let hosts = vector(prom_port, "nagios_host_last_check_timestamp_seconds > 0");
-        services.len() == 15 && hosts.len() == 3
+        services.len() == 17 && hosts.len() == 3
     });
     assert!(checked, "Nagios never checked every service (or Prometheus never saw it)");
     // Agreement, once Nagios' states and the rules have settled (hard states, probes scraped).
     let mut last = (Vec::new(), 0);
     let agreed = wait_for(Duration::from_secs(60), || {
         last = disagreements(prom_port);
-        last.0.is_empty() && last.1 == 15
+        last.0.is_empty() && last.1 == 17
     });
     assert!(
         agreed,
@@ -446,7 +479,7 @@ fn e2e_generated_alerts_agree_with_nagios() {
     let report: serde_json::Value = serde_json::from_slice(&parity.stdout)
         .unwrap_or_else(|e| panic!("parity output ({e}): {}", text(&parity)));
     eprintln!("parity: {}", serde_json::to_string_pretty(&report).unwrap());
-    assert_eq!(report["agreement"]["services"], 15, "{report}");
+    assert_eq!(report["agreement"]["services"], 17, "{report}");
     assert_eq!(report["agreement"]["hosts"], 3, "{report}");
     for d in report["agreement"]["disagreements"].as_array().unwrap() {
         let (h, s) = (d["host"].as_str().unwrap(), d["service"].as_str().unwrap_or(""));
@@ -500,6 +533,8 @@ fn e2e_generated_alerts_agree_with_nagios() {
     assert!(fired("NagiosCheckDisk", "Log Disk Full"), "the non-mount -p path measured /");
     assert!(fired("NagiosCheckDiskNoData", "Missing Mount"), "-E on a missing mount is CRITICAL");
     assert!(fired("NagiosCheckSmtp", "SMTP Wrong Banner"), "a wrong banner is WARNING");
+    assert!(fired("NagiosCheckImap", "IMAP Wrong Banner"), "a wrong IMAP greeting is WARNING");
+    assert!(!fired("NagiosCheckImap", "IMAP"), "a good IMAP greeting is OK");
     assert!(fired("NagiosCheckHttp", "HTTP Wrong Vhost"), "the wrong vhost gets 404");
     assert!(!fired("NagiosCheckHttp", "HTTP Vhost"), "$HOSTNAME$ is the virtual host");
     assert!(!fired("NagiosCheckTcp", "Down Port"), "services of a DOWN host are silent");

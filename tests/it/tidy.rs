@@ -92,6 +92,9 @@ fn every_registered_plugin_has_one_catalogue_row_and_no_other() {
 fn every_refusal_code_is_documented() {
     let doc = fs::read_to_string(root().join("docs/translation.md")).unwrap();
     for code in nag2prom::translate::refusal::Code::ALL {
-        assert!(doc.contains(&format!("| `{}` |", code.as_str())), "{code} is not in docs/translation.md");
+        assert!(
+            doc.contains(&format!("| `{}` |", code.as_str())),
+            "{code} is not in docs/translation.md"
+        );
     }
 }

@@ -6,6 +6,15 @@
 //! `probe_duration_seconds`, `probe_success`, `probe_failed_due_to_regex` (query_response
 //! `expect`, verified). Not translated: `-s`/`-q` dialogues, several `-e`, `-D` certificates,
 //! `-r`/`-M` other than the defaults.
+//!
+//! The protocol plugins are check_tcp under another name (symlinks; `check_tcp.c` reads its
+//! program name): each sets a port, an expected banner matched at the **start** of what the
+//! server sends (`NP_MATCH_EXACT`), a quit line and TLS. `check_ftp` 21 `220`, `check_pop`
+//! 110 `+OK`, `check_imap` 143 `* OK`, `check_simap` 993 TLS `* OK`, `check_spop` 995 TLS
+//! `+OK`, `check_ssmtp` 465 TLS `220`, `check_nntp` 119 `200` or `201`, `check_nntps` 563 TLS
+//! `200` or `201`. An `-e` replaces the banner and matches **anywhere** in the answer
+//! (`-e` clears `NP_MATCH_EXACT`), as for check_tcp. Not translated: `check_jabber` and
+//! `check_clamd` (they send before they expect), `check_udp`.
 
 use super::common::tcp::{TcpSpec, build};
 use super::common::{Code, Refusal, number, opts, own_host, port, timeout, with_common};
@@ -13,8 +22,110 @@ use super::{Call, Context, Native};
 use crate::translate::argv::opt;
 use crate::translate::promql::regex_escape;
 
-/// Translate a `check_tcp` call.
+/// What a protocol name sets (`check_tcp.c` main, 2.3.3).
+struct Service {
+    plugin: &'static str,
+    alert: &'static str,
+    port: Option<u16>,
+    /// Banners, any of which must start the answer.
+    expect: &'static [&'static str],
+    /// The quit line, as a YAML double-quoted body (blackbox adds the newline).
+    quit: Option<&'static str>,
+    tls: bool,
+}
+
+/// The names check_tcp answers to, with their defaults.
+const SERVICES: &[Service] = &[
+    Service {
+        plugin: "check_tcp",
+        alert: "NagiosCheckTcp",
+        port: None,
+        expect: &[],
+        quit: None,
+        tls: false,
+    },
+    Service {
+        plugin: "check_ftp",
+        alert: "NagiosCheckFtp",
+        port: Some(21),
+        expect: &["220"],
+        quit: Some("QUIT\\r"),
+        tls: false,
+    },
+    Service {
+        plugin: "check_pop",
+        alert: "NagiosCheckPop",
+        port: Some(110),
+        expect: &["+OK"],
+        quit: Some("QUIT\\r"),
+        tls: false,
+    },
+    Service {
+        plugin: "check_imap",
+        alert: "NagiosCheckImap",
+        port: Some(143),
+        expect: &["* OK"],
+        quit: Some("a1 LOGOUT\\r"),
+        tls: false,
+    },
+    Service {
+        plugin: "check_simap",
+        alert: "NagiosCheckSimap",
+        port: Some(993),
+        expect: &["* OK"],
+        quit: Some("a1 LOGOUT\\r"),
+        tls: true,
+    },
+    Service {
+        plugin: "check_spop",
+        alert: "NagiosCheckSpop",
+        port: Some(995),
+        expect: &["+OK"],
+        quit: Some("QUIT\\r"),
+        tls: true,
+    },
+    Service {
+        plugin: "check_ssmtp",
+        alert: "NagiosCheckSsmtp",
+        port: Some(465),
+        expect: &["220"],
+        quit: Some("QUIT\\r"),
+        tls: true,
+    },
+    Service {
+        plugin: "check_nntp",
+        alert: "NagiosCheckNntp",
+        port: Some(119),
+        expect: &["200", "201"],
+        quit: Some("QUIT\\r"),
+        tls: false,
+    },
+    Service {
+        plugin: "check_nntps",
+        alert: "NagiosCheckNntps",
+        port: Some(563),
+        expect: &["200", "201"],
+        quit: Some("QUIT\\r"),
+        tls: true,
+    },
+];
+
+/// The file names translated here (the registry's line).
+pub const NAMES: &[&str] = &[
+    "check_tcp",
+    "check_ftp",
+    "check_pop",
+    "check_imap",
+    "check_simap",
+    "check_spop",
+    "check_ssmtp",
+    "check_nntp",
+    "check_nntps",
+];
+
+/// Translate a `check_tcp` call (or one of its protocol names).
 pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
+    let service = SERVICES.iter().find(|s| s.plugin == call.plugin).unwrap_or(&SERVICES[0]);
     let table = with_common(&[
         opt('H', "hostname", true),
         opt('p', "port", true),
@@ -36,7 +147,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         opt('6', "use-ipv6", false),
         opt('\0', "sni", true),
     ]);
-    let parsed = opts(call, &table, "check_tcp")?;
+    let parsed = opts(call, &table, service.plugin)?;
     own_host('H', parsed.last('H'))?;
     for (letter, what) in [
         ('s', "-s (send)"),
@@ -70,32 +181,47 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
             "several -e strings are not translated".to_owned(),
         ));
     }
-    let port = match parsed.last('p') {
-        Some(_) => port(parsed.last('p'), 0)?,
-        None => {
+    let port = match (parsed.last('p'), service.port) {
+        (Some(_), _) => port(parsed.last('p'), 0)?,
+        (None, Some(default)) => default,
+        (None, None) => {
             return Err(Refusal::new(
                 Code::PluginRefuses,
                 "no -p: check_tcp needs a port".to_owned(),
             ));
         }
     };
-    let expect = expects.first().copied();
+    let given = expects.first().copied();
+    if given.is_some_and(|e| e.contains('$')) {
+        return Err(Refusal::new(Code::PerHostMacro, "-e depends on a macro"));
+    }
+    // -e matches anywhere in the answer; the service's own banners only at its start.
+    let expect = match given {
+        Some(e) => Some(regex_escape(e)),
+        None if service.expect.is_empty() => None,
+        None => Some(format!(
+            "^({})",
+            service.expect.iter().map(|e| regex_escape(e)).collect::<Vec<_>>().join("|")
+        )),
+    };
+    let tls = service.tls || parsed.has('S');
     build(TcpSpec {
-        plugin: "check_tcp",
-        alert: "NagiosCheckTcp",
+        plugin: service.plugin,
+        alert: service.alert,
         port,
         warn: parsed.last('w').map(|v| number("-w", v)).transpose()?,
         crit: parsed.last('c').map(|v| number("-c", v)).transpose()?,
-        expect: expect.map(regex_escape),
-        tls: parsed.has('S'),
+        expect,
+        tls,
         timeout: timeout(parsed.last('t'))?,
-        send: None,
+        send: if given.is_some() || service.expect.is_empty() { None } else { service.quit },
         canonical: format!(
-            "check_tcp -H $HOSTADDRESS$ -p {port}{}{}{}{}",
+            "{} -H $HOSTADDRESS$ -p {port}{}{}{}{}",
+            service.plugin,
             parsed.last('w').map(|w| format!(" -w {w}")).unwrap_or_default(),
             parsed.last('c').map(|c| format!(" -c {c}")).unwrap_or_default(),
-            if expect.is_some() { " -e …" } else { "" },
-            if parsed.has('S') { " -S" } else { "" }
+            if given.is_some() { " -e …" } else { "" },
+            if tls { " -S" } else { "" }
         ),
     })
 }
@@ -135,5 +261,63 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    fn module(n: &Native) -> String {
+        match &n.probe {
+            Probe::Blackbox { module_yaml, .. } => module_yaml.clone(),
+            _ => String::new(),
+        }
+    }
+
+    #[test]
+    fn protocol_names_set_port_banner_quit_and_tls() {
+        let ctx = Context::default();
+        let tr = |line: &str| translate(&call(line, &[] as &[&str]).unwrap(), &ctx).unwrap();
+        let n = tr("check_imap -H $HOSTADDRESS$");
+        assert!(
+            matches!(&n.probe, Probe::Blackbox { target, .. } if target == "$HOSTADDRESS$:143")
+        );
+        let yaml = module(&n);
+        // The banner starts the answer (NP_MATCH_EXACT), then the quit line is sent.
+        assert!(yaml.contains("expect: '^(\\* OK)'"), "{yaml}");
+        assert!(yaml.contains("send: \"a1 LOGOUT\\r\""), "{yaml}");
+        assert!(!yaml.contains("tls: true"), "{yaml}");
+        assert_eq!(n.alert, "NagiosCheckImap");
+        // A wrong banner is WARNING (the second probe answers), no answer CRITICAL.
+        assert!(n.second.is_some());
+        assert_eq!(n.warning[0].signal, 1);
+
+        let n = tr("check_simap -H $HOSTADDRESS$ -w 2 -c 5");
+        let yaml = module(&n);
+        assert!(
+            yaml.contains("tls: true") && yaml.contains("insecure_skip_verify: true"),
+            "{yaml}"
+        );
+        assert!(
+            matches!(&n.probe, Probe::Blackbox { target, .. } if target == "$HOSTADDRESS$:993")
+        );
+        assert!(n.warning.iter().any(|c| c.test == Test::Gt(2.0)));
+
+        let yaml = module(&tr("check_nntp -H $HOSTADDRESS$"));
+        assert!(yaml.contains("expect: '^(200|201)'"), "{yaml}");
+
+        // -e: anywhere in the answer, and the given port wins.
+        let n = tr("check_pop -H $HOSTADDRESS$ -p 1110 -e ready");
+        let yaml = module(&n);
+        assert!(yaml.contains("expect: 'ready'"), "{yaml}");
+        assert!(
+            matches!(&n.probe, Probe::Blackbox { target, .. } if target == "$HOSTADDRESS$:1110")
+        );
+        for (name, port) in
+            [("check_ftp", 21), ("check_spop", 995), ("check_ssmtp", 465), ("check_nntps", 563)]
+        {
+            let n = tr(&format!("{name} -H $HOSTADDRESS$"));
+            let want = format!("$HOSTADDRESS$:{port}");
+            assert!(
+                matches!(&n.probe, Probe::Blackbox { target, .. } if *target == want),
+                "{name}"
+            );
+        }
     }
 }

@@ -349,7 +349,7 @@ pub static REGISTRY: &[Plugin] = &[
         false,
         &["-a", "--authorization", "-b", "--proxy-authorization"],
     ),
-    plugin(&["check_tcp"], check_tcp::translate, false, &[]),
+    plugin(check_tcp::NAMES, check_tcp::translate, false, &[]),
     plugin(
         &["check_smtp"],
         check_smtp::translate,
