@@ -5,9 +5,26 @@
 //! `--nrpe-config` the remote command is looked up and translated as that plugin running on the
 //! host (check_load, check_disk, check_swap, check_procs, check_users, check_uptime, …), on the
 //! host's node_exporter. Without it, or for an unknown command, the service is bridged.
+//!
+//! Without `--nrpe-config`, the five commands of the nrpe.cfg that NRPE 4 installs (its
+//! `sample-config/nrpe.cfg.in`, shipped as the default by Debian's nagios-nrpe-server and
+//! EPEL's nrpe, plugin directory aside) are translated under the documented assumption that
+//! the host still has them: [`DEFAULTS`]. Such rules carry a note and a requirement that
+//! say so, so the report lists them as what to confirm. With `-a` they are not assumed: the
+//! default `dont_blame_nrpe=0` refuses arguments.
 
 use super::common::{Code, Refusal, opts, own_host, with_common};
 use super::{Call, Context, Native};
+
+/// The commands of NRPE 4's default nrpe.cfg (`sample-config/nrpe.cfg.in`, lines 300–304),
+/// as Debian's nagios-nrpe-server and EPEL's nrpe install them.
+pub const DEFAULTS: &[(&str, &str)] = &[
+    ("check_users", "check_users -w 5 -c 10"),
+    ("check_load", "check_load -r -w .15,.10,.05 -c .30,.25,.20"),
+    ("check_hda1", "check_disk -w 20% -c 10% -p /dev/hda1"),
+    ("check_zombie_procs", "check_procs -w 5 -c 10 -s Z"),
+    ("check_total_procs", "check_procs -w 150 -c 200"),
+];
 use crate::translate::argv::{self, opt};
 
 /// Translate a `check_nrpe` call.
@@ -48,7 +65,15 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
             "-c names the remote command through a macro".to_owned(),
         ));
     }
-    let Some((_, line)) = ctx.nrpe.iter().find(|(n, _)| n == name) else {
+    let mut args: Vec<&str> = parsed.all('a').collect();
+    args.extend(parsed.operands.iter().map(String::as_str));
+    let assumed = if ctx.nrpe.is_empty() && args.is_empty() {
+        DEFAULTS.iter().find(|(n, _)| *n == name).map(|(_, line)| *line)
+    } else {
+        None
+    };
+    let found = ctx.nrpe.iter().find(|(n, _)| n == name).map(|(_, l)| l.as_str()).or(assumed);
+    let Some(line) = found else {
         return Err(if ctx.nrpe.is_empty() {
             Refusal::new(
                 Code::NrpeConfigNeeded,
@@ -63,8 +88,6 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
             )
         });
     };
-    let mut args: Vec<&str> = parsed.all('a').collect();
-    args.extend(parsed.operands.iter().map(String::as_str));
     let inner = argv::call(line, &args)
         .map_err(|e| Refusal::from(e).context(format_args!("remote command `{name}`")))?;
     let Some(registered) = super::on_host(&inner.plugin) else {
@@ -86,7 +109,15 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     let mut native = (registered.translate)(&inner, &remote)
         .map_err(|e| e.context(format_args!("remote command `{name}`")))?;
     native.canonical = format!("check_nrpe -c {name} → {}", native.canonical);
-    native.notes.push(format!("translated from the remote nrpe.cfg command `{name}`"));
+    if assumed.is_some() {
+        let confirm = format!(
+            "confirm the hosts' nrpe.cfg: `{name}` was assumed to be NRPE's default `{line}` (no --nrpe-config given)"
+        );
+        native.notes.push(confirm.clone());
+        native.requires.push(confirm);
+    } else {
+        native.notes.push(format!("translated from the remote nrpe.cfg command `{name}`"));
+    }
     Ok(native)
 }
 
@@ -135,11 +166,59 @@ mod tests {
         );
         let none = Context::default();
         let e = translate(
-            &call("check_nrpe -H $HOSTADDRESS$ -c check_load", &[] as &[&str]).unwrap(),
+            &call("check_nrpe -H $HOSTADDRESS$ -c check_mailq", &[] as &[&str]).unwrap(),
             &none,
         )
         .unwrap_err();
         assert!(e.text.contains("--nrpe-config"));
         assert_eq!(e.code, Code::NrpeConfigNeeded);
+    }
+
+    #[test]
+    fn default_commands_are_assumed_without_an_nrpe_config_and_marked() {
+        let ctx = Context::default();
+        let n = translate(
+            &call("check_nrpe -H $HOSTADDRESS$ -c check_load", &[] as &[&str]).unwrap(),
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(n.plugin, "check_load");
+        assert!(n.canonical.contains("-r -w 0.15,0.1,0.05 -c 0.3,0.25,0.2"), "{}", n.canonical);
+        assert!(
+            n.requires.iter().any(|r| r.contains("confirm the hosts' nrpe.cfg")),
+            "{:?}",
+            n.requires
+        );
+        let n = translate(
+            &call("check_nrpe -H $HOSTADDRESS$ -c check_zombie_procs", &[] as &[&str]).unwrap(),
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(n.plugin, "check_procs");
+        // With arguments the default daemon (dont_blame_nrpe=0) refuses: not assumed.
+        let e = translate(
+            &call("check_nrpe -H $HOSTADDRESS$ -c check_load -a 5 10", &[] as &[&str]).unwrap(),
+            &ctx,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, Code::NrpeConfigNeeded);
+        // A name outside the defaults still asks for the nrpe.cfg.
+        let e = translate(
+            &call("check_nrpe -H $HOSTADDRESS$ -c check_disk_root", &[] as &[&str]).unwrap(),
+            &ctx,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, Code::NrpeConfigNeeded);
+        // A given nrpe.cfg wins, and its absence of a default name is not papered over.
+        let ctx = Context {
+            nrpe: vec![("check_users".to_owned(), "check_users -w 1 -c 2".to_owned())],
+            ..Context::default()
+        };
+        let e = translate(
+            &call("check_nrpe -H $HOSTADDRESS$ -c check_load", &[] as &[&str]).unwrap(),
+            &ctx,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, Code::RemoteCommand);
     }
 }
