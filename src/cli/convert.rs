@@ -95,6 +95,10 @@ pub struct TranslateArgs {
     #[arg(long, value_name = "PORT", default_value_t = 9187)]
     pub postgres_exporter_port: u16,
 
+    /// The port process-exporter listens on, on hosts with check_procs -C services.
+    #[arg(long, value_name = "PORT", default_value_t = 9256)]
+    pub process_exporter_port: u16,
+
     /// The port windows_exporter listens on, on hosts with translated check_nt services.
     #[arg(long, value_name = "PORT", default_value_t = 9182)]
     pub windows_exporter_port: u16,
@@ -283,6 +287,7 @@ fn translate_with<R>(
             mysqld: t.mysqld_exporter_port,
             postgres: t.postgres_exporter_port,
             windows: t.windows_exporter_port,
+            process: t.process_exporter_port,
         },
     };
     let translation = translate::translate(&inst, &model, &options);

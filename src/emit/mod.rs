@@ -203,6 +203,16 @@ pub fn render(
                     yaml_with("blackbox.yml", prometheus::BLACKBOX_HEADER, &config)?,
                 ));
             }
+            if let Some(config) = prometheus::process_exporter_config(tr) {
+                rest.push((
+                    "process-exporter.yml".to_owned(),
+                    yaml_with(
+                        "process-exporter.yml",
+                        prometheus::PROCESS_EXPORTER_HEADER,
+                        &config,
+                    )?,
+                ));
+            }
             Ok(rest)
         })();
         (reports.join(), rest)

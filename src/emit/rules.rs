@@ -499,7 +499,8 @@ pub fn member_rules(tr: &Translation<'_>) -> RuleFile {
 }
 
 /// The scrape jobs of exporters and probes whose targets convert writes.
-pub const EXPORTER_JOBS: [&str; 5] = ["node", "mysqld", "postgres", "windows", "blackbox"];
+pub const EXPORTER_JOBS: [&str; 6] =
+    ["node", "mysqld", "postgres", "windows", "process", "blackbox"];
 
 fn labels_of(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()

@@ -68,11 +68,13 @@ pub struct Ports {
     pub postgres: u16,
     /// windows_exporter (9182).
     pub windows: u16,
+    /// process-exporter (9256).
+    pub process: u16,
 }
 
 impl Default for Ports {
     fn default() -> Self {
-        Ports { node: 9100, mysqld: 9104, postgres: 9187, windows: 9182 }
+        Ports { node: 9100, mysqld: 9104, postgres: 9187, windows: 9182, process: 9256 }
     }
 }
 
@@ -220,6 +222,8 @@ pub struct Translation<'m> {
     pub hosts: BTreeMap<String, HostLabels>,
     /// Blackbox modules used: name → YAML body.
     pub modules: BTreeMap<String, String>,
+    /// process-exporter groups used: group name → the command name it matches.
+    pub process_groups: BTreeMap<String, String>,
     /// Scrape interval, seconds.
     pub scrape_interval: u32,
     /// nagios.cfg's `status_update_interval`, seconds (10 when absent).
@@ -786,6 +790,12 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         groups[i].id = if *n == 1 { base } else { format!("{base}_{n}") };
     }
 
+    for g in &groups {
+        if let Probe::Process { group, comm } = &out.natives[g.native].probe {
+            out.process_groups.insert(group.clone(), comm.clone());
+        }
+    }
+
     // Targets: every host gets a node target, so node metrics exist for all of them. Probes
     // are one target per (host, probe); rules find theirs by `nagios_probe` and host.
     let mut merged: BTreeSet<TargetKey> = BTreeSet::new();
@@ -824,6 +834,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                     "mysqld" => options.ports.mysqld,
                     "postgres" => options.ports.postgres,
                     "windows" => options.ports.windows,
+                    "process" => options.ports.process,
                     _ => options.ports.node,
                 };
                 (target_address(&labels.address, port), None, None)

@@ -994,3 +994,88 @@ fn check_nt_services_become_windows_exporter_rules() {
     promtool_checks(&[out]);
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `check_procs -C NAME`: the generated process-exporter.yml, run by the real
+/// process-exporter (Debian prometheus-process-exporter), counts the same processes as the
+/// real check_procs: a process of a unique command name started by this test, and a name no
+/// process has. The rules pass promtool's checks and unit tests.
+#[test]
+fn check_procs_by_command_counts_like_the_plugin_on_process_exporter() {
+    let exporter = Path::new("/usr/bin/prometheus-process-exporter");
+    let plugin = Path::new("/usr/lib/nagios/plugins/check_procs");
+    if !have(exporter, "prometheus-process-exporter") || !have(plugin, "monitoring-plugins-basic") {
+        return;
+    }
+    let dir = scratch("procs-comm");
+    // A process whose command name is ours alone: a copy of sleep under a unique name.
+    let name = format!("n2psleep{}", std::process::id() % 100_000);
+    let program = dir.join(&name);
+    fs::copy("/bin/sleep", &program).unwrap();
+    let mut sleeper = Command::new(&program).arg("300").spawn().unwrap();
+    let absent = format!("n2pnone{}", std::process::id() % 100_000);
+    fs::write(dir.join("nagios.cfg"), "cfg_file=o.cfg\n").unwrap();
+    let mut objects = String::from(
+        "define host {\n host_name localhost\n address 127.0.0.1\n max_check_attempts 3\n check_period none\n contacts nobody\n notification_period none\n}\n\
+         define timeperiod {\n timeperiod_name none\n alias none\n}\n\
+         define contact {\n contact_name nobody\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period none\n service_notification_period none\n host_notification_options n\n service_notification_options n\n host_notification_commands procs\n service_notification_commands procs\n}\n\
+         define command {\n command_name procs\n command_line /usr/lib/nagios/plugins/check_procs -w $ARG1$ -c $ARG2$ -C $ARG3$\n}\n",
+    );
+    for (description, command) in
+        [("Ours", format!("procs!1:1!1:!{name}")), ("Absent", format!("procs!1:!1:!{absent}"))]
+    {
+        objects.push_str(&format!(
+            "define service {{\n host_name localhost\n service_description {description}\n check_command {command}\n max_check_attempts 1\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n"
+        ));
+    }
+    fs::write(dir.join("o.cfg"), objects).unwrap();
+    let out = dir.join("out");
+    let run = convert(&dir.join("nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["totals"]["native"], 2, "{report}");
+    let config = out.join("process-exporter.yml");
+    assert!(config.exists(), "process-exporter.yml is written");
+    assert!(
+        fs::read_to_string(out.join("targets/process.json")).unwrap().contains("127.0.0.1:9256")
+    );
+
+    // The real plugin: one process of our name, none of the other.
+    let count = |comm: &str| {
+        let o = Command::new(plugin).args(["-C", comm]).output().unwrap();
+        let t = String::from_utf8_lossy(&o.stdout).into_owned();
+        t.split_whitespace().nth(2).and_then(|n| n.parse::<u32>().ok()).unwrap_or(u32::MAX)
+    };
+    assert_eq!(count(&name), 1, "check_procs sees the test's process");
+    assert_eq!(count(&absent), 0);
+
+    // The real exporter on the generated file.
+    let port = free_port();
+    let mut proc = crate::support::Proc::spawn(
+        "process-exporter",
+        Command::new(exporter)
+            .arg("-config.path")
+            .arg(&config)
+            .arg("-children=false")
+            .arg("-web.listen-address")
+            .arg(format!("127.0.0.1:{port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+    );
+    let series = format!("namedprocess_namegroup_num_procs{{groupname=\"nagios_comm_{name}\"}} 1");
+    let mut metrics = String::new();
+    let seen = crate::support::wait_for(std::time::Duration::from_secs(20), || {
+        assert!(proc.running(), "process-exporter exited");
+        metrics = http_get(port, "/metrics").unwrap_or_default();
+        metrics.contains(&series)
+    });
+    let _ = sleeper.kill();
+    let _ = sleeper.wait();
+    assert!(seen, "the exporter counts the process as check_procs does: {series}\n{metrics}");
+    assert!(
+        !metrics.contains(&format!("groupname=\"nagios_comm_{absent}\"")),
+        "a group that never matched is absent (the rule falls back to 0)"
+    );
+    promtool_checks(&[out]);
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -12,7 +12,7 @@ struct Fleet {
     disk_name: &'static str,
     web_members: &'static str,
     contact_group: &'static str,
-    /// check_procs with -C (bridged) instead of -s Z (native).
+    /// check_procs with -a (bridged) instead of -s Z (native).
     procs_bridged: bool,
     /// Members of contact group `dba` (contacts alice and bob exist).
     dba_members: &'static str,
@@ -43,7 +43,7 @@ const PLUGINS: &str = "/usr/lib/nagios/plugins";
 impl Fleet {
     fn write(&self, dir: &Path) -> PathBuf {
         std::fs::create_dir_all(dir).unwrap();
-        let procs = if self.procs_bridged { "-C httpd" } else { "-s Z" };
+        let procs = if self.procs_bridged { "-a httpd" } else { "-s Z" };
         let mut hosts = String::new();
         for (i, name) in ["web-01", "web-02", "web-03", "db-01"].iter().enumerate() {
             hosts.push_str(&format!(

@@ -78,6 +78,9 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
         opt('\0', "unknown-timeout", false),
     ]);
     let parsed = opts(call, &table, "check_procs")?;
+    if parsed.has('C') {
+        return by_command(&parsed);
+    }
     for o in &parsed.options {
         if !matches!(o.short, 'w' | 'c' | 's' | 't' | 'v') {
             let name =
@@ -167,6 +170,100 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     })
 }
 
+/// `check_procs -C NAME [-w RANGE] [-c RANGE]`: the processes whose command name is exactly
+/// NAME (2.3.3 `check_procs.c`: `strcmp` with ps's `comm`, the kernel's 15-character name; the
+/// first `-C` counts), on the host's process-exporter, whose generated `process-exporter.yml`
+/// has a group matching that `comm` exactly. A group that never matched since the exporter
+/// started is absent, so the count falls back to 0 while the exporter answers.
+fn by_command(parsed: &crate::translate::argv::Parsed) -> Result<Native, Refusal> {
+    for o in &parsed.options {
+        if !matches!(o.short, 'w' | 'c' | 'C' | 't' | 'v') {
+            let name =
+                if o.short == '\0' { format!("--{}", o.long) } else { format!("-{}", o.short) };
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                format!(
+                    "{name} with -C is not translated (process-exporter groups processes by command name only)"
+                ),
+            ));
+        }
+    }
+    let comm = parsed.all('C').next().unwrap_or_default();
+    if comm.contains('$') {
+        return Err(Refusal::new(Code::PerHostMacro, "-C depends on a macro"));
+    }
+    if comm.len() > 15 || comm.contains('/') || comm.is_empty() {
+        return Err(Refusal::new(
+            Code::InvalidValue,
+            format!(
+                "-C `{comm}` can never equal a command name (the kernel keeps 15 characters, without the path): the plugin counts 0 every time"
+            ),
+        ));
+    }
+    if !comm.chars().all(|c| c.is_ascii_alphanumeric() || "_.:+@-".contains(c)) {
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            format!("-C `{comm}` holds characters not translated into a process-exporter group"),
+        ));
+    }
+    let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
+    let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
+    if w.is_none() && c.is_none() {
+        return Err(Refusal::new(
+            Code::NoThresholds,
+            "neither -w nor -c: the plugin never alerts".to_owned(),
+        ));
+    }
+    let group = format!("nagios_comm_{comm}");
+    let signal = format!(
+        "sum without(groupname) (namedprocess_namegroup_num_procs{{__SEL__, groupname=\"{group}\"}}) or on(instance, job) (0 * (up{{__SEL__}} == 1))"
+    );
+    let cond = |r: Option<nag2prom_parsers::range::Range>| {
+        r.map(|r| vec![Cond { signal: 0, test: Test::Range(r) }]).unwrap_or_default()
+    };
+    let mut canonical = format!("check_procs -C {comm}");
+    if let Some(w) = w {
+        canonical.push_str(&format!(" -w {w}"));
+    }
+    if let Some(c) = c {
+        canonical.push_str(&format!(" -c {c}"));
+    }
+    let fed_group = group.clone();
+    let feed = Box::new(move |values: &[f64], _t: f64| {
+        let n = values.first().copied().unwrap_or(0.0).max(0.0).round();
+        let mut series = vec![Series::constant("up", &[], 1.0)];
+        if n > 0.0 {
+            series.push(Series::constant(
+                "namedprocess_namegroup_num_procs",
+                &[("groupname", &fed_group)],
+                n,
+            ));
+        }
+        Fed { series, realized: vec![Some(n)], labels: vec![Vec::new()] }
+    });
+    Ok(Native {
+        plugin: "check_procs",
+        alert: "NagiosCheckProcsCommand",
+        probe: Probe::Process { group, comm: comm.to_owned() },
+        canonical,
+        signals: vec![signal],
+        warning: cond(w),
+        critical: cond(c),
+        feed,
+        window_samples: 1,
+        calm: Vec::new(),
+        written: String::new(),
+        second: None,
+        requires: vec![
+            "process-exporter on the host (port 9256) with -config.path set to the generated process-exporter.yml and -children=false".to_owned(),
+        ],
+        missing: Missing::Unknown,
+        notes: vec![
+            "close: process-exporter counts the processes with this command name; check_procs also skips itself and its parent, which never have it".to_owned(),
+        ],
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,7 +281,7 @@ mod tests {
         let n = tr("check_procs -c 1: -s Z").unwrap();
         assert!(n.signals[0].contains("state=\"Z\""), "{}", n.signals[0]);
         assert!(n.critical[0].test.alerts(0.0));
-        assert!(tr("check_procs -c 1: -C nagios4").unwrap_err().text.contains("-C"));
+        assert!(tr("check_procs -c 1: -a nagios4").unwrap_err().text.contains("-a"));
     }
 
     /// `-s` is a substring of ps' STAT (`strstr(procstat, statopts)`, check_procs.c 2.3.3):
@@ -207,5 +304,32 @@ mod tests {
         assert!(!n.warning[0].test.alerts(0.0) && !n.critical[0].test.alerts(0.0));
         assert!(n.canonical.ends_with("-s RSZDT"), "{}", n.canonical);
         assert!(tr("check_procs -w 5 -c 10 -s Ss").is_err());
+    }
+
+    #[test]
+    fn command_names_count_on_process_exporter() {
+        let n = tr("check_procs -w 1:4 -c 1: -C sshd").unwrap();
+        assert_eq!(
+            n.probe,
+            Probe::Process { group: "nagios_comm_sshd".to_owned(), comm: "sshd".to_owned() }
+        );
+        assert!(n.signals[0].contains("groupname=\"nagios_comm_sshd\""), "{}", n.signals[0]);
+        // 1: alerts below 1 (none running), 1:4 above 4 too: both edges.
+        assert!(n.critical[0].test.alerts(0.0) && !n.critical[0].test.alerts(1.0));
+        assert!(n.warning[0].test.alerts(5.0) && !n.warning[0].test.alerts(4.0));
+        // No process: the group's series is absent, the count still 0.
+        let fed = (n.feed)(&[0.0], 60.0);
+        assert_eq!(fed.realized, vec![Some(0.0)]);
+        assert!(fed.series.iter().all(|s| s.metric != "namedprocess_namegroup_num_procs"));
+        assert_eq!(
+            tr("check_procs -c 1: -C a-command-name-too-long").unwrap_err().code,
+            Code::InvalidValue
+        );
+        assert_eq!(tr("check_procs -c 1: -C /usr/sbin/sshd").unwrap_err().code, Code::InvalidValue);
+        assert_eq!(
+            tr("check_procs -c 1: -C sshd -a -D").unwrap_err().code,
+            Code::OptionNotTranslated
+        );
+        assert_eq!(tr("check_procs -C sshd").unwrap_err().code, Code::NoThresholds);
     }
 }

@@ -72,6 +72,14 @@ pub enum Probe {
     Postgres,
     /// The host's windows_exporter (`address:9182`).
     Windows,
+    /// The host's process-exporter (`address:9256`), counting the processes of `group`, a
+    /// group of the generated `process-exporter.yml` whose command name is `comm`.
+    Process {
+        /// The group name (`groupname` label).
+        group: String,
+        /// The command name it matches exactly (15 characters at most, as the kernel's).
+        comm: String,
+    },
     /// A blackbox_exporter probe: `module` (defined in `blackbox.yml`) against `target`, where
     /// `$HOSTADDRESS$` stands for the host's address.
     Blackbox {
@@ -104,6 +112,7 @@ impl Probe {
             Probe::Mysqld => "mysqld",
             Probe::Postgres => "postgres",
             Probe::Windows => "windows",
+            Probe::Process { .. } => "process",
             Probe::Blackbox { .. } => "blackbox",
         }
     }
