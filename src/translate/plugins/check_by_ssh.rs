@@ -6,7 +6,7 @@
 //! is translated as that plugin on the host's node_exporter. Passive mode (`-n`/`-s`, several
 //! `-C`) and other remote commands are bridged.
 
-use super::common::{Code, Refusal, opts, own_host, with_common};
+use super::common::{Code, Refusal, on_host, opts, own_host, with_common};
 use super::{Call, Context, Native};
 use crate::translate::argv::{self, opt};
 
@@ -50,20 +50,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     };
     let inner = argv::call(command, &[] as &[&str])
         .map_err(|e| Refusal::from(e).context("remote command"))?;
-    let Some(registered) = super::on_host(&inner.plugin) else {
-        let code = if super::lookup(&inner.plugin).is_some() {
-            Code::RemoteCommand
-        } else {
-            Code::PluginNotTranslated
-        };
-        return Err(Refusal::new(
-            code,
-            format!("remote command runs `{}`, which is not translated over SSH", inner.plugin),
-        ));
-    };
-    let remote = Context { local: true, ..ctx.clone() };
-    let mut native =
-        (registered.translate)(&inner, &remote).map_err(|e| e.context("remote command"))?;
+    let mut native = on_host(&inner, ctx, "remote command", "over SSH")?;
     native.canonical = format!("check_by_ssh -C → {}", native.canonical);
     native.notes.push("translated from the command check_by_ssh runs on the host".to_owned());
     Ok(native)

@@ -13,7 +13,7 @@
 //! say so, so the report lists them as what to confirm. With `-a` they are not assumed: the
 //! default `dont_blame_nrpe=0` refuses arguments.
 
-use super::common::{Code, Refusal, opts, own_host, with_common};
+use super::common::{Code, Refusal, on_host, opts, own_host, with_common};
 use super::{Call, Context, Native};
 
 /// The commands of NRPE 4's default nrpe.cfg (`sample-config/nrpe.cfg.in`, lines 300–304),
@@ -90,24 +90,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     };
     let inner = argv::call(line, &args)
         .map_err(|e| Refusal::from(e).context(format_args!("remote command `{name}`")))?;
-    let Some(registered) = super::on_host(&inner.plugin) else {
-        let code = if super::lookup(&inner.plugin).is_some() {
-            Code::RemoteCommand
-        } else {
-            Code::PluginNotTranslated
-        };
-        return Err(Refusal::new(
-            code,
-            format!(
-                "remote command `{name}` runs `{}`, which is not translated through NRPE",
-                inner.plugin
-            ),
-        ));
-    };
-    // The remote plugin measures the host it runs on.
-    let remote = Context { local: true, ..ctx.clone() };
-    let mut native = (registered.translate)(&inner, &remote)
-        .map_err(|e| e.context(format_args!("remote command `{name}`")))?;
+    let mut native = on_host(&inner, ctx, &format!("remote command `{name}`"), "through NRPE")?;
     native.canonical = format!("check_nrpe -c {name} → {}", native.canonical);
     if assumed.is_some() {
         let confirm = format!(

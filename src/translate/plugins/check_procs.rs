@@ -14,8 +14,10 @@
 //! Close: the plugin skips itself and its parent shell. Per-process filters (`-C`, `-a`, `-u`,
 //! `-r`, `-z`, `-P`, `--metric`, …) have no faithful mapping and are bridged.
 
-use super::common::{Code, Refusal, opts, range, require_local, with_common};
-use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
+use super::common::{
+    Code, Refusal, opts, range_cond, ranges, require_local, with_common, with_ranges,
+};
+use super::{Call, Context, Fed, Missing, Native, Probe, Series};
 use crate::translate::argv::opt;
 
 /// Process state letters: the first character of ps' `STAT` (ps(1) PROCESS STATE CODES, and
@@ -93,14 +95,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
             ));
         }
     }
-    let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
-    let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
-    if w.is_none() && c.is_none() {
-        return Err(Refusal::new(
-            Code::NoThresholds,
-            "neither -w nor -c: the plugin never alerts".to_owned(),
-        ));
-    }
+    let (w, c) = ranges(&parsed)?;
     let filter = parsed.last('s').map(state_filter).transpose()?.unwrap_or(StateFilter::All);
     let signal = match filter {
         StateFilter::State(state) => format!(
@@ -109,16 +104,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
         StateFilter::Never => "0 * node_processes_pids{__SEL__}".to_owned(),
         StateFilter::All => "node_processes_pids{__SEL__}".to_owned(),
     };
-    let cond = |r: Option<nag2prom_parsers::range::Range>| {
-        r.map(|r| vec![Cond { signal: 0, test: Test::Range(r) }]).unwrap_or_default()
-    };
-    let mut canonical = "check_procs".to_owned();
-    if let Some(w) = w {
-        canonical.push_str(&format!(" -w {w}"));
-    }
-    if let Some(c) = c {
-        canonical.push_str(&format!(" -c {c}"));
-    }
+    let mut canonical = with_ranges("check_procs", w, c);
     if let Some(s) = parsed.last('s') {
         canonical.push_str(&format!(" -s {s}"));
     }
@@ -154,8 +140,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
         probe: Probe::Node,
         canonical,
         signals: vec![signal],
-        warning: cond(w),
-        critical: cond(c),
+        warning: range_cond(w),
+        critical: range_cond(c),
         feed,
         window_samples: 1,
         calm: Vec::new(),
@@ -206,28 +192,12 @@ fn by_command(parsed: &crate::translate::argv::Parsed) -> Result<Native, Refusal
             format!("-C `{comm}` holds characters not translated into a process-exporter group"),
         ));
     }
-    let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
-    let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
-    if w.is_none() && c.is_none() {
-        return Err(Refusal::new(
-            Code::NoThresholds,
-            "neither -w nor -c: the plugin never alerts".to_owned(),
-        ));
-    }
+    let (w, c) = ranges(parsed)?;
     let group = format!("nagios_comm_{comm}");
     let signal = format!(
         "sum without(groupname) (namedprocess_namegroup_num_procs{{__SEL__, groupname=\"{group}\"}}) or on(instance, job) (0 * (up{{__SEL__}} == 1))"
     );
-    let cond = |r: Option<nag2prom_parsers::range::Range>| {
-        r.map(|r| vec![Cond { signal: 0, test: Test::Range(r) }]).unwrap_or_default()
-    };
-    let mut canonical = format!("check_procs -C {comm}");
-    if let Some(w) = w {
-        canonical.push_str(&format!(" -w {w}"));
-    }
-    if let Some(c) = c {
-        canonical.push_str(&format!(" -c {c}"));
-    }
+    let canonical = with_ranges(&format!("check_procs -C {comm}"), w, c);
     let fed_group = group.clone();
     let feed = Box::new(move |values: &[f64], _t: f64| {
         let n = values.first().copied().unwrap_or(0.0).max(0.0).round();
@@ -247,8 +217,8 @@ fn by_command(parsed: &crate::translate::argv::Parsed) -> Result<Native, Refusal
         probe: Probe::Process { group, comm: comm.to_owned() },
         canonical,
         signals: vec![signal],
-        warning: cond(w),
-        critical: cond(c),
+        warning: range_cond(w),
+        critical: range_cond(c),
         feed,
         window_samples: 1,
         calm: Vec::new(),

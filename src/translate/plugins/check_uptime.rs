@@ -5,8 +5,10 @@
 //! `floor((node_time_seconds - node_boot_time_seconds) / unit)`. Close: boot time is wall
 //! clock, the plugin counts monotonic time (which skips suspend).
 
-use super::common::{Code, Refusal, opts, range, require_local, with_common};
-use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
+use super::common::{
+    Code, Refusal, opts, range_cond, ranges, require_local, with_common, with_ranges,
+};
+use super::{Call, Context, Fed, Missing, Native, Probe, Series};
 use crate::translate::argv::opt;
 
 /// Translate a `check_uptime` call.
@@ -27,24 +29,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
             return Err(Refusal::new(Code::InvalidValue, format!("-u `{other}` is not a unit")));
         }
     };
-    let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
-    let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
-    if w.is_none() && c.is_none() {
-        return Err(Refusal::new(
-            Code::NoThresholds,
-            "neither -w nor -c: the plugin never alerts".to_owned(),
-        ));
-    }
-    let cond = |r: Option<nag2prom_parsers::range::Range>| {
-        r.map(|r| vec![Cond { signal: 0, test: Test::Range(r) }]).unwrap_or_default()
-    };
-    let mut canonical = format!("check_uptime -u {unit}");
-    if let Some(w) = w {
-        canonical.push_str(&format!(" -w {w}"));
-    }
-    if let Some(c) = c {
-        canonical.push_str(&format!(" -c {c}"));
-    }
+    let (w, c) = ranges(&parsed)?;
+    let canonical = with_ranges(&format!("check_uptime -u {unit}"), w, c);
     Ok(Native {
         plugin: "check_uptime",
         alert: "NagiosCheckUptime",
@@ -54,8 +40,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
             "floor((node_time_seconds{{__SEL__}} - node_boot_time_seconds{{__SEL__}}) / {})",
             super::num(secs)
         )],
-        warning: cond(w),
-        critical: cond(c),
+        warning: range_cond(w),
+        critical: range_cond(c),
         feed: Box::new(move |v: &[f64], _t: f64| {
             let now = 1_700_000_000.0;
             let up = v.first().copied().unwrap_or(0.0).max(0.0).floor();

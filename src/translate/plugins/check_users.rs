@@ -6,8 +6,8 @@
 //! `node_logind_sessions{class="user"}` summed over seat/remote/type — close for 3.0, an
 //! approximation of utmp for 2.x (noted in the report).
 
-use super::common::{Code, Refusal, opts, range, require_local, with_common};
-use super::{Call, Cond, Context, Fed, Missing, Native, PluginsVersion, Probe, Series, Test};
+use super::common::{Refusal, opts, range_cond, ranges, require_local, with_common, with_ranges};
+use super::{Call, Context, Fed, Missing, Native, PluginsVersion, Probe, Series};
 use crate::translate::argv::opt;
 
 /// Translate a `check_users` call.
@@ -15,24 +15,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     require_local(ctx, "check_users")?;
     let table = with_common(&[opt('w', "warning", true), opt('c', "critical", true)]);
     let parsed = opts(call, &table, "check_users")?;
-    let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
-    let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
-    if w.is_none() && c.is_none() {
-        return Err(Refusal::new(
-            Code::NoThresholds,
-            "neither -w nor -c: the plugin never alerts".to_owned(),
-        ));
-    }
-    let mut canonical = "check_users".to_owned();
-    if let Some(w) = w {
-        canonical.push_str(&format!(" -w {w}"));
-    }
-    if let Some(c) = c {
-        canonical.push_str(&format!(" -c {c}"));
-    }
-    let cond = |r: Option<nag2prom_parsers::range::Range>| {
-        r.map(|r| vec![Cond { signal: 0, test: Test::Range(r) }]).unwrap_or_default()
-    };
+    let (w, c) = ranges(&parsed)?;
+    let canonical = with_ranges("check_users", w, c);
     let mut notes = Vec::new();
     if ctx.version < PluginsVersion::V3_0 {
         notes.push("approximate: monitoring-plugins 2.x counts utmp entries, node_exporter counts logind sessions".to_owned());
@@ -43,8 +27,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
         probe: Probe::Node,
         canonical,
         signals: vec!["sum without(seat, remote, type, class) (node_logind_sessions{__SEL__, class=\"user\"})".to_owned()],
-        warning: cond(w),
-        critical: cond(c),
+        warning: range_cond(w),
+        critical: range_cond(c),
         feed: Box::new(|v: &[f64], _t: f64| {
             let x = v.first().copied().unwrap_or(0.0);
             Fed {

@@ -66,6 +66,34 @@ pub(crate) fn number(opt: &str, value: &str) -> Result<f64, Refusal> {
     }
 }
 
+/// The `-w`/`-c` ranges of a plugin that alerts on nothing else: neither is refused (the
+/// plugin never alerts).
+pub(crate) fn ranges(parsed: &argv::Parsed) -> Result<(Option<Range>, Option<Range>), Refusal> {
+    let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
+    let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
+    if w.is_none() && c.is_none() {
+        return Err(Refusal::new(Code::NoThresholds, "neither -w nor -c: the plugin never alerts"));
+    }
+    Ok((w, c))
+}
+
+/// The condition of signal 0 meeting `range`, when there is one.
+pub(crate) fn range_cond(range: Option<Range>) -> Vec<super::Cond> {
+    range.map(|r| vec![super::Cond { signal: 0, test: super::Test::Range(r) }]).unwrap_or_default()
+}
+
+/// `base` followed by ` -w W` and ` -c C` for the ranges given: the canonical call.
+pub(crate) fn with_ranges(base: &str, w: Option<Range>, c: Option<Range>) -> String {
+    let mut canonical = base.to_owned();
+    if let Some(w) = w {
+        canonical.push_str(&format!(" -w {w}"));
+    }
+    if let Some(c) = c {
+        canonical.push_str(&format!(" -c {c}"));
+    }
+    canonical
+}
+
 /// The host the plugin talks to must be the service's host (`$HOSTADDRESS$`/`$HOSTNAME$`).
 pub(crate) fn own_host(opt: char, value: Option<&str>) -> Result<(), Refusal> {
     match value {
@@ -99,6 +127,32 @@ pub(crate) fn require_local(ctx: &Context, plugin: &str) -> Result<(), Refusal> 
             ),
         ))
     }
+}
+
+/// `inner`, a command a remote runner (check_nrpe, check_by_ssh) runs on the host, translated
+/// as that plugin measuring the host; `what` names the command in reasons (`remote command
+/// `x``), `via` the runner (`through NRPE`). Plugins that do not measure their own machine, or
+/// are not registered, are refused with the code that says which.
+pub(crate) fn on_host(
+    inner: &Call,
+    ctx: &Context,
+    what: &str,
+    via: &str,
+) -> Result<super::Native, Refusal> {
+    let Some(registered) = super::on_host(&inner.plugin) else {
+        let code = if super::lookup(&inner.plugin).is_some() {
+            Code::RemoteCommand
+        } else {
+            Code::PluginNotTranslated
+        };
+        return Err(Refusal::new(
+            code,
+            format!("{what} runs `{}`, which is not translated {via}", inner.plugin),
+        ));
+    };
+    // The remote plugin measures the host it runs on.
+    let remote = Context { local: true, ..ctx.clone() };
+    (registered.translate)(inner, &remote).map_err(|e| e.context(what))
 }
 
 /// The UNIX CPU count used by test feeders (a power of two keeps divisions exact).
