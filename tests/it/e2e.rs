@@ -149,6 +149,8 @@ fn objects(ports: &Ports, load_warning: &str) -> String {
          define command {{\n command_name check_tcp\n command_line {PLUGINS}/check_tcp -H $HOSTADDRESS$ -p $ARG1$\n}}\n\
          define command {{\n command_name check_smtp\n command_line {PLUGINS}/check_smtp -H $HOSTADDRESS$ -p $ARG1$\n}}\n\
          define command {{\n command_name check_imap\n command_line {PLUGINS}/check_imap -H $HOSTADDRESS$ -p $ARG1$\n}}\n\
+         define command {{\n command_name check_http_expect\n command_line {PLUGINS}/check_http -H $HOSTNAME$ -I $HOSTADDRESS$ -p $ARG1$ -e '$ARG2$'\n}}\n\
+         define command {{\n command_name check_http_string\n command_line {PLUGINS}/check_http -H $HOSTNAME$ -I $HOSTADDRESS$ -p $ARG1$ -s '$ARG2$'\n}}\n\
          define command {{\n command_name check_http_vhost\n command_line {PLUGINS}/check_http -H $ARG2$ -I $HOSTADDRESS$ -p $ARG1$\n}}\n\
          define command {{\n command_name check_http_hostname\n command_line {PLUGINS}/check_http -H $HOSTNAME$ -I $HOSTADDRESS$ -p $ARG1$\n}}\n\
          define command {{\n command_name notify-none\n command_line /bin/true\n}}\n\
@@ -177,6 +179,10 @@ fn objects(ports: &Ports, load_warning: &str) -> String {
         ("web", "IMAP Wrong Banner", format!("check_imap!{}", ports.bad_imap)),
         ("web", "HTTP Wrong Vhost", format!("check_http_vhost!{}!wrong.test", ports.http)),
         ("vhost.test", "HTTP Vhost", format!("check_http_hostname!{}", ports.http)),
+        ("vhost.test", "HTTP Expect", format!("check_http_expect!{}!HTTP/1.0 200", ports.http)),
+        ("vhost.test", "HTTP Expect 201", format!("check_http_expect!{}!201", ports.http)),
+        ("vhost.test", "HTTP String", format!("check_http_string!{}!ok", ports.http)),
+        ("vhost.test", "HTTP Missing String", format!("check_http_string!{}!absent", ports.http)),
         ("down-host", "Down Port", format!("check_tcp!{closed}")),
     ];
     for (host, description, command) in services {
@@ -451,14 +457,14 @@ fn e2e_generated_alerts_agree_with_nagios() {
         assert!(prom.running(), "prometheus exited early");
         let services = vector(prom_port, "nagios_service_last_check_timestamp_seconds > 0");
         let hosts = vector(prom_port, "nagios_host_last_check_timestamp_seconds > 0");
-        services.len() == 17 && hosts.len() == 3
+        services.len() == 21 && hosts.len() == 3
     });
     assert!(checked, "Nagios never checked every service (or Prometheus never saw it)");
     // Agreement, once Nagios' states and the rules have settled (hard states, probes scraped).
     let mut last = (Vec::new(), 0);
     let agreed = wait_for(Duration::from_secs(60), || {
         last = disagreements(prom_port);
-        last.0.is_empty() && last.1 == 17
+        last.0.is_empty() && last.1 == 21
     });
     assert!(
         agreed,
@@ -479,7 +485,7 @@ fn e2e_generated_alerts_agree_with_nagios() {
     let report: serde_json::Value = serde_json::from_slice(&parity.stdout)
         .unwrap_or_else(|e| panic!("parity output ({e}): {}", text(&parity)));
     eprintln!("parity: {}", serde_json::to_string_pretty(&report).unwrap());
-    assert_eq!(report["agreement"]["services"], 17, "{report}");
+    assert_eq!(report["agreement"]["services"], 21, "{report}");
     assert_eq!(report["agreement"]["hosts"], 3, "{report}");
     for d in report["agreement"]["disagreements"].as_array().unwrap() {
         let (h, s) = (d["host"].as_str().unwrap(), d["service"].as_str().unwrap_or(""));
@@ -537,6 +543,10 @@ fn e2e_generated_alerts_agree_with_nagios() {
     assert!(!fired("NagiosCheckImap", "IMAP"), "a good IMAP greeting is OK");
     assert!(fired("NagiosCheckHttp", "HTTP Wrong Vhost"), "the wrong vhost gets 404");
     assert!(!fired("NagiosCheckHttp", "HTTP Vhost"), "$HOSTNAME$ is the virtual host");
+    assert!(!fired("NagiosCheckHttp", "HTTP Expect"), "-e 'HTTP/1.0 200' matches the status line");
+    assert!(fired("NagiosCheckHttp", "HTTP Expect 201"), "-e 201: a 200 is CRITICAL");
+    assert!(!fired("NagiosCheckHttp", "HTTP String"), "-s: the body holds the string");
+    assert!(fired("NagiosCheckHttp", "HTTP Missing String"), "-s: a body without it is CRITICAL");
     assert!(!fired("NagiosCheckTcp", "Down Port"), "services of a DOWN host are silent");
 
     // Re-conversion after one threshold change: the targets do not change, the Load rule

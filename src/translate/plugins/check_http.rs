@@ -47,6 +47,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         opt('M', "max-age", true),
         opt('m', "pagesize", true),
         opt('N', "no-body", false),
+        opt('l', "linespan", false),
         opt('L', "link", false),
         opt('E', "extended-perfdata", false),
         opt('4', "use-ipv4", false),
@@ -60,17 +61,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
                 .to_owned(),
         ));
     }
-    for (letter, what) in [
-        ('e', "-e (expected status line)"),
-        ('s', "-s (body string)"),
-        ('r', "-r (body regex)"),
-        ('R', "-R (body regex)"),
-        ('k', "-k (headers)"),
-        ('P', "-P (POST data)"),
-        ('M', "-M (document age)"),
-        ('m', "-m (page size)"),
-        ('T', "-T (content type)"),
-    ] {
+    for (letter, what) in [('M', "-M (document age)"), ('m', "-m (page size)")] {
         if parsed.has(letter) {
             return Err(Refusal::new(
                 Code::OptionNotTranslated,
@@ -78,12 +69,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
             ));
         }
     }
-    if parsed.last('j').is_some_and(|m| m != "GET" && m != "HEAD") {
-        return Err(Refusal::new(
-            Code::OptionNotTranslated,
-            "-j methods other than GET/HEAD are not translated".to_owned(),
-        ));
-    }
+    let request_parts = request_parts(&parsed)?;
     let follow = match parsed.last('f').unwrap_or("ok") {
         "ok" => false,
         "follow" => true,
@@ -135,27 +121,61 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
     let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
 
+    let quote = |t: &str| format!("'{}'", t.replace('\'', "''"));
     let mut yaml = format!(
         "    prober: http\n    timeout: {timeout}s\n    http:\n      method: {}\n      follow_redirects: {}\n      tls_config:\n        insecure_skip_verify: true\n",
-        parsed.last('j').unwrap_or("GET"),
-        follow
+        request_parts.method, follow
     );
+    if let Some(v) = vhost
+        && sni
+        && tls
+    {
+        yaml.push_str(&format!("        server_name: '{v}'\n"));
+    }
+    let mut headers: Vec<(String, String)> = Vec::new();
     if let Some(v) = vhost {
-        if sni && tls {
-            yaml.push_str(&format!("        server_name: '{v}'\n"));
+        headers.push(("Host".to_owned(), v.to_owned()));
+    }
+    headers.extend(request_parts.headers.iter().cloned());
+    if !headers.is_empty() {
+        yaml.push_str("      headers:\n");
+        for (k, v) in &headers {
+            yaml.push_str(&format!("        {k}: {}\n", quote(v)));
         }
-        yaml.push_str(&format!("      headers:\n        Host: '{v}'\n"));
+    }
+    if let Some(body) = &request_parts.body {
+        yaml.push_str(&format!("      body: {}\n", quote(body)));
+    }
+    if let Some(codes) = &request_parts.codes {
+        let list: Vec<String> = codes.iter().map(u16::to_string).collect();
+        yaml.push_str(&format!("      valid_status_codes: [{}]\n", list.join(", ")));
+        if let Some(v) = &request_parts.version {
+            yaml.push_str(&format!("      valid_http_versions: [{}]\n", quote(v)));
+        }
+    }
+    for (key, patterns) in [
+        ("fail_if_body_not_matches_regexp", &request_parts.must_match),
+        ("fail_if_body_matches_regexp", &request_parts.must_not_match),
+    ] {
+        if !patterns.is_empty() {
+            yaml.push_str(&format!("      {key}:\n"));
+            for p in patterns {
+                yaml.push_str(&format!("        - {}\n", quote(p)));
+            }
+        }
     }
     let module = format!("nagios_http_{:08x}", crate::translate::fnv64(&yaml) as u32);
     let scheme = if tls { "https" } else { "http" };
     let target = format!("{scheme}://{connect}:{port}{uri}");
 
-    // Signals: 0 failed other than 3xx/4xx; 1 status code; 2 duration; 3 days left.
+    // Signals: 0 failed other than 3xx/4xx; 1 status code; 2 duration; 3 days left;
+    // 4 the probe succeeded (with -e the status line is all that counts).
     let signals = vec![
         "(probe_success{__SEL__} == bool 0) * ((probe_http_status_code{__SEL__} < bool 300) + (probe_http_status_code{__SEL__} >= bool 500))".to_owned(),
         "probe_http_status_code{__SEL__}".to_owned(),
         "probe_duration_seconds{__SEL__}".to_owned(),
         "floor((probe_ssl_earliest_cert_expiry{__SEL__} - time()) / 86400)".to_owned(),
+        "probe_success{__SEL__}".to_owned(),
     ];
     let mut warning = Vec::new();
     let mut critical = Vec::new();
@@ -168,7 +188,17 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
             critical.push(Cond { signal: 1, test: Test::Eq(0.0) });
         }
     }
-    if request {
+    if request && request_parts.codes.is_some() {
+        // -e: the status line must hold one of the strings, else CRITICAL; the 4xx/5xx
+        // classification is bypassed (check_http.c: `server_expect_yn`).
+        critical.push(Cond { signal: 4, test: Test::Eq(0.0) });
+        if let Some(w) = w {
+            warning.push(Cond { signal: 2, test: Test::Range(w) });
+        }
+        if let Some(c) = c {
+            critical.push(Cond { signal: 2, test: Test::Range(c) });
+        }
+    } else if request {
         let four = Range { start: Bound::Finite(400.0), end: Bound::Finite(499.0), inside: true };
         warning.push(Cond { signal: 1, test: Test::Range(four) });
         critical.push(Cond { signal: 0, test: Test::Eq(1.0) });
@@ -199,6 +229,8 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     if follow {
         canonical.push_str(" -f follow");
     }
+    canonical.push_str(&request_parts.canonical);
+    let valid = request_parts.codes.clone();
     Ok(Native {
         plugin: "check_http",
         alert: if request { "NagiosCheckHttp" } else { "NagiosCheckHttpCert" },
@@ -207,14 +239,18 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         signals,
         warning,
         critical,
-        feed: Box::new(|v: &[f64], t: f64| {
+        feed: Box::new(move |v: &[f64], t: f64| {
             let failed_other = v.first().copied().unwrap_or(0.0) == 1.0;
             let status = if failed_other {
                 0.0
             } else {
                 v.get(1).copied().unwrap_or(200.0).round().clamp(0.0, 599.0)
             };
-            let success = if (200.0..300.0).contains(&status) { 1.0 } else { 0.0 };
+            let ok = match &valid {
+                Some(codes) => codes.iter().any(|c| f64::from(*c) == status),
+                None => (200.0..300.0).contains(&status),
+            };
+            let success = if ok { 1.0 } else { 0.0 };
             let duration = v.get(2).copied().unwrap_or(0.0).max(0.0);
             let days = v.get(3).copied().unwrap_or(1000.0).floor();
             let expiry = t + days * 86400.0 + 3600.0;
@@ -232,8 +268,9 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
                     Some(status),
                     Some(duration),
                     Some(((expiry - t) / 86400.0).floor()),
+                    Some(success),
                 ],
-                labels: vec![Vec::new(); 4],
+                labels: vec![Vec::new(); 5],
             }
         }),
         window_samples: 1,
@@ -245,8 +282,201 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
             "close: blackbox's probe duration and the earliest certificate expiry of the chain"
                 .to_owned(),
         ],
-        calm: vec![0.0, 200.0, 0.0, 1000.0],
+        calm: vec![0.0, 200.0, 0.0, 1000.0, 1.0],
     })
+}
+
+/// What `-e`, `-s`, `-r`/`-R`, `-j`, `-P`, `-T` and `-k` ask of the request and the answer.
+#[derive(Debug, Default)]
+struct RequestParts {
+    method: String,
+    headers: Vec<(String, String)>,
+    body: Option<String>,
+    /// `-e`: the status codes one of which the status line must hold.
+    codes: Option<Vec<u16>>,
+    /// `-e` with `HTTP/x.y`: the version the status line must hold.
+    version: Option<String>,
+    /// Regexes the body must match (`-s` literally, `-r`/`-R`).
+    must_match: Vec<String>,
+    /// Regexes the body must not match (`-r` with `--invert-regex`).
+    must_not_match: Vec<String>,
+    /// The canonical form's tail.
+    canonical: String,
+}
+
+/// A Nagios macro (`$NAME$`) in `text`; a lone `$` (a regex anchor) is not one.
+fn has_macro(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        let after = &rest[i + 1..];
+        let name_len =
+            after.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+        if name_len > 0 && after.as_bytes().get(name_len) == Some(&b'$') {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
+/// Words that mark a value as holding a credential: such a header or POST body is never
+/// copied into blackbox.yml.
+fn looks_secret(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    ["pass", "pwd", "secret", "token", "auth", "cookie", "session", "apikey", "api_key", "key="]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// The request and answer options (2.3.3 `check_http.c`).
+fn request_parts(parsed: &crate::translate::argv::Parsed) -> Result<RequestParts, Refusal> {
+    let mut parts = RequestParts::default();
+    let plain = |opt: &str, v: &str| -> Result<(), Refusal> {
+        if has_macro(v) {
+            return Err(Refusal::new(Code::PerHostMacro, format!("{opt} depends on a macro")));
+        }
+        if v.chars().any(char::is_control) {
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                format!("{opt} holds control characters"),
+            ));
+        }
+        Ok(())
+    };
+    // -P sets the body and, unless -j says otherwise, POST.
+    if let Some(data) = parsed.last('P') {
+        plain("-P", data)?;
+        if looks_secret(data) {
+            return Err(Refusal::new(
+                Code::Credentials,
+                "-P (POST data) looks like it holds a credential, which is never copied",
+            ));
+        }
+        parts.body = Some(data.to_owned());
+        let content_type = parsed.last('T').unwrap_or("application/x-www-form-urlencoded");
+        plain("-T", content_type)?;
+        parts.headers.push(("Content-Type".to_owned(), content_type.to_owned()));
+        parts.canonical.push_str(" -P …");
+    }
+    parts.method = match parsed.last('j') {
+        Some(m) if m == "CONNECT" || m.contains(':') => {
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                "-j CONNECT (proxy tunnelling) is not translated",
+            ));
+        }
+        Some(m) if !m.is_empty() && m.bytes().all(|b| b.is_ascii_uppercase()) => m.to_owned(),
+        Some(m) => {
+            return Err(Refusal::new(
+                Code::InvalidValue,
+                format!("-j `{m}` is not an HTTP method"),
+            ));
+        }
+        None if parts.body.is_some() => "POST".to_owned(),
+        None => "GET".to_owned(),
+    };
+    if parts.method != "GET" {
+        parts.canonical.push_str(&format!(" -j {}", parts.method));
+    }
+    for header in parsed.all('k') {
+        plain("-k", header)?;
+        let Some((name, value)) = header.split_once(':') else {
+            return Err(Refusal::new(
+                Code::InvalidValue,
+                format!("-k `{header}` is not `Name: value`"),
+            ));
+        };
+        let name = name.trim();
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(Refusal::new(Code::InvalidValue, format!("-k `{header}`: header name")));
+        }
+        if looks_secret(name) || looks_secret(value) {
+            return Err(Refusal::new(
+                Code::Credentials,
+                format!("-k `{name}` looks like it carries a credential, which is never copied"),
+            ));
+        }
+        parts.headers.push((name.to_owned(), value.trim().to_owned()));
+        parts.canonical.push_str(&format!(" -k '{name}: …'"));
+    }
+    if let Some(expect) = parsed.last('e') {
+        plain("-e", expect)?;
+        let mut codes = Vec::new();
+        let mut versions = std::collections::BTreeSet::new();
+        let mut bare = false;
+        for item in expect.split(',') {
+            let code_of = |t: &str| t.parse::<u16>().ok().filter(|c| (100..600).contains(c));
+            let (version, code) = if item.len() == 3 && item.bytes().all(|b| b.is_ascii_digit()) {
+                (None, code_of(item))
+            } else if let Some(rest) = item.strip_prefix("HTTP/")
+                && let Some((v, tail)) = rest.split_once(' ')
+                && matches!(v, "1.0" | "1.1" | "2" | "2.0")
+                && tail.len() >= 3
+                && tail.as_bytes()[..3].iter().all(u8::is_ascii_digit)
+                && (tail.len() == 3 || tail.as_bytes()[3] == b' ')
+            {
+                (Some(format!("HTTP/{v}")), code_of(&tail[..3]))
+            } else {
+                (None, None)
+            };
+            let Some(code) = code else {
+                return Err(Refusal::new(
+                    Code::OptionNotTranslated,
+                    format!(
+                        "-e `{item}` is neither a status code nor `HTTP/x.y CODE`: the plugin matches it anywhere in the status line"
+                    ),
+                ));
+            };
+            match version {
+                Some(v) => {
+                    versions.insert(v);
+                }
+                None => bare = true,
+            }
+            codes.push(code);
+        }
+        if versions.len() > 1 || (bare && !versions.is_empty()) {
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                "-e mixes status lines of different HTTP versions (blackbox checks versions and codes apart)",
+            ));
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        parts.version = versions.into_iter().next();
+        parts.canonical.push_str(&format!(" -e {expect}"));
+        parts.codes = Some(codes);
+    }
+    if let Some(s) = parsed.last('s') {
+        plain("-s", s)?;
+        parts.must_match.push(crate::translate::promql::regex_escape(s));
+        parts.canonical.push_str(" -s …");
+    }
+    let regex = parsed.options.iter().rev().find(|o| matches!(o.short, 'r' | 'R'));
+    if let Some(o) = regex {
+        let pattern = o.value.as_deref().unwrap_or_default();
+        plain("-r", pattern)?;
+        // POSIX extended regex with REG_NEWLINE (`^`/`$` at lines, `.` not across lines)
+        // unless -l; -R ignores case. RE2 reads ERE the same for what ERE has.
+        let mut flags = String::new();
+        if !parsed.has('l') {
+            flags.push('m');
+        } else {
+            flags.push('s');
+        }
+        if o.short == 'R' {
+            flags.push('i');
+        }
+        let re = format!("(?{flags}){pattern}");
+        if parsed.has_long("invert-regex") {
+            parts.must_not_match.push(re);
+            parts.canonical.push_str(" --invert-regex");
+        } else {
+            parts.must_match.push(re);
+        }
+        parts.canonical.push_str(if o.short == 'R' { " -R …" } else { " -r …" });
+    }
+    Ok(parts)
 }
 
 /// `-C W[,C]` days.
@@ -325,7 +555,58 @@ mod tests {
                 .contains("credentials")
         );
         assert!(tr("check_http -H www.example.org", &[]).is_err());
-        assert!(tr("check_http -H $HOSTADDRESS$ -s ok", &[]).is_err());
+        assert!(tr("check_http -H $HOSTADDRESS$ -k 'Authorization: Bearer x'", &[]).is_err());
+        assert!(tr("check_http -H $HOSTADDRESS$ -P 'user=a&password=b'", &[]).is_err());
+        assert!(tr("check_http -H $HOSTADDRESS$ -e 'OK'", &[]).is_err());
         assert!(tr("check_http -H $HOSTADDRESS$ -w 2s", &[]).is_err());
+    }
+
+    fn yaml(n: &Native) -> String {
+        let Probe::Blackbox { module_yaml, .. } = &n.probe else { panic!() };
+        module_yaml.clone()
+    }
+
+    /// `-e 'HTTP/1.0 200 OK'` (Wikimedia's check_squid): the status line decides alone —
+    /// valid code and version, else CRITICAL; no 4xx WARNING.
+    #[test]
+    fn expected_status_lines() {
+        let n = tr("check_http -H $HOSTADDRESS$ -u / -e 'HTTP/1.0 200 OK'", &[]).unwrap();
+        let y = yaml(&n);
+        assert!(
+            y.contains("valid_status_codes: [200]")
+                && y.contains("valid_http_versions: ['HTTP/1.0']"),
+            "{y}"
+        );
+        assert_eq!(n.critical, vec![Cond { signal: 4, test: Test::Eq(0.0) }]);
+        assert!(n.warning.is_empty());
+        let fed = (n.feed)(&[0.0, 404.0, 0.1, 1000.0, 1.0], 60.0);
+        assert_eq!(fed.realized[4], Some(0.0), "404 is not an expected status");
+        let fed = (n.feed)(&[0.0, 200.0, 0.1, 1000.0, 1.0], 60.0);
+        assert_eq!(fed.realized[4], Some(1.0));
+        let n = tr("check_http -H $HOSTADDRESS$ -e 200,301,302", &[]).unwrap();
+        assert!(yaml(&n).contains("valid_status_codes: [200, 301, 302]"));
+        assert!(!yaml(&n).contains("valid_http_versions"));
+        assert!(tr("check_http -H $HOSTADDRESS$ -e 'HTTP/1.0 200,HTTP/1.1 200'", &[]).is_err());
+    }
+
+    #[test]
+    fn body_strings_regexes_methods_and_posts() {
+        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -s 'it works (really)'", &[]).unwrap());
+        assert!(
+            y.contains("fail_if_body_not_matches_regexp:\n        - 'it works \\(really\\)'"),
+            "{y}"
+        );
+        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -R '^ok$'", &[]).unwrap());
+        assert!(y.contains("- '(?mi)^ok$'"), "{y}");
+        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -r error --invert-regex", &[]).unwrap());
+        assert!(y.contains("fail_if_body_matches_regexp:\n        - '(?m)error'"), "{y}");
+        let n = tr("check_http -H $HOSTADDRESS$ -P 'q=1' -k 'X-Probe: nagios'", &[]).unwrap();
+        let y = yaml(&n);
+        assert!(y.contains("method: POST") && y.contains("body: 'q=1'"), "{y}");
+        assert!(y.contains("Content-Type: 'application/x-www-form-urlencoded'"), "{y}");
+        assert!(y.contains("X-Probe: 'nagios'"), "{y}");
+        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -j PUT", &[]).unwrap());
+        assert!(y.contains("method: PUT"), "{y}");
+        assert!(tr("check_http -H $HOSTADDRESS$ -j CONNECT", &[]).is_err());
     }
 }
