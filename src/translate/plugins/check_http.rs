@@ -124,7 +124,10 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     let quote = |t: &str| format!("'{}'", t.replace('\'', "''"));
     let mut yaml = format!(
         "    prober: http\n    timeout: {timeout}s\n    http:\n      method: {}\n      follow_redirects: {}\n      tls_config:\n        insecure_skip_verify: true\n",
-        request_parts.method, follow
+        request_parts.method,
+        // With -e the plugin never follows a redirect (the redirect branch is part of the
+        // status classification -e bypasses): a 3xx is then compared like any status line.
+        follow && request_parts.codes.is_none()
     );
     if let Some(v) = vhost
         && sni
@@ -587,6 +590,8 @@ mod tests {
         assert!(yaml(&n).contains("valid_status_codes: [200, 301, 302]"));
         assert!(!yaml(&n).contains("valid_http_versions"));
         assert!(tr("check_http -H $HOSTADDRESS$ -e 'HTTP/1.0 200,HTTP/1.1 200'", &[]).is_err());
+        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -f follow -e 200", &[]).unwrap());
+        assert!(y.contains("follow_redirects: false"), "-e bypasses -f follow: {y}");
     }
 
     #[test]
