@@ -1079,3 +1079,54 @@ fn check_procs_by_command_counts_like_the_plugin_on_process_exporter() {
     promtool_checks(&[out]);
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// blackbox_exporter accepts the modules of every probe option the translations write:
+/// check_http -e/-s/-r/-R/-P/-k/-j, check_dns -a, the check_tcp protocol names.
+#[test]
+fn convert_blackbox_modules_of_every_probe_option_are_valid() {
+    let blackbox = Path::new("/usr/bin/prometheus-blackbox-exporter");
+    if !have(blackbox, "prometheus-blackbox-exporter") {
+        return;
+    }
+    let dir = scratch("blackbox-options");
+    fs::write(dir.join("nagios.cfg"), "cfg_file=o.cfg\n").unwrap();
+    let mut objects = String::from(
+        "define host {\n host_name web\n address 127.0.0.1\n max_check_attempts 3\n check_period none\n contacts nobody\n notification_period none\n}\n\
+         define timeperiod {\n timeperiod_name none\n alias none\n}\n\
+         define contact {\n contact_name nobody\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period none\n service_notification_period none\n host_notification_options n\n service_notification_options n\n host_notification_commands c\n service_notification_commands c\n}\n\
+         define command {\n command_name c\n command_line $ARG1$\n}\n",
+    );
+    let commands = [
+        "/usr/lib/nagios/plugins/check_http -H $HOSTADDRESS$ -e 'HTTP/1.0 200 OK'",
+        "/usr/lib/nagios/plugins/check_http -H $HOSTADDRESS$ -e 200,301 -s 'it''s up'",
+        "/usr/lib/nagios/plugins/check_http -H $HOSTADDRESS$ -R '^(ok|fine)$' --invert-regex",
+        "/usr/lib/nagios/plugins/check_http -H $HOSTADDRESS$ -P 'q=1&x=[2]' -T application/json -k 'X-Probe: nagios'",
+        "/usr/lib/nagios/plugins/check_http -H $HOSTADDRESS$ -j OPTIONS -r 'a.b'",
+        "/usr/lib/nagios/plugins/check_dns -H www.example.org -s $HOSTADDRESS$ -a 192.0.2.1,198.51.100.0/24",
+        "/usr/lib/nagios/plugins/check_dns -H www.example.org -s $HOSTADDRESS$ -q AAAA -a 2001:db8::1",
+        "/usr/lib/nagios/plugins/check_imap -H $HOSTADDRESS$",
+        "/usr/lib/nagios/plugins/check_simap -H $HOSTADDRESS$ -w 2 -c 5",
+        "/usr/lib/nagios/plugins/check_nntp -H $HOSTADDRESS$",
+        "/usr/lib/nagios/plugins/check_ftp -H $HOSTADDRESS$ -e ready",
+    ];
+    for (i, command) in commands.iter().enumerate() {
+        objects.push_str(&format!(
+            "define service {{\n host_name web\n service_description s{i}\n check_command c!{command}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n"
+        ));
+    }
+    fs::write(dir.join("o.cfg"), objects).unwrap();
+    let out = dir.join("out");
+    let run = convert(&dir.join("nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["totals"]["native"], commands.len(), "{}", report["services"]);
+    let check = Command::new(blackbox)
+        .arg(format!("--config.file={}", out.join("blackbox.yml").display()))
+        .arg("--config.check")
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", text(&check));
+    promtool_checks(&[out]);
+    fs::remove_dir_all(&dir).unwrap();
+}

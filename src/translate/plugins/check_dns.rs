@@ -24,10 +24,16 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         opt('L', "all", false),
     ]);
     let parsed = opts(call, &table, "check_dns")?;
-    if parsed.has('a') || parsed.has('A') {
+    if parsed.has('A') {
         return Err(Refusal::new(
             Code::OptionNotTranslated,
-            "-a/-A (expected answers or authority) are not translated".to_owned(),
+            "-A (expect an authoritative answer): blackbox does not check the AA flag",
+        ));
+    }
+    if parsed.has('L') {
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            "-L (every address expected and returned) is not translated: blackbox matches answers one by one",
         ));
     }
     let name = parsed
@@ -56,13 +62,23 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
     let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
     let timeout = timeout(parsed.last('t'))?;
-    let yaml = format!(
-        "    prober: dns\n    timeout: {timeout}s\n    dns:\n      query_name: '{name}'\n      query_type: {qtype}\n      valid_rcodes:\n        - NOERROR\n      validate_answer_rrs:\n        fail_if_none_matches_regexp:\n          - '.*'\n"
+    let expected = expected_addresses(&parsed, &qtype)?;
+    let mut yaml = format!(
+        "    prober: dns\n    timeout: {timeout}s\n    dns:\n      query_name: '{name}'\n      query_type: {qtype}\n      valid_rcodes:\n        - NOERROR\n      validate_answer_rrs:\n        fail_if_none_matches_regexp:\n"
     );
+    if expected.is_empty() {
+        yaml.push_str("          - '.*'\n");
+    }
+    for re in &expected {
+        yaml.push_str(&format!("          - '{re}'\n"));
+    }
     let module = format!("nagios_dns_{:08x}", crate::translate::fnv64(&yaml) as u32);
     let mut warning = Vec::new();
     let mut critical = vec![Cond { signal: 0, test: Test::Eq(0.0) }];
     let mut canonical = format!("check_dns -H {name} -s $HOSTADDRESS$ -q {qtype}");
+    for a in parsed.all('a') {
+        canonical.push_str(&format!(" -a {a}"));
+    }
     if let Some(w) = w {
         canonical.push_str(&format!(" -w {w}"));
         warning.push(Cond { signal: 1, test: Test::Range(w) });
@@ -104,6 +120,68 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     })
 }
 
+/// `-a` (repeatable, comma lists): the plugin is OK when any returned address equals one of
+/// them or lies in one of their CIDR ranges (2.3.3 `check_dns.c`, `strcmp` or
+/// `ip_match_cidr`), else CRITICAL. As blackbox answer-RR regexes (`name.\tTTL\tIN\tA\tADDR`):
+/// exact IPv4 and IPv6 addresses, IPv4 ranges on octet boundaries (/8, /16, /24, /32).
+fn expected_addresses(
+    parsed: &crate::translate::argv::Parsed,
+    qtype: &str,
+) -> Result<Vec<String>, Refusal> {
+    let items: Vec<&str> = parsed.all('a').flat_map(|a| a.split(',')).collect();
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    if qtype != "A" && qtype != "AAAA" {
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            format!("-a with -q {qtype} is not translated (only A and AAAA answers)"),
+        ));
+    }
+    let mut out = Vec::new();
+    for item in items {
+        let bad = || {
+            Refusal::new(
+                Code::OptionNotTranslated,
+                format!(
+                    "-a `{item}` is not an address or an IPv4 range on an octet boundary (/8, /16, /24, /32)"
+                ),
+            )
+        };
+        if item.contains('$') {
+            return Err(Refusal::new(Code::PerHostMacro, "-a depends on a macro"));
+        }
+        let (addr, prefix) = match item.split_once('/') {
+            Some((a, p)) => (a, Some(p.parse::<u8>().map_err(|_| bad())?)),
+            None => (item, None),
+        };
+        if let Ok(v4) = addr.parse::<std::net::Ipv4Addr>() {
+            let octets = v4.octets();
+            let keep = match prefix {
+                None | Some(32) => 4,
+                Some(24) => 3,
+                Some(16) => 2,
+                Some(8) => 1,
+                Some(_) => return Err(bad()),
+            };
+            let mut parts: Vec<String> = octets[..keep].iter().map(u8::to_string).collect();
+            parts.resize(4, "[0-9]+".to_owned());
+            out.push(format!("\\tA\\t{}$", parts.join("\\.")));
+        } else if let Ok(v6) = addr.parse::<std::net::Ipv6Addr>() {
+            if prefix.is_some_and(|p| p != 128) {
+                return Err(bad());
+            }
+            out.push(format!(
+                "\\tAAAA\\t{}$",
+                crate::translate::promql::regex_escape(&v6.to_string())
+            ));
+        } else {
+            return Err(bad());
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +207,28 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn expected_addresses_become_answer_regexes() {
+        let ctx = Context::default();
+        let tr = |line: &str| translate(&call(line, &[] as &[&str]).unwrap(), &ctx);
+        let n = tr("check_dns -H www.example.org -s $HOSTADDRESS$ -a 192.0.2.1,198.51.100.0/24")
+            .unwrap();
+        let Probe::Blackbox { module_yaml, .. } = &n.probe else { panic!() };
+        assert!(module_yaml.contains("- '\\tA\\t192\\.0\\.2\\.1$'"), "{module_yaml}");
+        assert!(module_yaml.contains("- '\\tA\\t198\\.51\\.100\\.[0-9]+$'"), "{module_yaml}");
+        assert!(!module_yaml.contains("'.*'"));
+        let n =
+            tr("check_dns -H www.example.org -s $HOSTADDRESS$ -q AAAA -a 2001:DB8:0:0::1").unwrap();
+        let Probe::Blackbox { module_yaml, .. } = &n.probe else { panic!() };
+        assert!(module_yaml.contains("\\tAAAA\\t2001:db8::1$"), "{module_yaml}");
+        for bad in
+            ["-a 192.0.2.0/25", "-a host.example.", "-A", "-L -a 192.0.2.1", "-q MX -a 192.0.2.1"]
+        {
+            let e =
+                tr(&format!("check_dns -H www.example.org -s $HOSTADDRESS$ {bad}")).unwrap_err();
+            assert_eq!(e.code, Code::OptionNotTranslated, "{bad}");
+        }
     }
 }

@@ -59,10 +59,12 @@ pub(crate) fn build(spec: TcpSpec) -> Result<Native, Refusal> {
                 any.push_str(&format!("        - send: \"{send}\"\n"));
             }
             // 0 no first line at all; 1 a line, not the expected one; 2 time to the line.
+            // Every signal carries the banner probe's labels (its `nagios_probe`), whichever
+            // probe it reads, so the alerts of one service have one label set.
             let signals = vec![
-                "probe_success{__SEL2__} == bool 0".to_owned(),
+                "(0 * probe_success{__SEL__} + 1) * on(instance, host) group_left() (probe_success{__SEL2__} == bool 0)".to_owned(),
                 "(probe_success{__SEL__} == bool 0) * on(instance, host) group_left() (probe_success{__SEL2__} == bool 1)".to_owned(),
-                "probe_duration_seconds{__SEL2__}".to_owned(),
+                "(0 * probe_success{__SEL__} + 1) * on(instance, host) group_left() probe_duration_seconds{__SEL2__}".to_owned(),
             ];
             (probe(yaml), Some(probe(any)), signals)
         }
