@@ -16,6 +16,14 @@
 use super::common::{Code, Refusal, on_host, opts, own_host, with_common};
 use super::{Call, Context, Native};
 
+/// NSClient++'s legacy built-in commands (`CheckCPU`, `CheckMEM`, `CheckServiceState`,
+/// `CheckDriveSize`, …): `Check` and a capital letter, which no nrpe.cfg convention uses.
+fn nsclient_builtin(name: &str) -> bool {
+    name.strip_prefix("Check")
+        .and_then(|r| r.chars().next())
+        .is_some_and(|c| c.is_ascii_uppercase())
+}
+
 /// The commands of NRPE 4's default nrpe.cfg (`sample-config/nrpe.cfg.in`, lines 300–304),
 /// as Debian's nagios-nrpe-server and EPEL's nrpe install them.
 pub const DEFAULTS: &[(&str, &str)] = &[
@@ -74,6 +82,14 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     };
     let found = ctx.nrpe.iter().find(|(n, _)| n == name).map(|(_, l)| l.as_str()).or(assumed);
     let Some(line) = found else {
+        if nsclient_builtin(name) {
+            return Err(Refusal::new(
+                Code::RemoteCommand,
+                format!(
+                    "`{name}` is a built-in command of the NSClient++ Windows agent, not an nrpe.cfg command; it is not translated yet (an nrpe.cfg would not help)"
+                ),
+            ));
+        }
         return Err(if ctx.nrpe.is_empty() {
             Refusal::new(
                 Code::NrpeConfigNeeded,
@@ -203,5 +219,21 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code, Code::RemoteCommand);
+    }
+
+    #[test]
+    fn nsclient_builtins_are_not_sent_to_an_nrpe_cfg() {
+        let e = translate(
+            &call(
+                "check_nrpe -H $HOSTADDRESS$ -c CheckServiceState -a ShowAll Spooler",
+                &[] as &[&str],
+            )
+            .unwrap(),
+            &Context::default(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, Code::RemoteCommand);
+        assert!(e.text.contains("NSClient++"), "{}", e.text);
+        assert!(!nsclient_builtin("check_load") && !nsclient_builtin("Checklist"));
     }
 }

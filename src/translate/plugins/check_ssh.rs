@@ -6,7 +6,7 @@
 //! CRITICAL. `-r` (remote version) and `-P` (protocol) checks are not translated.
 
 use super::common::{
-    Code, Refusal, opts, own_host, port, probe_success_feed, timeout, with_common,
+    Code, Refusal, opts, own_host, own_host_as, port, probe_success_feed, timeout, with_common,
 };
 use super::{Call, Cond, Context, Missing, Native, Probe, Test};
 use crate::translate::argv::opt;
@@ -22,8 +22,10 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         opt('6', "use-ipv6", false),
     ]);
     let parsed = opts(call, &table, "check_ssh")?;
-    let host = parsed.last('H').or(parsed.operands.first().map(String::as_str));
-    own_host('H', host)?;
+    match parsed.last('H') {
+        Some(h) => own_host('H', Some(h))?,
+        None => own_host_as("the host argument", 'H', parsed.operands.first().map(String::as_str))?,
+    }
     if parsed.has('r') || parsed.has('P') {
         return Err(Refusal::new(
             Code::OptionNotTranslated,
@@ -81,5 +83,16 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn a_fixed_host_operand_is_named_as_such() {
+        let e = translate(
+            &call("check_ssh -p 22 10.0.0.1", &[] as &[&str]).unwrap(),
+            &Context::default(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, Code::NotServiceHost);
+        assert!(e.text.starts_with("the host argument"), "{}", e.text);
     }
 }

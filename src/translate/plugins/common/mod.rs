@@ -96,16 +96,22 @@ pub(crate) fn with_ranges(base: &str, w: Option<Range>, c: Option<Range>) -> Str
 
 /// The host the plugin talks to must be the service's host (`$HOSTADDRESS$`/`$HOSTNAME$`).
 pub(crate) fn own_host(opt: char, value: Option<&str>) -> Result<(), Refusal> {
+    own_host_as(&format!("-{opt}"), opt, value)
+}
+
+/// [`own_host`] for a host given as `what` (`-H`, or `the host argument` for a plugin that
+/// also takes it as an operand); a missing one is named by `-opt`.
+pub(crate) fn own_host_as(what: &str, opt: char, value: Option<&str>) -> Result<(), Refusal> {
     match value {
         Some("$HOSTADDRESS$" | "$HOSTNAME$") => Ok(()),
         Some(v) if v.contains('$') => Err(Refusal::new(
             Code::PerHostMacro,
-            format!("-{opt} uses a macro other than $HOSTADDRESS$"),
+            format!("{what} uses a macro other than $HOSTADDRESS$"),
         )),
         Some(_) => Err(Refusal::new(
             Code::NotServiceHost,
             format!(
-                "-{opt} names a fixed host, not the service's host; the probe target would be the same for every host"
+                "{what} names a fixed host, not the service's host; the probe target would be the same for every host"
             ),
         )),
         None => Err(Refusal::new(
