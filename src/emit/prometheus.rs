@@ -169,7 +169,8 @@ pub struct ProcessExporterConfig {
 /// One process-exporter group.
 #[derive(Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct ProcessName {
-    /// The group name (a Go template for process-exporter; ours are plain).
+    /// The group name, a Go template for process-exporter: ours are `nagios_comm_NAME:USER`
+    /// (`{{.Username}}`), so a rule selects a command name's processes of one user or all.
     pub name: String,
     /// The exact command names it matches.
     pub comm: Vec<String>,
@@ -191,7 +192,10 @@ pub fn process_exporter_config(tr: &Translation<'_>) -> Option<ProcessExporterCo
         process_names: tr
             .process_groups
             .iter()
-            .map(|(name, comm)| ProcessName { name: name.clone(), comm: vec![comm.clone()] })
+            .map(|(name, comm)| ProcessName {
+                name: format!("{name}:{{{{.Username}}}}"),
+                comm: vec![comm.clone()],
+            })
             .collect(),
     })
 }

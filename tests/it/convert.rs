@@ -1018,11 +1018,16 @@ fn check_procs_by_command_counts_like_the_plugin_on_process_exporter() {
         "define host {\n host_name localhost\n address 127.0.0.1\n max_check_attempts 3\n check_period none\n contacts nobody\n notification_period none\n}\n\
          define timeperiod {\n timeperiod_name none\n alias none\n}\n\
          define contact {\n contact_name nobody\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period none\n service_notification_period none\n host_notification_options n\n service_notification_options n\n host_notification_commands procs\n service_notification_commands procs\n}\n\
-         define command {\n command_name procs\n command_line /usr/lib/nagios/plugins/check_procs -w $ARG1$ -c $ARG2$ -C $ARG3$\n}\n",
+         define command {\n command_name procs\n command_line /usr/lib/nagios/plugins/check_procs -w $ARG1$ -c $ARG2$ -C $ARG3$\n}\n\
+         define command {\n command_name procs_user\n command_line /usr/lib/nagios/plugins/check_procs -c $ARG1$ -C $ARG2$ -u $ARG3$\n}\n",
     );
-    for (description, command) in
-        [("Ours", format!("procs!1:1!1:!{name}")), ("Absent", format!("procs!1:!1:!{absent}"))]
-    {
+    let me = Command::new("id").arg("-un").output().unwrap();
+    let me = String::from_utf8_lossy(&me.stdout).trim().to_owned();
+    for (description, command) in [
+        ("Ours", format!("procs!1:1!1:!{name}")),
+        ("Absent", format!("procs!1:!1:!{absent}")),
+        ("Ours By User", format!("procs_user!1:!{name}!{me}")),
+    ] {
         objects.push_str(&format!(
             "define service {{\n host_name localhost\n service_description {description}\n check_command {command}\n max_check_attempts 1\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n"
         ));
@@ -1033,7 +1038,7 @@ fn check_procs_by_command_counts_like_the_plugin_on_process_exporter() {
     assert_eq!(run.status.code(), Some(0), "{}", text(&run));
     let report: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
-    assert_eq!(report["totals"]["native"], 2, "{report}");
+    assert_eq!(report["totals"]["native"], 3, "{report}");
     let config = out.join("process-exporter.yml");
     assert!(config.exists(), "process-exporter.yml is written");
     assert!(
@@ -1048,6 +1053,8 @@ fn check_procs_by_command_counts_like_the_plugin_on_process_exporter() {
     };
     assert_eq!(count(&name), 1, "check_procs sees the test's process");
     assert_eq!(count(&absent), 0);
+    let by_user = Command::new(plugin).args(["-C", &name, "-u", &me]).output().unwrap();
+    assert!(String::from_utf8_lossy(&by_user.stdout).contains(": 1 process"), "check_procs -u {me}");
 
     // The real exporter on the generated file.
     let port = free_port();
@@ -1062,7 +1069,8 @@ fn check_procs_by_command_counts_like_the_plugin_on_process_exporter() {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null()),
     );
-    let series = format!("namedprocess_namegroup_num_procs{{groupname=\"nagios_comm_{name}\"}} 1");
+    // Groups are per command name and user: the rules sum a name's groups, or select one user's.
+    let series = format!("namedprocess_namegroup_num_procs{{groupname=\"nagios_comm_{name}:{me}\"}} 1");
     let mut metrics = String::new();
     let seen = crate::support::wait_for(std::time::Duration::from_secs(20), || {
         assert!(proc.running(), "process-exporter exited");

@@ -163,7 +163,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
 /// started is absent, so the count falls back to 0 while the exporter answers.
 fn by_command(parsed: &crate::translate::argv::Parsed) -> Result<Native, Refusal> {
     for o in &parsed.options {
-        if !matches!(o.short, 'w' | 'c' | 'C' | 't' | 'v') {
+        if !matches!(o.short, 'w' | 'c' | 'C' | 'u' | 't' | 'v') {
             let name =
                 if o.short == '\0' { format!("--{}", o.long) } else { format!("-{}", o.short) };
             return Err(Refusal::new(
@@ -186,19 +186,52 @@ fn by_command(parsed: &crate::translate::argv::Parsed) -> Result<Native, Refusal
             ),
         ));
     }
-    if !comm.chars().all(|c| c.is_ascii_alphanumeric() || "_.:+@-".contains(c)) {
+    if !comm.chars().all(|c| c.is_ascii_alphanumeric() || "_.+@-".contains(c)) {
         return Err(Refusal::new(
             Code::OptionNotTranslated,
             format!("-C `{comm}` holds characters not translated into a process-exporter group"),
         ));
     }
     let (w, c) = ranges(parsed)?;
+    // -u USER: the effective user, by name (a uid needs the host's user list). Groups are
+    // per command name and user (`{{.Username}}`), so -C alone sums a name's groups.
+    let user = parsed.last('u');
+    if let Some(u) = user {
+        if u.contains('$') {
+            return Err(Refusal::new(Code::PerHostMacro, "-u depends on a macro"));
+        }
+        if u.is_empty() || u.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                format!(
+                    "-u {u} is a uid: process-exporter names users, and the uid's name is only known on the host"
+                ),
+            ));
+        }
+        if !u.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) {
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                format!("-u `{u}` is not a plain user name"),
+            ));
+        }
+    }
     let group = format!("nagios_comm_{comm}");
+    let matcher = match user {
+        Some(u) => format!("groupname=\"{group}:{u}\""),
+        None => format!(
+            "groupname=~\"{}:.*\"",
+            crate::translate::promql::regex_escape(&group).replace('\\', "\\\\")
+        ),
+    };
     let signal = format!(
-        "sum without(groupname) (namedprocess_namegroup_num_procs{{__SEL__, groupname=\"{group}\"}}) or on(instance, job) (0 * (up{{__SEL__}} == 1))"
+        "sum without(groupname) (namedprocess_namegroup_num_procs{{__SEL__, {matcher}}}) or on(instance, job) (0 * (up{{__SEL__}} == 1))"
     );
-    let canonical = with_ranges(&format!("check_procs -C {comm}"), w, c);
-    let fed_group = group.clone();
+    let canonical = with_ranges(
+        &format!("check_procs -C {comm}{}", user.map(|u| format!(" -u {u}")).unwrap_or_default()),
+        w,
+        c,
+    );
+    let fed_group = format!("{group}:{}", user.unwrap_or("root"));
     let feed = Box::new(move |values: &[f64], _t: f64| {
         let n = values.first().copied().unwrap_or(0.0).max(0.0).round();
         let mut series = vec![Series::constant("up", &[], 1.0)];
@@ -283,7 +316,18 @@ mod tests {
             n.probe,
             Probe::Process { group: "nagios_comm_sshd".to_owned(), comm: "sshd".to_owned() }
         );
-        assert!(n.signals[0].contains("groupname=\"nagios_comm_sshd\""), "{}", n.signals[0]);
+        assert!(n.signals[0].contains("groupname=~\"nagios_comm_sshd:.*\""), "{}", n.signals[0]);
+        let nu = tr("check_procs -c 1: -C nrpe -u nagios").unwrap();
+        assert!(
+            nu.signals[0].contains("groupname=\"nagios_comm_nrpe:nagios\""),
+            "{}",
+            nu.signals[0]
+        );
+        assert_eq!(
+            tr("check_procs -c 1: -C nrpe -u 107").unwrap_err().code,
+            Code::OptionNotTranslated
+        );
+        assert_eq!(tr("check_procs -c 1: -u nagios").unwrap_err().code, Code::OptionNotTranslated);
         // 1: alerts below 1 (none running), 1:4 above 4 too: both edges.
         assert!(n.critical[0].test.alerts(0.0) && !n.critical[0].test.alerts(1.0));
         assert!(n.warning[0].test.alerts(5.0) && !n.warning[0].test.alerts(4.0));
