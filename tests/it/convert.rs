@@ -1054,7 +1054,10 @@ fn check_procs_by_command_counts_like_the_plugin_on_process_exporter() {
     assert_eq!(count(&name), 1, "check_procs sees the test's process");
     assert_eq!(count(&absent), 0);
     let by_user = Command::new(plugin).args(["-C", &name, "-u", &me]).output().unwrap();
-    assert!(String::from_utf8_lossy(&by_user.stdout).contains(": 1 process"), "check_procs -u {me}");
+    assert!(
+        String::from_utf8_lossy(&by_user.stdout).contains(": 1 process"),
+        "check_procs -u {me}"
+    );
 
     // The real exporter on the generated file.
     let port = free_port();
@@ -1070,7 +1073,8 @@ fn check_procs_by_command_counts_like_the_plugin_on_process_exporter() {
             .stderr(std::process::Stdio::null()),
     );
     // Groups are per command name and user: the rules sum a name's groups, or select one user's.
-    let series = format!("namedprocess_namegroup_num_procs{{groupname=\"nagios_comm_{name}:{me}\"}} 1");
+    let series =
+        format!("namedprocess_namegroup_num_procs{{groupname=\"nagios_comm_{name}:{me}\"}} 1");
     let mut metrics = String::new();
     let seen = crate::support::wait_for(std::time::Duration::from_secs(20), || {
         assert!(proc.running(), "process-exporter exited");
