@@ -31,6 +31,7 @@
 use super::common::{Code, Refusal, opts, own_host, threshold_text, with_common};
 use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, num};
 use crate::translate::argv::opt;
+use crate::translate::promql::regex_alternatives;
 
 /// What `-v` asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -255,7 +256,7 @@ struct Build {
 enum FeedKind {
     /// `up`: 0 or 1.
     Up,
-    /// CPU load over `minutes` (all CPU signals share one counter: the first wins).
+    /// CPU load (all CPU signals share one pair of counters: the first sets the load).
     Cpu,
     /// Uptime in `secs` units.
     Uptime(f64),
@@ -405,7 +406,7 @@ impl Build {
             let s = self.signal(
                 format!(
                     "max without(state) (windows_service_state{{__SEL__, name=~\"(?i){}\", state=\"running\"}})",
-                    escape(n)
+                    regex_alternatives(std::slice::from_ref(n))
                 ),
                 FeedKind::Service(n.clone()),
             );
@@ -421,7 +422,7 @@ impl Build {
             let s = self.signal(
                 format!(
                     "count without(process, process_id, creating_process_id) (windows_process_threads{{__SEL__, process=~\"(?i){}\"}}) or on(instance, job) (0 * count without(process, process_id, creating_process_id) (windows_process_threads{{__SEL__}}))",
-                    escape(&image)
+                    regex_alternatives(std::slice::from_ref(&image))
                 ),
                 FeedKind::Process(image),
             );
@@ -434,7 +435,7 @@ impl Build {
     }
 
     fn finish(self) -> Native {
-        let feeds = self.feeds.clone();
+        let feeds = self.feeds;
         let interval = f64::from(self.interval);
         Native {
             plugin: "check_nt",
@@ -462,15 +463,9 @@ fn image_name(name: &str) -> String {
     if lower.ends_with(".exe") { name[..name.len() - 4].to_owned() } else { name.to_owned() }
 }
 
-/// A plain name (letters, digits, `_.-`) as an RE2 literal inside a PromQL string.
-fn escape(name: &str) -> String {
-    name.replace('.', "\\\\.")
-}
-
 /// Test series for `values` at evaluation time `t`; counters step by the scrape `interval`.
 fn feed(kinds: &[FeedKind], values: &[f64], t: f64, interval: f64) -> Fed {
     let mut fed = Fed::default();
-    let mut cpu_done = false;
     let mut cpu_level = None;
     for (i, kind) in kinds.iter().enumerate() {
         let v = values.get(i).copied().unwrap_or(0.0);
@@ -484,6 +479,7 @@ fn feed(kinds: &[FeedKind], values: &[f64], t: f64, interval: f64) -> Fed {
                 // One idle counter for every window: the first CPU signal sets the load, the
                 // others realise the same. A linear counter gives rate() its exact slope up to
                 // rounding; half a percent above the wanted whole load keeps floor() exact.
+                let first = cpu_level.is_none();
                 let level = *cpu_level.get_or_insert_with(|| {
                     if v >= 100.0 {
                         100.0
@@ -493,8 +489,7 @@ fn feed(kinds: &[FeedKind], values: &[f64], t: f64, interval: f64) -> Fed {
                         v.floor()
                     }
                 });
-                if !cpu_done {
-                    cpu_done = true;
+                if first {
                     let busy = if level >= 100.0 { 100.0 } else { level + 0.5 };
                     // Idle and user time counters, one value per scrape; the generator
                     // cycles the pattern, so it covers the whole run.

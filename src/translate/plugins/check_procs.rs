@@ -220,7 +220,7 @@ fn by_command(parsed: &crate::translate::argv::Parsed) -> Result<Native, Refusal
         Some(u) => format!("groupname=\"{group}:{u}\""),
         None => format!(
             "groupname=~\"{}:.*\"",
-            crate::translate::promql::regex_escape(&group).replace('\\', "\\\\")
+            crate::translate::promql::regex_alternatives(std::slice::from_ref(&group))
         ),
     };
     let signal = format!(

@@ -271,6 +271,12 @@ mod tests {
     }
 
     #[test]
+    fn the_registered_names_are_the_services() {
+        let services: Vec<&str> = SERVICES.iter().map(|s| s.plugin).collect();
+        assert_eq!(services, NAMES);
+    }
+
+    #[test]
     fn protocol_names_set_port_banner_quit_and_tls() {
         let ctx = Context::default();
         let tr = |line: &str| translate(&call(line, &[] as &[&str]).unwrap(), &ctx).unwrap();
