@@ -991,6 +991,43 @@ fn check_nt_services_become_windows_exporter_rules() {
         assert!(WINDOWS_EXPORTER_METRICS.contains(&metric.as_str()), "undocumented {metric}");
     }
     assert!(used.len() >= 8, "{used:?}");
+    // A service the exporter does not list (NSClient++ does not answer OK for it) fires the
+    // service rule, not its no-data companion, while windows_exporter answers.
+    let check_nt = fs::read_to_string(out.join("rules/check_nt.yml")).unwrap();
+    let id = check_nt
+        .lines()
+        .skip_while(|l| l.trim() != "service: W3SVC")
+        .find_map(|l| l.trim().strip_prefix("nagios_check: check_nt_"))
+        .map(|tail| format!("check_nt_{tail}"))
+        .unwrap();
+    let member = format!(
+        "nagios:check:member{{host=\"win1\",instance=\"127.0.0.9:19182\",job=\"windows\",nagios_check=\"{id}\",service=\"W3SVC\"}}"
+    );
+    let unlisted = serde_json::json!({
+        "rule_files": ["../rules/check_nt.yml"],
+        "evaluation_interval": "1m",
+        "tests": [{
+            "interval": "1m",
+            "input_series": [
+                {"series": member, "values": "1x6"},
+                {"series": "up{host=\"win1\",instance=\"127.0.0.9:19182\",job=\"windows\"}", "values": "1x6"},
+                {"series": "windows_service_state{host=\"win1\",instance=\"127.0.0.9:19182\",job=\"windows\",name=\"Spooler\",state=\"running\"}", "values": "1x6"},
+            ],
+            "promql_expr_test": [{
+                "expr": "count by (alertname, name) (ALERTS{alertstate=\"firing\", service=\"W3SVC\"})",
+                "eval_time": "5m",
+                "exp_samples": [{"labels": "{alertname=\"NagiosCheckNtService\", name=\"W3SVC\"}", "value": 1}],
+            }],
+        }],
+    });
+    fs::create_dir_all(out.join("tests-unlisted")).unwrap();
+    let unlisted_file = out.join("tests-unlisted/unlisted.json");
+    fs::write(&unlisted_file, serde_json::to_vec(&unlisted).unwrap()).unwrap();
+    if have(Path::new(PROMTOOL), "prometheus") {
+        let run = Command::new(PROMTOOL).args(["test", "rules"]).arg(&unlisted_file).output().unwrap();
+        assert!(run.status.success(), "an unlisted service: {}", text(&run));
+    }
+    fs::remove_dir_all(out.join("tests-unlisted")).unwrap();
     promtool_checks(&[out]);
     fs::remove_dir_all(&dir).unwrap();
 }

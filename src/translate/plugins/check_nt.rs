@@ -8,7 +8,10 @@
 //! - `CPULOAD -l m,w,c[,m,w,c…]`: integer CPU load % averaged over `m` minutes,
 //!   `load >= c` CRITICAL, `load >= w` WARNING, per triple while `0 < m <= 17280` and
 //!   `0 < w, c <= 100`; `-w`/`-c` are ignored; no `-l` is UNKNOWN ("missing -l parameters").
-//!   windows_exporter: `floor(100 - 100 * avg(rate(windows_cpu_time_total{mode="idle"}[m])))`.
+//!   windows_exporter: `floor(100 - 100 * idle / (idle + privileged + user))` of the
+//!   `windows_cpu_time_total` rates over `m` minutes, all cores summed: NSClient++'s
+//!   `GetSystemTimes` share (its kernel time holds idle time); `interrupt` and `dpc` are not
+//!   added, as Windows counts them inside privileged time already.
 //! - `UPTIME [-l seconds|minutes|hours|days]` (default minutes, integer division):
 //!   `uptime <= c` CRITICAL, `<= w` WARNING (a recent reboot is the bad case).
 //! - `USEDDISKSPACE -l X` (one drive letter): used % `>= c` / `>= w`; no `-l`, or more than one
@@ -18,7 +21,10 @@
 //!   `100 * windows_memory_committed_bytes / windows_memory_commit_limit`, `>= c` / `>= w`.
 //! - `SERVICESTATE -l a,b` / `PROCSTATE -l a,b`: the agent decides; a listed service that is
 //!   not running, or a process that is not running, is CRITICAL; no `-l` is UNKNOWN.
-//!   `windows_service_state{name=~"(?i)a", state="running"} == 0`; processes by
+//!   `windows_service_state{name=~"(?i)a", state="running"} == 0`, and a service the
+//!   exporter does not list at all (NSClient++ does not answer OK for a service it cannot open) is 0
+//!   while the exporter answers (`or on(instance, job)` a zero from `up == 1`, named
+//!   `name="a"`); processes by
 //!   `windows_process_threads{process=~"(?i)a"}` (image name without `.exe`), which needs the
 //!   process collector (`--collectors.enabled "[defaults],process"`).
 //! - Without `-w`/`-c`, UPTIME, MEMUSE and USEDDISKSPACE are OK whenever the agent answers, so
@@ -197,24 +203,33 @@ fn whole(opt: &str, value: &str) -> Result<f64, Refusal> {
     })
 }
 
-/// CPULOAD's `-l m,w,c[,…]`: the triples the plugin uses (it stops at the first out of
-/// range); every token must be numeric, else UNKNOWN.
+/// CPULOAD's `-l m,w,c[,…]` as `strtoularray` reads it: `strtok` on commas (empty items
+/// vanish), at most 30 items, each one whole number for `sscanf("%f%c")` (leading blanks,
+/// nothing after it), its value `strtoul`'s integer prefix (`8e1` is 8, `-5` wraps to a
+/// huge value); anything else is UNKNOWN ("wrong -l parameter"). The triples the plugin
+/// uses end at the first one out of range.
 fn cpu_triples(params: &str) -> Result<Vec<[u32; 3]>, Refusal> {
-    let mut values = Vec::new();
-    for token in params.split(',') {
-        let t = token.trim();
-        let v: f64 =
-            t.parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0).ok_or_else(|| {
-                Refusal::new(
-                    Code::PluginRefuses,
-                    format!("-l `{params}`: `{t}` is not numeric (the plugin answers UNKNOWN)"),
-                )
-            })?;
-        // strtoul of a numeric text: its integer part.
-        values.push(v.trunc().min(f64::from(u32::MAX)) as u32);
+    let unknown = |why: String| {
+        Refusal::new(
+            Code::PluginRefuses,
+            format!("-l `{params}`: {why} (the plugin answers UNKNOWN \"wrong -l parameter\")"),
+        )
+    };
+    let tokens: Vec<&str> = params.split(',').filter(|t| !t.is_empty()).collect();
+    if tokens.len() > 30 {
+        return Err(unknown(format!("{} values, more than the 30 it reads", tokens.len())));
     }
-    let mut triples = Vec::new();
-    for chunk in values.chunks(3).take(10) {
+    let mut values = Vec::new();
+    for token in tokens {
+        let t = token.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
+        // Rust's float syntax is C's without hexadecimal floats; `inf`/`nan` are C floats too.
+        if t.is_empty() || t.parse::<f64>().is_err() {
+            return Err(unknown(format!("`{token}` is not numeric")));
+        }
+        values.push(strtoul(t));
+    }
+        let mut triples = Vec::new();
+    for chunk in values.chunks(3) {
         match *chunk {
             [m, w, c]
                 if (1..=17280).contains(&m) && (1..=100).contains(&w) && (1..=100).contains(&c) =>
@@ -233,6 +248,21 @@ fn cpu_triples(params: &str) -> Result<Vec<[u32; 3]>, Refusal> {
         ));
     }
     Ok(triples)
+}
+
+/// glibc `strtoul(text, NULL, 10)` of a text `sscanf` read as a number, saturated to `u32`:
+/// the leading digits after an optional sign; a negative value wraps around (huge).
+fn strtoul(text: &str) -> u32 {
+    let (negative, rest) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let value = rest[..digits].bytes().fold(0u64, |v, d| {
+        v.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+    });
+    if negative && value != 0 { u32::MAX } else { u32::try_from(value).unwrap_or(u32::MAX) }
 }
 
 /// The translation being built.
@@ -332,7 +362,7 @@ impl Build {
         for &[m, w, c] in triples {
             let s = self.signal(
                 format!(
-                    "floor(100 - 100 * sum without(core, mode) (rate(windows_cpu_time_total{{__SEL__, mode=\"idle\"}}[{m}m])) / sum without(core, mode) (rate(windows_cpu_time_total{{__SEL__}}[{m}m])))"
+                    "floor(100 - 100 * sum without(core, mode) (rate(windows_cpu_time_total{{__SEL__, mode=\"idle\"}}[{m}m])) / sum without(core, mode) (rate(windows_cpu_time_total{{__SEL__, mode=~\"idle|privileged|user\"}}[{m}m])))"
                 ),
                 FeedKind::Cpu,
             );
@@ -405,8 +435,9 @@ impl Build {
         for n in names {
             let s = self.signal(
                 format!(
-                    "max without(state) (windows_service_state{{__SEL__, name=~\"(?i){}\", state=\"running\"}})",
-                    regex_alternatives(std::slice::from_ref(n))
+                    "max without(state) (windows_service_state{{__SEL__, name=~\"(?i){}\", state=\"running\"}}) or on(instance, job) label_replace(0 * (up{{__SEL__}} == 1), \"name\", \"{}\", \"\", \"\")",
+                    regex_alternatives(std::slice::from_ref(n)),
+                    n
                 ),
                 FeedKind::Service(n.clone()),
             );
@@ -497,8 +528,15 @@ fn feed(kinds: &[FeedKind], values: &[f64], t: f64, interval: f64) -> Fed {
                     let counter = |share: f64| -> Vec<f64> {
                         (0..samples.min(100_000)).map(|k| k as f64 * share * interval).collect()
                     };
-                    for (mode, share) in [("idle", (100.0 - busy) / 100.0), ("user", busy / 100.0)]
-                    {
+                    // Interrupt and DPC time are part of privileged time: counted twice, they
+                    // would lower the load.
+                    for (mode, share) in [
+                        ("idle", (100.0 - busy) / 100.0),
+                        ("user", 0.75 * busy / 100.0),
+                        ("privileged", 0.25 * busy / 100.0),
+                        ("interrupt", 0.15 * busy / 100.0),
+                        ("dpc", 0.05 * busy / 100.0),
+                    ] {
                         fed.series.push(Series {
                             metric: "windows_cpu_time_total".to_owned(),
                             labels: vec![
@@ -638,6 +676,28 @@ mod tests {
             Code::PluginRefuses
         );
         assert_eq!(n.window_samples, 6, "5 minutes of 60 s scrapes, and one more");
+        // strtok: empty items vanish; sscanf %f: `8e1` and ` 5` are numbers, strtoul reads 8
+        // and 5; `5 ` is not a number.
+        let n = tr(UPSTREAM, &["CPULOAD", "-l ,5,,80,90,"]).unwrap();
+        assert_eq!(n.canonical, "check_nt -v CPULOAD -l 5,80,90");
+        let n = tr(UPSTREAM, &["CPULOAD", "-l 8e1,80,90"]).unwrap();
+        assert_eq!(n.canonical, "check_nt -v CPULOAD -l 8,80,90");
+        let n = tr(UPSTREAM, &["CPULOAD", "'-l  5,80,90'"]).unwrap();
+        assert_eq!(n.canonical, "check_nt -v CPULOAD -l 5,80,90");
+        assert_eq!(
+            tr(UPSTREAM, &["CPULOAD", "'-l 5 ,80,90'"]).unwrap_err().code,
+            Code::PluginRefuses
+        );
+        // A negative minute count wraps to a huge one: no triple, OK "not enough values".
+        let e = tr(UPSTREAM, &["CPULOAD", "-l -5,80,90"]).unwrap_err();
+        assert!(e.text.contains("not enough values"), "{}", e.text);
+        // More than 30 values: UNKNOWN, even when the first triples are good.
+        let many = vec!["5,80,90"; 11].join(",");
+        let e = tr(UPSTREAM, &["CPULOAD", &format!("-l {many}")]).unwrap_err();
+        assert!(e.text.contains("33 values"), "{}", e.text);
+        assert_eq!(strtoul("-0"), 0);
+        assert_eq!(strtoul("+7.9"), 7);
+        assert_eq!(strtoul("99999999999"), u32::MAX);
     }
 
     #[test]
@@ -649,7 +709,7 @@ mod tests {
             let s = &fed.series[0];
             assert_eq!(s.metric, "windows_cpu_time_total");
             assert!(s.values.len() > 15, "a value per scrape up to the evaluation");
-            assert_eq!(fed.series.len(), 2, "idle and user time");
+            assert_eq!(fed.series.len(), 5, "idle, user, privileged, interrupt and dpc time");
             assert!(s.values.windows(2).all(|w| w[1] >= w[0]), "a counter never decreases");
         }
     }
@@ -701,6 +761,14 @@ mod tests {
         assert_eq!(n.critical[1].test, Test::Eq(0.0));
         let fed = (n.feed)(&[0.0, 1.0], 60.0);
         assert_eq!(fed.realized, vec![Some(0.0), Some(1.0)]);
+        // A service the exporter does not list is a zero named after it.
+        assert!(
+            n.signals[0].ends_with(
+                "or on(instance, job) label_replace(0 * (up{__SEL__} == 1), \"name\", \"W3SVC\", \"\", \"\")"
+            ),
+            "{}",
+            n.signals[0]
+        );
 
         let n = tr(UPSTREAM, &["PROCSTATE", "-l Explorer.exe"]).unwrap();
         assert!(n.signals[0].contains("process=~\"(?i)Explorer\""), "{}", n.signals[0]);
