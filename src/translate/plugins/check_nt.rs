@@ -228,7 +228,7 @@ fn cpu_triples(params: &str) -> Result<Vec<[u32; 3]>, Refusal> {
         }
         values.push(strtoul(t));
     }
-        let mut triples = Vec::new();
+    let mut triples = Vec::new();
     for chunk in values.chunks(3) {
         match *chunk {
             [m, w, c]
@@ -259,9 +259,9 @@ fn strtoul(text: &str) -> u32 {
         _ => (false, text),
     };
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let value = rest[..digits].bytes().fold(0u64, |v, d| {
-        v.saturating_mul(10).saturating_add(u64::from(d - b'0'))
-    });
+    let value = rest[..digits]
+        .bytes()
+        .fold(0u64, |v, d| v.saturating_mul(10).saturating_add(u64::from(d - b'0')));
     if negative && value != 0 { u32::MAX } else { u32::try_from(value).unwrap_or(u32::MAX) }
 }
 
@@ -692,7 +692,7 @@ mod tests {
         let e = tr(UPSTREAM, &["CPULOAD", "-l -5,80,90"]).unwrap_err();
         assert!(e.text.contains("not enough values"), "{}", e.text);
         // More than 30 values: UNKNOWN, even when the first triples are good.
-        let many = vec!["5,80,90"; 11].join(",");
+        let many = ["5,80,90"; 11].join(",");
         let e = tr(UPSTREAM, &["CPULOAD", &format!("-l {many}")]).unwrap_err();
         assert!(e.text.contains("33 values"), "{}", e.text);
         assert_eq!(strtoul("-0"), 0);
