@@ -399,33 +399,73 @@ pub fn on_host(name: &str) -> Option<&'static Plugin> {
     lookup(name).filter(|p| p.runs_on_host)
 }
 
-/// The call as written: the plugin and its words, each password value replaced by `***`
-/// (`-p X`, `-pX`, `--password=X`, `--password X`).
+/// The call as written: the plugin and its words, each secret option's value replaced by
+/// `***`. The words are read as getopt reads them, erring on the side of masking: `-p X`,
+/// `-pX`, a bundle `-vpX` (a secret letter anywhere in a bundle masks what follows it),
+/// `--password=X`, `--password X` and any abbreviation getopt accepts (`--pass X`,
+/// `--pa=X`). check_nrpe's `-a` passes the remote command's arguments: all of them are
+/// masked, as the remote command may take a password.
 pub fn written(call: &Call) -> String {
     let secret: &[&str] = lookup(&call.plugin).map_or(&[], |p| p.secrets);
+    let shorts: Vec<char> = secret
+        .iter()
+        .filter_map(|o| o.strip_prefix('-').filter(|r| !r.starts_with('-')))
+        .filter_map(|r| r.chars().next())
+        .collect();
+    let longs: Vec<&str> = secret.iter().filter_map(|o| o.strip_prefix("--")).collect();
+    let rest_masked = call.plugin == "check_nrpe";
     let mut words = vec![call.plugin.clone()];
     let mut mask_next = false;
+    let mut mask_rest = false;
+    let mut options_done = false;
     for word in &call.args {
-        if mask_next {
+        if mask_rest || mask_next {
             words.push("***".to_owned());
             mask_next = false;
             continue;
         }
-        let shown = secret.iter().find_map(|opt| {
-            if word == opt {
-                Some(word.clone())
-            } else if opt.starts_with("--") {
-                word.strip_prefix(&format!("{opt}=")).map(|_| format!("{opt}=***"))
-            } else {
-                word.strip_prefix(opt).map(|_| format!("{opt}***"))
+        if options_done || word == "-" || !word.starts_with('-') {
+            options_done |= word == "--";
+            words.push(word.clone());
+            continue;
+        }
+        if word == "--" {
+            options_done = true;
+            words.push(word.clone());
+            continue;
+        }
+        if let Some(long) = word.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, _)) => (n, true),
+                None => (long, false),
+            };
+            let is_secret = !name.is_empty() && longs.iter().any(|l| l.starts_with(name));
+            let is_args = rest_masked && !name.is_empty() && "args".starts_with(name);
+            match (is_secret || is_args, inline) {
+                (true, true) => words.push(format!("--{name}=***")),
+                (true, false) => {
+                    words.push(word.clone());
+                    mask_next = true;
+                }
+                (false, _) => words.push(word.clone()),
             }
-        });
-        match shown {
-            Some(w) if w == *word => {
-                mask_next = true;
-                words.push(w);
+            mask_rest |= is_args;
+            continue;
+        }
+        let bundle = &word[1..];
+        let hit =
+            bundle.char_indices().find(|&(_, c)| shorts.contains(&c) || rest_masked && c == 'a');
+        match hit {
+            Some((at, c)) => {
+                let end = at + c.len_utf8();
+                if end < bundle.len() {
+                    words.push(format!("-{}***", &bundle[..end]));
+                } else {
+                    words.push(word.clone());
+                    mask_next = true;
+                }
+                mask_rest |= rest_masked && c == 'a';
             }
-            Some(w) => words.push(w),
             None => words.push(word.clone()),
         }
     }
@@ -561,6 +601,30 @@ mod tests {
         );
         assert_eq!(written(&call("check_tcp -H a -p 22")), "check_tcp -H a -p 22");
         assert_eq!(written(&call("check_pgsql -p $USER3$")), "check_pgsql -p ***");
+        // Abbreviated long options and bundles, as getopt reads them.
+        assert_eq!(
+            written(&call("check_nt -H a --sec s3cret --se=s3cret -us3cret -v MEMUSE")),
+            "check_nt -H a --sec *** --se=*** -us*** -v MEMUSE"
+        );
+        assert_eq!(
+            written(&call("check_http -H a -fa user:s3cret --auth=user:s3cret -b x:y")),
+            "check_http -H a -fa *** --auth=*** -b ***"
+        );
+        // check_nrpe: everything after -a is the remote command's, masked.
+        assert_eq!(
+            written(&call("check_nrpe -H a -c check_db -a user s3cret 5")),
+            "check_nrpe -H a -c check_db -a *** *** ***"
+        );
+        // After `--` nothing is an option.
+        assert_eq!(written(&call("check_mysql -- -p")), "check_mysql -- -p");
+        for line in [
+            "check_smtp -H a --authp s3cret",
+            "check_smtp -H a -Ps3cret",
+            "check_mysql -H a --passw=s3cret",
+            "check_pgsql -H a -dprod -ps3cret",
+        ] {
+            assert!(!written(&call(line)).contains("s3cret"), "{line}");
+        }
     }
 
     #[test]
