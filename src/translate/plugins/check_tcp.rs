@@ -4,7 +4,7 @@
 //! **strictly** greater; a refused connection is CRITICAL (`-r`, default crit); an expect
 //! mismatch is WARNING (`-M`, default warn). blackbox_exporter tcp prober:
 //! `probe_duration_seconds`, `probe_success`, `probe_failed_due_to_regex` (query_response
-//! `expect`, verified). Not translated: `-s`/`-q` dialogues, several `-e`, `-D` certificates,
+//! `expect`, verified); several `-e`: any one of them. Not translated: `-s`/`-q` dialogues, `-A`, `-D` certificates,
 //! `-r`/`-M` other than the defaults.
 //!
 //! The protocol plugins are check_tcp under another name (symlinks; `check_tcp.c` reads its
@@ -175,12 +175,6 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         ));
     }
     let expects: Vec<&str> = parsed.all('e').collect();
-    if expects.len() > 1 {
-        return Err(Refusal::new(
-            Code::OptionNotTranslated,
-            "several -e strings are not translated".to_owned(),
-        ));
-    }
     let port = match (parsed.last('p'), service.port) {
         (Some(_), _) => port(parsed.last('p'), 0)?,
         (None, Some(default)) => default,
@@ -192,17 +186,30 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         }
     };
     let given = expects.first().copied();
-    if given.is_some_and(|e| e.contains('$')) {
+    if expects.iter().any(|e| e.contains('$')) {
         return Err(Refusal::new(Code::PerHostMacro, "-e depends on a macro"));
     }
-    // -e matches anywhere in the answer; the service's own banners only at its start.
-    let expect = match given {
-        Some(e) => Some(regex_escape(e)),
-        None if service.expect.is_empty() => None,
-        None => Some(format!(
-            "^({})",
-            service.expect.iter().map(|e| regex_escape(e)).collect::<Vec<_>>().join("|")
-        )),
+    // Each -e is one more string, any of which must be **somewhere** in the answer: it
+    // replaces the single banner of check_ftp and the like, and is added to check_nntp's two
+    // (`check_tcp.c` appends to a list that only the nntp names preset); the service's own
+    // banners alone match only at the start.
+    let alternatives =
+        |list: &[&str]| list.iter().map(|e| regex_escape(e)).collect::<Vec<_>>().join("|");
+    let expect = if !expects.is_empty() {
+        let mut list: Vec<&str> = Vec::new();
+        if service.expect.len() > 1 {
+            list.extend(service.expect.iter().copied());
+        }
+        list.extend(expects.iter().copied());
+        Some(if list.len() == 1 {
+            regex_escape(list[0])
+        } else {
+            format!("({})", alternatives(&list))
+        })
+    } else if service.expect.is_empty() {
+        None
+    } else {
+        Some(format!("^({})", alternatives(service.expect)))
     };
     let tls = service.tls || parsed.has('S');
     build(TcpSpec {
@@ -307,6 +314,12 @@ mod tests {
 
         let yaml = module(&tr("check_nntp -H $HOSTADDRESS$"));
         assert!(yaml.contains("expect: '^(200|201)'"), "{yaml}");
+        // check_nntp -e adds to its two banners, and all match anywhere.
+        let yaml = module(&tr("check_nntp -H $HOSTADDRESS$ -e 'news ready'"));
+        assert!(yaml.contains("expect: '(200|201|news ready)'"), "{yaml}");
+        // Several -e: any one of them.
+        let yaml = module(&tr("check_tcp -H $HOSTADDRESS$ -p 6379 -e +PONG -e -NOAUTH"));
+        assert!(yaml.contains("expect: '(\\+PONG|-NOAUTH)'"), "{yaml}");
 
         // -e: anywhere in the answer, and the given port wins.
         let n = tr("check_pop -H $HOSTADDRESS$ -p 1110 -e ready");
