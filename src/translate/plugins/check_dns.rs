@@ -171,6 +171,16 @@ fn expected_addresses(
             if prefix.is_some_and(|p| p != 128) {
                 return Err(bad());
             }
+            // The plugin compares the text nslookup prints (inet_ntop: lower case, the
+            // longest run of zero groups compressed) with strcmp.
+            if v6.to_string() != addr {
+                return Err(Refusal::new(
+                    Code::PluginRefuses,
+                    format!(
+                        "-a `{addr}` is not written as nslookup prints it (`{v6}`): the plugin compares the text, so it never matches and the check is CRITICAL on every run"
+                    ),
+                ));
+            }
             out.push(format!(
                 "\\tAAAA\\t{}$",
                 crate::translate::promql::regex_escape(&v6.to_string())
@@ -219,10 +229,14 @@ mod tests {
         assert!(module_yaml.contains("- '\\tA\\t192\\.0\\.2\\.1$'"), "{module_yaml}");
         assert!(module_yaml.contains("- '\\tA\\t198\\.51\\.100\\.[0-9]+$'"), "{module_yaml}");
         assert!(!module_yaml.contains("'.*'"));
-        let n =
-            tr("check_dns -H www.example.org -s $HOSTADDRESS$ -q AAAA -a 2001:DB8:0:0::1").unwrap();
+        let n = tr("check_dns -H www.example.org -s $HOSTADDRESS$ -q AAAA -a 2001:db8::1").unwrap();
         let Probe::Blackbox { module_yaml, .. } = &n.probe else { panic!() };
         assert!(module_yaml.contains("\\tAAAA\\t2001:db8::1$"), "{module_yaml}");
+        // The plugin compares text: an address nslookup would print otherwise never matches.
+        let e = tr("check_dns -H www.example.org -s $HOSTADDRESS$ -q AAAA -a 2001:DB8:0:0::1")
+            .unwrap_err();
+        assert_eq!(e.code, Code::PluginRefuses);
+        assert!(e.text.contains("`2001:db8::1`"), "{}", e.text);
         for bad in
             ["-a 192.0.2.0/25", "-a host.example.", "-A", "-L -a 192.0.2.1", "-q MX -a 192.0.2.1"]
         {
