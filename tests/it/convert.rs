@@ -1024,7 +1024,8 @@ fn check_nt_services_become_windows_exporter_rules() {
     let unlisted_file = out.join("tests-unlisted/unlisted.json");
     fs::write(&unlisted_file, serde_json::to_vec(&unlisted).unwrap()).unwrap();
     if have(Path::new(PROMTOOL), "prometheus") {
-        let run = Command::new(PROMTOOL).args(["test", "rules"]).arg(&unlisted_file).output().unwrap();
+        let run =
+            Command::new(PROMTOOL).args(["test", "rules"]).arg(&unlisted_file).output().unwrap();
         assert!(run.status.success(), "an unlisted service: {}", text(&run));
     }
     fs::remove_dir_all(out.join("tests-unlisted")).unwrap();
@@ -1104,6 +1105,7 @@ fn check_procs_by_command_counts_like_the_plugin_on_process_exporter() {
             .arg("-config.path")
             .arg(&config)
             .arg("-children=false")
+            .arg("-recheck")
             .arg("-web.listen-address")
             .arg(format!("127.0.0.1:{port}"))
             .stdout(std::process::Stdio::null())

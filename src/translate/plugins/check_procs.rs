@@ -258,7 +258,7 @@ fn by_command(parsed: &crate::translate::argv::Parsed) -> Result<Native, Refusal
         written: String::new(),
         second: None,
         requires: vec![
-            "process-exporter on the host (port 9256) with -config.path set to the generated process-exporter.yml and -children=false".to_owned(),
+            "process-exporter on the host (port 9256) with -config.path set to the generated process-exporter.yml, -children=false and -recheck".to_owned(),
         ],
         missing: Missing::Unknown,
         notes: vec![
