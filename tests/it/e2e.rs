@@ -183,6 +183,10 @@ fn objects(ports: &Ports, load_warning: &str) -> String {
         ("vhost.test", "HTTP Expect 201", format!("check_http_expect!{}!201", ports.http)),
         ("vhost.test", "HTTP String", format!("check_http_string!{}!ok", ports.http)),
         ("vhost.test", "HTTP Missing String", format!("check_http_string!{}!absent", ports.http)),
+        // A 404 page: WARNING with the string, CRITICAL without it (the body is tested at
+        // any status).
+        ("web", "HTTP 404 String", format!("check_http_string!{}!vhost", ports.http)),
+        ("web", "HTTP 404 Missing String", format!("check_http_string!{}!absent", ports.http)),
         ("down-host", "Down Port", format!("check_tcp!{closed}")),
     ];
     for (host, description, command) in services {
@@ -457,14 +461,14 @@ fn e2e_generated_alerts_agree_with_nagios() {
         assert!(prom.running(), "prometheus exited early");
         let services = vector(prom_port, "nagios_service_last_check_timestamp_seconds > 0");
         let hosts = vector(prom_port, "nagios_host_last_check_timestamp_seconds > 0");
-        services.len() == 21 && hosts.len() == 3
+        services.len() == 23 && hosts.len() == 3
     });
     assert!(checked, "Nagios never checked every service (or Prometheus never saw it)");
     // Agreement, once Nagios' states and the rules have settled (hard states, probes scraped).
     let mut last = (Vec::new(), 0);
     let agreed = wait_for(Duration::from_secs(60), || {
         last = disagreements(prom_port);
-        last.0.is_empty() && last.1 == 21
+        last.0.is_empty() && last.1 == 23
     });
     assert!(
         agreed,
@@ -485,7 +489,7 @@ fn e2e_generated_alerts_agree_with_nagios() {
     let report: serde_json::Value = serde_json::from_slice(&parity.stdout)
         .unwrap_or_else(|e| panic!("parity output ({e}): {}", text(&parity)));
     eprintln!("parity: {}", serde_json::to_string_pretty(&report).unwrap());
-    assert_eq!(report["agreement"]["services"], 21, "{report}");
+    assert_eq!(report["agreement"]["services"], 23, "{report}");
     assert_eq!(report["agreement"]["hosts"], 3, "{report}");
     for d in report["agreement"]["disagreements"].as_array().unwrap() {
         let (h, s) = (d["host"].as_str().unwrap(), d["service"].as_str().unwrap_or(""));

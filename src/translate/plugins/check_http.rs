@@ -114,6 +114,13 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     let tls = parsed.has('S') || cert.is_some();
     let port = port(parsed.last('p'), if tls { 443 } else { 80 })?;
     let uri = parsed.last('u').unwrap_or("/");
+    // A query such as `?token=…` would be copied into the target list and every alert.
+    if uri.split_once('?').is_some_and(|(_, query)| looks_secret(query)) {
+        return Err(Refusal::new(
+            Code::Credentials,
+            "the -u query looks like it carries a credential, which is never copied",
+        ));
+    }
     if !uri.starts_with('/') || uri.contains('$') || uri.contains([' ', '\'', '"']) {
         return Err(Refusal::new(Code::InvalidValue, format!("-u `{uri}` is not a plain path")));
     }
@@ -123,7 +130,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
 
     let quote = |t: &str| format!("'{}'", t.replace('\'', "''"));
     let mut yaml = format!(
-        "    prober: http\n    timeout: {timeout}s\n    http:\n      method: {}\n      follow_redirects: {}\n      tls_config:\n        insecure_skip_verify: true\n",
+        "    prober: http\n    timeout: {timeout}s\n    http:\n      method: {}\n      follow_redirects: {}\n      enable_http2: false\n      tls_config:\n        insecure_skip_verify: true\n",
         request_parts.method,
         // With -e the plugin never follows a redirect (the redirect branch is part of the
         // status classification -e bypasses): a 3xx is then compared like any status line.
@@ -135,11 +142,20 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     {
         yaml.push_str(&format!("        server_name: '{v}'\n"));
     }
+    // The plugin's Host header: the virtual host, with the port when it is not the scheme's
+    // default; a `-k 'Host: …'` replaces it, and is dropped when there is no -H at all.
     let mut headers: Vec<(String, String)> = Vec::new();
-    if let Some(v) = vhost {
-        headers.push(("Host".to_owned(), v.to_owned()));
+    let forced_host = request_parts.headers.iter().any(|(n, _)| n == "Host");
+    if let Some(v) = vhost
+        && !forced_host
+    {
+        let default_port = if tls { 443 } else { 80 };
+        let value = if port == default_port { v.to_owned() } else { format!("{v}:{port}") };
+        headers.push(("Host".to_owned(), value));
     }
-    headers.extend(request_parts.headers.iter().cloned());
+    let named_host = parsed.last('H').is_some();
+    headers
+        .extend(request_parts.headers.iter().filter(|(n, _)| named_host || n != "Host").cloned());
     if !headers.is_empty() {
         yaml.push_str("      headers:\n");
         for (k, v) in &headers {
@@ -149,12 +165,20 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     if let Some(body) = &request_parts.body {
         yaml.push_str(&format!("      body: {}\n", quote(body)));
     }
+    // -s/-r/-R test the body whatever the status (check_http.c checks the content after it
+    // classified the status line), while blackbox tests it only for a valid status: every
+    // status is valid for the probe then, and the rules classify the status themselves.
+    let body_checked = request_parts.codes.is_none()
+        && !(request_parts.must_match.is_empty() && request_parts.must_not_match.is_empty());
     if let Some(codes) = &request_parts.codes {
         let list: Vec<String> = codes.iter().map(u16::to_string).collect();
         yaml.push_str(&format!("      valid_status_codes: [{}]\n", list.join(", ")));
         if let Some(v) = &request_parts.version {
             yaml.push_str(&format!("      valid_http_versions: [{}]\n", quote(v)));
         }
+    } else if body_checked {
+        let list: Vec<String> = (100..600).map(|c: u16| c.to_string()).collect();
+        yaml.push_str(&format!("      valid_status_codes: [{}]\n", list.join(", ")));
     }
     for (key, patterns) in [
         ("fail_if_body_not_matches_regexp", &request_parts.must_match),
@@ -173,8 +197,13 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
 
     // Signals: 0 failed other than 3xx/4xx; 1 status code; 2 duration; 3 days left;
     // 4 the probe succeeded (with -e the status line is all that counts).
+    // With a body check, 0 is any failure: no answer, or the body test failed at any status.
     let signals = vec![
-        "(probe_success{__SEL__} == bool 0) * ((probe_http_status_code{__SEL__} < bool 300) + (probe_http_status_code{__SEL__} >= bool 500))".to_owned(),
+        if body_checked {
+            "probe_success{__SEL__} == bool 0".to_owned()
+        } else {
+            "(probe_success{__SEL__} == bool 0) * ((probe_http_status_code{__SEL__} < bool 300) + (probe_http_status_code{__SEL__} >= bool 500))".to_owned()
+        },
         "probe_http_status_code{__SEL__}".to_owned(),
         "probe_duration_seconds{__SEL__}".to_owned(),
         "floor((probe_ssl_earliest_cert_expiry{__SEL__} - time()) / 86400)".to_owned(),
@@ -205,6 +234,10 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         let four = Range { start: Bound::Finite(400.0), end: Bound::Finite(499.0), inside: true };
         warning.push(Cond { signal: 1, test: Test::Range(four) });
         critical.push(Cond { signal: 0, test: Test::Eq(1.0) });
+        if body_checked {
+            // Every status passes the probe: 5xx is CRITICAL by the status line alone.
+            critical.push(Cond { signal: 1, test: Test::Ge(500.0) });
+        }
         if let Some(w) = w {
             warning.push(Cond { signal: 2, test: Test::Range(w) });
         }
@@ -244,13 +277,13 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         critical,
         feed: Box::new(move |v: &[f64], t: f64| {
             let failed_other = v.first().copied().unwrap_or(0.0) == 1.0;
-            let status = if failed_other {
-                0.0
-            } else {
-                v.get(1).copied().unwrap_or(200.0).round().clamp(0.0, 599.0)
-            };
+            let answered = v.get(1).copied().unwrap_or(200.0).round().clamp(0.0, 599.0);
+            // Without a body check a failure other than the status is no answer (status 0);
+            // with one it is the body test failing at the status the answer had.
+            let status = if failed_other && !body_checked { 0.0 } else { answered };
             let ok = match &valid {
                 Some(codes) => codes.iter().any(|c| f64::from(*c) == status),
+                None if body_checked => !failed_other && (100.0..600.0).contains(&status),
                 None => (200.0..300.0).contains(&status),
             };
             let success = if ok { 1.0 } else { 0.0 };
@@ -258,7 +291,11 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
             let days = v.get(3).copied().unwrap_or(1000.0).floor();
             let expiry = t + days * 86400.0 + 3600.0;
             let realized_other =
-                if success == 0.0 && !(300.0..500.0).contains(&status) { 1.0 } else { 0.0 };
+                if success == 0.0 && (body_checked || !(300.0..500.0).contains(&status)) {
+                    1.0
+                } else {
+                    0.0
+                };
             Fed {
                 series: vec![
                     Series::constant("probe_success", &[], success),
@@ -326,9 +363,21 @@ fn has_macro(text: &str) -> bool {
 /// copied into blackbox.yml.
 fn looks_secret(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    ["pass", "pwd", "secret", "token", "auth", "cookie", "session", "apikey", "api_key", "key="]
-        .iter()
-        .any(|w| lower.contains(w))
+    [
+        "pass",
+        "pwd",
+        "secret",
+        "token",
+        "auth",
+        "cookie",
+        "session",
+        "key",
+        "cred",
+        "sig=",
+        "signature",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// The request and answer options (2.3.3 `check_http.c`).
@@ -346,8 +395,9 @@ fn request_parts(parsed: &crate::translate::argv::Parsed) -> Result<RequestParts
         }
         Ok(())
     };
-    // -P sets the body and, unless -j says otherwise, POST.
-    if let Some(data) = parsed.last('P') {
+    // -P sets the body (the first -P: later ones are ignored) and, unless -j says otherwise,
+    // POST.
+    if let Some(data) = parsed.all('P').next() {
         plain("-P", data)?;
         if looks_secret(data) {
             return Err(Refusal::new(
@@ -382,6 +432,13 @@ fn request_parts(parsed: &crate::translate::argv::Parsed) -> Result<RequestParts
         parts.canonical.push_str(&format!(" -j {}", parts.method));
     }
     for header in parsed.all('k') {
+        // The credential test comes first: a refusal never echoes a header that may hold one.
+        if looks_secret(header) {
+            return Err(Refusal::new(
+                Code::Credentials,
+                "a -k header looks like it carries a credential, which is never copied",
+            ));
+        }
         plain("-k", header)?;
         let Some((name, value)) = header.split_once(':') else {
             return Err(Refusal::new(
@@ -389,14 +446,27 @@ fn request_parts(parsed: &crate::translate::argv::Parsed) -> Result<RequestParts
                 format!("-k `{header}` is not `Name: value`"),
             ));
         };
-        let name = name.trim();
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(Refusal::new(Code::InvalidValue, format!("-k `{header}`: header name")));
-        }
-        if looks_secret(name) || looks_secret(value) {
             return Err(Refusal::new(
-                Code::Credentials,
-                format!("-k `{name}` looks like it carries a credential, which is never copied"),
+                Code::InvalidValue,
+                format!("-k `{header}`: the header name is not a plain token"),
+            ));
+        }
+        // The plugin sends each -k line as written, so a name given twice is sent twice;
+        // blackbox sends one value per name. `Host:` (this spelling only) replaces the
+        // virtual host's Host header.
+        if parts.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                format!("-k sends header `{name}` twice, which blackbox cannot"),
+            ));
+        }
+        if name.eq_ignore_ascii_case("host") && name != "Host" {
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                format!(
+                    "-k `{name}:` is sent beside the plugin's own Host header (only `Host:` replaces it)"
+                ),
             ));
         }
         parts.headers.push((name.to_owned(), value.trim().to_owned()));
@@ -418,6 +488,14 @@ fn request_parts(parsed: &crate::translate::argv::Parsed) -> Result<RequestParts
                 && tail.as_bytes()[..3].iter().all(u8::is_ascii_digit)
                 && (tail.len() == 3 || tail.as_bytes()[3] == b' ')
             {
+                if tail.len() > 3 {
+                    return Err(Refusal::new(
+                        Code::OptionNotTranslated,
+                        format!(
+                            "-e `{item}` holds a reason phrase, which the plugin matches and blackbox cannot check"
+                        ),
+                    ));
+                }
                 (Some(format!("HTTP/{v}")), code_of(&tail[..3]))
             } else {
                 (None, None)
@@ -455,29 +533,41 @@ fn request_parts(parsed: &crate::translate::argv::Parsed) -> Result<RequestParts
         parts.must_match.push(crate::translate::promql::regex_escape(s));
         parts.canonical.push_str(" -s …");
     }
-    let regex = parsed.options.iter().rev().find(|o| matches!(o.short, 'r' | 'R'));
-    if let Some(o) = regex {
+    // The plugin compiles each -r/-R as it reads it, with the flags set so far: the last one
+    // counts, ignoring case when any -R came before or with it, spanning lines when -l came
+    // before it (an -l after it changes nothing).
+    let regex = parsed.options.iter().rposition(|o| matches!(o.short, 'r' | 'R'));
+    if let Some(at) = regex {
+        let o = &parsed.options[at];
+        let before = &parsed.options[..at];
         let pattern = o.value.as_deref().unwrap_or_default();
         plain("-r", pattern)?;
+        let icase = o.short == 'R' || before.iter().any(|b| b.short == 'R');
+        let linespan = before.iter().any(|b| b.short == 'l');
         // POSIX extended regex with REG_NEWLINE (`^`/`$` at lines, `.` not across lines)
-        // unless -l; -R ignores case. RE2 reads ERE the same for what ERE has.
-        let mut flags = String::new();
-        if !parsed.has('l') {
-            flags.push('m');
-        } else {
-            flags.push('s');
-        }
-        if o.short == 'R' {
+        // unless -l. RE2 reads ERE the same for what ERE has.
+        let mut flags = String::from(if linespan { "s" } else { "m" });
+        if icase {
             flags.push('i');
         }
         let re = format!("(?{flags}){pattern}");
+        // Blackbox compiles it with Go's RE2 syntax, which the `regex` crate shares.
+        if regex::Regex::new(&re).is_err() {
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                "-r/-R is not a regular expression RE2 (blackbox) can compile",
+            ));
+        }
+        if linespan {
+            parts.canonical.push_str(" -l");
+        }
         if parsed.has_long("invert-regex") {
             parts.must_not_match.push(re);
             parts.canonical.push_str(" --invert-regex");
         } else {
             parts.must_match.push(re);
         }
-        parts.canonical.push_str(if o.short == 'R' { " -R …" } else { " -r …" });
+        parts.canonical.push_str(if icase { " -R …" } else { " -r …" });
     }
     Ok(parts)
 }
@@ -569,11 +659,14 @@ mod tests {
         module_yaml.clone()
     }
 
-    /// `-e 'HTTP/1.0 200 OK'` (Wikimedia's check_squid): the status line decides alone —
-    /// valid code and version, else CRITICAL; no 4xx WARNING.
+    /// `-e 'HTTP/1.0 200'`: the status line decides alone — valid code and version, else
+    /// CRITICAL; no 4xx WARNING. A reason phrase (Wikimedia's check_squid `HTTP/1.0 200 OK`)
+    /// is matched by the plugin and cannot be by blackbox.
     #[test]
     fn expected_status_lines() {
-        let n = tr("check_http -H $HOSTADDRESS$ -u / -e 'HTTP/1.0 200 OK'", &[]).unwrap();
+        let e = tr("check_http -H $HOSTADDRESS$ -u / -e 'HTTP/1.0 200 OK'", &[]).unwrap_err();
+        assert!(e.text.contains("reason phrase"), "{}", e.text);
+        let n = tr("check_http -H $HOSTADDRESS$ -u / -e 'HTTP/1.0 200'", &[]).unwrap();
         let y = yaml(&n);
         assert!(
             y.contains("valid_status_codes: [200]")
@@ -613,5 +706,66 @@ mod tests {
         let y = yaml(&tr("check_http -H $HOSTADDRESS$ -j PUT", &[]).unwrap());
         assert!(y.contains("method: PUT"), "{y}");
         assert!(tr("check_http -H $HOSTADDRESS$ -j CONNECT", &[]).is_err());
+        // The first -P is the body.
+        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -P a=1 -P b=2", &[]).unwrap());
+        assert!(y.contains("body: 'a=1'"), "{y}");
+    }
+
+    /// The body is tested at every status, as the plugin does after classifying the status:
+    /// a 4xx or 3xx whose body fails the test is CRITICAL, a 5xx is CRITICAL anyway.
+    #[test]
+    fn body_checks_apply_at_every_status() {
+        let n = tr("check_http -H $HOSTADDRESS$ -s healthy", &[]).unwrap();
+        let y = yaml(&n);
+        assert!(y.contains("valid_status_codes: [100, 101,") && y.contains(", 599]"), "{y}");
+        assert_eq!(n.signals[0], "probe_success{__SEL__} == bool 0");
+        assert!(n.critical.contains(&Cond { signal: 0, test: Test::Eq(1.0) }));
+        assert!(n.critical.contains(&Cond { signal: 1, test: Test::Ge(500.0) }));
+        // 404 with the string: WARNING only; 404 without it: CRITICAL (signal 0).
+        let fed = (n.feed)(&[0.0, 404.0, 0.1, 1000.0, 1.0], 60.0);
+        assert_eq!((fed.realized[0], fed.realized[1]), (Some(0.0), Some(404.0)));
+        let fed = (n.feed)(&[1.0, 302.0, 0.1, 1000.0, 1.0], 60.0);
+        assert_eq!((fed.realized[0], fed.realized[1]), (Some(1.0), Some(302.0)));
+        // Without a body check the default status codes stay.
+        let y = yaml(&tr("check_http -H $HOSTADDRESS$", &[]).unwrap());
+        assert!(!y.contains("valid_status_codes") && y.contains("enable_http2: false"), "{y}");
+    }
+
+    /// Flags as the plugin compiles them: each -r/-R with the flags read so far.
+    #[test]
+    fn regex_flags_follow_option_order() {
+        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -R x -r '^ok$'", &[]).unwrap());
+        assert!(y.contains("- '(?mi)^ok$'"), "an earlier -R keeps ignoring case: {y}");
+        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -r ok -l", &[]).unwrap());
+        assert!(y.contains("- '(?m)ok'"), "-l after -r changes nothing: {y}");
+        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -l -r ok", &[]).unwrap());
+        assert!(y.contains("- '(?s)ok'"), "{y}");
+        let e = tr("check_http -H $HOSTADDRESS$ -r '(a)\\1'", &[]).unwrap_err();
+        assert_eq!(e.code, Code::OptionNotTranslated, "a back-reference is not RE2");
+    }
+
+    /// Headers as the plugin sends them: Host with a non-default port, `-k 'Host: …'`
+    /// replacing it, a name twice refused, a credential never echoed.
+    #[test]
+    fn headers_as_sent() {
+        let y = yaml(&tr("check_http -I $HOSTADDRESS$ -H www.example.org -p 8080", &[]).unwrap());
+        assert!(y.contains("Host: 'www.example.org:8080'"), "{y}");
+        let y = yaml(
+            &tr("check_http -I $HOSTADDRESS$ -H www.example.org -k 'Host: other.example.org'", &[])
+                .unwrap(),
+        );
+        assert!(y.contains("Host: 'other.example.org'") && !y.contains("www.example"), "{y}");
+        let e = tr("check_http -H $HOSTADDRESS$ -k 'X-A: 1' -k 'x-a: 2'", &[]).unwrap_err();
+        assert_eq!(e.code, Code::OptionNotTranslated);
+        let e =
+            tr("check_http -H $HOSTADDRESS$ -u '/status?api_key=s3cr3tvalue'", &[]).unwrap_err();
+        assert!(e.code == Code::Credentials && !e.text.contains("s3cr3tvalue"), "{}", e.text);
+        let e = tr("check_http -H $HOSTADDRESS$ -k 'host: a'", &[]).unwrap_err();
+        assert_eq!(e.code, Code::OptionNotTranslated);
+        for header in ["Authorization Bearer s3cr3tvalue", "X-Api-Key: s3cr3tvalue"] {
+            let e = tr(&format!("check_http -H $HOSTADDRESS$ -k '{header}'"), &[]).unwrap_err();
+            assert_eq!(e.code, Code::Credentials, "{header}");
+            assert!(!e.text.contains("s3cr3tvalue"), "{}", e.text);
+        }
     }
 }
