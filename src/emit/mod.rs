@@ -193,11 +193,7 @@ pub fn render(
                     &prometheus::prometheus_config(tr, addresses),
                 )?,
             ));
-            let blackbox = prometheus::blackbox_config(tr).map_err(|e| EmitError::Yaml {
-                path: "blackbox.yml".to_owned(),
-                message: e.to_string(),
-            })?;
-            if let Some(config) = blackbox {
+            if let Some(config) = prometheus::blackbox_config(tr) {
                 rest.push((
                     "blackbox.yml".to_owned(),
                     yaml_with("blackbox.yml", prometheus::BLACKBOX_HEADER, &config)?,

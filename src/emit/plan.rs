@@ -38,15 +38,8 @@ pub fn of(tr: &Translation<'_>, addresses: &Addresses, db: &SourceDb) -> Result<
         let name = job.get("job_name").and_then(|n| n.as_str()).unwrap_or("").to_owned();
         plan.jobs.insert(name, job.clone());
     }
-    let blackbox = prometheus::blackbox_config(tr)
-        .map_err(|e| EmitError::Yaml { path: "blackbox.yml".to_owned(), message: e.to_string() })?;
-    if let Some(config) = blackbox {
-        let value = json("blackbox.yml", serde_json::to_value(config))?;
-        if let Some(modules) = value.get("modules").and_then(|m| m.as_object()) {
-            for (name, module) in modules {
-                plan.modules.insert(name.clone(), module.clone());
-            }
-        }
+    if let Some(config) = prometheus::blackbox_config(tr) {
+        plan.modules = config.modules;
     }
     let mut sources = super::report::Sources::new(db);
     plan.services = tr

@@ -24,6 +24,7 @@ use crate::model::{Model, Object, Value, locate};
 use crate::source::{FileId, Installation};
 
 pub mod argv;
+pub mod blackbox;
 pub mod bridged;
 pub mod ola;
 pub mod plugins;
@@ -220,8 +221,8 @@ pub struct Translation<'m> {
     pub targets: BTreeMap<&'static str, Vec<Target>>,
     /// Host labels by host name.
     pub hosts: BTreeMap<String, HostLabels>,
-    /// Blackbox modules used: name → YAML body.
-    pub modules: BTreeMap<String, String>,
+    /// Blackbox modules used, by name.
+    pub modules: BTreeMap<String, blackbox::Module>,
     /// process-exporter groups used: group name → the command name it matches.
     pub process_groups: BTreeMap<String, String>,
     /// Scrape interval, seconds.
@@ -814,17 +815,13 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
             if second { out.natives[n].second.as_ref() } else { Some(&out.natives[n].probe) }
         });
         let (address, module, id) = match probe {
-            Some(probe @ Probe::Blackbox { module, module_yaml, target }) => {
+            Some(probe @ Probe::Blackbox { module, settings, target }) => {
                 // A module that names the host (a `$HOSTNAME$` virtual host) is one per host.
-                let (module, yaml) = if module_yaml.contains("$HOSTNAME$") {
-                    (
-                        format!("{module}__{host}"),
-                        module_yaml.replace("$HOSTNAME$", &host.replace('\'', "''")),
-                    )
-                } else {
-                    (module.clone(), module_yaml.clone())
+                let (module, settings) = match settings.for_host(host) {
+                    Some(own) => (format!("{module}__{host}"), own),
+                    None => (module.clone(), (**settings).clone()),
                 };
-                out.modules.entry(module.clone()).or_insert(yaml);
+                out.modules.entry(module.clone()).or_insert(settings);
                 let address =
                     target.replace("$HOSTADDRESS$", &labels.address).replace("$HOSTNAME$", host);
                 (address, Some(module), Some(probe.id()))

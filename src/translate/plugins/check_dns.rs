@@ -9,6 +9,7 @@
 use super::common::{Code, Refusal, opts, own_host, range, timeout, with_common};
 use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
 use crate::translate::argv::opt;
+use crate::translate::blackbox::{DnsProbe, IpFamily, Module, Prober, RrValidator};
 
 /// Translate a `check_dns` call.
 pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
@@ -63,16 +64,19 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
     let timeout = timeout(parsed.last('t'))?;
     let expected = expected_addresses(&parsed, &qtype)?;
-    let mut yaml = format!(
-        "    prober: dns\n    timeout: {timeout}s\n    dns:\n      query_name: '{name}'\n      query_type: {qtype}\n      valid_rcodes:\n        - NOERROR\n      validate_answer_rrs:\n        fail_if_none_matches_regexp:\n"
-    );
-    if expected.is_empty() {
-        yaml.push_str("          - '.*'\n");
-    }
-    for re in &expected {
-        yaml.push_str(&format!("          - '{re}'\n"));
-    }
-    let module = format!("nagios_dns_{:08x}", crate::translate::fnv64(&yaml) as u32);
+    // No -a: any answer record passes (the plugin wants an address, blackbox at least a record).
+    let patterns = if expected.is_empty() { vec![".*".to_owned()] } else { expected };
+    let settings = Module {
+        dns: Some(DnsProbe {
+            query_name: name.to_owned(),
+            query_type: qtype.clone(),
+            valid_rcodes: vec!["NOERROR"],
+            validate_answer_rrs: RrValidator { fail_if_none_matches_regexp: patterns },
+            family: IpFamily::default(),
+        }),
+        ..Module::new(Prober::Dns, timeout)
+    };
+    let module = format!("nagios_dns_{:08x}", settings.hash());
     let mut warning = Vec::new();
     let mut critical = vec![Cond { signal: 0, test: Test::Eq(0.0) }];
     let mut canonical = format!("check_dns -H {name} -s $HOSTADDRESS$ -q {qtype}");
@@ -90,7 +94,11 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     Ok(Native {
         plugin: "check_dns",
         alert: "NagiosCheckDns",
-        probe: Probe::Blackbox { module, module_yaml: yaml, target: "$HOSTADDRESS$".to_owned() },
+        probe: Probe::Blackbox {
+            module,
+            settings: Box::new(settings),
+            target: "$HOSTADDRESS$".to_owned(),
+        },
         canonical,
         signals: vec![
             "probe_success{__SEL__}".to_owned(),
@@ -219,19 +227,26 @@ mod tests {
         );
     }
 
+    fn answers(n: &Native) -> Vec<String> {
+        let Probe::Blackbox { settings, .. } = &n.probe else { panic!() };
+        settings.dns.clone().unwrap_or_default().validate_answer_rrs.fail_if_none_matches_regexp
+    }
+
     #[test]
     fn expected_addresses_become_answer_regexes() {
         let ctx = Context::default();
         let tr = |line: &str| translate(&call(line, &[] as &[&str]).unwrap(), &ctx);
         let n = tr("check_dns -H www.example.org -s $HOSTADDRESS$ -a 192.0.2.1,198.51.100.0/24")
             .unwrap();
-        let Probe::Blackbox { module_yaml, .. } = &n.probe else { panic!() };
-        assert!(module_yaml.contains("- '\\tA\\t192\\.0\\.2\\.1$'"), "{module_yaml}");
-        assert!(module_yaml.contains("- '\\tA\\t198\\.51\\.100\\.[0-9]+$'"), "{module_yaml}");
-        assert!(!module_yaml.contains("'.*'"));
+        assert_eq!(
+            answers(&n),
+            [r"\tA\t192\.0\.2\.1$", r"\tA\t198\.51\.100\.[0-9]+$"],
+            "each -a is one answer regex; no catch-all"
+        );
         let n = tr("check_dns -H www.example.org -s $HOSTADDRESS$ -q AAAA -a 2001:db8::1").unwrap();
-        let Probe::Blackbox { module_yaml, .. } = &n.probe else { panic!() };
-        assert!(module_yaml.contains("\\tAAAA\\t2001:db8::1$"), "{module_yaml}");
+        assert_eq!(answers(&n), [r"\tAAAA\t2001:db8::1$"]);
+        let n = tr("check_dns -H www.example.org -s $HOSTADDRESS$").unwrap();
+        assert_eq!(answers(&n), [".*"], "no -a: any record");
         // The plugin compares text: an address nslookup would print otherwise never matches.
         let e = tr("check_dns -H www.example.org -s $HOSTADDRESS$ -q AAAA -a 2001:DB8:0:0::1")
             .unwrap_err();

@@ -16,6 +16,7 @@
 use super::common::{Code, Refusal, opts, port, range, threshold_text, timeout, with_common};
 use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
 use crate::translate::argv::opt;
+use crate::translate::blackbox::{HttpProbe, Module, Prober, TlsConfig};
 use nag2prom_parsers::range::{Bound, Range};
 
 /// Translate a `check_http` call.
@@ -128,70 +129,47 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     let w = parsed.last('w').map(|v| range("-w", v)).transpose()?;
     let c = parsed.last('c').map(|v| range("-c", v)).transpose()?;
 
-    let quote = |t: &str| format!("'{}'", t.replace('\'', "''"));
-    let mut yaml = format!(
-        "    prober: http\n    timeout: {timeout}s\n    http:\n      method: {}\n      follow_redirects: {}\n      enable_http2: false\n      tls_config:\n        insecure_skip_verify: true\n",
-        request_parts.method,
+    let mut http = HttpProbe {
+        method: request_parts.method.clone(),
         // With -e the plugin never follows a redirect (the redirect branch is part of the
         // status classification -e bypasses): a 3xx is then compared like any status line.
-        follow && request_parts.codes.is_none()
-    );
-    if let Some(v) = vhost
-        && sni
-        && tls
-    {
-        yaml.push_str(&format!("        server_name: '{v}'\n"));
-    }
+        follow_redirects: follow && request_parts.codes.is_none(),
+        enable_http2: false,
+        tls_config: TlsConfig {
+            insecure_skip_verify: true,
+            server_name: vhost.filter(|_| sni && tls).map(str::to_owned),
+        },
+        ..HttpProbe::default()
+    };
     // The plugin's Host header: the virtual host, with the port when it is not the scheme's
     // default; a `-k 'Host: …'` replaces it, and is dropped when there is no -H at all.
-    let mut headers: Vec<(String, String)> = Vec::new();
     let forced_host = request_parts.headers.iter().any(|(n, _)| n == "Host");
     if let Some(v) = vhost
         && !forced_host
     {
         let default_port = if tls { 443 } else { 80 };
         let value = if port == default_port { v.to_owned() } else { format!("{v}:{port}") };
-        headers.push(("Host".to_owned(), value));
+        http.headers.insert("Host".to_owned(), value);
     }
     let named_host = parsed.last('H').is_some();
-    headers
+    http.headers
         .extend(request_parts.headers.iter().filter(|(n, _)| named_host || n != "Host").cloned());
-    if !headers.is_empty() {
-        yaml.push_str("      headers:\n");
-        for (k, v) in &headers {
-            yaml.push_str(&format!("        {k}: {}\n", quote(v)));
-        }
-    }
-    if let Some(body) = &request_parts.body {
-        yaml.push_str(&format!("      body: {}\n", quote(body)));
-    }
+    http.body.clone_from(&request_parts.body);
     // -s/-r/-R test the body whatever the status (check_http.c checks the content after it
     // classified the status line), while blackbox tests it only for a valid status: every
     // status is valid for the probe then, and the rules classify the status themselves.
     let body_checked = request_parts.codes.is_none()
         && !(request_parts.must_match.is_empty() && request_parts.must_not_match.is_empty());
     if let Some(codes) = &request_parts.codes {
-        let list: Vec<String> = codes.iter().map(u16::to_string).collect();
-        yaml.push_str(&format!("      valid_status_codes: [{}]\n", list.join(", ")));
-        if let Some(v) = &request_parts.version {
-            yaml.push_str(&format!("      valid_http_versions: [{}]\n", quote(v)));
-        }
+        http.valid_status_codes.clone_from(codes);
+        http.valid_http_versions.extend(request_parts.version.iter().cloned());
     } else if body_checked {
-        let list: Vec<String> = (100..600).map(|c: u16| c.to_string()).collect();
-        yaml.push_str(&format!("      valid_status_codes: [{}]\n", list.join(", ")));
+        http.valid_status_codes = (100..600).collect();
     }
-    for (key, patterns) in [
-        ("fail_if_body_not_matches_regexp", &request_parts.must_match),
-        ("fail_if_body_matches_regexp", &request_parts.must_not_match),
-    ] {
-        if !patterns.is_empty() {
-            yaml.push_str(&format!("      {key}:\n"));
-            for p in patterns {
-                yaml.push_str(&format!("        - {}\n", quote(p)));
-            }
-        }
-    }
-    let module = format!("nagios_http_{:08x}", crate::translate::fnv64(&yaml) as u32);
+    http.fail_if_body_not_matches_regexp.clone_from(&request_parts.must_match);
+    http.fail_if_body_matches_regexp.clone_from(&request_parts.must_not_match);
+    let settings = Module { http: Some(http), ..Module::new(Prober::Http, timeout) };
+    let module = format!("nagios_http_{:08x}", settings.hash());
     let scheme = if tls { "https" } else { "http" };
     let target = format!("{scheme}://{connect}:{port}{uri}");
 
@@ -270,7 +248,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     Ok(Native {
         plugin: "check_http",
         alert: if request { "NagiosCheckHttp" } else { "NagiosCheckHttpCert" },
-        probe: Probe::Blackbox { module, module_yaml: yaml, target },
+        probe: Probe::Blackbox { module, settings: Box::new(settings), target },
         canonical,
         signals,
         warning,
@@ -611,9 +589,7 @@ mod tests {
         assert_eq!(n.alert, "NagiosCheckHttpCert");
         assert_eq!(n.warning, vec![Cond { signal: 3, test: Test::Le(30.0) }]);
         let n = tr("check_http -I $HOSTADDRESS$ -H www.example.org", &[]).unwrap();
-        assert!(
-            matches!(&n.probe, Probe::Blackbox { module_yaml, .. } if module_yaml.contains("Host: 'www.example.org'"))
-        );
+        assert_eq!(http(&n).headers["Host"], "www.example.org");
     }
 
     /// `-H $HOSTNAME$ -I $HOSTADDRESS$ --sni` (Wikimedia's check_https_hostname): the address
@@ -622,21 +598,20 @@ mod tests {
     fn virtual_hosts_and_sni() {
         let n = tr("check_http --ssl --sni -H '$HOSTNAME$' -I '$HOSTADDRESS$'", &[] as &[&str])
             .unwrap();
-        let Probe::Blackbox { module_yaml, target, .. } = &n.probe else { panic!() };
+        let Probe::Blackbox { target, .. } = &n.probe else { panic!() };
         assert_eq!(target, "https://$HOSTADDRESS$:443/");
-        assert!(module_yaml.contains("        server_name: '$HOSTNAME$'\n"), "{module_yaml}");
-        assert!(module_yaml.contains("        Host: '$HOSTNAME$'\n"), "{module_yaml}");
+        let h = http(&n);
+        assert_eq!(h.tls_config.server_name.as_deref(), Some("$HOSTNAME$"));
+        assert_eq!(h.headers["Host"], "$HOSTNAME$");
         assert!(n.canonical.contains("-H $HOSTNAME$ -I $HOSTADDRESS$ --sni"), "{}", n.canonical);
         // A literal virtual host without --sni: Host header only, as the plugin sends.
         let n = tr("check_http -S -H www.example.org -I $HOSTADDRESS$", &[] as &[&str]).unwrap();
-        let Probe::Blackbox { module_yaml, .. } = &n.probe else { panic!() };
-        assert!(
-            module_yaml.contains("Host: 'www.example.org'") && !module_yaml.contains("server_name")
-        );
+        let h = http(&n);
+        assert_eq!(h.headers["Host"], "www.example.org");
+        assert_eq!(h.tls_config.server_name, None);
         // -H and -I the same: no virtual host.
         let n = tr("check_http -H $HOSTADDRESS$ -I $HOSTADDRESS$", &[] as &[&str]).unwrap();
-        let Probe::Blackbox { module_yaml, .. } = &n.probe else { panic!() };
-        assert!(!module_yaml.contains("Host:"));
+        assert!(http(&n).headers.is_empty());
     }
 
     #[test]
@@ -654,9 +629,13 @@ mod tests {
         assert!(tr("check_http -H $HOSTADDRESS$ -w 2s", &[]).is_err());
     }
 
-    fn yaml(n: &Native) -> String {
-        let Probe::Blackbox { module_yaml, .. } = &n.probe else { panic!() };
-        module_yaml.clone()
+    fn http(n: &Native) -> HttpProbe {
+        let Probe::Blackbox { settings, .. } = &n.probe else { panic!() };
+        settings.http.clone().unwrap_or_default()
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     /// `-e 'HTTP/1.0 200'`: the status line decides alone — valid code and version, else
@@ -667,11 +646,10 @@ mod tests {
         let e = tr("check_http -H $HOSTADDRESS$ -u / -e 'HTTP/1.0 200 OK'", &[]).unwrap_err();
         assert!(e.text.contains("reason phrase"), "{}", e.text);
         let n = tr("check_http -H $HOSTADDRESS$ -u / -e 'HTTP/1.0 200'", &[]).unwrap();
-        let y = yaml(&n);
-        assert!(
-            y.contains("valid_status_codes: [200]")
-                && y.contains("valid_http_versions: ['HTTP/1.0']"),
-            "{y}"
+        let h = http(&n);
+        assert_eq!(
+            (h.valid_status_codes, h.valid_http_versions),
+            (vec![200], vec!["HTTP/1.0".into()])
         );
         assert_eq!(n.critical, vec![Cond { signal: 4, test: Test::Eq(0.0) }]);
         assert!(n.warning.is_empty());
@@ -680,35 +658,39 @@ mod tests {
         let fed = (n.feed)(&[0.0, 200.0, 0.1, 1000.0, 1.0], 60.0);
         assert_eq!(fed.realized[4], Some(1.0));
         let n = tr("check_http -H $HOSTADDRESS$ -e 200,301,302", &[]).unwrap();
-        assert!(yaml(&n).contains("valid_status_codes: [200, 301, 302]"));
-        assert!(!yaml(&n).contains("valid_http_versions"));
+        assert_eq!(http(&n).valid_status_codes, [200, 301, 302]);
+        assert!(http(&n).valid_http_versions.is_empty());
         assert!(tr("check_http -H $HOSTADDRESS$ -e 'HTTP/1.0 200,HTTP/1.1 200'", &[]).is_err());
-        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -f follow -e 200", &[]).unwrap());
-        assert!(y.contains("follow_redirects: false"), "-e bypasses -f follow: {y}");
+        let h = http(&tr("check_http -H $HOSTADDRESS$ -f follow -e 200", &[]).unwrap());
+        assert!(!h.follow_redirects, "-e bypasses -f follow");
+        assert!(http(&tr("check_http -H $HOSTADDRESS$ -f follow", &[]).unwrap()).follow_redirects);
     }
 
     #[test]
     fn body_strings_regexes_methods_and_posts() {
-        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -s 'it works (really)'", &[]).unwrap());
-        assert!(
-            y.contains("fail_if_body_not_matches_regexp:\n        - 'it works \\(really\\)'"),
-            "{y}"
-        );
-        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -R '^ok$'", &[]).unwrap());
-        assert!(y.contains("- '(?mi)^ok$'"), "{y}");
-        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -r error --invert-regex", &[]).unwrap());
-        assert!(y.contains("fail_if_body_matches_regexp:\n        - '(?m)error'"), "{y}");
+        let h = http(&tr("check_http -H $HOSTADDRESS$ -s 'it works (really)'", &[]).unwrap());
+        assert_eq!(h.fail_if_body_not_matches_regexp, [r"it works \(really\)"]);
+        assert!(h.fail_if_body_matches_regexp.is_empty());
+        let h = http(&tr("check_http -H $HOSTADDRESS$ -R '^ok$'", &[]).unwrap());
+        assert_eq!(h.fail_if_body_not_matches_regexp, ["(?mi)^ok$"]);
+        let h = http(&tr("check_http -H $HOSTADDRESS$ -r error --invert-regex", &[]).unwrap());
+        assert_eq!(h.fail_if_body_matches_regexp, ["(?m)error"]);
+        assert!(h.fail_if_body_not_matches_regexp.is_empty());
         let n = tr("check_http -H $HOSTADDRESS$ -P 'q=1' -k 'X-Probe: nagios'", &[]).unwrap();
-        let y = yaml(&n);
-        assert!(y.contains("method: POST") && y.contains("body: 'q=1'"), "{y}");
-        assert!(y.contains("Content-Type: 'application/x-www-form-urlencoded'"), "{y}");
-        assert!(y.contains("X-Probe: 'nagios'"), "{y}");
-        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -j PUT", &[]).unwrap());
-        assert!(y.contains("method: PUT"), "{y}");
+        let h = http(&n);
+        assert_eq!((h.method.as_str(), h.body.as_deref()), ("POST", Some("q=1")));
+        assert_eq!(
+            h.headers,
+            headers(&[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("X-Probe", "nagios")
+            ])
+        );
+        assert_eq!(http(&tr("check_http -H $HOSTADDRESS$ -j PUT", &[]).unwrap()).method, "PUT");
         assert!(tr("check_http -H $HOSTADDRESS$ -j CONNECT", &[]).is_err());
         // The first -P is the body.
-        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -P a=1 -P b=2", &[]).unwrap());
-        assert!(y.contains("body: 'a=1'"), "{y}");
+        let h = http(&tr("check_http -H $HOSTADDRESS$ -P a=1 -P b=2", &[]).unwrap());
+        assert_eq!(h.body.as_deref(), Some("a=1"));
     }
 
     /// The body is tested at every status, as the plugin does after classifying the status:
@@ -716,8 +698,7 @@ mod tests {
     #[test]
     fn body_checks_apply_at_every_status() {
         let n = tr("check_http -H $HOSTADDRESS$ -s healthy", &[]).unwrap();
-        let y = yaml(&n);
-        assert!(y.contains("valid_status_codes: [100, 101,") && y.contains(", 599]"), "{y}");
+        assert_eq!(http(&n).valid_status_codes, (100..=599).collect::<Vec<u16>>());
         assert_eq!(n.signals[0], "probe_success{__SEL__} == bool 0");
         assert!(n.critical.contains(&Cond { signal: 0, test: Test::Eq(1.0) }));
         assert!(n.critical.contains(&Cond { signal: 1, test: Test::Ge(500.0) }));
@@ -727,19 +708,27 @@ mod tests {
         let fed = (n.feed)(&[1.0, 302.0, 0.1, 1000.0, 1.0], 60.0);
         assert_eq!((fed.realized[0], fed.realized[1]), (Some(1.0), Some(302.0)));
         // Without a body check the default status codes stay.
-        let y = yaml(&tr("check_http -H $HOSTADDRESS$", &[]).unwrap());
-        assert!(!y.contains("valid_status_codes") && y.contains("enable_http2: false"), "{y}");
+        let n = tr("check_http -H $HOSTADDRESS$", &[]).unwrap();
+        assert!(http(&n).valid_status_codes.is_empty());
+        let Probe::Blackbox { settings, .. } = &n.probe else { panic!() };
+        assert_eq!(settings.to_value()["http"]["enable_http2"], false, "written, not defaulted");
     }
 
     /// Flags as the plugin compiles them: each -r/-R with the flags read so far.
     #[test]
     fn regex_flags_follow_option_order() {
-        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -R x -r '^ok$'", &[]).unwrap());
-        assert!(y.contains("- '(?mi)^ok$'"), "an earlier -R keeps ignoring case: {y}");
-        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -r ok -l", &[]).unwrap());
-        assert!(y.contains("- '(?m)ok'"), "-l after -r changes nothing: {y}");
-        let y = yaml(&tr("check_http -H $HOSTADDRESS$ -l -r ok", &[]).unwrap());
-        assert!(y.contains("- '(?s)ok'"), "{y}");
+        let must = |line: &str| http(&tr(line, &[]).unwrap()).fail_if_body_not_matches_regexp;
+        assert_eq!(
+            must("check_http -H $HOSTADDRESS$ -R x -r '^ok$'"),
+            ["(?mi)^ok$"],
+            "the last regex counts; an earlier -R keeps ignoring case"
+        );
+        assert_eq!(
+            must("check_http -H $HOSTADDRESS$ -r ok -l"),
+            ["(?m)ok"],
+            "-l after -r: no change"
+        );
+        assert_eq!(must("check_http -H $HOSTADDRESS$ -l -r ok"), ["(?s)ok"]);
         let e = tr("check_http -H $HOSTADDRESS$ -r '(a)\\1'", &[]).unwrap_err();
         assert_eq!(e.code, Code::OptionNotTranslated, "a back-reference is not RE2");
     }
@@ -748,13 +737,15 @@ mod tests {
     /// replacing it, a name twice refused, a credential never echoed.
     #[test]
     fn headers_as_sent() {
-        let y = yaml(&tr("check_http -I $HOSTADDRESS$ -H www.example.org -p 8080", &[]).unwrap());
-        assert!(y.contains("Host: 'www.example.org:8080'"), "{y}");
-        let y = yaml(
+        let h = http(&tr("check_http -I $HOSTADDRESS$ -H www.example.org -p 8080", &[]).unwrap());
+        assert_eq!(h.headers, headers(&[("Host", "www.example.org:8080")]));
+        let h = http(
             &tr("check_http -I $HOSTADDRESS$ -H www.example.org -k 'Host: other.example.org'", &[])
                 .unwrap(),
         );
-        assert!(y.contains("Host: 'other.example.org'") && !y.contains("www.example"), "{y}");
+        assert_eq!(h.headers, headers(&[("Host", "other.example.org")]));
+        let h = http(&tr("check_http -I $HOSTADDRESS$ -k 'Host: other.example.org'", &[]).unwrap());
+        assert!(h.headers.is_empty(), "without -H the plugin sends no -k Host");
         let e = tr("check_http -H $HOSTADDRESS$ -k 'X-A: 1' -k 'x-a: 2'", &[]).unwrap_err();
         assert_eq!(e.code, Code::OptionNotTranslated);
         let e =

@@ -70,7 +70,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         expect: Some(format!("^{}", regex_escape(expect))),
         tls: false,
         timeout: timeout(parsed.last('t'))?,
-        send: Some("QUIT\\r"),
+        send: Some("QUIT\r"),
         canonical: format!(
             "check_smtp -H $HOSTADDRESS$ -p {port} -e {expect}{}{}",
             w.map(|w| format!(" -w {}", super::num(w))).unwrap_or_default(),
@@ -90,8 +90,10 @@ mod tests {
         let ctx = Context::default();
         let n =
             translate(&call("check_smtp -H $HOSTADDRESS$", &[] as &[&str]).unwrap(), &ctx).unwrap();
-        assert!(
-            matches!(&n.probe, Probe::Blackbox { module_yaml, .. } if module_yaml.contains("'^220'"))
+        let Probe::Blackbox { settings, .. } = &n.probe else { panic!() };
+        assert_eq!(
+            settings.to_value()["tcp"]["query_response"],
+            serde_json::json!([{"expect": "^220"}, {"send": "QUIT\r"}])
         );
         let e = translate(
             &call("check_smtp -H $HOSTADDRESS$ -A LOGIN -U u -P $ARG1$", &["x"]).unwrap(),

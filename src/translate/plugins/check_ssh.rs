@@ -10,6 +10,7 @@ use super::common::{
 };
 use super::{Call, Cond, Context, Missing, Native, Probe, Test};
 use crate::translate::argv::opt;
+use crate::translate::blackbox::{Module, Prober, QueryResponse, TcpProbe};
 
 /// Translate a `check_ssh` call.
 pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
@@ -40,9 +41,13 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         alert: "NagiosCheckSsh",
         probe: Probe::Blackbox {
             module: module.clone(),
-            module_yaml: format!(
-                "    prober: tcp\n    timeout: {timeout}s\n    tcp:\n      query_response:\n        - expect: '^SSH-'\n"
-            ),
+            settings: Box::new(Module {
+                tcp: Some(TcpProbe {
+                    query_response: vec![QueryResponse::Expect("^SSH-".to_owned())],
+                    ..TcpProbe::default()
+                }),
+                ..Module::new(Prober::Tcp, timeout)
+            }),
             target: format!("$HOSTADDRESS$:{port}"),
         },
         canonical: format!("check_ssh -H $HOSTADDRESS$ -p {port} -t {timeout}"),

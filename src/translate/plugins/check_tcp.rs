@@ -49,7 +49,7 @@ const SERVICES: &[Service] = &[
         alert: "NagiosCheckFtp",
         port: Some(21),
         expect: &["220"],
-        quit: Some("QUIT\\r"),
+        quit: Some("QUIT\r"),
         tls: false,
     },
     Service {
@@ -57,7 +57,7 @@ const SERVICES: &[Service] = &[
         alert: "NagiosCheckPop",
         port: Some(110),
         expect: &["+OK"],
-        quit: Some("QUIT\\r"),
+        quit: Some("QUIT\r"),
         tls: false,
     },
     Service {
@@ -65,7 +65,7 @@ const SERVICES: &[Service] = &[
         alert: "NagiosCheckImap",
         port: Some(143),
         expect: &["* OK"],
-        quit: Some("a1 LOGOUT\\r"),
+        quit: Some("a1 LOGOUT\r"),
         tls: false,
     },
     Service {
@@ -73,7 +73,7 @@ const SERVICES: &[Service] = &[
         alert: "NagiosCheckSimap",
         port: Some(993),
         expect: &["* OK"],
-        quit: Some("a1 LOGOUT\\r"),
+        quit: Some("a1 LOGOUT\r"),
         tls: true,
     },
     Service {
@@ -81,7 +81,7 @@ const SERVICES: &[Service] = &[
         alert: "NagiosCheckSpop",
         port: Some(995),
         expect: &["+OK"],
-        quit: Some("QUIT\\r"),
+        quit: Some("QUIT\r"),
         tls: true,
     },
     Service {
@@ -89,7 +89,7 @@ const SERVICES: &[Service] = &[
         alert: "NagiosCheckSsmtp",
         port: Some(465),
         expect: &["220"],
-        quit: Some("QUIT\\r"),
+        quit: Some("QUIT\r"),
         tls: true,
     },
     Service {
@@ -97,7 +97,7 @@ const SERVICES: &[Service] = &[
         alert: "NagiosCheckNntp",
         port: Some(119),
         expect: &["200", "201"],
-        quit: Some("QUIT\\r"),
+        quit: Some("QUIT\r"),
         tls: false,
     },
     Service {
@@ -105,7 +105,7 @@ const SERVICES: &[Service] = &[
         alert: "NagiosCheckNntps",
         port: Some(563),
         expect: &["200", "201"],
-        quit: Some("QUIT\\r"),
+        quit: Some("QUIT\r"),
         tls: true,
     },
 ];
@@ -237,6 +237,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
 mod tests {
     use super::*;
     use crate::translate::argv::call;
+    use crate::translate::blackbox::{QueryResponse, TcpProbe};
     use crate::translate::plugins::{Cond, Probe, Test};
 
     #[test]
@@ -270,11 +271,15 @@ mod tests {
         );
     }
 
-    fn module(n: &Native) -> String {
+    fn module(n: &Native) -> TcpProbe {
         match &n.probe {
-            Probe::Blackbox { module_yaml, .. } => module_yaml.clone(),
-            _ => String::new(),
+            Probe::Blackbox { settings, .. } => settings.tcp.clone().unwrap_or_default(),
+            _ => TcpProbe::default(),
         }
+    }
+
+    fn expect(e: &str) -> QueryResponse {
+        QueryResponse::Expect(e.to_owned())
     }
 
     #[test]
@@ -291,40 +296,39 @@ mod tests {
         assert!(
             matches!(&n.probe, Probe::Blackbox { target, .. } if target == "$HOSTADDRESS$:143")
         );
-        let yaml = module(&n);
-        // The banner starts the answer (NP_MATCH_EXACT), then the quit line is sent.
-        assert!(yaml.contains("expect: '^(\\* OK)'"), "{yaml}");
-        assert!(yaml.contains("send: \"a1 LOGOUT\\r\""), "{yaml}");
-        assert!(!yaml.contains("tls: true"), "{yaml}");
+        let tcp = module(&n);
+        // The banner starts the answer (NP_MATCH_EXACT), then the quit line is sent (blackbox
+        // appends the newline: `a1 LOGOUT\r\n`, as the plugin's quit string).
+        assert_eq!(
+            tcp.query_response,
+            [expect(r"^(\* OK)"), QueryResponse::Send("a1 LOGOUT\r".to_owned())]
+        );
+        assert!(!tcp.tls && tcp.tls_config.is_none());
         assert_eq!(n.alert, "NagiosCheckImap");
         // A wrong banner is WARNING (the second probe answers), no answer CRITICAL.
         assert!(n.second.is_some());
         assert_eq!(n.warning[0].signal, 1);
 
         let n = tr("check_simap -H $HOSTADDRESS$ -w 2 -c 5");
-        let yaml = module(&n);
-        assert!(
-            yaml.contains("tls: true") && yaml.contains("insecure_skip_verify: true"),
-            "{yaml}"
-        );
+        let tcp = module(&n);
+        assert!(tcp.tls && tcp.tls_config.is_some_and(|t| t.insecure_skip_verify));
         assert!(
             matches!(&n.probe, Probe::Blackbox { target, .. } if target == "$HOSTADDRESS$:993")
         );
         assert!(n.warning.iter().any(|c| c.test == Test::Gt(2.0)));
 
-        let yaml = module(&tr("check_nntp -H $HOSTADDRESS$"));
-        assert!(yaml.contains("expect: '^(200|201)'"), "{yaml}");
+        let tcp = module(&tr("check_nntp -H $HOSTADDRESS$"));
+        assert_eq!(tcp.query_response[0], expect("^(200|201)"));
         // check_nntp -e adds to its two banners, and all match anywhere.
-        let yaml = module(&tr("check_nntp -H $HOSTADDRESS$ -e 'news ready'"));
-        assert!(yaml.contains("expect: '(200|201|news ready)'"), "{yaml}");
+        let tcp = module(&tr("check_nntp -H $HOSTADDRESS$ -e 'news ready'"));
+        assert_eq!(tcp.query_response[0], expect("(200|201|news ready)"));
         // Several -e: any one of them.
-        let yaml = module(&tr("check_tcp -H $HOSTADDRESS$ -p 6379 -e +PONG -e -NOAUTH"));
-        assert!(yaml.contains("expect: '(\\+PONG|-NOAUTH)'"), "{yaml}");
+        let tcp = module(&tr("check_tcp -H $HOSTADDRESS$ -p 6379 -e +PONG -e -NOAUTH"));
+        assert_eq!(tcp.query_response, [expect(r"(\+PONG|-NOAUTH)")]);
 
         // -e: anywhere in the answer, and the given port wins.
         let n = tr("check_pop -H $HOSTADDRESS$ -p 1110 -e ready");
-        let yaml = module(&n);
-        assert!(yaml.contains("expect: 'ready'"), "{yaml}");
+        assert_eq!(module(&n).query_response[0], expect("ready"));
         assert!(
             matches!(&n.probe, Probe::Blackbox { target, .. } if target == "$HOSTADDRESS$:1110")
         );

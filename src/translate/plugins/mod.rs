@@ -85,8 +85,8 @@ pub enum Probe {
     Blackbox {
         /// Module name.
         module: String,
-        /// The module's YAML body (under `modules: NAME:`), indented by 4.
-        module_yaml: String,
+        /// The module's settings (its entry under `modules: NAME:`).
+        settings: Box<crate::translate::blackbox::Module>,
         /// Target template.
         target: String,
     },
@@ -476,28 +476,14 @@ pub fn written(call: &Call) -> String {
 /// probe's module gets blackbox's `preferred_ip_protocol` **without** fallback, so a `-6`
 /// check fails when IPv6 does (blackbox's default is "ip6, then ip4").
 pub fn pin_ip_family(native: &mut Native, args: &[String]) {
-    let Probe::Blackbox { module, module_yaml, .. } = &mut native.probe else { return };
+    let Probe::Blackbox { module, settings, .. } = &mut native.probe else { return };
     let family = args.iter().rev().find_map(|a| match a.as_str() {
         "-4" | "--use-ipv4" | "--ipv4" => Some("ip4"),
         "-6" | "--use-ipv6" | "--ipv6" => Some("ip6"),
         _ => None,
     });
     let Some(family) = family else { return };
-    let prober = module_yaml
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("prober: "))
-        .unwrap_or("tcp")
-        .to_owned();
-    let header = format!("    {prober}:\n");
-    let lines =
-        format!("      preferred_ip_protocol: {family}\n      ip_protocol_fallback: false\n");
-    match module_yaml.find(&header) {
-        Some(i) => module_yaml.insert_str(i + header.len(), &lines),
-        None => {
-            module_yaml.push_str(&header);
-            module_yaml.push_str(&lines);
-        }
-    }
+    settings.pin_family(family);
     module.push('_');
     module.push_str(family);
     native.canonical.push_str(if family == "ip4" { " -4" } else { " -6" });
@@ -641,18 +627,16 @@ mod tests {
             let Some(p) = lookup(&c.plugin) else { panic!("{line}") };
             let mut native = (p.translate)(&c, &ctx).unwrap_or_else(|e| panic!("{line}: {e}"));
             pin_ip_family(&mut native, &c.args);
-            let Probe::Blackbox { module, module_yaml, .. } = &native.probe else { panic!() };
+            let Probe::Blackbox { module, settings, .. } = &native.probe else { panic!() };
+            let v = settings.to_value();
+            let section = &v[v["prober"].as_str().unwrap_or_default()];
             match family {
                 Some(f) => {
                     assert!(module.ends_with(f), "{module}");
-                    assert!(
-                        module_yaml.contains(&format!(
-                            "      preferred_ip_protocol: {f}\n      ip_protocol_fallback: false\n"
-                        )),
-                        "{line}: {module_yaml}"
-                    );
+                    assert_eq!(section["preferred_ip_protocol"], f, "{line}: {v}");
+                    assert_eq!(section["ip_protocol_fallback"], false, "{line}: {v}");
                 }
-                None => assert!(!module_yaml.contains("preferred_ip_protocol"), "{module_yaml}"),
+                None => assert!(section.get("preferred_ip_protocol").is_none(), "{v}"),
             }
         }
     }

@@ -3,6 +3,7 @@
 
 use super::super::{Cond, Context, Fed, Missing, Native, Probe, Series, Test, num};
 use super::{Code, Refusal};
+use crate::translate::blackbox::{Module, Prober};
 
 /// `-p` packets (1..=100), or the plugin's default.
 pub(crate) fn packets(value: Option<&str>, default: u32) -> Result<u32, Refusal> {
@@ -80,7 +81,7 @@ pub(crate) fn build(
         alert,
         probe: Probe::Blackbox {
             module: format!("nagios_icmp_t{timeout}"),
-            module_yaml: format!("    prober: icmp\n    timeout: {timeout}s\n"),
+            settings: Box::new(Module::new(Prober::Icmp, timeout)),
             target: "$HOSTADDRESS$".to_owned(),
         },
         canonical,

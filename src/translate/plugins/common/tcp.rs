@@ -4,6 +4,7 @@
 
 use super::super::{Cond, Fed, Missing, Native, Probe, SECOND_PROBE_LABEL, Series, Test};
 use super::Refusal;
+use crate::translate::blackbox::{Module, Prober, QueryResponse, TcpProbe, TlsConfig};
 
 /// What a tcp-prober translation needs.
 pub(crate) struct TcpSpec {
@@ -32,32 +33,31 @@ pub(crate) struct TcpSpec {
 /// probe succeeds; no line at all (refused, silent, TLS failure) is CRITICAL. The duration
 /// thresholds read the any-line probe: time to the first line, as the plugin measures.
 pub(crate) fn build(spec: TcpSpec) -> Result<Native, Refusal> {
-    let mut base = format!("    prober: tcp\n    timeout: {}s\n    tcp:\n", spec.timeout);
+    let mut base = TcpProbe::default();
     if spec.tls {
-        base.push_str("      tls: true\n      tls_config:\n        insecure_skip_verify: true\n");
+        base.tls = true;
+        base.tls_config = Some(TlsConfig { insecure_skip_verify: true, server_name: None });
     }
     let short = spec.plugin.trim_start_matches("check_");
     let target = format!("$HOSTADDRESS$:{}", spec.port);
-    let probe = |yaml: String| Probe::Blackbox {
-        module: format!("nagios_{short}_{:08x}", crate::translate::fnv64(&yaml) as u32),
-        module_yaml: yaml,
-        target: target.clone(),
+    let timeout = spec.timeout;
+    let probe = |tcp: TcpProbe| {
+        let tcp = (tcp != TcpProbe::default()).then_some(tcp);
+        let settings = Module { tcp, ..Module::new(Prober::Tcp, timeout) };
+        Probe::Blackbox {
+            module: format!("nagios_{short}_{:08x}", settings.hash()),
+            settings: Box::new(settings),
+            target: target.clone(),
+        }
+    };
+    let dialogue = |expect: &str| {
+        let mut steps = vec![QueryResponse::Expect(expect.to_owned())];
+        steps.extend(spec.send.map(|send| QueryResponse::Send(send.to_owned())));
+        TcpProbe { query_response: steps, ..base.clone() }
     };
     let (main, second, signals) = match &spec.expect {
         Some(e) => {
-            let mut yaml = base.clone();
-            yaml.push_str(&format!(
-                "      query_response:\n        - expect: '{}'\n",
-                e.replace('\'', "''")
-            ));
-            if let Some(send) = spec.send {
-                yaml.push_str(&format!("        - send: \"{send}\"\n"));
-            }
-            let mut any = base.clone();
-            any.push_str("      query_response:\n        - expect: '^'\n");
-            if let Some(send) = spec.send {
-                any.push_str(&format!("        - send: \"{send}\"\n"));
-            }
+            let (banner, any) = (dialogue(e), dialogue("^"));
             // 0 no first line at all; 1 a line, not the expected one; 2 time to the line.
             // Every signal carries the banner probe's labels (its `nagios_probe`), whichever
             // probe it reads, so the alerts of one service have one label set.
@@ -66,7 +66,7 @@ pub(crate) fn build(spec: TcpSpec) -> Result<Native, Refusal> {
                 "(probe_success{__SEL__} == bool 0) * on(instance, host) group_left() (probe_success{__SEL2__} == bool 1)".to_owned(),
                 "(0 * probe_success{__SEL__} + 1) * on(instance, host) group_left() probe_duration_seconds{__SEL2__}".to_owned(),
             ];
-            (probe(yaml), Some(probe(any)), signals)
+            (probe(banner), Some(probe(any)), signals)
         }
         None => {
             let signals = vec![
