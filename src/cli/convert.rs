@@ -78,6 +78,15 @@ pub struct TranslateArgs {
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:9115")]
     pub blackbox_address: String,
 
+    /// An Alertmanager the generated prometheus.yml sends the alerts to (its `alerting`
+    /// section). Repeatable, for an Alertmanager cluster: list every peer.
+    #[arg(
+        long = "alertmanager-address",
+        value_name = "HOST:PORT",
+        default_value = "127.0.0.1:9093"
+    )]
+    pub alertmanager_addresses: Vec<String>,
+
     /// The IANA time zone Nagios evaluated its timeperiods in (e.g. Europe/Berlin), written
     /// as the `location` of every Alertmanager time interval; without it they are in UTC.
     #[arg(long, value_name = "ZONE")]
@@ -220,7 +229,7 @@ fn translate_with<R>(
             return Err(anyhow::anyhow!("`{zone}` is not an IANA time zone name").into());
         }
     }
-    for a in [&t.bridge_address, &t.blackbox_address] {
+    for a in [&t.bridge_address, &t.blackbox_address].into_iter().chain(&t.alertmanager_addresses) {
         if !valid_address(a) {
             return Err(anyhow::anyhow!("`{a}` is not a HOST:PORT address").into());
         }
@@ -291,8 +300,11 @@ fn translate_with<R>(
         },
     };
     let translation = translate::translate(&inst, &model, &options);
-    let addresses =
-        Addresses { bridge: t.bridge_address.clone(), blackbox: t.blackbox_address.clone() };
+    let addresses = Addresses {
+        bridge: t.bridge_address.clone(),
+        blackbox: t.blackbox_address.clone(),
+        alertmanagers: t.alertmanager_addresses.clone(),
+    };
     let made = finish(&Converted {
         translation: &translation,
         addresses: &addresses,

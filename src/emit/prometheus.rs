@@ -20,6 +20,8 @@ pub struct Addresses {
     pub bridge: String,
     /// The blackbox exporter, `host:port`.
     pub blackbox: String,
+    /// The Alertmanagers the rules' alerts are sent to, `host:port` each.
+    pub alertmanagers: Vec<String>,
 }
 
 /// `prometheus.yml`: the parts convert writes.
@@ -27,6 +29,9 @@ pub struct Addresses {
 pub struct PrometheusConfig {
     /// `global`.
     pub global: Global,
+    /// `alerting`: where the alerts go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alerting: Option<Alerting>,
     /// `rule_files`, relative to the file.
     pub rule_files: Vec<String>,
     /// `scrape_configs`.
@@ -40,6 +45,20 @@ pub struct Global {
     pub scrape_interval: String,
     /// `evaluation_interval`.
     pub evaluation_interval: String,
+}
+
+/// `alerting`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alerting {
+    /// `alertmanagers`.
+    pub alertmanagers: Vec<AlertmanagerConfig>,
+}
+
+/// An `alertmanagers` entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertmanagerConfig {
+    /// `static_configs`.
+    pub static_configs: Vec<StaticConfig>,
 }
 
 /// One `scrape_configs` entry.
@@ -146,6 +165,11 @@ pub fn prometheus_config(tr: &Translation<'_>, addresses: &Addresses) -> Prometh
     });
     PrometheusConfig {
         global: Global { scrape_interval: interval.clone(), evaluation_interval: interval },
+        alerting: (!addresses.alertmanagers.is_empty()).then(|| Alerting {
+            alertmanagers: vec![AlertmanagerConfig {
+                static_configs: vec![StaticConfig { targets: addresses.alertmanagers.clone() }],
+            }],
+        }),
         rule_files: vec!["rules/*.yml".to_owned()],
         scrape_configs,
     }

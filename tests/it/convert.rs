@@ -373,9 +373,9 @@ fn convert_bad_checks_are_bridged_with_reasons() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
-/// A free TCP port on 127.0.0.1 (bound, read, released).
 /// Debian's Prometheus loads the generated prometheus.yml (rules, file_sd targets, bridge),
-/// on 127.0.0.1 with a temporary storage directory, and serves every rule group.
+/// on 127.0.0.1 with a temporary storage directory, serves every rule group and sends its
+/// alerts to the default Alertmanager.
 #[test]
 fn convert_output_loads_in_prometheus() {
     let prometheus = Path::new("/usr/bin/prometheus");
@@ -414,10 +414,23 @@ fn convert_output_loads_in_prometheus() {
         }
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
+    // The alerts go to the Alertmanager of --alertmanager-address (default 127.0.0.1:9093).
+    let mut alertmanagers = String::new();
+    for _ in 0..50 {
+        alertmanagers = http_get(port, "/api/v1/alertmanagers").unwrap_or_default();
+        if alertmanagers.contains("http://127.0.0.1:9093/api/v2/alerts") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     let _ = child.kill();
     let output = child.wait_with_output().unwrap();
     let rules =
         rules.unwrap_or_else(|| panic!("prometheus never served its rules: {}", text(&output)));
+    assert!(
+        alertmanagers.contains("http://127.0.0.1:9093/api/v2/alerts"),
+        "no alertmanager: {alertmanagers}"
+    );
     for group in
         ["nagios.check_load", "nagios.check_disk", "nagios.bridged.services", "nagios.meta"]
     {
@@ -1180,5 +1193,30 @@ fn convert_blackbox_modules_of_every_probe_option_are_valid() {
         .unwrap();
     assert!(check.status.success(), "{}", text(&check));
     promtool_checks(&[out]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `--alertmanager-address` (repeatable) becomes prometheus.yml's `alerting` targets, every
+/// peer of a cluster listed; an address that is not HOST:PORT exits 2 and writes nothing.
+#[test]
+fn convert_alertmanager_addresses() {
+    let dir = scratch("alertmanager-addresses");
+    let out = dir.join("out");
+    let cfg = root().join("examples/demo/nagios.cfg");
+    let two =
+        ["--alertmanager-address", "127.0.0.1:19093", "--alertmanager-address=127.0.0.2:19093"];
+    let run = convert(&cfg, &out, &two);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let config: serde_json::Value =
+        serde_saphyr::from_str(&fs::read_to_string(out.join("prometheus.yml")).unwrap()).unwrap();
+    assert_eq!(
+        config["alerting"],
+        serde_json::json!({"alertmanagers": [{"static_configs": [{"targets": ["127.0.0.1:19093", "127.0.0.2:19093"]}]}]})
+    );
+    let bad = dir.join("bad");
+    let run = convert(&cfg, &bad, &["--alertmanager-address", "http://127.0.0.1:9093"]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run));
+    assert!(text(&run).contains("is not a HOST:PORT address"), "{}", text(&run));
+    assert!(!bad.exists());
     fs::remove_dir_all(&dir).unwrap();
 }
