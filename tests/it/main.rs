@@ -19,6 +19,8 @@ mod model;
 mod ola;
 /// `convert --out`: what it may replace, and what it refuses.
 mod out_dir;
+/// Every README command runs (or is named with the test that runs it).
+mod readme;
 /// The bridge: `nag2prom serve` / `export`, up to a real Nagios and Prometheus.
 mod serve;
 /// Shared helpers: the built binary, the shared corpus, the real tools.
