@@ -4,6 +4,7 @@
 # virtualenv; --syntax-check and ansible-lint (production profile) clean; then the playbook
 # applied for real to this machine (connection: local), with a real Prometheus, Alertmanager
 # and blackbox exporter on loopback, and what it left checked:
+#   0. a flag of nag2prom serve with white space: refused before anything is installed;
 #   1. first run: the package installed, the nag2prom user, the flags, the bridge started
 #      (start-stop-daemon: no init system runs here) and answering, a release validated by
 #      promtool/amtool/blackbox_exporter and made live, all three reloaded and serving it;
@@ -109,6 +110,14 @@ JSON
 play() { (cd "$work/repo" && ansible-playbook -e "@$work/vars.json" "$@" playbook.yml) | tee "$work/play.log"; }
 recap() { awk '/PLAY RECAP/{getline; print}' "$work/play.log"; }
 rules_of() { curl -sf "http://127.0.0.1:$prom_port/api/v1/rules" | python3 -c "$1"; }
+
+echo "--- run 0: a flag the unit would split is refused before anything is installed"
+if play -e '{"nag2prom_serve_extra_args": ["--perfdata.allow=Disk Usage"]}'; then
+  fail "a flag with a space was accepted"
+fi
+grep -q "a flag of nag2prom serve holds white space" "$work/play.log" || fail "no reason for the refusal"
+! dpkg -s nag2prom >/dev/null 2>&1 || fail "the refused run installed the package"
+echo "run 0: ok"
 
 echo "--- run 1: first deployment"
 play
