@@ -112,6 +112,13 @@ pub struct TranslateArgs {
     #[arg(long, value_name = "PORT", default_value_t = 9182)]
     pub windows_exporter_port: u16,
 
+    /// The name of this Nagios installation, for several Nagios behind one global view:
+    /// written as prometheus.yml's `external_labels: {nagios_instance: NAME}`, so every series
+    /// this Prometheus federates or remote-writes and every alert it sends carries it
+    /// (docs/scale-out.md). Run one Prometheus per installation with its own convert output.
+    #[arg(long, value_name = "NAME")]
+    pub nagios_instance: Option<String>,
+
     /// Scrape and rule evaluation interval, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=86400))]
     pub scrape_interval: u32,
@@ -234,6 +241,13 @@ fn translate_with<R>(
             return Err(anyhow::anyhow!("`{a}` is not a HOST:PORT address").into());
         }
     }
+    if let Some(name) = &t.nagios_instance
+        && (name.is_empty() || name.chars().any(char::is_control))
+    {
+        return Err(
+            anyhow::anyhow!("--nagios-instance needs a name without control characters").into()
+        );
+    }
     let mut inst = super::load(config, paths)?;
     // Its problems join the configuration's: an error means nothing is written.
     let nrpe = match &t.nrpe_config {
@@ -304,6 +318,7 @@ fn translate_with<R>(
         bridge: t.bridge_address.clone(),
         blackbox: t.blackbox_address.clone(),
         alertmanagers: t.alertmanager_addresses.clone(),
+        instance: t.nagios_instance.clone(),
     };
     let made = finish(&Converted {
         translation: &translation,

@@ -22,7 +22,12 @@ pub struct Addresses {
     pub blackbox: String,
     /// The Alertmanagers the rules' alerts are sent to, `host:port` each.
     pub alertmanagers: Vec<String>,
+    /// The installation's name (`--nagios-instance`): the `nagios_instance` external label.
+    pub instance: Option<String>,
 }
+
+/// The external label that names the Nagios installation (`--nagios-instance`).
+pub const INSTANCE_LABEL: &str = "nagios_instance";
 
 /// `prometheus.yml`: the parts convert writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,6 +50,10 @@ pub struct Global {
     pub scrape_interval: String,
     /// `evaluation_interval`.
     pub evaluation_interval: String,
+    /// `external_labels`: added to every series federated or remote-written and to every
+    /// alert sent.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub external_labels: BTreeMap<String, String>,
 }
 
 /// `alerting`.
@@ -164,7 +173,15 @@ pub fn prometheus_config(tr: &Translation<'_>, addresses: &Addresses) -> Prometh
         relabel_configs: Vec::new(),
     });
     PrometheusConfig {
-        global: Global { scrape_interval: interval.clone(), evaluation_interval: interval },
+        global: Global {
+            scrape_interval: interval.clone(),
+            evaluation_interval: interval,
+            external_labels: addresses
+                .instance
+                .iter()
+                .map(|name| (INSTANCE_LABEL.to_owned(), name.clone()))
+                .collect(),
+        },
         alerting: (!addresses.alertmanagers.is_empty()).then(|| Alerting {
             alertmanagers: vec![AlertmanagerConfig {
                 static_configs: vec![StaticConfig { targets: addresses.alertmanagers.clone() }],

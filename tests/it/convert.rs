@@ -1220,3 +1220,25 @@ fn convert_alertmanager_addresses() {
     assert!(!bad.exists());
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--nagios-instance` becomes prometheus.yml's `nagios_instance` external label; an empty
+/// name exits 2 and writes nothing.
+#[test]
+fn convert_nagios_instance_is_an_external_label() {
+    let dir = scratch("nagios-instance");
+    let cfg = root().join("examples/demo/nagios.cfg");
+    let out = dir.join("out");
+    let run = convert(&cfg, &out, &["--nagios-instance", "site-a"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let config: serde_json::Value =
+        serde_saphyr::from_str(&fs::read_to_string(out.join("prometheus.yml")).unwrap()).unwrap();
+    assert_eq!(
+        config["global"]["external_labels"],
+        serde_json::json!({"nagios_instance": "site-a"})
+    );
+    let bad = dir.join("bad");
+    let run = convert(&cfg, &bad, &["--nagios-instance", ""]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run));
+    assert!(!bad.exists());
+    fs::remove_dir_all(&dir).unwrap();
+}

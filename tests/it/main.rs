@@ -21,6 +21,8 @@ mod ola;
 mod out_dir;
 /// Every README command runs (or is named with the test that runs it).
 mod readme;
+/// Several Nagios installations federated into one Prometheus view.
+mod scale_out;
 /// The bridge: `nag2prom serve` / `export`, up to a real Nagios and Prometheus.
 mod serve;
 /// Shared helpers: the built binary, the shared corpus, the real tools.
