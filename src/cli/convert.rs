@@ -268,7 +268,13 @@ fn translate_with<R>(
     }
     let mut diagnostics = inst.diagnostics.clone();
     let model = if Tally::of(&diagnostics).errors == 0 {
+        let phase = Instant::now();
         let (model, model_diags) = Model::build(&inst);
+        tracing::debug!(
+            seconds = phase.elapsed().as_secs_f64(),
+            objects = model.objects.len(),
+            "objects resolved and expanded"
+        );
         diagnostics.extend(model_diags);
         Some(model)
     } else {
@@ -313,7 +319,14 @@ fn translate_with<R>(
             process: t.process_exporter_port,
         },
     };
+    let phase = Instant::now();
     let translation = translate::translate(&inst, &model, &options);
+    tracing::debug!(
+        seconds = phase.elapsed().as_secs_f64(),
+        rule_groups = translation.groups.len(),
+        "services translated"
+    );
+    let phase = Instant::now();
     let addresses = Addresses {
         bridge: t.bridge_address.clone(),
         blackbox: t.blackbox_address.clone(),
@@ -327,6 +340,7 @@ fn translate_with<R>(
         model: &model,
         objectives: &objectives,
     })?;
+    tracing::debug!(seconds = phase.elapsed().as_secs_f64(), "output rendered");
     let inputs = inst.db.iter().map(|(_, f)| f.path.clone()).collect();
     let native = translation.native_count();
     let summary = format!(

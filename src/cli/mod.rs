@@ -15,6 +15,7 @@ mod convert;
 mod diff;
 mod export;
 mod generate;
+mod logging;
 mod objects;
 mod parity;
 mod serve;
@@ -35,6 +36,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+
+    /// Logging, for every subcommand.
+    #[command(flatten)]
+    pub log: logging::LogArgs,
 }
 
 /// The subcommands.
@@ -269,6 +274,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if let Err(err) = logging::init(&cli.log) {
+        let _ = writeln!(io::stderr(), "nag2prom: error: {err:#}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Objects(args) => objects::run(&args),
@@ -317,6 +326,7 @@ fn load_with(
     paths: &[std::path::PathBuf],
     options: &crate::source::LoadOptions,
 ) -> anyhow::Result<crate::source::Installation> {
+    let started = std::time::Instant::now();
     let mut inst = match (config, paths.is_empty()) {
         (None, true) => {
             anyhow::bail!("nothing to read: give --config NAGIOS_CFG or object files/directories")
@@ -330,6 +340,7 @@ fn load_with(
         }
     }
     inst.read_object_paths(paths);
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "configuration read and parsed");
     Ok(inst)
 }
 

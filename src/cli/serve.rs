@@ -60,35 +60,10 @@ pub struct ServeArgs {
     /// in the middle of a response (a scraper that stopped reading a large exposition).
     #[arg(long = "web.idle-timeout", value_name = "SECONDS", default_value_t = 120.0)]
     pub idle_timeout: f64,
-
-    /// Log level: error, warn, info, debug (logs go to stderr).
-    #[arg(long = "log.level", value_name = "LEVEL", default_value = "info")]
-    pub log_level: String,
-
-    /// Log format: `logfmt`-like text, or `json` (one object a line: timestamp, level,
-    /// fields, target), as Prometheus exporters' --log.format.
-    #[arg(long = "log.format", value_enum, default_value_t = LogFormat::Logfmt)]
-    pub log_format: LogFormat,
-}
-
-/// `--log.format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum LogFormat {
-    /// Human-readable text lines.
-    Logfmt,
-    /// One JSON object per line.
-    Json,
 }
 
 /// Run `nag2prom serve` until SIGINT/SIGTERM. Exit 2 when it cannot start.
 pub(super) fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    let filter = tracing_subscriber::EnvFilter::try_new(&args.log_level)
-        .map_err(|e| anyhow::anyhow!("invalid --log.level {:?}: {e}", args.log_level))?;
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    let _ = match args.log_format {
-        LogFormat::Logfmt => logs.with_ansi(false).try_init(),
-        LogFormat::Json => logs.json().try_init(),
-    };
     // rustls needs a process-wide crypto provider; ring builds without C toolchains beyond cc.
     let _ = rustls::crypto::ring::default_provider().install_default();
 

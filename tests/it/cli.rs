@@ -609,3 +609,56 @@ fn parity_without_prometheus_exits_2() {
         text(&export)
     );
 }
+
+/// `--log.level` and `--log.format` work for every subcommand, before or after it: the
+/// one-shot commands log their phases and timings at debug (as JSON objects on stderr with
+/// `--log.format json`), stay quiet at the default level, and an invalid level exits 2.
+#[test]
+fn logging_flags_are_global() {
+    let cfg = root().join("examples/demo/nagios.cfg");
+    let cfg = cfg.to_str().unwrap();
+    let dir = std::env::temp_dir().join(format!("nag2prom-logging-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let out = dir.join("out");
+    let run = nag2prom(&[
+        "--log.format",
+        "json",
+        "convert",
+        "--config",
+        cfg,
+        "--out",
+        out.to_str().unwrap(),
+        "--log.level",
+        "debug",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let logs: Vec<serde_json::Value> =
+        stderr.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let messages: Vec<&str> = logs.iter().filter_map(|l| l["fields"]["message"].as_str()).collect();
+    for phase in [
+        "configuration read and parsed",
+        "objects resolved and expanded",
+        "services translated",
+        "output rendered",
+    ] {
+        assert!(messages.contains(&phase), "no `{phase}` in {stderr}");
+    }
+    assert!(
+        logs.iter().all(|l| l["level"] == "DEBUG" && l["fields"]["seconds"].is_f64()),
+        "{stderr}"
+    );
+    // The summary line is the command's own output, not a log line.
+    assert!(stderr.lines().any(|l| l.starts_with("converted 55 services")), "{stderr}");
+    // Default level: no log lines from a one-shot command.
+    let run = nag2prom(&["check", "--config", cfg]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    assert!(!String::from_utf8_lossy(&run.stderr).contains("DEBUG"), "{}", text(&run));
+    // check has a --format of its own; both are accepted together.
+    let run = nag2prom(&["check", "--format", "json", "--log.format", "json", "--config", cfg]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let run = nag2prom(&["check", "--log.level", "a=b=c", "--config", cfg]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run));
+    assert!(text(&run).contains("invalid --log.level"), "{}", text(&run));
+    let _ = fs::remove_dir_all(&dir);
+}
