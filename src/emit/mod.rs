@@ -1,5 +1,5 @@
 //! Rendering a [`Translation`] into files (issue 6): rule files, their unit tests, file_sd
-//! targets, `prometheus.yml`, `blackbox.yml`, and the report. Pure: returns `(relative path,
+//! targets, `prometheus.yml`, `blackbox.yml`, the Grafana dashboard, and the report. Pure: returns `(relative path,
 //! bytes)` pairs in a fixed order; the CLI writes them atomically. YAML through serde-saphyr
 //! (no folding of long lines, so diffs stay line-stable), JSON through serde_json.
 
@@ -10,6 +10,7 @@ use crate::source::SourceDb;
 use crate::translate::{NativeGroup, Translation};
 
 pub mod alertmanager;
+pub mod dashboards;
 pub mod json_layout;
 pub mod ola;
 pub mod plan;
@@ -199,6 +200,10 @@ pub fn render(
                     yaml_with("blackbox.yml", prometheus::BLACKBOX_HEADER, &config)?,
                 ));
             }
+            rest.push((
+                dashboards::OVERVIEW_PATH.to_owned(),
+                json(dashboards::OVERVIEW_PATH, &dashboards::overview())?,
+            ));
             if let Some(config) = prometheus::process_exporter_config(tr) {
                 rest.push((
                     "process-exporter.yml".to_owned(),

@@ -1242,3 +1242,110 @@ fn convert_nagios_instance_is_an_external_label() {
     assert!(!bad.exists());
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The generated Grafana dashboard's every query runs on a real Prometheus that loads the
+/// generated prometheus.yml and scrapes a real bridge on the demo's status.dat: each answers,
+/// the host variable lists the demo's hosts, and the stat panels agree with the table.
+#[test]
+fn convert_dashboard_queries_answer_on_real_prometheus() {
+    use crate::support::{Proc, wait_for};
+    use std::process::Stdio;
+    use std::time::Duration;
+    let prometheus = Path::new("/usr/bin/prometheus");
+    if !have(prometheus, "prometheus") {
+        return;
+    }
+    let dir = scratch("dashboard");
+    let out = dir.join("out");
+    let bridge = free_port();
+    let demo = root().join("examples/demo");
+    let _serve = Proc::spawn(
+        "nag2prom serve",
+        Command::new(env!("CARGO_BIN_EXE_nag2prom"))
+            .args(["serve", "--status.max-age", "0", "--status-file"])
+            .arg(demo.join("var/status.dat"))
+            .arg(format!("--web.listen-address=127.0.0.1:{bridge}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    let bridge_address = format!("127.0.0.1:{bridge}");
+    let run = convert(
+        &demo.join("nagios.cfg"),
+        &out,
+        &["--scrape-interval", "1", "--bridge-address", &bridge_address],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let dashboard: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("dashboards/nagios-overview.json")).unwrap())
+            .unwrap();
+    let port = free_port();
+    let _prom = Proc::spawn(
+        "prometheus",
+        Command::new(prometheus)
+            .arg(format!("--config.file={}", out.join("prometheus.yml").display()))
+            .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    let encode = |q: &str| -> String {
+        q.bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    let query = |expr: &str| -> Option<serde_json::Value> {
+        let body = http_get(port, &format!("/api/v1/query?query={}", encode(expr)))?;
+        let v: serde_json::Value = serde_json::from_str(&body).ok()?;
+        (v["status"] == "success").then(|| v["data"]["result"].clone())
+    };
+    // The bridge is scraped: the host variable's values.
+    let mut hosts = String::new();
+    assert!(
+        wait_for(Duration::from_secs(30), || {
+            hosts = http_get(port, "/api/v1/label/host/values?match[]=nagios_host_state")
+                .unwrap_or_default();
+            hosts.contains("\"db-01\"")
+        }),
+        "the host variable lists no demo host: {hosts}"
+    );
+    let all = |expr: &str| expr.replace("$host", ".*");
+    let mut answers = std::collections::BTreeMap::new();
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().unwrap() {
+            let expr = all(target["expr"].as_str().unwrap());
+            let result =
+                query(&expr).unwrap_or_else(|| panic!("{}: `{expr}` failed", panel["title"]));
+            answers.insert(panel["title"].as_str().unwrap().to_owned(), result);
+        }
+    }
+    let value =
+        |title: &str| -> f64 { answers[title][0]["value"][1].as_str().unwrap().parse().unwrap() };
+    assert_eq!(value("Nagios up"), 1.0);
+    let not_ok = query("nagios_service_hard_state > 0").unwrap();
+    let not_ok = not_ok.as_array().unwrap();
+    let critical = not_ok.iter().filter(|r| r["value"][1] == "2").count();
+    assert!(critical > 0, "the demo has CRITICAL services");
+    assert_eq!(value("Services CRITICAL"), critical as f64);
+    let warning = not_ok.iter().filter(|r| r["value"][1] == "1").count();
+    assert_eq!(value("Services WARNING"), warning as f64);
+    // The problems table leaves out what is acknowledged or in downtime (the demo has both).
+    let handled =
+        query("nagios_service_acknowledged == 1 or nagios_service_scheduled_downtime_depth > 0")
+            .unwrap();
+    let key = |r: &serde_json::Value| (r["metric"]["host"].clone(), r["metric"]["service"].clone());
+    let handled: Vec<_> = handled.as_array().unwrap().iter().map(key).collect();
+    let problems = answers["Problems"].as_array().unwrap();
+    assert!(!problems.is_empty() && problems.len() < not_ok.len(), "{problems:?}");
+    for p in problems {
+        assert!(!handled.contains(&key(p)), "an acknowledged or downtimed problem: {p}");
+    }
+    assert_eq!(
+        problems.len(),
+        not_ok.iter().filter(|r| !handled.contains(&key(r))).count(),
+        "every unhandled problem is listed"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,340 @@
+//! `dashboards/nagios-overview.json`: a Grafana dashboard of what the bridge exports and the
+//! alerts the generated rules raise, as a typed value serialised through serde. It reads only
+//! the default collectors' series (docs/metrics.md) and `ALERTS`, so it works on any
+//! installation without opt-in cardinality. Imported through Grafana's HTTP API (the Ansible
+//! role's `dashboards` tasks) or by hand (Dashboards → Import).
+
+use serde::Serialize;
+
+/// The dashboard's path in the output directory.
+pub const OVERVIEW_PATH: &str = "dashboards/nagios-overview.json";
+
+/// A Grafana dashboard (the fields this one uses).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dashboard {
+    /// Stable identity: re-importing replaces the dashboard instead of adding one.
+    pub uid: String,
+    /// Title.
+    pub title: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Grafana's dashboard schema version the model follows.
+    pub schema_version: u32,
+    /// Times shown in the viewer's time zone.
+    pub timezone: String,
+    /// Auto-refresh.
+    pub refresh: String,
+    /// Time range.
+    pub time: TimeRange,
+    /// Template variables.
+    pub templating: Templating,
+    /// Panels.
+    pub panels: Vec<Panel>,
+}
+
+/// `time`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeRange {
+    /// Start, e.g. `now-6h`.
+    pub from: String,
+    /// End.
+    pub to: String,
+}
+
+/// `templating`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Templating {
+    /// The variables.
+    pub list: Vec<serde_json::Value>,
+}
+
+/// A panel.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Panel {
+    /// Unique within the dashboard.
+    pub id: u32,
+    /// `stat`, `table`, `timeseries`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// What it shows, in the panel's info tooltip.
+    pub description: String,
+    /// Position on the 24-column grid.
+    pub grid_pos: GridPos,
+    /// The `datasource` variable.
+    pub datasource: Datasource,
+    /// Queries.
+    pub targets: Vec<Target>,
+    /// Units and thresholds.
+    pub field_config: serde_json::Value,
+}
+
+/// `gridPos`.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct GridPos {
+    /// Column.
+    pub x: u32,
+    /// Row.
+    pub y: u32,
+    /// Width (of 24).
+    pub w: u32,
+    /// Height.
+    pub h: u32,
+}
+
+/// A data-source reference.
+#[derive(Debug, Clone, Serialize)]
+pub struct Datasource {
+    /// `prometheus`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `${datasource}`: the dashboard's data-source variable.
+    pub uid: String,
+}
+
+/// A Prometheus query of a panel.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Target {
+    /// `A`, `B`, …
+    pub ref_id: String,
+    /// PromQL (with the `$host` variable).
+    pub expr: String,
+    /// Legend.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub legend_format: String,
+    /// One value now (stat, table) rather than a range.
+    pub instant: bool,
+    /// `table` for table panels, `time_series` otherwise.
+    pub format: String,
+}
+
+fn datasource() -> Datasource {
+    Datasource { kind: "prometheus".to_owned(), uid: "${datasource}".to_owned() }
+}
+
+struct Query<'a> {
+    expr: &'a str,
+    legend: &'a str,
+}
+
+fn panel(
+    id: u32,
+    kind: &str,
+    title: &str,
+    description: &str,
+    grid_pos: GridPos,
+    queries: &[Query<'_>],
+    field_config: serde_json::Value,
+) -> Panel {
+    let instant = kind != "timeseries";
+    Panel {
+        id,
+        kind: kind.to_owned(),
+        title: title.to_owned(),
+        description: description.to_owned(),
+        grid_pos,
+        datasource: datasource(),
+        targets: queries
+            .iter()
+            .zip('A'..)
+            .map(|(q, r)| Target {
+                ref_id: r.to_string(),
+                expr: q.expr.to_owned(),
+                legend_format: q.legend.to_owned(),
+                instant,
+                format: if kind == "table" { "table" } else { "time_series" }.to_owned(),
+            })
+            .collect(),
+        field_config,
+    }
+}
+
+/// Stat thresholds: green below `red_from`, red from it.
+fn red_from(red_from: f64, unit: &str) -> serde_json::Value {
+    serde_json::json!({
+        "defaults": {
+            "unit": unit,
+            "thresholds": {"mode": "absolute", "steps": [
+                {"color": "green", "value": null},
+                {"color": "red", "value": red_from}
+            ]}
+        },
+        "overrides": []
+    })
+}
+
+/// The overview dashboard.
+pub fn overview() -> Dashboard {
+    let g = |x, y, w, h| GridPos { x, y, w, h };
+    let q = |expr, legend| Query { expr, legend };
+    let stat_state = |id, x, title: &str, expr: &'static str, what: &str| {
+        panel(
+            id,
+            "stat",
+            title,
+            &format!("{what} (last HARD state, what Nagios notifies on), of the selected hosts."),
+            g(x, 0, 4, 4),
+            &[q(expr, "")],
+            red_from(1.0, "none"),
+        )
+    };
+    let panels = vec![
+        panel(
+            1,
+            "stat",
+            "Nagios up",
+            "nagios_up: 1 while the bridge serves a status.dat younger than --status.max-age.",
+            g(0, 0, 4, 4),
+            &[q("min(nagios_up)", "")],
+            serde_json::json!({
+                "defaults": {"unit": "none", "thresholds": {"mode": "absolute", "steps": [
+                    {"color": "red", "value": null}, {"color": "green", "value": 1}
+                ]}},
+                "overrides": []
+            }),
+        ),
+        panel(
+            2,
+            "stat",
+            "Status age",
+            "Seconds since Nagios last wrote status.dat (NagiosStatusStale fires past its limit).",
+            g(4, 0, 4, 4),
+            &[q("max(time() - nagios_status_update_timestamp_seconds)", "")],
+            red_from(300.0, "s"),
+        ),
+        stat_state(
+            3,
+            8,
+            "Hosts DOWN",
+            "count(nagios_host_hard_state{host=~\"$host\"} == 1) or vector(0)",
+            "Hosts DOWN",
+        ),
+        stat_state(
+            4,
+            12,
+            "Services CRITICAL",
+            "count(nagios_service_hard_state{host=~\"$host\"} == 2) or vector(0)",
+            "Services CRITICAL",
+        ),
+        stat_state(
+            5,
+            16,
+            "Services WARNING",
+            "count(nagios_service_hard_state{host=~\"$host\"} == 1) or vector(0)",
+            "Services WARNING",
+        ),
+        stat_state(
+            6,
+            20,
+            "Services UNKNOWN",
+            "count(nagios_service_hard_state{host=~\"$host\"} == 3) or vector(0)",
+            "Services UNKNOWN",
+        ),
+        panel(
+            7,
+            "table",
+            "Problems",
+            "Services whose last HARD state is not OK (1 WARNING, 2 CRITICAL, 3 UNKNOWN), not \
+             acknowledged and not in a scheduled downtime: what someone must look at.",
+            g(0, 4, 12, 10),
+            &[q(
+                "nagios_service_hard_state{host=~\"$host\"} > 0 unless on (host, service) \
+                 (nagios_service_acknowledged == 1 or nagios_service_scheduled_downtime_depth > 0)",
+                "",
+            )],
+            serde_json::json!({"defaults": {"unit": "none"}, "overrides": []}),
+        ),
+        panel(
+            8,
+            "timeseries",
+            "Firing alerts by severity",
+            "The generated rules' alerts (native and bridged) that are firing, by severity label.",
+            g(12, 4, 12, 10),
+            &[q("count by (severity) (ALERTS{alertstate=\"firing\"})", "{{severity}}")],
+            serde_json::json!({"defaults": {"unit": "none"}, "overrides": []}),
+        ),
+        panel(
+            9,
+            "timeseries",
+            "Services by HARD state",
+            "How many of the selected hosts' services are in each HARD state over time.",
+            g(0, 14, 12, 8),
+            &[
+                q("count(nagios_service_hard_state{host=~\"$host\"} == 1)", "WARNING"),
+                q("count(nagios_service_hard_state{host=~\"$host\"} == 2)", "CRITICAL"),
+                q("count(nagios_service_hard_state{host=~\"$host\"} == 3)", "UNKNOWN"),
+            ],
+            serde_json::json!({"defaults": {"unit": "none"}, "overrides": []}),
+        ),
+        panel(
+            10,
+            "timeseries",
+            "Scrape targets down",
+            "Exporters, probes and the bridge Prometheus cannot scrape, by job: the native rules \
+             of their services are blind (NagiosExporterDown).",
+            g(12, 14, 12, 8),
+            &[q("count by (job) (up == 0)", "{{job}}")],
+            serde_json::json!({"defaults": {"unit": "none"}, "overrides": []}),
+        ),
+    ];
+    let host = "label_values(nagios_host_state, host)";
+    Dashboard {
+        uid: "nag2prom-overview".to_owned(),
+        title: "Nagios overview (nag2prom)".to_owned(),
+        tags: vec!["nagios".to_owned(), "nag2prom".to_owned()],
+        schema_version: 39,
+        timezone: "browser".to_owned(),
+        refresh: "1m".to_owned(),
+        time: TimeRange { from: "now-6h".to_owned(), to: "now".to_owned() },
+        templating: Templating {
+            list: vec![
+                serde_json::json!({
+                    "name": "datasource", "label": "Data source", "type": "datasource",
+                    "query": "prometheus"
+                }),
+                serde_json::json!({
+                    "name": "host", "label": "Host", "type": "query",
+                    "datasource": datasource(),
+                    "definition": host,
+                    "query": {"query": host, "refId": "host"},
+                    "refresh": 2, "multi": true, "includeAll": true, "allValue": ".*",
+                    "sort": 1
+                }),
+            ],
+        },
+        panels,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every panel query parses as PromQL once the `$host` variable is filled in, and panel
+    /// ids and positions do not collide.
+    #[test]
+    fn queries_parse_and_panels_do_not_overlap() {
+        let d = overview();
+        let mut ids = std::collections::BTreeSet::new();
+        for p in &d.panels {
+            assert!(ids.insert(p.id), "panel id {} twice", p.id);
+            assert!(p.grid_pos.x + p.grid_pos.w <= 24, "{} is wider than the grid", p.title);
+            for t in &p.targets {
+                let expr = t.expr.replace("$host", ".*");
+                assert!(promql_parser::parser::parse(&expr).is_ok(), "{}: {expr}", p.title);
+            }
+        }
+        for (i, a) in d.panels.iter().enumerate() {
+            for b in &d.panels[i + 1..] {
+                let (a, b) = (a.grid_pos, b.grid_pos);
+                let apart =
+                    a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+                assert!(apart, "panels overlap: {a:?} {b:?}");
+            }
+        }
+    }
+}
