@@ -7,7 +7,8 @@
 #   0. a flag of nag2prom serve with white space: refused before anything is installed;
 #   1. first run: the package installed, the nag2prom user, the flags, the bridge started
 #      (start-stop-daemon: no init system runs here) and answering, a release validated by
-#      promtool/amtool/blackbox_exporter and made live, all three reloaded and serving it;
+#      promtool/amtool/blackbox_exporter and made live, all three reloaded and serving it,
+#      the dashboard posted to a stub of Grafana's dashboard API (no Grafana package exists);
 #   2. the same run again changes nothing (idempotence);
 #   3. a threshold changed in the Nagios config: `nag2prom diff` reports it, the new rule is
 #      live in Prometheus;
@@ -74,7 +75,33 @@ pids+=($!)
 prometheus-blackbox-exporter --config.file="$etc/blackbox.yml" \
   --web.listen-address="127.0.0.1:$bb_port" >"$work/blackbox.log" 2>&1 &
 pids+=($!)
-for url in "127.0.0.1:$prom_port/-/ready" "127.0.0.1:$am_port/-/ready" "127.0.0.1:$bb_port/-/healthy"; do
+# No Grafana package exists for Debian: a stub in its place records what the role posts to
+# Grafana's dashboard API (the request's shape, not Grafana's answer, is what it checks).
+graf_port=$(free_port)
+cat >"$work/grafana-stub.py" <<'PY'
+import json, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+class H(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        ok = (self.path == "/api/dashboards/db"
+              and self.headers.get("Authorization") == "Bearer stub-token")
+        if ok:
+            with open(sys.argv[2], "ab") as f:
+                f.write(body + b"\n")
+        self.send_response(200 if ok else 401)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"status":"success"}' if ok else b'{"message":"unauthorized"}')
+    def do_GET(self):
+        self.send_response(200); self.end_headers()
+    def log_message(self, *args):
+        pass
+HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+python3 "$work/grafana-stub.py" "$graf_port" "$work/grafana-posts.jsonl" &
+pids+=($!)
+for url in "127.0.0.1:$graf_port/" "127.0.0.1:$prom_port/-/ready" "127.0.0.1:$am_port/-/ready" "127.0.0.1:$bb_port/-/healthy"; do
   for _ in $(seq 100); do curl -sf "http://$url" >/dev/null 2>&1 && break; sleep 0.1; done
   curl -sf "http://$url" >/dev/null || { cat "$work"/*.log >&2; fail "$url never answered"; }
 done
@@ -104,7 +131,9 @@ cat >"$work/vars.json" <<JSON
   "nag2prom_blackbox_config": "$etc/blackbox.yml",
   "nag2prom_prometheus_url": "http://127.0.0.1:$prom_port",
   "nag2prom_alertmanager_url": "http://127.0.0.1:$am_port",
-  "nag2prom_blackbox_url": "http://127.0.0.1:$bb_port"
+  "nag2prom_blackbox_url": "http://127.0.0.1:$bb_port",
+  "nag2prom_grafana_url": "http://127.0.0.1:$graf_port",
+  "nag2prom_grafana_token": "stub-token"
 }
 JSON
 play() { (cd "$work/repo" && ansible-playbook -e "@$work/vars.json" "$@" playbook.yml) | tee "$work/play.log"; }
@@ -147,6 +176,14 @@ curl -sf "http://127.0.0.1:$am_port/api/v2/status" | grep -q 'receiver: old' \
 module=$(grep -m1 -E '^  [a-z0-9_]+:$' "$etc/blackbox.yml" | tr -d ' :')
 curl -sf "http://127.0.0.1:$bb_port/config" | grep -qE "^ +$module:\$" \
   || fail "the blackbox exporter did not load module $module"
+python3 - "$work/grafana-posts.jsonl" <<'PY' || fail "the dashboard was not posted to Grafana's API as expected"
+import json, sys
+posts = [json.loads(l) for l in open(sys.argv[1])]
+assert len(posts) == 1, posts
+p = posts[0]
+assert p["overwrite"] is True and p["dashboard"]["uid"] == "nag2prom-overview", p.keys()
+assert p["dashboard"]["panels"], "no panels"
+PY
 echo "run 1: ok ($got rule groups live, bridge nagios_up 1, Alertmanager and blackbox reloaded)"
 
 echo "--- run 2: nothing changed, nothing changes"
