@@ -168,8 +168,14 @@ impl Module {
         Module { prober, timeout, http: None, tcp: None, icmp: None, dns: None }
     }
 
-    /// A short hash of the module's content, for its name.
-    pub fn hash(&self) -> u32 {
+    /// The module's name: `nagios_KIND_HASH`, the hash of its content, so services that
+    /// probe alike share one module and a name changes only when the module does.
+    pub fn name(&self, kind: &str) -> String {
+        format!("nagios_{kind}_{:08x}", self.hash())
+    }
+
+    /// A short hash of the module's content.
+    fn hash(&self) -> u32 {
         // Serialising these types cannot fail: no maps with non-string keys, no custom errors.
         let text = serde_json::to_string(self).unwrap_or_default();
         crate::translate::fnv64(&text) as u32

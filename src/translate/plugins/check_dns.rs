@@ -76,7 +76,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         }),
         ..Module::new(Prober::Dns, timeout)
     };
-    let module = format!("nagios_dns_{:08x}", settings.hash());
+    let module = settings.name("dns");
     let mut warning = Vec::new();
     let mut critical = vec![Cond { signal: 0, test: Test::Eq(0.0) }];
     let mut canonical = format!("check_dns -H {name} -s $HOSTADDRESS$ -q {qtype}");

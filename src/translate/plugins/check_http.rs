@@ -169,7 +169,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     http.fail_if_body_not_matches_regexp.clone_from(&request_parts.must_match);
     http.fail_if_body_matches_regexp.clone_from(&request_parts.must_not_match);
     let settings = Module { http: Some(http), ..Module::new(Prober::Http, timeout) };
-    let module = format!("nagios_http_{:08x}", settings.hash());
+    let module = settings.name("http");
     let scheme = if tls { "https" } else { "http" };
     let target = format!("{scheme}://{connect}:{port}{uri}");
 

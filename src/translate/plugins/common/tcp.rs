@@ -45,7 +45,7 @@ pub(crate) fn build(spec: TcpSpec) -> Result<Native, Refusal> {
         let tcp = (tcp != TcpProbe::default()).then_some(tcp);
         let settings = Module { tcp, ..Module::new(Prober::Tcp, timeout) };
         Probe::Blackbox {
-            module: format!("nagios_{short}_{:08x}", settings.hash()),
+            module: settings.name(short),
             settings: Box::new(settings),
             target: target.clone(),
         }
