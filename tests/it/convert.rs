@@ -1288,19 +1288,7 @@ fn convert_dashboard_queries_answer_on_real_prometheus() {
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
     );
-    let encode = |q: &str| -> String {
-        q.bytes()
-            .map(|b| match b {
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
-    let query = |expr: &str| -> Option<serde_json::Value> {
-        let body = http_get(port, &format!("/api/v1/query?query={}", encode(expr)))?;
-        let v: serde_json::Value = serde_json::from_str(&body).ok()?;
-        (v["status"] == "success").then(|| v["data"]["result"].clone())
-    };
+    let query = |expr: &str| crate::support::query(port, expr);
     // The bridge is scraped: the host variable's values.
     let mut hosts = String::new();
     assert!(

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::support::{Proc, free_port, have, http_get, nag2prom, text, wait_for};
+use crate::support::{Proc, api, free_port, have, nag2prom, text, urlencode, wait_for};
 
 const PLUGINS: &str = "/usr/lib/nagios/plugins";
 
@@ -206,13 +206,6 @@ struct Ports {
     http: u16,
 }
 
-/// A Prometheus API answer's `data`.
-fn api(port: u16, path: &str) -> Option<serde_json::Value> {
-    let body = http_get(port, path)?;
-    let value: serde_json::Value = serde_json::from_str(&body).ok()?;
-    (value["status"] == "success").then(|| value["data"].clone())
-}
-
 /// `host/service → value` of an instant vector.
 fn vector(port: u16, query: &str) -> BTreeMap<(String, String), f64> {
     let path = format!("/api/v1/query?query={}", urlencode(query));
@@ -224,15 +217,6 @@ fn vector(port: u16, query: &str) -> BTreeMap<(String, String), f64> {
         out.insert((label("host"), label("service")), value);
     }
     out
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Firing alerts: labels → activeAt.

@@ -7,24 +7,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::support::{Proc, free_port, have, http_get, nag2prom, root, text, wait_for};
+use crate::support::{Proc, free_port, have, nag2prom, root, text, wait_for};
 
-/// `GET /api/v1/query?query=…` on a Prometheus: `label value → sample value` of the result
-/// vector, keyed by `label`.
+/// `label value → sample value` of the instant query `query` on a Prometheus.
 fn by_label(port: u16, query: &str, label: &str) -> BTreeMap<String, String> {
-    let encoded: String = query
-        .bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    let Some(body) = http_get(port, &format!("/api/v1/query?query={encoded}")) else {
-        return BTreeMap::new();
-    };
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(&body) else { return BTreeMap::new() };
-    v["data"]["result"]
-        .as_array()
+    crate::support::query(port, query)
+        .as_ref()
+        .and_then(|r| r.as_array())
         .into_iter()
         .flatten()
         .map(|r| {

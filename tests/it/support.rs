@@ -121,6 +121,29 @@ pub(crate) fn http_get(port: u16, path: &str) -> Option<String> {
     text.split_once("\r\n\r\n").map(|(_, body)| body.to_owned())
 }
 
+/// A Prometheus API answer's `data` (`GET path` on 127.0.0.1:port), when its status is
+/// success.
+pub(crate) fn api(port: u16, path: &str) -> Option<serde_json::Value> {
+    let body = http_get(port, path)?;
+    let value: serde_json::Value = serde_json::from_str(&body).ok()?;
+    (value["status"] == "success").then(|| value["data"].clone())
+}
+
+/// The instant-query result vector of `expr` on the Prometheus at 127.0.0.1:port.
+pub(crate) fn query(port: u16, expr: &str) -> Option<serde_json::Value> {
+    api(port, &format!("/api/v1/query?query={}", urlencode(expr))).map(|d| d["result"].clone())
+}
+
+/// `text` percent-encoded for a URL query (everything but unreserved characters).
+pub(crate) fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// Poll `f` every 100 ms until it holds or `timeout` passes.
 pub(crate) fn wait_for(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
