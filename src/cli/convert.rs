@@ -78,6 +78,10 @@ pub struct TranslateArgs {
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:9115")]
     pub blackbox_address: String,
 
+    /// Where snmp_exporter listens (check_snmp services are scraped through it).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:9116")]
+    pub snmp_exporter_address: String,
+
     /// An Alertmanager the generated prometheus.yml sends the alerts to (its `alerting`
     /// section). Repeatable, for an Alertmanager cluster: list every peer.
     #[arg(
@@ -236,7 +240,10 @@ fn translate_with<R>(
             return Err(anyhow::anyhow!("`{zone}` is not an IANA time zone name").into());
         }
     }
-    for a in [&t.bridge_address, &t.blackbox_address].into_iter().chain(&t.alertmanager_addresses) {
+    for a in [&t.bridge_address, &t.blackbox_address, &t.snmp_exporter_address]
+        .into_iter()
+        .chain(&t.alertmanager_addresses)
+    {
         if !valid_address(a) {
             return Err(anyhow::anyhow!("`{a}` is not a HOST:PORT address").into());
         }
@@ -330,6 +337,7 @@ fn translate_with<R>(
     let addresses = Addresses {
         bridge: t.bridge_address.clone(),
         blackbox: t.blackbox_address.clone(),
+        snmp: t.snmp_exporter_address.clone(),
         alertmanagers: t.alertmanager_addresses.clone(),
         instance: t.nagios_instance.clone(),
     };

@@ -204,6 +204,12 @@ pub fn render(
                 dashboards::OVERVIEW_PATH.to_owned(),
                 json(dashboards::OVERVIEW_PATH, &dashboards::overview())?,
             ));
+            if let Some(config) = prometheus::snmp_config(tr) {
+                rest.push((
+                    prometheus::SNMP_TEMPLATE.to_owned(),
+                    yaml_with(prometheus::SNMP_TEMPLATE, &prometheus::snmp_header(tr), &config)?,
+                ));
+            }
             if let Some(config) = prometheus::process_exporter_config(tr) {
                 rest.push((
                     "process-exporter.yml".to_owned(),

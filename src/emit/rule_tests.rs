@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::rules::{self, Severity};
 use crate::translate::bridged::{BridgedLevel, HostLevel};
-use crate::translate::plugins::{Fed, Native, Probe, SECOND_PROBE_LABEL};
+use crate::translate::plugins::{Fed, Missing, Native, SECOND_PROBE_LABEL};
 use crate::translate::service_level::duration;
 use crate::translate::{NativeGroup, Translation};
 
@@ -195,7 +195,7 @@ fn native_group(tr: &Translation<'_>, native: &Native, group: &NativeGroup) -> O
         target.insert("instance".to_owned(), instance);
         target.insert("job".to_owned(), native.probe.job().to_owned());
         target.insert("host".to_owned(), host.clone());
-        if let Probe::Blackbox { .. } = native.probe {
+        if native.probe.is_probe() {
             target.insert("nagios_probe".to_owned(), native.probe.id());
         }
         target
@@ -226,7 +226,9 @@ fn native_group(tr: &Translation<'_>, native: &Native, group: &NativeGroup) -> O
         let target = target_of(instance.to_owned());
         input_series
             .push(InputSeries { series: member_of(&target), values: values_text(&[up], samples) });
-        expect_no_data(&target);
+        if up == 1.0 || native.missing != Missing::UnknownWhileUp {
+            expect_no_data(&target);
+        }
     }
     for (i, case) in cases.iter().enumerate() {
         let target = target_of(format!("t{}", i + 1));

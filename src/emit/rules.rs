@@ -56,8 +56,8 @@ pub fn selector(native: &Native) -> String {
 /// The matchers of one probe's (or exporter's) samples.
 pub fn probe_selector(probe: &Probe) -> String {
     match probe {
-        Probe::Blackbox { .. } => {
-            format!("job=\"blackbox\", nagios_probe=\"{}\"", string_literal(&probe.id()))
+        Probe::Blackbox { .. } | Probe::Snmp { .. } => {
+            format!("job=\"{}\", nagios_probe=\"{}\"", probe.job(), string_literal(&probe.id()))
         }
         _ => format!("job=\"{}\"", probe.job()),
     }
@@ -66,6 +66,12 @@ pub fn probe_selector(probe: &Probe) -> String {
 /// A signal's PromQL, parenthesised unless it is a plain selector.
 pub fn signal(native: &Native, index: usize) -> String {
     let text = native.signals.get(index).map(String::as_str).unwrap_or("vector(0)");
+    with_selectors(native, text)
+}
+
+/// `text` (a signal's PromQL) with the selector placeholders filled in, parenthesised unless
+/// it is a plain selector.
+fn with_selectors(native: &Native, text: &str) -> String {
     let plain =
         text.bytes().all(|b| !b.is_ascii_whitespace()) && !text.contains(['/', '*', '+', '(']);
     let mut text = text.to_owned();
@@ -137,7 +143,7 @@ pub fn no_data_rule(native: &Native, group: &NativeGroup) -> Option<Rule> {
     let s = group.level.severities;
     let (state, severity, enabled) = match native.missing {
         Missing::Critical => ("CRITICAL", "critical", s.none() || s.critical),
-        Missing::Unknown => ("UNKNOWN", "warning", s.none() || s.unknown),
+        Missing::Unknown | Missing::UnknownWhileUp => ("UNKNOWN", "warning", s.none() || s.unknown),
         Missing::Covered => return None,
     };
     if !enabled {
@@ -156,13 +162,22 @@ pub fn no_data_rule(native: &Native, group: &NativeGroup) -> Option<Rule> {
     // time has none while every packet is lost, yet the loss is measured).
     // A probe has data when it ran: its window-based signals (check_ping's loss over the last
     // packets) may legitimately be empty for a moment, `probe_success` is not.
-    let present: Vec<String> = match &native.probe {
-        Probe::Blackbox { .. } => vec![format!("probe_success{{{}}}", selector(native))],
-        _ => used.iter().map(|&i| signal(native, i)).collect(),
+    let present: Vec<String> = match (&native.presence, &native.probe) {
+        (Some(presence), _) => vec![with_selectors(native, presence)],
+        (None, Probe::Blackbox { .. }) => {
+            vec![format!("probe_success{{{}}}", selector(native))]
+        }
+        (None, _) => used.iter().map(|&i| signal(native, i)).collect(),
     };
     let m = member(group);
+    // A target that cannot be scraped is the rules' own condition for UnknownWhileUp.
+    let down = if native.missing == Missing::UnknownWhileUp {
+        String::new()
+    } else {
+        format!("{m} == 0\n  or ")
+    };
     let expr = format!(
-        "max without(nagios_check) (\n  {m} == 0\n  or ({m} == 1 unless on(instance, host) (\n    {}\n  ))\n)\nunless on(host) {HOST_DOWN_RECORD}",
+        "max without(nagios_check) (\n  {down}({m} == 1 unless on(instance, host) (\n    {}\n  ))\n)\nunless on(host) {HOST_DOWN_RECORD}",
         present.join("\n    or ")
     );
     let mut labels = BTreeMap::new();
@@ -498,7 +513,8 @@ pub fn member_rules(tr: &Translation<'_>) -> RuleFile {
     }
 }
 
-/// The scrape jobs of exporters and probes whose targets convert writes.
+/// The scrape jobs of exporters and probes whose targets convert writes. Not `snmp`: its
+/// `up == 0` is the agent not answering, check_snmp's own CRITICAL, which its rules raise.
 pub const EXPORTER_JOBS: [&str; 6] =
     ["node", "mysqld", "postgres", "windows", "process", "blackbox"];
 

@@ -31,6 +31,7 @@ pub mod plugins;
 pub mod promql;
 pub mod refusal;
 pub mod service_level;
+pub mod snmp;
 
 pub use plugins::{Native, PluginsVersion, Probe};
 pub use refusal::{Code, Refusal};
@@ -225,6 +226,11 @@ pub struct Translation<'m> {
     pub modules: BTreeMap<String, blackbox::Module>,
     /// process-exporter groups used: group name → the command name it matches.
     pub process_groups: BTreeMap<String, String>,
+    /// snmp_exporter modules used, by name (`snmp.yml.tmpl`).
+    pub snmp_modules: BTreeMap<String, snmp::Module>,
+    /// The environment variables `snmp.yml.tmpl` reads communities from → where each
+    /// community is written in the configuration (never its value).
+    pub snmp_communities: BTreeMap<String, String>,
     /// Scrape interval, seconds.
     pub scrape_interval: u32,
     /// nagios.cfg's `status_update_interval`, seconds (10 when absent).
@@ -679,7 +685,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                 group.host_names.push(f.host.to_owned());
                 group.sources.insert((service.file, service.span.start));
                 let probe = &out.natives[native].probe;
-                let blackbox = matches!(probe, Probe::Blackbox { .. }).then_some((native, false));
+                let blackbox = probe.is_probe().then_some((native, false));
                 slots.insert((probe.job(), f.host, blackbox), ());
                 if out.natives[native].second.is_some() {
                     slots.insert(("blackbox", f.host, Some((native, true))), ());
@@ -791,6 +797,8 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         groups[i].id = if *n == 1 { base } else { format!("{base}_{n}") };
     }
 
+    name_snmp_modules(&groups, &mut out);
+
     for g in &groups {
         if let Probe::Process { group, comm } = &out.natives[g.native].probe {
             out.process_groups.insert(group.clone(), comm.clone());
@@ -825,6 +833,16 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                 let address =
                     target.replace("$HOSTADDRESS$", &labels.address).replace("$HOSTNAME$", host);
                 (address, Some(module), Some(probe.id()))
+            }
+            Some(probe @ Probe::Snmp { module, settings, target }) => {
+                out.snmp_modules.entry(module.clone()).or_insert_with(|| (**settings).clone());
+                let host_address = if labels.address.contains(':') {
+                    format!("[{}]", labels.address)
+                } else {
+                    labels.address.clone()
+                };
+                let address = target.replace("$HOSTADDRESS$", &host_address);
+                (address, Some(module.clone()), Some(probe.id()))
             }
             _ => {
                 let port = match job {
@@ -887,6 +905,60 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
     out.bridged = bridged_levels;
     out.host_levels = host_levels;
     out
+}
+
+/// Give every check_snmp translation its community variable and module name: each distinct
+/// community is one environment variable of `snmp.yml.tmpl` (`$USERn$` by its macro name,
+/// literal ones numbered in the order of the groups' ids, so reordering the configuration
+/// renames nothing), and the module is named after its settings with that variable.
+fn name_snmp_modules(groups: &[NativeGroup], out: &mut Translation<'_>) {
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by(|&a, &b| groups[a].id.cmp(&groups[b].id));
+    let mut literals: Vec<snmp::Secret> = Vec::new();
+    for &index in &order {
+        let group = &groups[index];
+        let native = &mut out.natives[group.native];
+        let Probe::Snmp { module, settings, .. } = &mut native.probe else { continue };
+        if !module.is_empty() {
+            continue;
+        }
+        let first = group.host_names.first().map(String::as_str).unwrap_or("");
+        let (variable, origin) = match &settings.community {
+            snmp::Community::Default => (None, String::new()),
+            snmp::Community::Macro(name) => (
+                Some(format!("{}{name}", snmp::VARIABLE_PREFIX)),
+                format!("the ${name}$ macro of the resource file"),
+            ),
+            snmp::Community::Literal(secret) => {
+                let n = match literals.iter().position(|s| s == secret) {
+                    Some(i) => i + 1,
+                    None => {
+                        literals.push(secret.clone());
+                        literals.len()
+                    }
+                };
+                (
+                    Some(format!("{}{n}", snmp::VARIABLE_PREFIX)),
+                    format!(
+                        "the -C community of {first}/{} (and every check_snmp with the same one)",
+                        group.description
+                    ),
+                )
+            }
+        };
+        let requirement = match &variable {
+            Some(var) => {
+                out.snmp_communities.entry(var.clone()).or_insert(origin);
+                format!(
+                    "snmp_exporter 0.21/0.22 with snmp.yml rendered from snmp.yml.tmpl, {var} set to the community"
+                )
+            }
+            None => "snmp_exporter 0.21/0.22 with snmp.yml rendered from snmp.yml.tmpl".to_owned(),
+        };
+        settings.variable = variable;
+        *module = settings.name();
+        native.requires.push(requirement);
+    }
 }
 
 /// `address:port`, with brackets for IPv6.

@@ -234,6 +234,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
         missing: if exact { Missing::Critical } else { Missing::Unknown },
         notes,
         calm: Vec::new(),
+        presence: None,
     })
 }
 

@@ -125,6 +125,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         missing: Missing::Unknown,
         notes: vec!["close: blackbox's probe duration for the lookup time".to_owned()],
         calm: vec![1.0, 0.0],
+        presence: None,
     })
 }
 

@@ -301,6 +301,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
                 .to_owned(),
         ],
         calm: vec![0.0, 200.0, 0.0, 1000.0, 1.0],
+        presence: None,
     })
 }
 

@@ -89,6 +89,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
         missing: Missing::Unknown,
         notes: Vec::new(),
         calm: Vec::new(),
+        presence: None,
     })
 }
 

@@ -125,6 +125,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
             "mysqld_exporter needs its own credentials; the plugin's are not copied".to_owned(),
         ],
         calm: vec![1.0, 0.0, 1.0, 1.0],
+        presence: None,
     })
 }
 

@@ -484,6 +484,7 @@ impl Build {
             missing: self.missing,
             notes: self.notes,
             calm: Vec::new(),
+            presence: None,
         }
     }
 }

@@ -66,6 +66,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
             "postgres_exporter needs its own credentials; the plugin's are not copied".to_owned(),
         ],
         calm: vec![1.0],
+        presence: None,
     })
 }
 

@@ -145,6 +145,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
         feed,
         window_samples: 1,
         calm: Vec::new(),
+        presence: None,
         written: String::new(),
         second: None,
         requires: vec!["node_exporter --collector.processes".to_owned()],
@@ -255,6 +256,7 @@ fn by_command(parsed: &crate::translate::argv::Parsed) -> Result<Native, Refusal
         feed,
         window_samples: 1,
         calm: Vec::new(),
+        presence: None,
         written: String::new(),
         second: None,
         requires: vec![

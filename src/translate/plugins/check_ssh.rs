@@ -62,6 +62,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         missing: Missing::Unknown,
         notes: Vec::new(),
         calm: Vec::new(),
+        presence: None,
     })
 }
 

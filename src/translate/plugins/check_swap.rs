@@ -115,6 +115,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
         window_samples: 1,
         // A machine with swap: SwapTotal 0 means no swap at all.
         calm: vec![0.0, 1.0],
+        presence: None,
         written: String::new(),
         second: None,
         requires: Vec::new(),

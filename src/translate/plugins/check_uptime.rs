@@ -62,6 +62,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
         missing: Missing::Unknown,
         notes: vec!["close: boot time is wall clock; the plugin counts monotonic time".to_owned()],
         calm: Vec::new(),
+        presence: None,
     })
 }
 

@@ -48,6 +48,7 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
         missing: Missing::Unknown,
         notes,
         calm: Vec::new(),
+        presence: None,
     })
 }
 

@@ -26,6 +26,7 @@ pub mod check_pgsql;
 pub mod check_ping;
 pub mod check_procs;
 pub mod check_smtp;
+pub mod check_snmp;
 pub mod check_ssh;
 pub mod check_swap;
 pub mod check_tcp;
@@ -90,6 +91,17 @@ pub enum Probe {
         /// Target template.
         target: String,
     },
+    /// An snmp_exporter module (`snmp.yml.tmpl`) asking the agent at `target` (`$HOSTADDRESS$`
+    /// stands for the host's address, `host:port`).
+    Snmp {
+        /// Module name, given by the translation once every community is numbered
+        /// ([`crate::translate::snmp::Module::name`]); empty until then.
+        module: String,
+        /// The module's settings.
+        settings: Box<crate::translate::snmp::Module>,
+        /// Target template.
+        target: String,
+    },
 }
 
 impl Probe {
@@ -98,7 +110,7 @@ impl Probe {
     /// exporters (their targets are the host).
     pub fn id(&self) -> String {
         match self {
-            Probe::Blackbox { module, target, .. } => {
+            Probe::Blackbox { module, target, .. } | Probe::Snmp { module, target, .. } => {
                 format!("{module}_{:08x}", crate::translate::fnv64(target) as u32)
             }
             other => other.job().to_owned(),
@@ -114,7 +126,14 @@ impl Probe {
             Probe::Windows => "windows",
             Probe::Process { .. } => "process",
             Probe::Blackbox { .. } => "blackbox",
+            Probe::Snmp { .. } => "snmp",
         }
+    }
+
+    /// True for probes through an exporter (blackbox, snmp) whose targets are one per probe
+    /// and host, labelled with the probe's id; false for exporters on the host.
+    pub fn is_probe(&self) -> bool {
+        matches!(self, Probe::Blackbox { .. } | Probe::Snmp { .. })
     }
 }
 
@@ -284,6 +303,10 @@ pub struct Native {
     pub notes: Vec<String>,
     /// Values at which each signal raises nothing, for unit tests (empty: searched).
     pub calm: Vec<f64>,
+    /// PromQL (with `__SEL__`) that has a sample exactly when the plugin has every value it
+    /// needs; `None`: when any signal the rules read has one. The no-data companion fires
+    /// where it has none.
+    pub presence: Option<String>,
 }
 
 impl std::fmt::Debug for Native {
@@ -308,6 +331,10 @@ pub enum Missing {
     /// The rules themselves alert when the target cannot be scraped (`up == 0` is the
     /// check): no companion.
     Covered,
+    /// UNKNOWN when the target answers but lacks what the rules read; a target that cannot
+    /// be scraped is a condition of the rules themselves (check_snmp's silent agent is
+    /// CRITICAL), so the companion stays silent then.
+    UnknownWhileUp,
 }
 
 /// The placeholder in signal PromQL replaced by the group's selector.
@@ -366,6 +393,12 @@ pub static REGISTRY: &[Plugin] = &[
         &["-A", "--authtype", "-U", "--authuser", "-P", "--authpass"],
     ),
     plugin(&["check_ssh"], check_ssh::translate, false, &[]),
+    plugin(
+        &["check_snmp"],
+        check_snmp::translate,
+        false,
+        &["-C", "--community", "-A", "--authpasswd", "-X", "--privpasswd"],
+    ),
     plugin(&["check_dns"], check_dns::translate, false, &[]),
     plugin(&["check_mysql"], check_mysql::translate, false, &["-p", "--password"]),
     plugin(&["check_pgsql"], check_pgsql::translate, false, &["-p", "--password"]),

@@ -91,6 +91,7 @@ pub(crate) fn build(
         feed,
         window_samples: packets,
         calm: Vec::new(),
+        presence: None,
         written: String::new(),
         second: None,
         requires: vec!["blackbox_exporter allowed to open raw ICMP sockets (CAP_NET_RAW, or net.ipv4.ping_group_range covering its group)".to_owned()],

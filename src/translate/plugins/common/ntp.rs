@@ -90,5 +90,6 @@ pub(crate) fn build(call: &Call, ctx: &Context, plugin: &'static str) -> Result<
         missing: Missing::Unknown,
         notes: Vec::new(),
         calm: vec![0.0, 1.0],
+        presence: None,
     })
 }

@@ -131,5 +131,6 @@ pub(crate) fn build(spec: TcpSpec) -> Result<Native, Refusal> {
                 .to_owned(),
         ],
         calm: vec![0.0, 0.0, 0.0],
+        presence: None,
     })
 }
