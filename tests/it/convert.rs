@@ -55,7 +55,7 @@ fn converted_demo(name: &str) -> (PathBuf, PathBuf) {
 }
 
 /// `promtool check rules` and `promtool test rules` over the output directories, in two calls.
-fn promtool_checks(dirs: &[PathBuf]) {
+pub(crate) fn promtool_checks(dirs: &[PathBuf]) {
     if !have(Path::new(PROMTOOL), "prometheus") {
         return;
     }

@@ -25,6 +25,8 @@ mod readme;
 mod scale_out;
 /// The bridge: `nag2prom serve` / `export`, up to a real Nagios and Prometheus.
 mod serve;
+/// check_snmp on a real snmpd, check_snmp, snmp_exporter and Prometheus.
+mod snmp;
 /// Shared helpers: the built binary, the shared corpus, the real tools.
 mod support;
 /// Repository hygiene: documented diagnostic codes.

@@ -1,0 +1,306 @@
+//! `check_snmp` against the real thing: a real snmpd on loopback with fixed values, the real
+//! check_snmp (monitoring-plugins-standard) deciding each service's state, and the converted
+//! rules evaluated by a real Prometheus scraping the real snmp_exporter (Debian
+//! prometheus-snmp-exporter 0.21) loaded with the generated `snmp.yml.tmpl`, rendered by the
+//! real `envsubst` as the deployment would. For every service the firing alerts must give
+//! the plugin's state; no community may appear in anything convert writes.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::support::{Proc, api, free_port, have, http_get, nag2prom, text, wait_for};
+
+const PLUGIN: &str = "/usr/lib/nagios/plugins/check_snmp";
+const COMMUNITY: &str = "n2p-test-community";
+const WRONG: &str = "n2p-wrong-community";
+
+/// Fixed values of the test's agent (snmpd `override`), beside its own sysUpTime.
+const AGENT: &str = "override .1.3.6.1.4.1.8072.9999.1.0 integer 42
+override .1.3.6.1.4.1.8072.9999.2.0 octet_str \"17.5 degrees\"
+override .1.3.6.1.4.1.8072.9999.3.0 integer -129
+override .1.3.6.1.4.1.8072.9999.4.0 octet_str \"no digits\"
+";
+
+/// `(service, check_snmp options after -H/-p/-C, community)`.
+fn services() -> Vec<(&'static str, &'static str, &'static str)> {
+    vec![
+        ("Int OK", "-P 2c -o .1.3.6.1.4.1.8072.9999.1.0 -w :50 -c :100", COMMUNITY),
+        ("Int Warning v1", "-o .1.3.6.1.4.1.8072.9999.1.0 -w :40 -c :100", COMMUNITY),
+        ("Int Critical", "-P 2c -o .1.3.6.1.4.1.8072.9999.1.0 -w :10 -c :20", COMMUNITY),
+        ("At The Edge", "-P 2c -o .1.3.6.1.4.1.8072.9999.1.0 -w 42 -c 43", COMMUNITY),
+        ("String Number", "-P 2c -o .1.3.6.1.4.1.8072.9999.2.0 -w 10 -c 20", COMMUNITY),
+        ("Negative Colon", "-P 2c -o .1.3.6.1.4.1.8072.9999.3.0 -w :500 -c :1000", COMMUNITY),
+        ("Negative Tilde", "-P 2c -o .1.3.6.1.4.1.8072.9999.3.0 -w ~:500 -c ~:1000", COMMUNITY),
+        (
+            "Two OIDs",
+            "-P 2c -o .1.3.6.1.4.1.8072.9999.1.0,.1.3.6.1.4.1.8072.9999.2.0 -w 1:,:10 -c 2:,:20",
+            COMMUNITY,
+        ),
+        ("Hi Lo Inside", "-P 2c -o .1.3.6.1.4.1.8072.9999.1.0 -c 50:40", COMMUNITY),
+        ("Missing OID", "-P 2c -o .1.3.6.1.4.1.8072.9999.99.0 -w 5", COMMUNITY),
+        ("Missing OID v1", "-o .1.3.6.1.4.1.8072.9999.99.0 -w 5", COMMUNITY),
+        ("No Digits", "-P 2c -o .1.3.6.1.4.1.8072.9999.4.0 -w 5", COMMUNITY),
+        ("Uptime Ticks", "-P 2c -o .1.3.6.1.2.1.1.3.0 -w :1", COMMUNITY),
+        ("Offset", "-P 2c -o .1.3.6.1.4.1.8072.9999.1.0 -w :5 --offset -40", COMMUNITY),
+        (
+            "Only Answer",
+            "-P 2c -o .1.3.6.1.4.1.8072.9999.1.0,.1.3.6.1.4.1.8072.9999.99.0",
+            COMMUNITY,
+        ),
+        ("Wrong Community", "-P 2c -o .1.3.6.1.4.1.8072.9999.1.0 -w 5 -t 1 -e 1", WRONG),
+    ]
+}
+
+/// The state check_snmp itself gives (its exit code).
+fn plugin_state(port: u16, options: &str, community: &str) -> i32 {
+    let mut args = vec!["-H".to_owned(), "127.0.0.1".to_owned(), "-p".to_owned(), port.to_string()];
+    args.extend(["-C".to_owned(), community.to_owned()]);
+    args.extend(options.split(' ').map(str::to_owned));
+    let out = Command::new(PLUGIN).args(&args).output().unwrap();
+    out.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn check_snmp_rules_agree_with_the_plugin_on_snmp_exporter() {
+    let tools = [
+        ("/usr/sbin/snmpd", "snmpd"),
+        (PLUGIN, "monitoring-plugins-standard"),
+        ("/usr/bin/prometheus-snmp-exporter", "prometheus-snmp-exporter"),
+        ("/usr/bin/prometheus", "prometheus"),
+        ("/usr/bin/envsubst", "gettext-base"),
+    ];
+    if !tools.iter().all(|(path, package)| have(Path::new(path), package)) {
+        return;
+    }
+    let root = std::env::temp_dir().join(format!("nag2prom-snmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("snmpd")).unwrap();
+    std::fs::create_dir_all(root.join("prom/data")).unwrap();
+
+    // The agent.
+    let agent_port = free_port();
+    let conf = root.join("snmpd/snmpd.conf");
+    std::fs::write(&conf, format!("rocommunity {COMMUNITY} 127.0.0.1\n{AGENT}")).unwrap();
+    let _snmpd = Proc::spawn(
+        "snmpd",
+        Command::new("/usr/sbin/snmpd")
+            .args(["-f", "-C", "-Lf", "/dev/null", "-c"])
+            .arg(&conf)
+            .arg("-p")
+            .arg(root.join("snmpd/pid"))
+            .arg(format!("udp:127.0.0.1:{agent_port}"))
+            .env("SNMP_PERSISTENT_DIR", root.join("snmpd"))
+            .env("MIBS", "")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    let answering = wait_for(Duration::from_secs(10), || {
+        plugin_state(agent_port, "-P 2c -o .1.3.6.1.4.1.8072.9999.1.0 -t 1 -e 0", COMMUNITY) == 0
+    });
+    assert!(answering, "snmpd does not answer on 127.0.0.1:{agent_port}");
+
+    // What the plugin says, service by service: the reference.
+    let mut expected = BTreeMap::new();
+    for (service, options, community) in services() {
+        expected.insert(service.to_owned(), plugin_state(agent_port, options, community));
+    }
+    // The semantics this test is about really are exercised.
+    for (service, state) in [
+        ("Int OK", 0),
+        ("Int Warning v1", 1),
+        ("Int Critical", 2),
+        ("At The Edge", 0),
+        ("String Number", 1),
+        ("Negative Colon", 2),
+        ("Negative Tilde", 0),
+        ("Two OIDs", 1),
+        ("Hi Lo Inside", 2),
+        ("Missing OID", 3),
+        ("Missing OID v1", 3),
+        ("No Digits", 3),
+        ("Uptime Ticks", 1),
+        ("Offset", 0),
+        ("Only Answer", 0),
+        ("Wrong Community", 3),
+    ] {
+        assert_eq!(expected[service], state, "check_snmp on {service}");
+    }
+
+    // The configuration, converted.
+    let mut objects = String::from(
+        "define timeperiod {\n timeperiod_name always\n alias always\n monday 00:00-24:00\n tuesday 00:00-24:00\n wednesday 00:00-24:00\n thursday 00:00-24:00\n friday 00:00-24:00\n saturday 00:00-24:00\n sunday 00:00-24:00\n}\n\
+         define contact {\n contact_name ops\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period always\n service_notification_period always\n host_notification_options n\n service_notification_options w,u,c,r\n host_notification_commands none\n service_notification_commands none\n}\n\
+         define command {\n command_name none\n command_line /bin/true\n}\n\
+         define host {\n host_name agent\n address 127.0.0.1\n max_check_attempts 1\n check_period always\n contacts ops\n notification_period always\n}\n",
+    );
+    for (i, (service, options, community)) in services().into_iter().enumerate() {
+        objects.push_str(&format!(
+            "define command {{\n command_name snmp{i}\n command_line {PLUGIN} -H $HOSTADDRESS$ -p {agent_port} -C '$ARG1$' {options}\n}}\n\
+             define service {{\n host_name agent\n service_description {service}\n check_command snmp{i}!{community}\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period always\n notification_period always\n contacts ops\n}}\n"
+        ));
+    }
+    std::fs::write(root.join("objects.cfg"), objects).unwrap();
+    std::fs::write(root.join("nagios.cfg"), "cfg_file=objects.cfg\n").unwrap();
+    let exporter_port = free_port();
+    let prom_port = free_port();
+    let out = root.join("out");
+    let run = nag2prom(&[
+        "convert",
+        "--config",
+        root.join("nagios.cfg").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--scrape-interval",
+        "2",
+        "--snmp-exporter-address",
+        &format!("127.0.0.1:{exporter_port}"),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["totals"]["native"], services().len(), "{}", report["services"]);
+
+    // The generated rules pass promtool, and their unit tests pin the edges: flipping a
+    // comparison of the check_snmp rules (the first four of each kind, to keep the test
+    // short) makes them fail.
+    crate::convert::promtool_checks(std::slice::from_ref(&out));
+    let rules_path = out.join("rules/check_snmp.yml");
+    let original = std::fs::read_to_string(&rules_path).unwrap();
+    let mut mutated = 0;
+    // `@lo:hi` is `(x >= lo) <= hi`.
+    for (from, to) in [("} > ", "} >= "), ("} < ", "} <= "), ("} >= ", "} > "), (") <= ", ") < ")] {
+        for (at, _) in original.match_indices(from).take(4) {
+            let mut text = original.clone();
+            text.replace_range(at..at + from.len(), to);
+            std::fs::write(&rules_path, &text).unwrap();
+            let test = Command::new("/usr/bin/promtool")
+                .args(["test", "rules"])
+                .arg(out.join("tests/check_snmp.yml"))
+                .output()
+                .unwrap();
+            assert!(!test.status.success(), "`{from}` → `{to}` at {at} went unnoticed");
+            mutated += 1;
+        }
+    }
+    std::fs::write(&rules_path, &original).unwrap();
+    assert_eq!(mutated, 10, "every kind of comparison was mutated");
+
+    // No community in anything convert wrote.
+    for entry in walk(&out) {
+        let bytes = std::fs::read(&entry).unwrap();
+        let body = String::from_utf8_lossy(&bytes);
+        assert!(
+            !body.contains(COMMUNITY) && !body.contains(WRONG),
+            "{} holds a community",
+            entry.display()
+        );
+    }
+
+    // Render the template as a deployment does: each variable from the header's list.
+    let template = std::fs::read_to_string(out.join("snmp.yml.tmpl")).unwrap();
+    let mut env: Vec<(String, String)> = Vec::new();
+    for line in template.lines().filter_map(|l| l.strip_prefix("# NAG2PROM_SNMP_COMMUNITY_")) {
+        let (suffix, origin) = line.split_once(": ").unwrap();
+        let value = if origin.contains("/Wrong Community ") { WRONG } else { COMMUNITY };
+        env.push((format!("NAG2PROM_SNMP_COMMUNITY_{suffix}"), value.to_owned()));
+    }
+    assert_eq!(env.len(), 2, "two distinct communities, two variables:\n{template}");
+    let shell_format: Vec<String> = env.iter().map(|(k, _)| format!("${{{k}}}")).collect();
+    let rendered = Command::new("/usr/bin/envsubst")
+        .arg(shell_format.join(" "))
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdin(std::fs::File::open(out.join("snmp.yml.tmpl")).unwrap())
+        .output()
+        .unwrap();
+    assert!(rendered.status.success());
+    let snmp_yml = root.join("snmp.yml");
+    std::fs::write(&snmp_yml, &rendered.stdout).unwrap();
+    let dry = Command::new("/usr/bin/prometheus-snmp-exporter")
+        .arg(format!("--config.file={}", snmp_yml.display()))
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert!(dry.status.success(), "snmp_exporter refuses the rendered file: {}", text(&dry));
+
+    let targets: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("targets/snmp.json")).unwrap()).unwrap();
+    let targets = targets.as_array().unwrap().len();
+    let mut exporter = Proc::spawn(
+        "snmp_exporter",
+        Command::new("/usr/bin/prometheus-snmp-exporter")
+            .arg(format!("--config.file={}", snmp_yml.display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{exporter_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    assert!(
+        wait_for(Duration::from_secs(10), || http_get(exporter_port, "/").is_some()),
+        "snmp_exporter does not start"
+    );
+    let mut prom = Proc::spawn(
+        "prometheus",
+        Command::new("/usr/bin/prometheus")
+            .arg(format!("--config.file={}", out.join("prometheus.yml").display()))
+            .arg(format!("--storage.tsdb.path={}", root.join("prom/data").display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+
+    // The firing alerts' worst severity per service: critical 2, warning (incl. the UNKNOWN
+    // no-data companion) 1; the plugin's UNKNOWN (3) is warning.
+    let rank_of = |state: i32| match state {
+        0 => 0,
+        2 => 2,
+        _ => 1,
+    };
+    let mut last = Vec::new();
+    let agreed = wait_for(Duration::from_secs(60), || {
+        assert!(prom.running() && exporter.running(), "prometheus or snmp_exporter exited");
+        let Some(data) = api(prom_port, "/api/v1/alerts") else { return false };
+        // Every target scraped.
+        let scraped = api(prom_port, "/api/v1/query?query=count(up%7Bjob%3D%22snmp%22%7D)")
+            .is_some_and(|d| d["result"][0]["value"][1] == targets.to_string().as_str());
+        if !scraped {
+            return false;
+        }
+        let mut got: BTreeMap<String, i32> = BTreeMap::new();
+        for a in data["alerts"].as_array().into_iter().flatten() {
+            if a["state"] != "firing" {
+                continue;
+            }
+            let Some(service) = a["labels"]["service"].as_str() else { continue };
+            let rank = if a["labels"]["severity"] == "critical" { 2 } else { 1 };
+            let slot = got.entry(service.to_owned()).or_insert(0);
+            *slot = (*slot).max(rank);
+        }
+        last = expected
+            .iter()
+            .filter(|(service, state)| got.get(*service).copied().unwrap_or(0) != rank_of(**state))
+            .map(|(service, state)| {
+                format!(
+                    "{service}: check_snmp {state}, alerts rank {}",
+                    got.get(service).copied().unwrap_or(0)
+                )
+            })
+            .collect();
+        last.is_empty()
+    });
+    assert!(agreed, "the rules disagree with check_snmp:\n{}", last.join("\n"));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        if entry.file_type().unwrap().is_dir() {
+            out.extend(walk(&entry.path()));
+        } else {
+            out.push(entry.path());
+        }
+    }
+    out
+}
