@@ -950,7 +950,8 @@ fn check_nt_services_become_windows_exporter_rules() {
          define timeperiod {\n timeperiod_name none\n alias none\n}\n\
          define contact {\n contact_name nobody\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period none\n service_notification_period none\n host_notification_options n\n service_notification_options n\n host_notification_commands nt\n service_notification_commands nt\n}\n\
          define command {\n command_name nt\n command_line /usr/lib/nagios/plugins/check_nt -H $HOSTADDRESS$ -p 12489 -s nsclient-s3cret -v $ARG1$ $ARG2$\n}\n\
-         define command {\n command_name nt_debian\n command_line /usr/lib/nagios/plugins/check_nt -H '$HOSTADDRESS$' -v '$ARG1$'\n}\n",
+         define command {\n command_name nt_debian\n command_line /usr/lib/nagios/plugins/check_nt -H '$HOSTADDRESS$' -v '$ARG1$'\n}\n\
+         define command {\n command_name okc-check_nrpe\n command_line /usr/lib/nagios/plugins/check_nrpe -u -t 20 -H $HOSTADDRESS$ -c $ARG1$\n}\n",
     );
     let services = [
         ("Version", "nt!CLIENTVERSION"),
@@ -961,6 +962,8 @@ fn check_nt_services_become_windows_exporter_rules() {
         ("W3SVC", "nt!SERVICESTATE!-d SHOWALL -l W3SVC"),
         ("Explorer", "nt!PROCSTATE!-d SHOWALL -l Explorer.exe"),
         ("Debian CPU", "nt_debian!CPULOAD!-l 5,80,90"),
+        // NSClient++ through NRPE, as okconfig's windows-check_service asks it.
+        ("Print Spooler", "okc-check_nrpe!CheckServiceState -a ShowAll \"Spooler\""),
     ];
     for (description, command) in services {
         objects.push_str(&format!(
@@ -973,7 +976,7 @@ fn check_nt_services_become_windows_exporter_rules() {
     assert_eq!(run.status.code(), Some(0), "{}", text(&run));
     let report: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
-    assert_eq!(report["totals"]["native"], 7, "{}", report["services"]);
+    assert_eq!(report["totals"]["native"], 8, "{}", report["services"]);
     let debian = report["services"]
         .as_array()
         .unwrap()
@@ -1033,13 +1036,54 @@ fn check_nt_services_become_windows_exporter_rules() {
             }],
         }],
     });
+    // Through NRPE the agent answers UNKNOWN for a service it cannot open (NSClient++ 0.5+):
+    // the no-data companion fires, the service rule does not; a stopped one is CRITICAL.
+    let check_nrpe = fs::read_to_string(out.join("rules/check_nrpe.yml")).unwrap();
+    let nrpe_id = check_nrpe
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("nagios_check: check_nrpe_"))
+        .map(|tail| format!("check_nrpe_{tail}"))
+        .unwrap();
+    let target = "host=\"win1\",instance=\"127.0.0.9:19182\",job=\"windows\"";
+    let nrpe_member = |instance: &str| {
+        format!(
+            "nagios:check:member{{host=\"win1\",instance=\"{instance}\",job=\"windows\",nagios_check=\"{nrpe_id}\",service=\"Print Spooler\"}}"
+        )
+    };
+    let nrpe = serde_json::json!({
+        "rule_files": ["../rules/check_nrpe.yml"],
+        "evaluation_interval": "1m",
+        "tests": [{
+            "interval": "1m",
+            "input_series": [
+                {"series": nrpe_member("127.0.0.9:19182"), "values": "1x6"},
+                {"series": format!("up{{{target}}}"), "values": "1x6"},
+                {"series": format!("windows_service_state{{{target},name=\"w3svc\",state=\"running\"}}"), "values": "1x6"},
+                {"series": nrpe_member("127.0.0.10:19182"), "values": "1x6"},
+                {"series": "up{host=\"win1\",instance=\"127.0.0.10:19182\",job=\"windows\"}", "values": "1x6"},
+                {"series": "windows_service_state{host=\"win1\",instance=\"127.0.0.10:19182\",job=\"windows\",name=\"spooler\",state=\"running\"}", "values": "0x6"},
+                {"series": "windows_service_state{host=\"win1\",instance=\"127.0.0.10:19182\",job=\"windows\",name=\"spooler\",state=\"stopped\"}", "values": "1x6"},
+            ],
+            "promql_expr_test": [{
+                "expr": "count by (alertname, instance, severity) (ALERTS{alertstate=\"firing\", service=\"Print Spooler\"})",
+                "eval_time": "5m",
+                "exp_samples": [
+                    {"labels": "{alertname=\"NagiosCheckNtServiceNoData\", instance=\"127.0.0.9:19182\", severity=\"warning\"}", "value": 1},
+                    {"labels": "{alertname=\"NagiosCheckNtService\", instance=\"127.0.0.10:19182\", severity=\"critical\"}", "value": 1},
+                ],
+            }],
+        }],
+    });
     fs::create_dir_all(out.join("tests-unlisted")).unwrap();
     let unlisted_file = out.join("tests-unlisted/unlisted.json");
     fs::write(&unlisted_file, serde_json::to_vec(&unlisted).unwrap()).unwrap();
+    let nrpe_file = out.join("tests-unlisted/nrpe.json");
+    fs::write(&nrpe_file, serde_json::to_vec(&nrpe).unwrap()).unwrap();
     if have(Path::new(PROMTOOL), "prometheus") {
-        let run =
-            Command::new(PROMTOOL).args(["test", "rules"]).arg(&unlisted_file).output().unwrap();
-        assert!(run.status.success(), "an unlisted service: {}", text(&run));
+        for file in [&unlisted_file, &nrpe_file] {
+            let run = Command::new(PROMTOOL).args(["test", "rules"]).arg(file).output().unwrap();
+            assert!(run.status.success(), "{}: {}", file.display(), text(&run));
+        }
     }
     fs::remove_dir_all(out.join("tests-unlisted")).unwrap();
     promtool_checks(&[out]);

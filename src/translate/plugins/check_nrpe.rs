@@ -12,6 +12,12 @@
 //! the host still has them: [`DEFAULTS`]. Such rules carry a note and a requirement that
 //! say so, so the report lists them as what to confirm. With `-a` they are not assumed: the
 //! default `dont_blame_nrpe=0` refuses arguments.
+//!
+//! NSClient++'s built-in `CheckServiceState` (the Windows agent answers NRPE itself, no
+//! nrpe.cfg involved) becomes windows_exporter's service state ([`nsclient`]); its other
+//! built-ins are bridged with that reason.
+
+mod nsclient;
 
 use super::common::{Code, Refusal, on_host, opts, own_host, with_common};
 use super::{Call, Context, Native};
@@ -81,6 +87,12 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
         None
     };
     let found = ctx.nrpe.iter().find(|(n, _)| n == name).map(|(_, l)| l.as_str()).or(assumed);
+    if found.is_none() && nsclient::is_service_state(name) {
+        let mut native = nsclient::service_state(&args, parsed.has('u'))
+            .map_err(|e| e.context(format_args!("NSClient++ command `{name}`")))?;
+        native.canonical = format!("check_nrpe -c {}", native.canonical);
+        return Ok(native);
+    }
     let Some(line) = found else {
         if nsclient_builtin(name) {
             return Err(Refusal::new(
@@ -225,7 +237,7 @@ mod tests {
     fn nsclient_builtins_are_not_sent_to_an_nrpe_cfg() {
         let e = translate(
             &call(
-                "check_nrpe -H $HOSTADDRESS$ -c CheckServiceState -a ShowAll Spooler",
+                "check_nrpe -H $HOSTADDRESS$ -c CheckCPU -a warn=80 crit=90 time=5m",
                 &[] as &[&str],
             )
             .unwrap(),
@@ -235,5 +247,21 @@ mod tests {
         assert_eq!(e.code, Code::RemoteCommand);
         assert!(e.text.contains("NSClient++"), "{}", e.text);
         assert!(!nsclient_builtin("check_load") && !nsclient_builtin("Checklist"));
+    }
+
+    #[test]
+    fn nsclient_service_state_is_windows_exporter() {
+        let tr = |line: &str| translate(&call(line, &[] as &[&str]).unwrap(), &Context::default());
+        // okconfig's windows-check_service: check_nrpe -u -t 20 … -c CheckServiceState -a
+        // ShowAll "NAME" (the name is an operand after -a's first word).
+        let n =
+            tr("check_nrpe -u -t 20 -H $HOSTADDRESS$ -c CheckServiceState -a ShowAll \"Spooler\"")
+                .unwrap();
+        assert_eq!(n.probe, super::super::Probe::Windows);
+        assert_eq!(n.canonical, "check_nrpe -c CheckServiceState Spooler");
+        assert!(n.notes.iter().any(|t| t.contains("-u")));
+        let e = tr("check_nrpe -H $HOSTADDRESS$ -c CheckServiceState -a CheckAll").unwrap_err();
+        assert_eq!(e.code, Code::OptionNotTranslated);
+        assert!(e.text.starts_with("NSClient++ command `CheckServiceState`"), "{}", e.text);
     }
 }
