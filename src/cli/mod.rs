@@ -164,7 +164,7 @@ pub enum Command {
     /// shown as `threshold: > 90 → > 95` inside the expression, a `for:` change as
     /// `for: 3m → 15m`, a routing label change as a label change, and each with the hosts and
     /// Nagios services it covers, grouped by the templates or definitions the rules cite.
-    /// Targets, blackbox modules, scrape jobs and Alertmanager routing (receivers, routes,
+    /// Targets, probe modules (blackbox, snmp), scrape jobs and Alertmanager routing (receivers, routes,
     /// inhibit rules, time intervals) are compared too. Reordering and formatting
     /// are no change; unchanged things are not shown.
     ///

@@ -9,7 +9,7 @@
 //!   literals in an otherwise equal expression tree, [`crate::plan::expr`]), labels, annotations, hosts;
 //! - nag2prom's membership records (`nagios:check:member`, …) are not shown as rules: what
 //!   they hold is shown as the hosts of the alerts that use them;
-//! - targets by (job, address, host, probe), blackbox modules and scrape jobs by name.
+//! - targets by (job, address, host, probe), probe modules (blackbox, snmp) and scrape jobs by name.
 //!
 //! Order, file and group placement, and the `file:line` a rule cites are no change.
 
@@ -165,7 +165,7 @@ pub struct TargetChange {
     pub fields: Vec<Field>,
 }
 
-/// A blackbox module or scrape job added, removed or changed.
+/// A probe module or scrape job added, removed or changed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemChange {
     /// What happened.
@@ -195,7 +195,7 @@ pub struct Summary {
     pub targets_removed: usize,
     /// Targets relabelled.
     pub targets_changed: usize,
-    /// Blackbox modules added, removed or changed.
+    /// Probe modules (blackbox, snmp) added, removed or changed.
     pub modules: usize,
     /// Scrape jobs added, removed or changed.
     pub jobs: usize,
@@ -213,7 +213,7 @@ pub struct Diff {
     pub rules: Vec<RuleChange>,
     /// Targets, sorted.
     pub targets: Vec<TargetChange>,
-    /// Blackbox modules.
+    /// Probe modules (blackbox, snmp).
     pub modules: Vec<ItemChange>,
     /// Scrape jobs.
     pub jobs: Vec<ItemChange>,

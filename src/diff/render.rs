@@ -131,7 +131,7 @@ pub fn text(d: &Diff, colour: bool) -> String {
         }
     }
     for (title, items) in [
-        ("blackbox modules", &d.modules),
+        ("probe modules", &d.modules),
         ("scrape jobs", &d.jobs),
         ("alertmanager routing", &d.routing),
     ] {
@@ -183,7 +183,7 @@ pub fn markdown(d: &Diff, title: &str, limit: usize) -> String {
     let _ = writeln!(out, "### {}\n", md_escape(title));
     if d.is_empty() {
         out.push_str(
-            "No change to the generated rules, targets, blackbox modules, scrape jobs or routing.\n",
+            "No change to the generated rules, targets, probe modules, scrape jobs or routing.\n",
         );
         return out;
     }
@@ -198,7 +198,7 @@ pub fn markdown(d: &Diff, title: &str, limit: usize) -> String {
     );
     let count = |items: &[super::ItemChange], k: Kind| items.iter().filter(|i| i.kind == k).count();
     for (name, items) in [
-        ("blackbox modules", &d.modules),
+        ("probe modules", &d.modules),
         ("scrape jobs", &d.jobs),
         ("alertmanager routing", &d.routing),
     ] {
@@ -285,7 +285,7 @@ pub fn markdown(d: &Diff, title: &str, limit: usize) -> String {
         }
     }
     for (what, items) in
-        [("blackbox module", &d.modules), ("scrape job", &d.jobs), ("alertmanager", &d.routing)]
+        [("probe module", &d.modules), ("scrape job", &d.jobs), ("alertmanager", &d.routing)]
     {
         for i in items.iter() {
             let _ = writeln!(other, "- **{}** {what} {}", i.kind.word(), code(&i.name));

@@ -1,5 +1,5 @@
 //! The [`Plan`] of a translation, built from the same typed values the files are rendered
-//! from (rule files, target groups, `prometheus.yml`, blackbox modules, the report's service
+//! from (rule files, target groups, `prometheus.yml`, blackbox and snmp modules, the report's service
 //! rows), without writing or re-reading any text: what `diff` compares when a side is a
 //! nagios.cfg. A test holds it equal to the plan read back from the rendered files.
 
@@ -40,6 +40,9 @@ pub fn of(tr: &Translation<'_>, addresses: &Addresses, db: &SourceDb) -> Result<
     }
     if let Some(config) = prometheus::blackbox_config(tr) {
         plan.modules = config.modules;
+    }
+    for (name, module) in prometheus::snmp_config(tr).unwrap_or_default() {
+        plan.modules.insert(name, json(prometheus::SNMP_TEMPLATE, serde_json::to_value(module))?);
     }
     let mut sources = super::report::Sources::new(db);
     plan.services = tr

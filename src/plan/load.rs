@@ -57,7 +57,8 @@ pub struct Plan {
     pub rules: Vec<PlanRule>,
     /// Scrape targets, sorted.
     pub targets: Vec<PlanTarget>,
-    /// Blackbox modules by name (`blackbox.yml`).
+    /// Probe modules by name: blackbox's (`blackbox.yml`) and snmp_exporter's
+    /// (`snmp.yml.tmpl`; their names never clash: `nagios_snmp_…`).
     pub modules: BTreeMap<String, serde_json::Value>,
     /// Scrape jobs by `job_name` (`prometheus.yml`).
     pub jobs: BTreeMap<String, serde_json::Value>,
@@ -188,6 +189,10 @@ impl Plan {
                 let b: Blackbox =
                     serde_saphyr::from_str(text(path, bytes)?).map_err(invalid(path))?;
                 plan.modules = b.modules;
+            } else if path == crate::emit::prometheus::SNMP_TEMPLATE {
+                let modules: BTreeMap<String, serde_json::Value> =
+                    serde_saphyr::from_str(text(path, bytes)?).map_err(invalid(path))?;
+                plan.modules.extend(modules);
             } else if path == "prometheus.yml" {
                 let p: Prometheus =
                     serde_saphyr::from_str(text(path, bytes)?).map_err(invalid(path))?;

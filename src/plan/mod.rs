@@ -1,6 +1,6 @@
 //! The monitoring plan: what a conversion produces, as data that `diff` (and later parity
 //! and dashboards) compare — rules, the hosts each native rule group covers, scrape targets,
-//! blackbox modules and scrape jobs, Alertmanager routing, and which Nagios services each
+//! probe modules (blackbox, snmp) and scrape jobs, Alertmanager routing, and which Nagios services each
 //! rule stands for.
 //!
 //! A plan is read from a set of files: the output of `convert` (on disk, or rendered in

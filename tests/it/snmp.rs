@@ -304,3 +304,60 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// `nag2prom diff` reads snmp.yml.tmpl like blackbox.yml: a conversion equals its own output,
+/// and asking another OID shows the probe module that replaces the old one.
+#[test]
+fn diff_sees_snmp_modules() {
+    let root = std::env::temp_dir().join(format!("nag2prom-snmp-diff-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let write = |dir: &str, oid: &str| {
+        let d = root.join(dir);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("nagios.cfg"), "cfg_file=o.cfg\n").unwrap();
+        std::fs::write(
+            d.join("o.cfg"),
+            format!(
+                "define timeperiod {{\n timeperiod_name p\n alias p\n monday 00:00-24:00\n}}\n\
+                 define contact {{\n contact_name c\n host_notification_period p\n service_notification_period p\n host_notification_options n\n service_notification_options n\n host_notification_commands x\n service_notification_commands x\n}}\n\
+                 define command {{\n command_name x\n command_line /bin/true\n}}\n\
+                 define command {{\n command_name snmp\n command_line {PLUGIN} -H $HOSTADDRESS$ -C $USER3$ -P 2c -o {oid} -w :5 -c :10\n}}\n\
+                 define host {{\n host_name sw1\n address 127.0.0.2\n max_check_attempts 3\n check_period p\n contacts c\n notification_period p\n}}\n\
+                 define service {{\n host_name sw1\n service_description Load\n check_command snmp\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period p\n notification_period p\n contacts c\n}}\n"
+            ),
+        )
+        .unwrap();
+        d.join("nagios.cfg")
+    };
+    let old = write("old", ".1.3.6.1.4.1.2021.10.1.5.1");
+    let new = write("new", ".1.3.6.1.4.1.2021.10.1.5.2");
+    let out = root.join("old-out");
+    let run =
+        nag2prom(&["convert", "-q", "-c", old.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let template = std::fs::read_to_string(out.join("snmp.yml.tmpl")).unwrap();
+    assert!(template.contains("${NAG2PROM_SNMP_COMMUNITY_USER3}"), "{template}");
+    let same = nag2prom(&["diff", old.to_str().unwrap(), out.to_str().unwrap(), "--exit-code"]);
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same));
+    let changed = nag2prom(&[
+        "diff",
+        out.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+        "--exit-code",
+    ]);
+    assert_eq!(changed.status.code(), Some(1), "{}", text(&changed));
+    let json: serde_json::Value = serde_json::from_slice(&changed.stdout).unwrap();
+    let kinds: Vec<(String, String)> = json["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["kind"].as_str().unwrap().to_owned(), m["name"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(kinds.len(), 2, "{json}");
+    assert!(kinds.iter().all(|(_, name)| name.starts_with("nagios_snmp_")), "{kinds:?}");
+    assert!(kinds.iter().any(|(k, _)| k == "added") && kinds.iter().any(|(k, _)| k == "removed"));
+    let _ = std::fs::remove_dir_all(&root);
+}
