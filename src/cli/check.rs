@@ -64,10 +64,15 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         TargetArg::Icinga => Target::Icinga,
     };
     let options = LoadOptions { target: Some(target), machine_checks: !args.no_machine_checks };
+    if args.quiet {
+        super::progress::silence();
+    }
     let mut inst = super::load_with(args.config.as_deref(), &args.paths, &options)?;
     // Nagios stops at the first syntax error; resolve only a configuration that parsed.
     if Tally::of(&inst.diagnostics).errors == 0 {
+        let phase = super::progress::start("resolving templates and expanding objects");
         let (model, model_diags) = crate::model::Model::build(&inst);
+        phase.done(&format!("resolved {} objects", super::progress::count(model.objects.len())));
         inst.diagnostics.extend(model_diags);
         super::discard(model);
     }

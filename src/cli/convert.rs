@@ -275,13 +275,9 @@ fn translate_with<R>(
     }
     let mut diagnostics = inst.diagnostics.clone();
     let model = if Tally::of(&diagnostics).errors == 0 {
-        let phase = Instant::now();
+        let phase = super::progress::start("resolving templates and expanding objects");
         let (model, model_diags) = Model::build(&inst);
-        tracing::debug!(
-            seconds = phase.elapsed().as_secs_f64(),
-            objects = model.objects.len(),
-            "objects resolved and expanded"
-        );
+        phase.done(&format!("resolved {} objects", super::progress::count(model.objects.len())));
         diagnostics.extend(model_diags);
         Some(model)
     } else {
@@ -326,14 +322,14 @@ fn translate_with<R>(
             process: t.process_exporter_port,
         },
     };
-    let phase = Instant::now();
+    let phase = super::progress::start("translating services");
     let translation = translate::translate(&inst, &model, &options);
-    tracing::debug!(
-        seconds = phase.elapsed().as_secs_f64(),
-        rule_groups = translation.groups.len(),
-        "services translated"
-    );
-    let phase = Instant::now();
+    phase.done(&format!(
+        "translated {} services into {} rule groups",
+        super::progress::count(translation.services.len()),
+        super::progress::count(translation.groups.len())
+    ));
+    let phase = super::progress::start("rendering");
     let addresses = Addresses {
         bridge: t.bridge_address.clone(),
         blackbox: t.blackbox_address.clone(),
@@ -348,7 +344,7 @@ fn translate_with<R>(
         model: &model,
         objectives: &objectives,
     })?;
-    tracing::debug!(seconds = phase.elapsed().as_secs_f64(), "output rendered");
+    phase.done("rendered the output");
     let inputs = inst.db.iter().map(|(_, f)| f.path.clone()).collect();
     let native = translation.native_count();
     let summary = format!(
@@ -432,6 +428,9 @@ pub(crate) fn plan(
 
 /// Run; `Ok` carries the exit code (0, or 1 when the configuration has errors).
 pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
+    if args.quiet {
+        super::progress::silence();
+    }
     let rendered =
         match render(args.config.as_deref(), &args.paths, &args.translate, Some(&args.out)) {
             Ok(r) => r,
@@ -445,6 +444,7 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
             }
             Err(Failed::Other(e)) => return Err(e),
         };
+    let phase = super::progress::start("writing");
     let staged = crate::output::replace_dir(&args.out)
         .with_context(|| format!("preparing {}", args.out.display()))?;
     for (path, bytes) in &rendered.files {
@@ -456,6 +456,11 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitCode> {
         std::fs::write(&full, bytes).with_context(|| format!("writing {}", full.display()))?;
     }
     staged.commit().with_context(|| format!("replacing {}", args.out.display()))?;
+    phase.done(&format!(
+        "wrote {} files to {}",
+        super::progress::count(rendered.files.len()),
+        args.out.display()
+    ));
     if !args.quiet {
         let _ = writeln!(io::stderr(), "{} in {}", rendered.summary, args.out.display());
     }

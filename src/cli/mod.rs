@@ -18,6 +18,7 @@ mod generate;
 mod logging;
 mod objects;
 mod parity;
+mod progress;
 mod serve;
 mod silences;
 
@@ -40,6 +41,12 @@ pub struct Cli {
     /// Logging, for every subcommand.
     #[command(flatten)]
     pub log: logging::LogArgs,
+
+    /// Progress and timing of long work (reading, resolving, translating, writing) on
+    /// stderr: `auto` shows it on a terminal only, `always` also in pipes and logs (plain
+    /// lines), `never` not at all. Off with --log.format json and with --quiet.
+    #[arg(long, value_enum, default_value_t = progress::ProgressMode::Auto, global = true)]
+    pub progress: progress::ProgressMode,
 }
 
 /// The subcommands.
@@ -278,6 +285,7 @@ pub fn main() -> ExitCode {
         let _ = writeln!(io::stderr(), "nag2prom: error: {err:#}");
         return ExitCode::from(2);
     }
+    progress::init(cli.progress, cli.log.format == logging::LogFormat::Json);
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Objects(args) => objects::run(&args),
@@ -326,7 +334,7 @@ fn load_with(
     paths: &[std::path::PathBuf],
     options: &crate::source::LoadOptions,
 ) -> anyhow::Result<crate::source::Installation> {
-    let started = std::time::Instant::now();
+    let phase = progress::start("reading the configuration");
     let mut inst = match (config, paths.is_empty()) {
         (None, true) => {
             anyhow::bail!("nothing to read: give --config NAGIOS_CFG or object files/directories")
@@ -340,7 +348,7 @@ fn load_with(
         }
     }
     inst.read_object_paths(paths);
-    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "configuration read and parsed");
+    phase.done(&format!("read and parsed {} files", progress::count(inst.db.iter().count())));
     Ok(inst)
 }
 

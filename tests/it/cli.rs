@@ -635,15 +635,20 @@ fn logging_flags_are_global() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     let logs: Vec<serde_json::Value> =
         stderr.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
-    let messages: Vec<&str> = logs.iter().filter_map(|l| l["fields"]["message"].as_str()).collect();
+    let phases: Vec<&str> = logs.iter().filter_map(|l| l["fields"]["phase"].as_str()).collect();
     for phase in [
-        "configuration read and parsed",
-        "objects resolved and expanded",
-        "services translated",
-        "output rendered",
+        "reading the configuration",
+        "resolving templates and expanding objects",
+        "translating services",
+        "rendering",
+        "writing",
     ] {
-        assert!(messages.contains(&phase), "no `{phase}` in {stderr}");
+        assert!(phases.contains(&phase), "no `{phase}` in {stderr}");
     }
+    assert!(
+        logs.iter().any(|l| l["fields"]["message"] == "translated 55 services into 12 rule groups"),
+        "{stderr}"
+    );
     assert!(
         logs.iter().all(|l| l["level"] == "DEBUG" && l["fields"]["seconds"].is_f64()),
         "{stderr}"
@@ -660,5 +665,45 @@ fn logging_flags_are_global() {
     let run = nag2prom(&["check", "--log.level", "a=b=c", "--config", cfg]);
     assert_eq!(run.status.code(), Some(2), "{}", text(&run));
     assert!(text(&run).contains("invalid --log.level"), "{}", text(&run));
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// `--progress`: nothing in a pipe by default (scripts read results and the summary line);
+/// `--progress always` prints each finished phase with its size and seconds, without terminal
+/// control characters; `--quiet` and `--log.format json` keep it off.
+#[test]
+fn progress_is_shown_when_asked_and_quiet_in_pipes() {
+    let cfg = root().join("examples/demo/nagios.cfg");
+    let cfg = cfg.to_str().unwrap();
+    let dir = std::env::temp_dir().join(format!("nag2prom-progress-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let out = dir.join("out");
+    let out = out.to_str().unwrap();
+    let run = nag2prom(&["convert", "--config", cfg, "--out", out]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "only the summary line in a pipe: {stderr}");
+    let run = nag2prom(&["convert", "--progress", "always", "--config", cfg, "--out", out]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(!stderr.contains('\x1b'), "no terminal control characters in a pipe: {stderr:?}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    for (i, start) in
+        ["  read and parsed ", "  resolved ", "  translated 55 services", "  rendered ", "  wrote "]
+            .iter()
+            .enumerate()
+    {
+        let line = lines.get(i).copied().unwrap_or("");
+        assert!(line.starts_with(start) && line.ends_with(" s"), "line {i}: {line:?} in {stderr}");
+    }
+    assert!(lines.last().is_some_and(|l| l.starts_with("converted 55 services")), "{stderr}");
+    for quiet in [&["-q"][..], &["--log.format", "json"][..]] {
+        let mut args = vec!["convert", "--progress", "always", "--config", cfg, "--out", out];
+        args.extend_from_slice(quiet);
+        let run = nag2prom(&args);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+        let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+        assert!(!stderr.contains(": 0.") && !stderr.contains("  read "), "{quiet:?}: {stderr}");
+    }
     let _ = fs::remove_dir_all(&dir);
 }
