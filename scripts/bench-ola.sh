@@ -2,7 +2,8 @@
 # The evaluation cost of rules/ola.yml in a real Prometheus (issue #15), on the generated
 # 10,000-host / 80,000-service installation: one OLA objective per site host group (every
 # service in one of four groups), the bridge serving the generated status.dat, a Prometheus
-# scraping only the bridge every SCRAPE seconds (default 15) and evaluating only the OLA rules.
+# scraping only the bridge (run with --ola.members, the membership the rules join on) every
+# SCRAPE seconds (default 15) and evaluating only the OLA rules.
 # After WAIT seconds (default 150) it prints, per rule group, the last evaluation's duration
 # and samples (prometheus_rule_group_last_duration_seconds / _last_evaluation_samples), and
 # Prometheus' resident memory. Everything on 127.0.0.1.
@@ -28,6 +29,7 @@ target/release/nag2prom convert -q --config "$dir/inst/nagios.cfg" --ola "$dir/o
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 bridge=$(port); prom=$(port)
 target/release/nag2prom serve --status-file "$dir/inst/var/status.dat" --status.max-age 0 \
+  --ola.members "$dir/out/ola-members.json" \
   --web.listen-address "127.0.0.1:$bridge" 2>"$dir/serve.log" &
 pids+=($!)
 cat > "$dir/prometheus.yml" <<YML

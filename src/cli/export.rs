@@ -159,6 +159,14 @@ pub struct BridgeArgs {
     #[arg(long = "enrich.custom-var", value_name = "NAME")]
     pub enrich_custom_vars: Vec<String>,
 
+    /// The OLA groups of a conversion (its ola-members.json): export each group's worst
+    /// member state as nagios_ola_group_rank{ola_group} and its member count as
+    /// nagios_ola_group_members, which the generated rules/ola.yml read. Re-read when the
+    /// file changes; a file that cannot be read keeps the last good membership. Two series
+    /// per group.
+    #[arg(long = "ola.members", value_name = "FILE")]
+    pub ola_members: Option<std::path::PathBuf>,
+
     /// Export the first line of plugin output, cut to this many bytes, as
     /// nagios_{host,service}_output_info{output="…"} (high churn: one new series per output
     /// change).
@@ -228,6 +236,7 @@ impl BridgeArgs {
         EnrichOptions {
             hostgroups: self.enrich_hostgroups,
             custom_vars: self.enrich_custom_vars.clone(),
+            ola_members: self.ola_members.clone(),
         }
     }
 

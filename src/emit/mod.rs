@@ -102,6 +102,11 @@ pub fn render_ola(
     if let Some(file) = ola::tests(objectives, interval) {
         files.push(("tests/ola.yml".to_owned(), yaml("tests/ola.yml", &file)?));
     }
+    if !objectives.is_empty() {
+        let path = crate::translate::ola::MEMBERS_FILE;
+        let members = crate::translate::ola::MembersFile::of(objectives);
+        files.push((path.to_owned(), json(path, &members)?));
+    }
     Ok(files)
 }
 

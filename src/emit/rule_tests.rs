@@ -62,7 +62,7 @@ pub struct ExpSample {
 }
 
 /// One input series.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct InputSeries {
     /// `metric{labels}`.
     pub series: String,

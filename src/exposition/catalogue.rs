@@ -343,7 +343,23 @@ pub mod bridge {
     /// Object configuration reloads that failed.
     pub const CONFIG_ERRORS: Family = counter(
         "nag2prom_config_reload_errors_total",
-        "Reloads of nagios.cfg and the object files (for label enrichment) that failed; the previous configuration was kept.",
+        "Reloads of nagios.cfg and the object files (for label enrichment), or of --ola.members, that failed; the previous configuration was kept.",
+    );
+}
+
+/// OLA roll-up groups (opt-in, `--ola.members`): one series per group, not per member.
+pub mod ola {
+    use super::{Family, gauge};
+
+    /// See the HELP text.
+    pub const RANK: Family = gauge(
+        "nagios_ola_group_rank",
+        "Worst member state of an OLA group in ARGO's order (its AND): 0 OK, 1 WARNING, 2 UNKNOWN or missing (a member absent from status.dat, pending, or without a state), 3 scheduled downtime, 4 CRITICAL (members from --ola.members, states from the last status.dat read).",
+    );
+    /// See the HELP text.
+    pub const MEMBERS: Family = gauge(
+        "nagios_ola_group_members",
+        "Member services of an OLA group in the --ola.members file (the ola-members.json of a conversion).",
     );
 }
 
@@ -394,6 +410,8 @@ pub fn all() -> Vec<&'static Family> {
         &p::MIN,
         &p::MAX,
         &p::THRESHOLD,
+        &ola::RANK,
+        &ola::MEMBERS,
         &program::UP,
         &program::STATUS_UPDATE,
         &program::PROGRAM_START,

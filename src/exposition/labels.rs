@@ -20,12 +20,21 @@ pub struct EnrichOptions {
     /// Custom variables (without `_`, case-insensitive) to add as `var_<name>` labels; a
     /// service's own variable wins over its host's.
     pub custom_vars: Vec<String>,
+    /// `--ola.members`: the `ola-members.json` of a conversion, whose groups' ranks and member
+    /// counts are exported (`nagios_ola_group_rank`, `nagios_ola_group_members`; needs no
+    /// `--config`).
+    pub ola_members: Option<std::path::PathBuf>,
 }
 
 impl EnrichOptions {
     /// True when nothing is added.
     pub fn is_empty(&self) -> bool {
-        !self.hostgroups && self.custom_vars.is_empty()
+        !self.hostgroups && self.custom_vars.is_empty() && self.ola_members.is_none()
+    }
+
+    /// True when labels from the object definitions are asked for (they need `--config`).
+    pub fn needs_objects(&self) -> bool {
+        self.hostgroups || !self.custom_vars.is_empty()
     }
 }
 
@@ -45,6 +54,8 @@ pub fn custom_var_label(name: &str) -> String {
 pub struct Enrichment {
     hosts: HashMap<Vec<u8>, Vec<u8>>,
     services: HashMap<(Vec<u8>, Vec<u8>), Vec<u8>>,
+    /// OLA group members `(host, service, ola_group)`, sorted.
+    ola: Vec<(String, String, String)>,
 }
 
 fn custom_value<'o>(object: &'o crate::model::Object, upper: &str) -> Option<&'o str> {
@@ -126,9 +137,21 @@ impl Enrichment {
             .filter(|t| !t.is_empty())
     }
 
-    /// True when no object has extra labels.
+    /// True when no object has extra labels and there is no OLA membership.
     pub fn is_empty(&self) -> bool {
-        self.hosts.is_empty() && self.services.is_empty()
+        self.hosts.is_empty() && self.services.is_empty() && self.ola.is_empty()
+    }
+
+    /// Set the OLA group members `(host, service, ola_group)`.
+    pub fn set_ola_members(&mut self, mut members: Vec<(String, String, String)>) {
+        members.sort();
+        members.dedup();
+        self.ola = members;
+    }
+
+    /// The OLA group members `(host, service, ola_group)`, sorted.
+    pub fn ola_members(&self) -> &[(String, String, String)] {
+        &self.ola
     }
 }
 

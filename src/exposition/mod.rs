@@ -401,6 +401,17 @@ pub fn render(snapshot: &Snapshot<'_>, options: &Options, enrich: Option<&Enrich
             })
         });
         render_states(&mut w, &ids, &hosts, &services, options);
+        if let Some(members) = enrich.map(Enrichment::ola_members).filter(|m| !m.is_empty()) {
+            let groups = ola_groups(members, &services);
+            w.family(&catalogue::ola::RANK);
+            for (group, (rank, _)) in &groups {
+                w.sample(b"", &[("ola_group", group.as_bytes())], f64::from(*rank));
+            }
+            w.family(&catalogue::ola::MEMBERS);
+            for (group, (_, count)) in &groups {
+                w.sample(b"", &[("ola_group", group.as_bytes())], *count as f64);
+            }
+        }
         collect.map(|handle| match handle.join() {
             Ok(result) => result,
             Err(panic) => std::panic::resume_unwind(panic),
@@ -420,6 +431,46 @@ pub fn render(snapshot: &Snapshot<'_>, options: &Options, enrich: Option<&Enrich
     out.body = body;
     out.series = series;
     out
+}
+
+/// A member's rank in ARGO's state order (its AND is the maximum): OK 0, WARNING 1, UNKNOWN
+/// 2, scheduled downtime 3 (ARGO overwrites the endpoint's timeline with DOWNTIME, whatever
+/// the state), CRITICAL 4; `None` (missing: counted as 2 for the group) for a member that is
+/// pending (never checked) or has no HARD state.
+pub fn ola_rank(o: &ObjectState<'_>) -> Option<u8> {
+    if o.checked == Some(false) || o.last_check == Some(0) {
+        return None;
+    }
+    if o.scheduled_downtime_depth.is_some_and(|d| d > 0) {
+        return Some(3);
+    }
+    match o.last_hard_state? {
+        0 => Some(0),
+        1 => Some(1),
+        2 => Some(4),
+        _ => Some(2),
+    }
+}
+
+/// Every OLA group's `(rank, members)`: the worst member rank; at least 2 (missing) when a
+/// member is absent from status.dat, pending or without a state.
+fn ola_groups<'m>(
+    members: &'m [(String, String, String)],
+    services: &[(u32, &ObjectState<'_>)],
+) -> std::collections::BTreeMap<&'m str, (u8, usize)> {
+    let by_name: std::collections::HashMap<(&[u8], &[u8]), &ObjectState<'_>> =
+        services.iter().map(|(_, o)| ((o.host, o.service), *o)).collect();
+    let mut groups: std::collections::BTreeMap<&str, (u8, usize)> = Default::default();
+    for (host, service, group) in members {
+        let rank = by_name
+            .get(&(host.as_bytes(), service.as_bytes()))
+            .and_then(|o| ola_rank(o))
+            .unwrap_or(2);
+        let slot = groups.entry(group.as_str()).or_insert((0, 0));
+        slot.0 = slot.0.max(rank);
+        slot.1 += 1;
+    }
+    groups
 }
 
 /// The host and service state families (`STATE_FAMILIES`, info, plugin output).
@@ -872,6 +923,44 @@ mod tests {
         servicestatus {\n\thost_name=web\"01\n\tservice_description=disk \\ \"root\"\n\tcurrent_state=2\n\t\
         last_hard_state=2\n\tcheck_command=check_disk!-w 20%!secret\n\t\
         performance_data='/'=10MB;@5:8;~:9;0;20 x=U c=5c load=1.5 t=3degC\n\t}\n";
+
+    /// ARGO's order per member, and the group's worst, with missing members as 2.
+    #[test]
+    fn ola_group_rank_is_the_worst_member_in_argo_order() {
+        let service = |name: &'static str, state: u8, downtime: u32, checked: bool| ObjectState {
+            host: b"h",
+            service: name.as_bytes(),
+            last_hard_state: Some(state),
+            scheduled_downtime_depth: Some(downtime),
+            checked: Some(checked),
+            last_check: Some(if checked { 1_700_000_000 } else { 0 }),
+            ..ObjectState::default()
+        };
+        assert_eq!(ola_rank(&service("a", 0, 0, true)), Some(0));
+        assert_eq!(ola_rank(&service("a", 1, 0, true)), Some(1));
+        assert_eq!(ola_rank(&service("a", 3, 0, true)), Some(2), "UNKNOWN");
+        assert_eq!(ola_rank(&service("a", 2, 1, true)), Some(3), "CRITICAL in downtime");
+        assert_eq!(ola_rank(&service("a", 2, 0, true)), Some(4));
+        assert_eq!(ola_rank(&service("a", 2, 0, false)), None, "pending");
+        let states =
+            [service("ok", 0, 0, true), service("warn", 1, 0, true), service("dt", 0, 2, true)];
+        let services: Vec<(u32, &ObjectState<'_>)> =
+            states.iter().enumerate().map(|(i, o)| (i as u32, o)).collect();
+        let m = |s: &str, g: &str| ("h".to_owned(), s.to_owned(), g.to_owned());
+        let members = vec![
+            m("ok", "A"),
+            m("warn", "A"),
+            m("ok", "B"),
+            m("dt", "C"),
+            m("ok", "D"),
+            m("absent", "D"),
+        ];
+        let groups = ola_groups(&members, &services);
+        assert_eq!(groups["A"], (1, 2));
+        assert_eq!(groups["B"], (0, 1));
+        assert_eq!(groups["C"], (3, 1));
+        assert_eq!(groups["D"], (2, 2), "a member absent from status.dat is missing");
+    }
 
     fn render_text(options: &Options) -> String {
         let snapshot = Snapshot::parse(SAMPLE.as_bytes()).unwrap();

@@ -24,6 +24,24 @@ pub enum ConfigError {
     /// Label enrichment needs the object files.
     #[error("--enrich.* options need --config NAGIOS_CFG (they read the object definitions)")]
     EnrichWithoutConfig,
+    /// `--ola.members` could not be read.
+    #[error("--ola.members {path}: {message}")]
+    OlaMembers {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// The members of `--ola.members FILE` (convert's `ola-members.json`).
+fn ola_members(path: &Path) -> Result<Vec<(String, String, String)>, ConfigError> {
+    let failed =
+        |message: String| ConfigError::OlaMembers { path: path.display().to_string(), message };
+    let bytes = std::fs::read(path).map_err(|e| failed(e.to_string()))?;
+    let file: crate::translate::ola::MembersFile =
+        serde_json::from_slice(&bytes).map_err(|e| failed(e.to_string()))?;
+    Ok(file.members.into_iter().map(|m| (m.host, m.service, m.ola_group)).collect())
 }
 
 /// The Nagios side of the bridge, as loaded from nagios.cfg.
@@ -59,12 +77,27 @@ pub fn load(
     enrich: &EnrichOptions,
     configured_objects: bool,
 ) -> Result<NagiosConfig, ConfigError> {
+    let members = enrich.ola_members.as_deref().map(ola_members).transpose()?;
+    let watch_members = |watched: &mut Vec<(PathBuf, Option<SystemTime>)>| {
+        if let Some(path) = &enrich.ola_members {
+            watched.push((path.clone(), mtime(path)));
+        }
+    };
     let Some(config) = config else {
-        if !enrich.is_empty() {
+        if enrich.needs_objects() {
             return Err(ConfigError::EnrichWithoutConfig);
         }
         let status_file = status_file.ok_or(ConfigError::NothingToRead)?;
-        return Ok(NagiosConfig { status_file: status_file.to_path_buf(), ..Default::default() });
+        let mut enrichment = Enrichment::default();
+        enrichment.set_ola_members(members.unwrap_or_default());
+        let mut watched = Vec::new();
+        watch_members(&mut watched);
+        return Ok(NagiosConfig {
+            status_file: status_file.to_path_buf(),
+            enrichment,
+            watched,
+            ..Default::default()
+        });
     };
     let inst = Installation::load(config)?;
     let from_cfg = inst.settings.status_file.as_deref().map(|s| s.trim().to_owned());
@@ -86,19 +119,24 @@ pub fn load(
     }
     paths.sort();
     paths.dedup();
-    let watched = paths.into_iter().map(|p| (p.clone(), mtime(&p))).collect();
+    let mut watched: Vec<(PathBuf, Option<SystemTime>)> =
+        paths.into_iter().map(|p| (p.clone(), mtime(&p))).collect();
+    watch_members(&mut watched);
     let is_error = |d: &&crate::diag::Diagnostic| d.severity == nag2prom_parsers::Severity::Error;
     let mut errors = inst.diagnostics.iter().filter(is_error).count();
-    if enrich.is_empty() && !configured_objects {
-        return Ok(NagiosConfig { status_file, watched, errors, ..NagiosConfig::default() });
+    if !enrich.needs_objects() && !configured_objects {
+        let mut enrichment = Enrichment::default();
+        enrichment.set_ola_members(members.unwrap_or_default());
+        return Ok(NagiosConfig { status_file, watched, errors, enrichment, expected: None });
     }
     let (model, diagnostics) = Model::build(&inst);
     errors += diagnostics.iter().filter(is_error).count();
-    let enrichment = if enrich.is_empty() {
-        Enrichment::default()
-    } else {
+    let mut enrichment = if enrich.needs_objects() {
         Enrichment::from_model(&model, enrich)
+    } else {
+        Enrichment::default()
     };
+    enrichment.set_ola_members(members.unwrap_or_default());
     let expected = configured_objects.then(|| objects_of(&model));
     Ok(NagiosConfig { status_file, enrichment, watched, errors, expected })
 }

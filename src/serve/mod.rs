@@ -414,7 +414,8 @@ async fn reload_loop(
             Some(Ok(None)) | None => {}
             Some(Err(err)) => error!("configuration reload task failed: {err}"),
         }
-        if options.config.is_some() && config_task.is_none() {
+        let reloadable = options.config.is_some() || options.enrich.ola_members.is_some();
+        if reloadable && config_task.is_none() {
             let watched = nagios.watched.clone();
             let (cfg, status, en) =
                 (options.config.clone(), options.status_file.clone(), options.enrich.clone());

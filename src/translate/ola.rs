@@ -53,6 +53,52 @@ pub struct Objective {
     pub source: String,
 }
 
+/// `ola-members.json`, written by convert beside `rules/ola.yml` and read by the bridge
+/// (`serve --ola.members`), which computes each group's worst member state at every
+/// status.dat read and exports it as `nagios_ola_group_rank{ola_group}` (and the member count
+/// as `nagios_ola_group_members`): the OLA rules read one series per group instead of every
+/// member's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MembersFile {
+    /// Every member of every objective, sorted by group, host and service.
+    pub members: Vec<Member>,
+}
+
+/// One member service of an OLA group.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// The `ola_group` label.
+    pub ola_group: String,
+    /// Host name.
+    pub host: String,
+    /// Service description.
+    pub service: String,
+}
+
+impl MembersFile {
+    /// The members of `objectives`.
+    pub fn of(objectives: &[Objective]) -> MembersFile {
+        let mut members: Vec<Member> = objectives
+            .iter()
+            .flat_map(|o| {
+                o.services.iter().map(|(host, service)| Member {
+                    ola_group: o.name.clone(),
+                    host: host.clone(),
+                    service: service.clone(),
+                })
+            })
+            .collect();
+        members.sort();
+        members.dedup();
+        MembersFile { members }
+    }
+}
+
+/// The file name of [`MembersFile`] in convert's output.
+pub const MEMBERS_FILE: &str = "ola-members.json";
+
 /// `ola.yaml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -110,3 +110,146 @@ fn ola_bad_input_exits_2_with_located_diagnostics() {
         assert!(!out.exists(), "{code}: something was written");
     }
 }
+
+/// The group states the rules read, live: the bridge computes them from convert's
+/// ola-members.json (`serve --ola.members`), a real Prometheus evaluates rules/ola.yml on
+/// them, the group has its state and `NagiosOlaMembersDiffer` stays silent; a file that no longer matches the
+/// conversion (re-read by the bridge) makes it fire; a broken file keeps the last good
+/// membership.
+#[test]
+fn ola_rules_join_the_bridge_membership_on_real_prometheus() {
+    use crate::support::{Proc, api, free_port, query, wait_for};
+    use std::time::Duration;
+    if !have(Path::new("/usr/bin/prometheus"), "prometheus") {
+        return;
+    }
+    let dir = scratch("live");
+    let out = dir.join("out");
+    let run = nag2prom(&[
+        "convert",
+        "-q",
+        "--scrape-interval",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+        site().to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let members_path = out.join("ola-members.json");
+    let members: serde_json::Value =
+        serde_json::from_slice(&fs::read(&members_path).unwrap()).unwrap();
+    let list = members["members"].as_array().unwrap().clone();
+    assert!(
+        list.iter()
+            .any(|m| m["host"] == "ce01" && m["service"] == "CE" && m["ola_group"] == "SITE-A"),
+        "{members}"
+    );
+    // A status.dat where every member is checked and OK.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let mut status = format!(
+        "info {{\n\tcreated={now}\n\tversion=4.4.6\n\t}}\n\nprogramstatus {{\n\tprogram_start={}\n\t}}\n\n",
+        now - 100
+    );
+    let mut hosts: Vec<&str> = list.iter().map(|m| m["host"].as_str().unwrap()).collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    for h in &hosts {
+        status.push_str(&format!(
+            "hoststatus {{\n\thost_name={h}\n\thas_been_checked=1\n\tcurrent_state=0\n\tlast_hard_state=0\n\tstate_type=1\n\tlast_check={now}\n\t}}\n\n"
+        ));
+    }
+    for m in &list {
+        status.push_str(&format!(
+            "servicestatus {{\n\thost_name={}\n\tservice_description={}\n\tcheck_command=check_dummy\n\thas_been_checked=1\n\tcurrent_state=0\n\tlast_hard_state=0\n\tstate_type=1\n\tlast_check={now}\n\tscheduled_downtime_depth=0\n\t}}\n\n",
+            m["host"].as_str().unwrap(),
+            m["service"].as_str().unwrap()
+        ));
+    }
+    let status_path = dir.join("status.dat");
+    fs::write(&status_path, status).unwrap();
+    // One-shot export shows the family.
+    let export = nag2prom(&[
+        "export",
+        "--status-file",
+        status_path.to_str().unwrap(),
+        "--status.max-age",
+        "0",
+        "--ola.members",
+        members_path.to_str().unwrap(),
+    ]);
+    assert_eq!(export.status.code(), Some(0), "{}", text(&export));
+    let exposition = String::from_utf8_lossy(&export.stdout).into_owned();
+    assert!(
+        exposition.contains("nagios_ola_group_rank{ola_group=\"SITE-A\"} 0")
+            && exposition.contains("nagios_ola_group_members{ola_group=\"SITE-A\"} 1"),
+        "{exposition}"
+    );
+    let (bridge_port, prom_port) = (free_port(), free_port());
+    let _bridge = Proc::spawn(
+        "nag2prom serve",
+        Command::new(env!("CARGO_BIN_EXE_nag2prom"))
+            .args(["serve", "--status-file"])
+            .arg(&status_path)
+            .args(["--status.max-age", "0", "--status.poll-interval", "0.2", "--ola.members"])
+            .arg(&members_path)
+            .arg(format!("--web.listen-address=127.0.0.1:{bridge_port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+    );
+    let config = format!(
+        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - {}\nscrape_configs:\n  - job_name: nagios_bridge\n    static_configs:\n      - targets: ['127.0.0.1:{bridge_port}']\n",
+        out.join("rules/ola.yml").display()
+    );
+    fs::write(dir.join("prometheus.yml"), config).unwrap();
+    let mut prom = Proc::spawn(
+        "prometheus",
+        Command::new("/usr/bin/prometheus")
+            .arg(format!("--config.file={}", dir.join("prometheus.yml").display()))
+            .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+    );
+    let value = |expr: &str| -> Option<f64> {
+        let r = query(prom_port, expr)?;
+        r.as_array()?.first()?["value"][1].as_str()?.parse().ok()
+    };
+    let differ = |group: &str| {
+        api(prom_port, "/api/v1/alerts").is_some_and(|d| {
+            d["alerts"].as_array().into_iter().flatten().any(|a| {
+                a["labels"]["alertname"] == "NagiosOlaMembersDiffer"
+                    && a["labels"]["ola_group"] == group
+                    && a["state"] == "firing"
+            })
+        })
+    };
+    let ranked = wait_for(Duration::from_secs(30), || {
+        assert!(prom.running(), "prometheus exited");
+        value("nagios:ola:rank{ola_group=\"SITE-A\"}") == Some(0.0)
+    });
+    assert!(ranked, "SITE-A has no OK rank from the bridge's membership");
+    std::thread::sleep(Duration::from_secs(4));
+    assert!(!differ("SITE-A"), "the membership matches: no NagiosOlaMembersDiffer");
+    // The file changed behind the conversion's back (a member more): the bridge re-reads it
+    // and the rules see the membership differ from what convert found.
+    let mut more = members.clone();
+    let mut grown = list.clone();
+    grown.push(serde_json::json!({"ola_group": "SITE-A", "host": "ce99", "service": "CE"}));
+    more["members"] = serde_json::Value::Array(grown);
+    fs::write(&members_path, serde_json::to_vec(&more).unwrap()).unwrap();
+    assert!(
+        wait_for(Duration::from_secs(30), || differ("SITE-A")),
+        "a membership that differs from the conversion goes unnoticed"
+    );
+    let exported = || value("max(nagios_ola_group_members{ola_group=\"SITE-A\"})");
+    assert_eq!(exported(), Some((list.len() + 1) as f64));
+    // A broken file: the last good membership stays, the reload error is counted.
+    fs::write(&members_path, b"{ not json").unwrap();
+    let counted = wait_for(Duration::from_secs(20), || {
+        value("nag2prom_config_reload_errors_total").is_some_and(|v| v >= 1.0)
+    });
+    assert!(counted, "the broken membership file is not counted as a reload error");
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(exported(), Some((list.len() + 1) as f64), "the last good membership is kept");
+    let _ = fs::remove_dir_all(&dir);
+}
