@@ -435,8 +435,8 @@ impl Build {
         for n in names {
             let s = self.signal(
                 format!(
-                    "max without(state) (windows_service_state{{__SEL__, name=~\"(?i){}\", state=\"running\"}}) or on(instance, job) label_replace(0 * (up{{__SEL__}} == 1), \"name\", \"{}\", \"\", \"\")",
-                    regex_alternatives(std::slice::from_ref(n)),
+                    "{} or on(instance, job) label_replace(0 * (up{{__SEL__}} == 1), \"name\", \"{}\", \"\", \"\")",
+                    super::common::windows::service_running(n),
                     n
                 ),
                 FeedKind::Service(n.clone()),
@@ -590,16 +590,7 @@ fn feed(kinds: &[FeedKind], values: &[f64], t: f64, interval: f64) -> Fed {
                 fed.realized.push(Some(100.0 * committed / TEST_BYTES));
             }
             FeedKind::Service(name) => {
-                let running = if v == 0.0 { 0.0 } else { 1.0 };
-                for (state, value) in [("running", running), ("stopped", 1.0 - running)] {
-                    fed.series.push(Series::constant(
-                        "windows_service_state",
-                        &[("name", name), ("state", state)],
-                        value,
-                    ));
-                }
-                fed.realized.push(Some(running));
-                fed.labels.push(vec![("name".to_owned(), name.clone())]);
+                super::common::windows::feed_service(&mut fed, name, v);
                 continue;
             }
             FeedKind::Process(name) => {

@@ -22,7 +22,7 @@
 //! starts automatically, a start mode not read here; `=started` compares with a state name
 //! the agent does not use), other options.
 
-use super::super::common::{Code, Refusal};
+use super::super::common::{Code, Refusal, windows};
 use super::super::{Cond, Fed, Missing, Native, Probe, Series, Test};
 use crate::translate::promql::regex_alternatives;
 
@@ -92,9 +92,7 @@ pub(super) fn service_state(args: &[&str], unknown_timeout: bool) -> Result<Nati
     let mut present = Vec::new();
     for name in &services {
         let pattern = regex_alternatives(std::slice::from_ref(name));
-        signals.push(format!(
-            "max without(state) (windows_service_state{{__SEL__, name=~\"(?i){pattern}\", state=\"running\"}})"
-        ));
+        signals.push(windows::service_running(name));
         critical.push(Cond { signal: signals.len() - 1, test: Test::Eq(0.0) });
         present.push(format!(
             "count without(name, state) (windows_service_state{{__SEL__, name=~\"(?i){pattern}\"}})"
@@ -107,17 +105,7 @@ pub(super) fn service_state(args: &[&str], unknown_timeout: bool) -> Result<Nati
     let feed = Box::new(move |values: &[f64], _t: f64| {
         let mut fed = Fed::default();
         for (i, name) in names.iter().enumerate() {
-            let v = values.get(i).copied().unwrap_or(1.0);
-            let running = if v == 0.0 { 0.0 } else { 1.0 };
-            for (state, value) in [("running", running), ("stopped", 1.0 - running)] {
-                fed.series.push(Series::constant(
-                    "windows_service_state",
-                    &[("name", name), ("state", state)],
-                    value,
-                ));
-            }
-            fed.realized.push(Some(running));
-            fed.labels.push(vec![("name".to_owned(), name.clone())]);
+            windows::feed_service(&mut fed, name, values.get(i).copied().unwrap_or(1.0));
         }
         let up = values.get(names.len()).copied().unwrap_or(1.0);
         fed.series.push(Series::constant("up", &[], up));

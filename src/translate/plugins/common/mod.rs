@@ -1,12 +1,14 @@
 //! What the plugin modules share: option parsing with the options every monitoring plugin
 //! accepts, strict threshold reading, the checks on which host a plugin talks to, and the
 //! builders of plugin families (the icmp pair of check_ping/check_icmp, the tcp prober of
-//! check_tcp and the protocol plugins, the NTP offset of check_ntp_time/check_ntp). A plugin
-//! module imports from here, never from a sibling plugin.
+//! check_tcp and the protocol plugins, the NTP offset of check_ntp_time/check_ntp, the
+//! windows_exporter service state of check_nt and NSClient++ through NRPE). A plugin module
+//! imports from here, never from a sibling plugin.
 
 pub mod icmp;
 pub mod ntp;
 pub mod tcp;
+pub mod windows;
 
 use nag2prom_parsers::range::{Range, parse_range};
 
