@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::translate::Translation;
+use crate::translate::exporters::{EXPORTERS, Reach};
 use crate::translate::service_level::duration;
 
 /// The oldest Prometheus that loads what convert writes: `keep_firing_for` (on the rules of
@@ -26,6 +27,14 @@ pub struct Addresses {
     pub alertmanagers: Vec<String>,
     /// The installation's name (`--nagios-instance`): the `nagios_instance` external label.
     pub instance: Option<String>,
+}
+
+impl Addresses {
+    /// The address of the prober of `job` ([`Reach::Prober`]): the blackbox exporter, or
+    /// snmp_exporter for `snmp`.
+    pub fn prober(&self, job: &str) -> &str {
+        if job == "snmp" { &self.snmp } else { &self.blackbox }
+    }
 }
 
 /// The external label that names the Nagios installation (`--nagios-instance`).
@@ -125,16 +134,17 @@ pub fn prometheus_header() -> String {
     )
 }
 
-/// The scrape jobs of exporters on the hosts, in the order they are written.
-pub const HOST_JOBS: [&str; 5] = ["node", "mysqld", "postgres", "windows", "process"];
-
 /// `prometheus.yml`.
 pub fn prometheus_config(tr: &Translation<'_>, addresses: &Addresses) -> PrometheusConfig {
     let interval = duration(u64::from(tr.scrape_interval));
     let mut scrape_configs = Vec::new();
     let file_sd = |job: &str| vec![FileSd { files: vec![format!("targets/{job}.json")] }];
-    for job in HOST_JOBS {
-        if tr.targets.contains_key(job) {
+    for exporter in EXPORTERS {
+        let job = exporter.job;
+        if !tr.targets.contains_key(job) {
+            continue;
+        }
+        let Reach::Prober { metrics_path } = exporter.reach else {
             scrape_configs.push(ScrapeConfig {
                 job_name: job.to_owned(),
                 metrics_path: None,
@@ -142,15 +152,9 @@ pub fn prometheus_config(tr: &Translation<'_>, addresses: &Addresses) -> Prometh
                 static_configs: Vec::new(),
                 relabel_configs: Vec::new(),
             });
-        }
-    }
-    // Probes through an exporter: the target is a parameter, the exporter is scraped.
-    for (job, path, exporter) in
-        [("blackbox", "/probe", &addresses.blackbox), ("snmp", "/snmp", &addresses.snmp)]
-    {
-        if !tr.targets.contains_key(job) {
             continue;
-        }
+        };
+        // Probes through an exporter: the target is a parameter, the exporter is scraped.
         let relabel = |source: &str, target: &str| Relabel {
             source_labels: vec![source.to_owned()],
             target_label: target.to_owned(),
@@ -158,7 +162,7 @@ pub fn prometheus_config(tr: &Translation<'_>, addresses: &Addresses) -> Prometh
         };
         scrape_configs.push(ScrapeConfig {
             job_name: job.to_owned(),
-            metrics_path: Some(path.to_owned()),
+            metrics_path: Some(metrics_path.to_owned()),
             file_sd_configs: file_sd(job),
             static_configs: Vec::new(),
             relabel_configs: vec![
@@ -168,7 +172,7 @@ pub fn prometheus_config(tr: &Translation<'_>, addresses: &Addresses) -> Prometh
                 Relabel {
                     source_labels: Vec::new(),
                     target_label: "__address__".to_owned(),
-                    replacement: Some(exporter.clone()),
+                    replacement: Some(addresses.prober(job).to_owned()),
                 },
             ],
         });

@@ -513,11 +513,6 @@ pub fn member_rules(tr: &Translation<'_>) -> RuleFile {
     }
 }
 
-/// The scrape jobs of exporters and probes whose targets convert writes. Not `snmp`: its
-/// `up == 0` is the agent not answering, check_snmp's own CRITICAL, which its rules raise.
-pub const EXPORTER_JOBS: [&str; 6] =
-    ["node", "mysqld", "postgres", "windows", "process", "blackbox"];
-
 fn labels_of(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
@@ -640,7 +635,7 @@ pub fn meta_rules(tr: &Translation<'_>) -> RuleFile {
     let critical = |summary: &str, description: &str| -> BTreeMap<String, String> {
         labels_of(&[("summary", summary), ("description", description)])
     };
-    let jobs = EXPORTER_JOBS.join("|");
+    let jobs = crate::translate::exporters::blind_jobs().collect::<Vec<_>>().join("|");
     let meta = vec![
         Rule {
             alert: Some("NagiosDown".to_owned()),

@@ -26,6 +26,7 @@ use crate::source::{FileId, Installation};
 pub mod argv;
 pub mod blackbox;
 pub mod bridged;
+pub mod exporters;
 pub mod ola;
 pub mod plugins;
 pub mod promql;
@@ -72,6 +73,20 @@ pub struct Ports {
     pub windows: u16,
     /// process-exporter (9256).
     pub process: u16,
+}
+
+impl Ports {
+    /// The port of the exporter of `job` on each host ([`exporters::Reach::OnHost`]).
+    pub fn of(&self, job: &str) -> Option<u16> {
+        match job {
+            "node" => Some(self.node),
+            "mysqld" => Some(self.mysqld),
+            "postgres" => Some(self.postgres),
+            "windows" => Some(self.windows),
+            "process" => Some(self.process),
+            _ => None,
+        }
+    }
 }
 
 impl Default for Ports {
@@ -845,13 +860,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                 (address, Some(module.clone()), Some(probe.id()))
             }
             _ => {
-                let port = match job {
-                    "mysqld" => options.ports.mysqld,
-                    "postgres" => options.ports.postgres,
-                    "windows" => options.ports.windows,
-                    "process" => options.ports.process,
-                    _ => options.ports.node,
-                };
+                let port = options.ports.of(job).unwrap_or(options.ports.node);
                 (target_address(&labels.address, port), None, None)
             }
         };
