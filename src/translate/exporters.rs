@@ -71,6 +71,7 @@ mod tests {
             timeout: 1,
             retries: 0,
             oids: Vec::new(),
+            v3: None,
         };
         let probes = [
             Probe::Node,

@@ -924,6 +924,7 @@ fn name_snmp_modules(groups: &[NativeGroup], out: &mut Translation<'_>) {
     let mut order: Vec<usize> = (0..groups.len()).collect();
     order.sort_by(|&a, &b| groups[a].id.cmp(&groups[b].id));
     let mut literals: Vec<snmp::Secret> = Vec::new();
+    let mut passwords: BTreeMap<&str, Vec<snmp::Secret>> = BTreeMap::new();
     for &index in &order {
         let group = &groups[index];
         let native = &mut out.natives[group.native];
@@ -965,6 +966,45 @@ fn name_snmp_modules(groups: &[NativeGroup], out: &mut Translation<'_>) {
             None => "snmp_exporter 0.21/0.22 with snmp.yml rendered from snmp.yml.tmpl".to_owned(),
         };
         settings.variable = variable;
+        let first_service = format!("{first}/{}", group.description);
+        if let Some(v3) = &mut settings.v3 {
+            for (kind, prefix, secret, slot) in [
+                ("-A auth password", snmp::AUTH_PREFIX, &v3.password, &mut v3.password_variable),
+                (
+                    "-X privacy password",
+                    snmp::PRIV_PREFIX,
+                    &v3.priv_password,
+                    &mut v3.priv_variable,
+                ),
+            ] {
+                let Some(secret) = secret else { continue };
+                let (var, origin) = match secret {
+                    snmp::Community::Default => continue,
+                    snmp::Community::Macro(name) => (
+                        format!("{prefix}{name}"),
+                        format!("the ${name}$ macro of the resource file"),
+                    ),
+                    snmp::Community::Literal(value) => {
+                        let list = passwords.entry(prefix).or_default();
+                        let n = match list.iter().position(|s| s == value) {
+                            Some(i) => i + 1,
+                            None => {
+                                list.push(value.clone());
+                                list.len()
+                            }
+                        };
+                        (
+                            format!("{prefix}{n}"),
+                            format!(
+                                "the {kind} of {first_service} (and every check_snmp with the same one)"
+                            ),
+                        )
+                    }
+                };
+                out.snmp_communities.entry(var.clone()).or_insert(origin);
+                *slot = Some(var);
+            }
+        }
         *module = settings.name();
         native.requires.push(requirement);
     }

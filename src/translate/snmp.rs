@@ -52,6 +52,36 @@ pub enum Version {
     V1,
     /// `-P 2c`.
     V2c,
+    /// `-P 3`, with [`Module::v3`].
+    V3,
+}
+
+/// The environment variable prefixes of SNMPv3 passwords (`-A`, `-X`).
+pub const AUTH_PREFIX: &str = "NAG2PROM_SNMP_AUTH_";
+/// See [`AUTH_PREFIX`].
+pub const PRIV_PREFIX: &str = "NAG2PROM_SNMP_PRIV_";
+
+/// SNMPv3 settings of a module (check_snmp's `-L`, `-U`, `-a`, `-A`, `-x`, `-X`, `-N`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct V3 {
+    /// `noAuthNoPriv`, `authNoPriv` or `authPriv` (`-L`, default noAuthNoPriv).
+    pub level: &'static str,
+    /// The security name (`-U`), written as is: an account name, not a secret.
+    pub username: String,
+    /// `MD5` or `SHA` (`-a`, default MD5), with auth.
+    pub auth_protocol: Option<&'static str>,
+    /// The auth password (`-A`), with auth: a reference, never the value.
+    pub password: Option<Community>,
+    /// Its environment variable, set by the translation.
+    pub password_variable: Option<String>,
+    /// `DES` or `AES` (`-x`, default DES), with priv.
+    pub priv_protocol: Option<&'static str>,
+    /// The privacy password (`-X`), with priv.
+    pub priv_password: Option<Community>,
+    /// Its environment variable, set by the translation.
+    pub priv_variable: Option<String>,
+    /// The context (`-N`).
+    pub context: Option<String>,
 }
 
 /// What one translated check asks the agent for.
@@ -70,6 +100,8 @@ pub struct Module {
     pub retries: u32,
     /// Numeric OIDs without a leading dot, in the order of `-o`.
     pub oids: Vec<String>,
+    /// SNMPv3 settings, with [`Version::V3`].
+    pub v3: Option<V3>,
 }
 
 /// The metric a module exports for `oid`: `nagios_snmp_oid_1_3_6_1_2_1_25_1_6_0`.
@@ -109,10 +141,32 @@ pub struct ConfigModule {
 }
 
 /// `auth` of a 0.21 module.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Auth {
-    /// `public`, or a `${VARIABLE}` reference.
-    pub community: String,
+    /// `public`, or a `${VARIABLE}` reference (v1, v2c).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
+    /// v3: `noAuthNoPriv`, `authNoPriv`, `authPriv`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_level: Option<String>,
+    /// v3 security name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// v3 auth password, a `${VARIABLE}` reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// v3 `MD5` or `SHA`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_protocol: Option<String>,
+    /// v3 `DES` or `AES`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priv_protocol: Option<String>,
+    /// v3 privacy password, a `${VARIABLE}` reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priv_password: Option<String>,
+    /// v3 context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_name: Option<String>,
 }
 
 /// One `metrics` entry.
@@ -144,8 +198,20 @@ impl Module {
     /// The module's name: `nagios_snmp_HASH` of everything but the secret (the variable name
     /// stands for the community), so checks that ask alike share a module.
     pub fn name(&self) -> String {
+        let v3 = self.v3.as_ref().map(|v| {
+            format!(
+                "{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                v.level,
+                v.username,
+                v.auth_protocol,
+                v.password_variable,
+                v.priv_protocol,
+                v.priv_variable,
+                v.context
+            )
+        });
         let key = format!(
-            "{:?}|{}|{}|{}|{}|{}",
+            "{:?}|{}|{}|{}|{}|{}{}",
             self.version,
             match &self.community {
                 Community::Default => "public".to_owned(),
@@ -155,16 +221,30 @@ impl Module {
             self.variable.as_deref().unwrap_or(""),
             self.timeout,
             self.retries,
-            self.oids.join(",")
+            self.oids.join(","),
+            v3.map(|v| format!("|{v}")).unwrap_or_default()
         );
         format!("nagios_snmp_{:08x}", crate::translate::fnv64(&key) as u32)
     }
 
     /// The module as `snmp.yml` holds it, the community as a variable reference.
     pub fn config(&self) -> ConfigModule {
-        let community = match &self.variable {
-            Some(var) => format!("${{{var}}}"),
-            None => "public".to_owned(),
+        let reference = |var: &Option<String>| var.as_ref().map(|v| format!("${{{v}}}"));
+        let auth = match &self.v3 {
+            None => Auth {
+                community: Some(reference(&self.variable).unwrap_or_else(|| "public".to_owned())),
+                ..Auth::default()
+            },
+            Some(v3) => Auth {
+                security_level: Some(v3.level.to_owned()),
+                username: Some(v3.username.clone()),
+                password: reference(&v3.password_variable),
+                auth_protocol: v3.auth_protocol.map(str::to_owned),
+                priv_protocol: v3.priv_protocol.map(str::to_owned),
+                priv_password: reference(&v3.priv_variable),
+                context_name: v3.context.clone(),
+                ..Auth::default()
+            },
         };
         let extracts = || {
             let list = VALUE_REGEXES
@@ -177,8 +257,9 @@ impl Module {
             version: match self.version {
                 Version::V1 => 1,
                 Version::V2c => 2,
+                Version::V3 => 3,
             },
-            auth: Auth { community },
+            auth,
             timeout: format!("{}s", self.timeout),
             retries: self.retries,
             get: self.oids.clone(),
@@ -209,6 +290,7 @@ mod tests {
             timeout: 10,
             retries: 5,
             oids: vec!["1.3.6.1.2.1.25.1.6.0".to_owned()],
+            v3: None,
         }
     }
 
@@ -235,7 +317,7 @@ mod tests {
     fn config_has_the_0_21_fields() {
         let m = module(Community::Default, None);
         let c = m.config();
-        assert_eq!(c.auth.community, "public");
+        assert_eq!(c.auth.community.as_deref(), Some("public"));
         assert_eq!(c.version, 2);
         assert_eq!(c.metrics[0].name, "nagios_snmp_oid_1_3_6_1_2_1_25_1_6_0");
         assert_eq!(c.metrics[0].type_, "DisplayString");

@@ -15,6 +15,9 @@ use crate::support::{Proc, api, free_port, have, http_get, nag2prom, text, wait_
 const PLUGIN: &str = "/usr/lib/nagios/plugins/check_snmp";
 const COMMUNITY: &str = "n2p-test-community";
 const WRONG: &str = "n2p-wrong-community";
+/// The SNMPv3 user's passwords (at least 8 characters, as net-snmp wants).
+const AUTH_PASS: &str = "n2p-auth-secret";
+const PRIV_PASS: &str = "n2p-priv-secret";
 
 /// Fixed values of the test's agent (snmpd `override`), beside its own sysUpTime.
 const AGENT: &str = "override .1.3.6.1.4.1.8072.9999.1.0 integer 42
@@ -50,13 +53,26 @@ fn services() -> Vec<(&'static str, &'static str, &'static str)> {
             COMMUNITY,
         ),
         ("Wrong Community", "-P 2c -o .1.3.6.1.4.1.8072.9999.1.0 -w 5 -t 1 -e 1", WRONG),
+        // SNMPv3 (no community): the passwords are in the options.
+        (
+            "V3 AuthPriv",
+            "-P 3 -L authPriv -U n2pv3 -a SHA -A n2p-auth-secret -x AES -X n2p-priv-secret -o .1.3.6.1.4.1.8072.9999.1.0 -w :40 -c :100",
+            "",
+        ),
+        (
+            "V3 Wrong Password",
+            "-P 3 -L authPriv -U n2pv3 -a SHA -A n2p-auth-wrong -x AES -X n2p-priv-secret -o .1.3.6.1.4.1.8072.9999.1.0 -w :50 -t 1 -e 1",
+            "",
+        ),
     ]
 }
 
 /// The state check_snmp itself gives (its exit code).
 fn plugin_state(port: u16, options: &str, community: &str) -> i32 {
     let mut args = vec!["-H".to_owned(), "127.0.0.1".to_owned(), "-p".to_owned(), port.to_string()];
-    args.extend(["-C".to_owned(), community.to_owned()]);
+    if !community.is_empty() {
+        args.extend(["-C".to_owned(), community.to_owned()]);
+    }
     args.extend(options.split(' ').map(str::to_owned));
     let out = Command::new(PLUGIN).args(&args).output().unwrap();
     out.status.code().unwrap_or(-1)
@@ -82,7 +98,13 @@ fn check_snmp_rules_agree_with_the_plugin_on_snmp_exporter() {
     // The agent.
     let agent_port = free_port();
     let conf = root.join("snmpd/snmpd.conf");
-    std::fs::write(&conf, format!("rocommunity {COMMUNITY} 127.0.0.1\n{AGENT}")).unwrap();
+    std::fs::write(
+        &conf,
+        format!(
+            "rocommunity {COMMUNITY} 127.0.0.1\ncreateUser n2pv3 SHA {AUTH_PASS} AES {PRIV_PASS}\nrouser n2pv3 priv\n{AGENT}"
+        ),
+    )
+    .unwrap();
     let _snmpd = Proc::spawn(
         "snmpd",
         Command::new("/usr/sbin/snmpd")
@@ -124,6 +146,8 @@ fn check_snmp_rules_agree_with_the_plugin_on_snmp_exporter() {
         ("Offset", 0),
         ("Only Answer", 0),
         ("Wrong Community", 3),
+        ("V3 AuthPriv", 1),
+        ("V3 Wrong Password", 3),
     ] {
         assert_eq!(expected[service], state, "check_snmp on {service}");
     }
@@ -136,8 +160,9 @@ fn check_snmp_rules_agree_with_the_plugin_on_snmp_exporter() {
          define host {\n host_name agent\n address 127.0.0.1\n max_check_attempts 1\n check_period always\n contacts ops\n notification_period always\n}\n",
     );
     for (i, (service, options, community)) in services().into_iter().enumerate() {
+        let c = if community.is_empty() { "" } else { "-C '$ARG1$' " };
         objects.push_str(&format!(
-            "define command {{\n command_name snmp{i}\n command_line {PLUGIN} -H $HOSTADDRESS$ -p {agent_port} -C '$ARG1$' {options}\n}}\n\
+            "define command {{\n command_name snmp{i}\n command_line {PLUGIN} -H $HOSTADDRESS$ -p {agent_port} {c}{options}\n}}\n\
              define service {{\n host_name agent\n service_description {service}\n check_command snmp{i}!{community}\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period always\n notification_period always\n contacts ops\n}}\n"
         ));
     }
@@ -191,22 +216,29 @@ fn check_snmp_rules_agree_with_the_plugin_on_snmp_exporter() {
     for entry in walk(&out) {
         let bytes = std::fs::read(&entry).unwrap();
         let body = String::from_utf8_lossy(&bytes);
-        assert!(
-            !body.contains(COMMUNITY) && !body.contains(WRONG),
-            "{} holds a community",
-            entry.display()
-        );
+        for secret in [COMMUNITY, WRONG, AUTH_PASS, PRIV_PASS, "n2p-auth-wrong"] {
+            assert!(!body.contains(secret), "{} holds a secret", entry.display());
+        }
     }
 
     // Render the template as a deployment does: each variable from the header's list.
     let template = std::fs::read_to_string(out.join("snmp.yml.tmpl")).unwrap();
     let mut env: Vec<(String, String)> = Vec::new();
-    for line in template.lines().filter_map(|l| l.strip_prefix("# NAG2PROM_SNMP_COMMUNITY_")) {
-        let (suffix, origin) = line.split_once(": ").unwrap();
-        let value = if origin.contains("/Wrong Community ") { WRONG } else { COMMUNITY };
-        env.push((format!("NAG2PROM_SNMP_COMMUNITY_{suffix}"), value.to_owned()));
+    for line in template.lines().filter_map(|l| l.strip_prefix("# NAG2PROM_SNMP_")) {
+        let (var, origin) = line.split_once(": ").unwrap();
+        let value = if var.starts_with("AUTH_") {
+            if origin.contains("/V3 Wrong Password ") { "n2p-auth-wrong" } else { AUTH_PASS }
+        } else if var.starts_with("PRIV_") {
+            PRIV_PASS
+        } else if origin.contains("/Wrong Community ") {
+            WRONG
+        } else {
+            COMMUNITY
+        };
+        env.push((format!("NAG2PROM_SNMP_{var}"), value.to_owned()));
     }
-    assert_eq!(env.len(), 2, "two distinct communities, two variables:\n{template}");
+    // Two communities, two auth passwords, one privacy password (the same twice).
+    assert_eq!(env.len(), 5, "one variable per distinct secret:\n{template}");
     let shell_format: Vec<String> = env.iter().map(|(k, _)| format!("${{{k}}}")).collect();
     let rendered = Command::new("/usr/bin/envsubst")
         .arg(shell_format.join(" "))

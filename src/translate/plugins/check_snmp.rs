@@ -25,7 +25,10 @@
 //! - `--offset O` is added to every value. `-l`, `-u`, `-D`, `-O`, `-f` only change the
 //!   output text.
 //!
-//! Bridged: SNMPv3 (`-P 3` and its credentials), `-s`/`-r`/`-R`/`--invert-search` (string
+//! SNMPv3 (`-P 3`): `-L`, `-U`, `-a` (MD5, SHA), `-A`, `-x` (DES, AES), `-X`, `-N`, the
+//! passwords referenced like the community.
+//!
+//! Bridged: `-s`/`-r`/`-R`/`--invert-search` (string
 //! tests on the agent's formatted text), `--rate`, `-M` (applied to INTEGER and Gauge values
 //! only, a type known at run time), `-n` (getnext), `-m`, `-d`, `-6`, `-z` other than 3, and
 //! `-t 5` (the two timeouts race).
@@ -39,7 +42,7 @@ use nag2prom_parsers::range::Range;
 use super::common::{Code, Refusal, opts, own_host, port, range};
 use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
 use crate::translate::argv::{has_user_macro, opt};
-use crate::translate::snmp::{Community, Module, Secret, Version, metric_name};
+use crate::translate::snmp::{Community, Module, Secret, V3, Version, metric_name};
 
 /// Characters `set_thresholds` starts a threshold at (`NP_THRESHOLDS_CHARS`).
 const THRESHOLD_CHARS: &str = "-0123456789.:@~";
@@ -102,13 +105,6 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         ('m', "-m loads MIBs that change how snmpget formats values"),
         ('d', "-d changes how the plugin splits snmpget's output"),
         ('6', "-6 (SNMP over IPv6) is not translated"),
-        ('N', "SNMPv3 (-N context) is not translated"),
-        ('L', "SNMPv3 (-L) is not translated"),
-        ('U', "SNMPv3 (-U) is not translated"),
-        ('a', "SNMPv3 (-a) is not translated"),
-        ('x', "SNMPv3 (-x) is not translated"),
-        ('A', "SNMPv3 (-A) is not translated"),
-        ('X', "SNMPv3 (-X) is not translated"),
     ] {
         if parsed.has(short) {
             return not_translated(what);
@@ -136,7 +132,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     let version = match parsed.last('P').unwrap_or("1") {
         "1" => Version::V1,
         "2c" => Version::V2c,
-        "3" => return not_translated("SNMPv3 is not translated"),
+        "3" => Version::V3,
         v if v.contains('$') => {
             return Err(Refusal::new(Code::PerHostMacro, "-P depends on a macro"));
         }
@@ -149,24 +145,11 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     };
     let community = match parsed.last('C') {
         None => Community::Default,
-        Some(c) if has_user_macro(c) => {
-            let name = c.trim_matches('$');
-            if c.starts_with("$USER") && c.ends_with('$') && !name.contains('$') {
-                Community::Macro(name.to_owned())
-            } else {
-                return Err(Refusal::new(
-                    Code::SecretMacro,
-                    "-C mixes a $USERn$ macro with other text",
-                ));
-            }
-        }
-        Some(c) if c.contains('$') => {
-            return Err(Refusal::new(
-                Code::PerHostMacro,
-                "-C depends on a macro that differs per host",
-            ));
-        }
-        Some(c) => Community::Literal(Secret::new(c)),
+        Some(c) => credential("-C", c)?,
+    };
+    let v3 = match version {
+        Version::V3 => Some(v3_settings(&parsed)?),
+        _ => None,
     };
     let timeout = whole("-t", parsed.last('t'), 10)?;
     let retries = whole(
@@ -280,15 +263,15 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     // SNMPv1 every OID (one missing one fails the whole request).
     let required: Vec<String> = match version {
         Version::V1 => oids.iter().map(|o| metric_name(o)).collect(),
-        Version::V2c => threshold_metrics.clone(),
+        Version::V2c | Version::V3 => threshold_metrics.clone(),
     };
     // The module asks for what the rules read: with SNMPv1 every OID, with v2c the
     // threshold OIDs (others are OK whenever the agent answers), or the first OID when none
     // has a threshold (the agent must still be asked).
     let fetched: Vec<String> = match version {
         Version::V1 => oids.clone(),
-        Version::V2c if threshold_metrics.is_empty() => vec![oids[0].clone()],
-        Version::V2c => {
+        Version::V2c | Version::V3 if threshold_metrics.is_empty() => vec![oids[0].clone()],
+        Version::V2c | Version::V3 => {
             oids.iter().filter(|o| threshold_metrics.contains(&metric_name(o))).cloned().collect()
         }
     };
@@ -314,9 +297,22 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         match version {
             Version::V1 => "1",
             Version::V2c => "2c",
+            Version::V3 => "3",
         },
         oids.join(",")
     );
+    if let Some(v) = &v3 {
+        canonical.push_str(&format!(" -L {} -U {}", v.level, v.username));
+        if let Some(a) = v.auth_protocol {
+            canonical.push_str(&format!(" -a {a}"));
+        }
+        if let Some(x) = v.priv_protocol {
+            canonical.push_str(&format!(" -x {x}"));
+        }
+        if let Some(n) = &v.context {
+            canonical.push_str(&format!(" -N {n}"));
+        }
+    }
     for (flag, list) in [("-w", &canonical_w), ("-c", &canonical_c)] {
         let text = trim(list);
         if !text.is_empty() {
@@ -331,7 +327,8 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         canonical.push_str(&format!(" -p {target_port}"));
     }
 
-    let settings = Module { version, community, variable: None, timeout, retries, oids: fetched };
+    let settings =
+        Module { version, community, variable: None, timeout, retries, oids: fetched, v3 };
     let n_threshold = metrics.len();
     let feed = Box::new(move |values: &[f64], _t: f64| {
         let mut fed = Fed::default();
@@ -387,6 +384,109 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         calm,
         presence,
     })
+}
+
+/// A secret option's value (`-C`, `-A`, `-X`) as a reference: a `$USERn$` macro by its name,
+/// a literal kept hidden; other macros differ per host.
+fn credential(opt: &str, value: &str) -> Result<Community, Refusal> {
+    if has_user_macro(value) {
+        let name = value.trim_matches('$');
+        if value.starts_with("$USER") && value.ends_with('$') && !name.contains('$') {
+            return Ok(Community::Macro(name.to_owned()));
+        }
+        return Err(Refusal::new(
+            Code::SecretMacro,
+            format!("{opt} mixes a $USERn$ macro with other text"),
+        ));
+    }
+    if value.contains('$') {
+        return Err(Refusal::new(
+            Code::PerHostMacro,
+            format!("{opt} depends on a macro that differs per host"),
+        ));
+    }
+    Ok(Community::Literal(Secret::new(value)))
+}
+
+/// SNMPv3 settings as check_snmp 2.3.3 reads them (`validate_arguments`): `-L` defaults to
+/// noAuthNoPriv, `-U` is required; with auth `-a` defaults to MD5 and `-A` is required; with
+/// priv `-x` defaults to DES and `-X` is required.
+fn v3_settings(parsed: &crate::translate::argv::Parsed) -> Result<V3, Refusal> {
+    let refuses = |what: String| Err(Refusal::new(Code::PluginRefuses, what));
+    let level = match parsed.last('L').unwrap_or("noAuthNoPriv") {
+        "noAuthNoPriv" => "noAuthNoPriv",
+        "authNoPriv" => "authNoPriv",
+        "authPriv" => "authPriv",
+        other if other.contains('$') => {
+            return Err(Refusal::new(Code::PerHostMacro, "-L depends on a macro"));
+        }
+        other => return refuses(format!("-L `{other}`: the plugin refuses it (Invalid seclevel)")),
+    };
+    let Some(username) = parsed.last('U') else {
+        return refuses(
+            "-P 3 without -U: the plugin answers UNKNOWN (Required parameter: secname)".to_owned(),
+        );
+    };
+    if username.contains('$') {
+        return Err(Refusal::new(
+            Code::SecretMacro,
+            "-U through a macro: the security name would have to be read",
+        ));
+    }
+    let context = match parsed.last('N') {
+        Some(n) if n.contains('$') => {
+            return Err(Refusal::new(Code::PerHostMacro, "-N depends on a macro"));
+        }
+        n => n.map(str::to_owned),
+    };
+    let mut v3 = V3 {
+        level,
+        username: username.to_owned(),
+        auth_protocol: None,
+        password: None,
+        password_variable: None,
+        priv_protocol: None,
+        priv_password: None,
+        priv_variable: None,
+        context,
+    };
+    if level == "noAuthNoPriv" {
+        return Ok(v3);
+    }
+    v3.auth_protocol = Some(match parsed.last('a').unwrap_or("MD5") {
+        "MD5" => "MD5",
+        "SHA" => "SHA",
+        other => {
+            return Err(Refusal::new(
+                Code::OptionNotTranslated,
+                format!("-a `{other}`: only MD5 and SHA are translated"),
+            ));
+        }
+    });
+    let Some(password) = parsed.last('A') else {
+        return refuses(
+            "-L with auth but no -A: the plugin answers UNKNOWN (Required parameter: authpasswd)"
+                .to_owned(),
+        );
+    };
+    v3.password = Some(credential("-A", password)?);
+    if level == "authPriv" {
+        v3.priv_protocol = Some(match parsed.last('x').unwrap_or("DES") {
+            "DES" => "DES",
+            "AES" => "AES",
+            other => {
+                return Err(Refusal::new(
+                    Code::OptionNotTranslated,
+                    format!("-x `{other}`: only DES and AES are translated"),
+                ));
+            }
+        });
+        let Some(privacy) = parsed.last('X') else {
+            return refuses("-L authPriv without -X: the plugin answers UNKNOWN (Required parameter: privpasswd)".to_owned());
+        };
+        v3.priv_password = Some(credential("-X", privacy)?);
+    }
+    Ok(v3)
 }
 
 /// `-t`/`-e`: a non-negative integer (`is_integer`), or the default.
@@ -558,13 +658,48 @@ mod tests {
     }
 
     #[test]
+    fn snmpv3_credentials_are_referenced() {
+        let n = tr("check_snmp -H $HOSTADDRESS$ -P 3 -L authPriv -U mon -a SHA -A s3cretauth -x AES -X $USER7$ -o 1.1 -w 5").unwrap();
+        assert!(!format!("{n:?}").contains("s3cretauth") && !n.canonical.contains("s3cretauth"));
+        assert_eq!(
+            n.canonical,
+            "check_snmp -P 3 -o 1.1 -L authPriv -U mon -a SHA -x AES -w 5 -t 10 -e 5"
+        );
+        let Probe::Snmp { settings, .. } = &n.probe else { panic!() };
+        let v3 = settings.v3.as_ref().unwrap();
+        assert!(matches!(v3.password, Some(Community::Literal(_))));
+        assert_eq!(v3.priv_password, Some(Community::Macro("USER7".to_owned())));
+        // Defaults: noAuthNoPriv; with auth MD5, with priv DES.
+        let n = tr("check_snmp -H $HOSTADDRESS$ -P 3 -L authPriv -U mon -A a -X x -o 1.1 -w 5")
+            .unwrap();
+        let Probe::Snmp { settings, .. } = &n.probe else { panic!() };
+        let v3 = settings.v3.as_ref().unwrap();
+        assert_eq!((v3.auth_protocol, v3.priv_protocol), (Some("MD5"), Some("DES")));
+        for (line, code) in [
+            ("check_snmp -H $HOSTADDRESS$ -P 3 -o 1.1 -w 5", Code::PluginRefuses),
+            (
+                "check_snmp -H $HOSTADDRESS$ -P 3 -L authNoPriv -U u -o 1.1 -w 5",
+                Code::PluginRefuses,
+            ),
+            ("check_snmp -H $HOSTADDRESS$ -P 3 -L bogus -U u -o 1.1 -w 5", Code::PluginRefuses),
+            (
+                "check_snmp -H $HOSTADDRESS$ -P 3 -L authNoPriv -U u -a SHA-256 -A p -o 1.1 -w 5",
+                Code::OptionNotTranslated,
+            ),
+        ] {
+            assert_eq!(tr(line).unwrap_err().code, code, "{line}");
+        }
+        // v3 options without -P 3 are ignored by the plugin.
+        assert!(tr("check_snmp -H $HOSTADDRESS$ -U u -o 1.1 -w 5").is_ok());
+    }
+
+    #[test]
     fn refusals() {
         for line in [
             "check_snmp -H $HOSTADDRESS$ -o 1.1 -s x",
             "check_snmp -H $HOSTADDRESS$ -o 1.1 -r x",
             "check_snmp -H $HOSTADDRESS$ -o 1.1 -w 5 --rate",
             "check_snmp -H $HOSTADDRESS$ -o 1.1 -w 5 -M 8",
-            "check_snmp -H $HOSTADDRESS$ -o 1.1 -w 5 -P 3 -U u -A p",
             "check_snmp -H $HOSTADDRESS$ -o sysUpTime.0 -w 5",
             "check_snmp -H $HOSTADDRESS$ -o 1.1 -w 5 -z 0",
             "check_snmp -H $HOSTADDRESS$ -o 1.1 -w 5 --delimiter=x",
