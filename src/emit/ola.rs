@@ -422,22 +422,13 @@ pub fn rules(objectives: &[Objective], interval: u32) -> Option<RuleFile> {
 
 /// The bridge's series for an objective over `samples` samples: every member OK except the
 /// first, whose `(state, downtime)` are `first` (padded with its last value), as the group
-/// rank the bridge computes from them ([`crate::exposition::ola_rank`]'s order), and the
-/// member count.
+/// rank the bridge computes from them ([`crate::translate::ola::argo_rank`]), and the member
+/// count.
 fn inputs(o: &Objective, samples: usize, first: &[(u8, u8)], up: &str) -> Vec<InputSeries> {
-    let rank = |(state, downtime): (u8, u8)| -> u8 {
-        if downtime > 0 {
-            3
-        } else {
-            match state {
-                0 => 0,
-                1 => 1,
-                2 => 4,
-                _ => 2,
-            }
-        }
-    };
-    let ranks: Vec<u8> = first.iter().map(|p| rank(*p)).collect();
+    let ranks: Vec<u8> = first
+        .iter()
+        .map(|&(state, downtime)| crate::translate::ola::argo_rank(state, downtime > 0))
+        .collect();
     let group = string_literal(&o.name);
     vec![
         InputSeries { series: "nagios_up".to_owned(), values: up.to_owned() },

@@ -433,23 +433,14 @@ pub fn render(snapshot: &Snapshot<'_>, options: &Options, enrich: Option<&Enrich
     out
 }
 
-/// A member's rank in ARGO's state order (its AND is the maximum): OK 0, WARNING 1, UNKNOWN
-/// 2, scheduled downtime 3 (ARGO overwrites the endpoint's timeline with DOWNTIME, whatever
-/// the state), CRITICAL 4; `None` (missing: counted as 2 for the group) for a member that is
-/// pending (never checked) or has no HARD state.
+/// A member's rank ([`crate::translate::ola::argo_rank`]); `None` (missing: counted as 2 for
+/// the group) for a member that is pending (never checked) or has no HARD state.
 pub fn ola_rank(o: &ObjectState<'_>) -> Option<u8> {
     if o.checked == Some(false) || o.last_check == Some(0) {
         return None;
     }
-    if o.scheduled_downtime_depth.is_some_and(|d| d > 0) {
-        return Some(3);
-    }
-    match o.last_hard_state? {
-        0 => Some(0),
-        1 => Some(1),
-        2 => Some(4),
-        _ => Some(2),
-    }
+    let in_downtime = o.scheduled_downtime_depth.is_some_and(|d| d > 0);
+    Some(crate::translate::ola::argo_rank(o.last_hard_state?, in_downtime))
 }
 
 /// Every OLA group's `(rank, members)`: the worst member rank; at least 2 (missing) when a

@@ -96,6 +96,21 @@ impl MembersFile {
     }
 }
 
+/// A member's rank in ARGO's state order (a group's AND is the maximum): OK 0, WARNING 1,
+/// UNKNOWN 2, scheduled downtime 3 (ARGO overwrites the endpoint's timeline with DOWNTIME,
+/// whatever the state), CRITICAL 4. A missing member counts as 2.
+pub fn argo_rank(hard_state: u8, in_downtime: bool) -> u8 {
+    if in_downtime {
+        return 3;
+    }
+    match hard_state {
+        0 => 0,
+        1 => 1,
+        2 => 4,
+        _ => 2,
+    }
+}
+
 /// The file name of [`MembersFile`] in convert's output.
 pub const MEMBERS_FILE: &str = "ola-members.json";
 
