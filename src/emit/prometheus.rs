@@ -286,17 +286,17 @@ pub fn snmp_header(tr: &Translation<'_>) -> String {
          # (each value lands as a plain YAML scalar: write a community holding `: `, ` #`, a quote\n\
          # or a leading `!&*%@[{` YAML-quoted in its variable)\n",
     );
-    let vars: Vec<String> = tr.snmp_communities.keys().map(|v| format!("${{{v}}}")).collect();
+    let vars: Vec<String> = tr.snmp_secrets.keys().map(|v| format!("${{{v}}}")).collect();
     text.push_str(&format!(
         "#   envsubst '{}' < snmp.yml.tmpl > /etc/prometheus/snmp.yml\n",
         vars.join(" ")
     ));
-    if tr.snmp_communities.is_empty() {
+    if tr.snmp_secrets.is_empty() {
         text.push_str(
             "# (no community to fill in: every check uses check_snmp's default, public)\n",
         );
     }
-    for (var, origin) in &tr.snmp_communities {
+    for (var, origin) in &tr.snmp_secrets {
         text.push_str(&format!("# {var}: {origin}\n"));
     }
     text

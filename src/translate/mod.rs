@@ -243,9 +243,9 @@ pub struct Translation<'m> {
     pub process_groups: BTreeMap<String, String>,
     /// snmp_exporter modules used, by name (`snmp.yml.tmpl`).
     pub snmp_modules: BTreeMap<String, snmp::Module>,
-    /// The environment variables `snmp.yml.tmpl` reads communities from → where each
-    /// community is written in the configuration (never its value).
-    pub snmp_communities: BTreeMap<String, String>,
+    /// The environment variables `snmp.yml.tmpl` reads communities and SNMPv3 passwords
+    /// from → where each is written in the configuration (never its value).
+    pub snmp_secrets: BTreeMap<String, String>,
     /// Scrape interval, seconds.
     pub scrape_interval: u32,
     /// nagios.cfg's `status_update_interval`, seconds (10 when absent).
@@ -916,15 +916,45 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
     out
 }
 
-/// Give every check_snmp translation its community variable and module name: each distinct
-/// community is one environment variable of `snmp.yml.tmpl` (`$USERn$` by its macro name,
-/// literal ones numbered in the order of the groups' ids, so reordering the configuration
-/// renames nothing), and the module is named after its settings with that variable.
+/// Give every check_snmp translation its secrets' variables and its module name: each
+/// distinct community or SNMPv3 password is one environment variable of `snmp.yml.tmpl`
+/// (`$USERn$` by its macro name, literal ones numbered per kind in the order of the groups'
+/// ids, so reordering the configuration renames nothing), and the module is named after its
+/// settings with those variables.
 fn name_snmp_modules(groups: &[NativeGroup], out: &mut Translation<'_>) {
     let mut order: Vec<usize> = (0..groups.len()).collect();
     order.sort_by(|&a, &b| groups[a].id.cmp(&groups[b].id));
-    let mut literals: Vec<snmp::Secret> = Vec::new();
-    let mut passwords: BTreeMap<&str, Vec<snmp::Secret>> = BTreeMap::new();
+    // Literal secrets seen so far, per variable prefix: their position is their number.
+    let mut literals: BTreeMap<&str, Vec<snmp::Secret>> = BTreeMap::new();
+    let mut variable = |prefix: &'static str,
+                        what: &str,
+                        service: &str,
+                        secret: &snmp::Community,
+                        secrets: &mut BTreeMap<String, String>|
+     -> Option<String> {
+        let (var, origin) = match secret {
+            snmp::Community::Default => return None,
+            snmp::Community::Macro(name) => {
+                (format!("{prefix}{name}"), format!("the ${name}$ macro of the resource file"))
+            }
+            snmp::Community::Literal(value) => {
+                let list = literals.entry(prefix).or_default();
+                let n = match list.iter().position(|s| s == value) {
+                    Some(i) => i + 1,
+                    None => {
+                        list.push(value.clone());
+                        list.len()
+                    }
+                };
+                (
+                    format!("{prefix}{n}"),
+                    format!("the {what} of {service} (and every check_snmp with the same one)"),
+                )
+            }
+        };
+        secrets.entry(var.clone()).or_insert(origin);
+        Some(var)
+    };
     for &index in &order {
         let group = &groups[index];
         let native = &mut out.natives[group.native];
@@ -933,78 +963,26 @@ fn name_snmp_modules(groups: &[NativeGroup], out: &mut Translation<'_>) {
             continue;
         }
         let first = group.host_names.first().map(String::as_str).unwrap_or("");
-        let (variable, origin) = match &settings.community {
-            snmp::Community::Default => (None, String::new()),
-            snmp::Community::Macro(name) => (
-                Some(format!("{}{name}", snmp::VARIABLE_PREFIX)),
-                format!("the ${name}$ macro of the resource file"),
-            ),
-            snmp::Community::Literal(secret) => {
-                let n = match literals.iter().position(|s| s == secret) {
-                    Some(i) => i + 1,
-                    None => {
-                        literals.push(secret.clone());
-                        literals.len()
-                    }
-                };
-                (
-                    Some(format!("{}{n}", snmp::VARIABLE_PREFIX)),
-                    format!(
-                        "the -C community of {first}/{} (and every check_snmp with the same one)",
-                        group.description
-                    ),
-                )
-            }
-        };
-        let requirement = match &variable {
-            Some(var) => {
-                out.snmp_communities.entry(var.clone()).or_insert(origin);
-                format!(
-                    "snmp_exporter 0.21/0.22 with snmp.yml rendered from snmp.yml.tmpl, {var} set to the community"
-                )
-            }
-            None => "snmp_exporter 0.21/0.22 with snmp.yml rendered from snmp.yml.tmpl".to_owned(),
-        };
-        settings.variable = variable;
-        let first_service = format!("{first}/{}", group.description);
+        let service = format!("{first}/{}", group.description);
+        let secrets = &mut out.snmp_secrets;
+        settings.variable =
+            variable(snmp::VARIABLE_PREFIX, "-C community", &service, &settings.community, secrets);
         if let Some(v3) = &mut settings.v3 {
-            for (kind, prefix, secret, slot) in [
-                ("-A auth password", snmp::AUTH_PREFIX, &v3.password, &mut v3.password_variable),
-                (
-                    "-X privacy password",
-                    snmp::PRIV_PREFIX,
-                    &v3.priv_password,
-                    &mut v3.priv_variable,
-                ),
-            ] {
-                let Some(secret) = secret else { continue };
-                let (var, origin) = match secret {
-                    snmp::Community::Default => continue,
-                    snmp::Community::Macro(name) => (
-                        format!("{prefix}{name}"),
-                        format!("the ${name}$ macro of the resource file"),
-                    ),
-                    snmp::Community::Literal(value) => {
-                        let list = passwords.entry(prefix).or_default();
-                        let n = match list.iter().position(|s| s == value) {
-                            Some(i) => i + 1,
-                            None => {
-                                list.push(value.clone());
-                                list.len()
-                            }
-                        };
-                        (
-                            format!("{prefix}{n}"),
-                            format!(
-                                "the {kind} of {first_service} (and every check_snmp with the same one)"
-                            ),
-                        )
-                    }
-                };
-                out.snmp_communities.entry(var.clone()).or_insert(origin);
-                *slot = Some(var);
+            if let Some(p) = &v3.password {
+                v3.password_variable =
+                    variable(snmp::AUTH_PREFIX, "-A auth password", &service, p, secrets);
+            }
+            if let Some(p) = &v3.priv_password {
+                v3.priv_variable =
+                    variable(snmp::PRIV_PREFIX, "-X privacy password", &service, p, secrets);
             }
         }
+        let requirement = match &settings.variable {
+            Some(var) => format!(
+                "snmp_exporter 0.21/0.22 with snmp.yml rendered from snmp.yml.tmpl, {var} set to the community"
+            ),
+            None => "snmp_exporter 0.21/0.22 with snmp.yml rendered from snmp.yml.tmpl".to_owned(),
+        };
         *module = settings.name();
         native.requires.push(requirement);
     }
