@@ -27,6 +27,8 @@ pub mod argv;
 pub mod blackbox;
 pub mod bridged;
 pub mod exporters;
+pub mod mib;
+mod mib_names;
 pub mod ola;
 pub mod plugins;
 pub mod promql;

@@ -59,6 +59,13 @@ fn services() -> Vec<(&'static str, &'static str, &'static str)> {
             "-P 3 -L authPriv -U n2pv3 -a SHA -A n2p-auth-secret -x AES -X n2p-priv-secret -o .1.3.6.1.4.1.8072.9999.1.0 -w :40 -c :100",
             "",
         ),
+        // Symbolic names: the plugin loads every MIB; converted as snmpget resolves them.
+        (
+            "Symbolic Processes",
+            "-P 2c -o host.hrSystem.hrSystemProcesses.0 -w :1 -c :100000",
+            COMMUNITY,
+        ),
+        ("Symbolic Uptime", "-P 2c -o system.sysUpTime.0 -w :1", COMMUNITY),
         (
             "V3 Wrong Password",
             "-P 3 -L authPriv -U n2pv3 -a SHA -A n2p-auth-wrong -x AES -X n2p-priv-secret -o .1.3.6.1.4.1.8072.9999.1.0 -w :50 -t 1 -e 1",
@@ -67,13 +74,28 @@ fn services() -> Vec<(&'static str, &'static str, &'static str)> {
     ]
 }
 
+/// Symbolic names and the numeric OIDs the real snmpget (net-snmp 5.9.3) resolved them to with
+/// net-snmp's MIB files loaded. The IETF MIBs are not on a stock Debian (non-free
+/// snmp-mibs-downloader), where the plugin then times out: the reference state of a symbolic
+/// service is the plugin's on the OID the name stands for, as on a server with the MIBs.
+const RESOLVED_BY_SNMPGET: &[(&str, &str)] = &[
+    ("host.hrSystem.hrSystemProcesses.0", ".1.3.6.1.2.1.25.1.6.0"),
+    ("system.sysUpTime.0", ".1.3.6.1.2.1.1.3.0"),
+];
+
 /// The state check_snmp itself gives (its exit code).
 fn plugin_state(port: u16, options: &str, community: &str) -> i32 {
     let mut args = vec!["-H".to_owned(), "127.0.0.1".to_owned(), "-p".to_owned(), port.to_string()];
     if !community.is_empty() {
         args.extend(["-C".to_owned(), community.to_owned()]);
     }
-    args.extend(options.split(' ').map(str::to_owned));
+    args.extend(options.split(' ').map(|arg| {
+        RESOLVED_BY_SNMPGET
+            .iter()
+            .find(|(name, _)| *name == arg)
+            .map_or(arg, |(_, oid)| oid)
+            .to_owned()
+    }));
     let out = Command::new(PLUGIN).args(&args).output().unwrap();
     out.status.code().unwrap_or(-1)
 }
@@ -148,6 +170,8 @@ fn check_snmp_rules_agree_with_the_plugin_on_snmp_exporter() {
         ("Wrong Community", 3),
         ("V3 AuthPriv", 1),
         ("V3 Wrong Password", 3),
+        ("Symbolic Processes", 1),
+        ("Symbolic Uptime", 1),
     ] {
         assert_eq!(expected[service], state, "check_snmp on {service}");
     }
@@ -186,6 +210,13 @@ fn check_snmp_rules_agree_with_the_plugin_on_snmp_exporter() {
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
     assert_eq!(report["totals"]["native"], services().len(), "{}", report["services"]);
+    // The MIB assumption is listed for the user to confirm, with what each name became.
+    let requirements = report["exporter_requirements"].to_string();
+    assert!(
+        requirements.contains("snmp-mibs-downloader")
+            && requirements.contains("host.hrSystem.hrSystemProcesses.0 = 1.3.6.1.2.1.25.1.6.0"),
+        "{requirements}"
+    );
 
     // The generated rules pass promtool, and their unit tests pin the edges: flipping a
     // comparison of the check_snmp rules (the first four of each kind, to keep the test

@@ -4,8 +4,13 @@
 //! Semantics (monitoring-plugins 2.3.3 `check_snmp.c`, verified against snmpd, check_snmp
 //! and prometheus-snmp-exporter 0.21 on loopback; docs/design/check_snmp.md has the runs):
 //! - `-o` is split at commas and blanks, several `-o` accumulate. An OID with anything but
-//!   digits, dots and commas is symbolic and makes the plugin load every MIB (`-m ALL`),
-//!   which on Debian (no non-free MIBs) hangs until the plugin's alarm: refused here.
+//!   digits, dots and commas is symbolic and makes the plugin load every MIB (`-m ALL`).
+//!   Names of the standard MIBs are resolved as snmpget resolves them with those MIBs
+//!   ([`crate::translate::mib`]), under the assumption, listed for the user to confirm,
+//!   that the Nagios server has them (on a stock Debian, without snmp-mibs-downloader, the
+//!   plugin hangs until its alarm: CRITICAL on every run). With the MIBs loaded snmpget
+//!   formats values by them: a compared OID must be an object of those MIBs whose text
+//!   keeps its number (no DISPLAY-HINT but `d` or `255a`); others are refused.
 //! - The i-th comma field of `-w`/`-c` is OID i's threshold; fewer fields leave the rest
 //!   without one, an empty field is none, leading text other than `-0123456789.:@~` is
 //!   skipped (`strpbrk`), and `hi:lo` with hi > lo is read as `@lo:hi` (`fix_snmp_range`).
@@ -42,6 +47,7 @@ use nag2prom_parsers::range::Range;
 use super::common::{Code, Refusal, opts, own_host, port, range};
 use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
 use crate::translate::argv::{has_user_macro, opt};
+use crate::translate::mib::{self, MibError};
 use crate::translate::snmp::{Community, Module, Secret, V3, Version, metric_name};
 
 /// Characters `set_thresholds` starts a threshold at (`NP_THRESHOLDS_CHARS`).
@@ -188,16 +194,27 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     let target_port = port(parsed.last('p'), 161)?;
 
     let mut oids: Vec<String> = Vec::new();
+    // Symbolic names and the numeric OIDs they resolve to.
+    let mut symbolic: Vec<(String, String)> = Vec::new();
     for value in parsed.all('o') {
         if value.contains('$') {
             return Err(Refusal::new(Code::PerHostMacro, "-o depends on a macro"));
         }
-        if !value.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',' || b == b' ') {
-            return not_translated(
-                "-o names a symbolic OID, which needs MIBs (the plugin then loads every MIB with -m ALL); give numeric OIDs",
-            );
-        }
         for oid in value.split([',', ' ']).filter(|o| !o.is_empty()) {
+            if !mib::is_numeric(oid) {
+                let numeric = mib::resolve(oid).map_err(|e| match e {
+                    MibError::Malformed(_) => {
+                        Refusal::new(Code::InvalidValue, format!("-o `{value}`: {e}"))
+                    }
+                    _ => Refusal::new(
+                        Code::OptionNotTranslated,
+                        format!("-o names a symbolic OID the plugin resolves from MIBs: {e}; give its numeric OID"),
+                    ),
+                })?;
+                symbolic.push((oid.to_owned(), numeric.clone()));
+                oids.push(numeric);
+                continue;
+            }
             let oid = oid.trim_start_matches('.');
             if oid.is_empty() || oid.split('.').any(str::is_empty) {
                 return Err(Refusal::new(
@@ -216,6 +233,30 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     }
     let warn = thresholds("-w", parsed.last('w'), oids.len())?;
     let crit = thresholds("-c", parsed.last('c'), oids.len())?;
+    if !symbolic.is_empty() {
+        // With a symbolic OID the plugin loads every MIB (-m ALL), and snmpget then formats
+        // each value by its MIB: a compared value must be one whose text keeps its number.
+        for (i, oid) in oids.iter().enumerate() {
+            if warn[i].is_none() && crit[i].is_none() {
+                continue;
+            }
+            match mib::leaf_of(oid) {
+                None => {
+                    return not_translated(&format!(
+                        "-o {oid} is compared while the plugin loads every MIB (a symbolic OID is given), and it is no object of the standard MIBs nag2prom knows ({}), so how snmpget formats it is unknown",
+                        mib::MODULES
+                    ));
+                }
+                Some(object) if !matches!(object.hint, "" | "d" | "255a") => {
+                    return not_translated(&format!(
+                        "-o {oid} is compared while the plugin loads every MIB, which formats it by its DISPLAY-HINT `{}` ({})",
+                        object.hint, object.module
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
 
     // One signal per OID with a threshold; `up` last, when the agent not answering is
     // CRITICAL.
@@ -355,6 +396,16 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
             "an agent that does not answer is CRITICAL (the plugin's alarm at -t {timeout} × -e {retries} + 5 s); one that refuses at once is UNKNOWN in the plugin and CRITICAL here"
         ));
     }
+    let mut requires = Vec::new();
+    if !symbolic.is_empty() {
+        let names: Vec<String> = symbolic.iter().map(|(n, o)| format!("{n} = {o}")).collect();
+        let confirm = format!(
+            "confirm the Nagios server has the standard MIBs (Debian: snmp-mibs-downloader): the symbolic OIDs were resolved as snmpget resolves them with those MIBs ({}); without them the plugin times out, CRITICAL, on every run",
+            names.join(", ")
+        );
+        notes.push(confirm.clone());
+        requires.push(confirm);
+    }
     let calm = {
         let mut calm = vec![0.0; signals.len()];
         if let Some(i) = up_signal {
@@ -378,7 +429,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         window_samples: 1,
         second: None,
         written: String::new(),
-        requires: Vec::new(),
+        requires,
         missing,
         notes,
         calm,
@@ -585,6 +636,46 @@ mod tests {
     }
 
     #[test]
+    fn symbolic_oids_of_the_standard_mibs_are_their_numeric_oids_and_marked() {
+        // Wikimedia's commands: the plugin loads every MIB and snmpget resolves the names.
+        let named = tr("check_snmp -H $HOSTADDRESS$ -C public -o host.hrSystem.hrSystemProcesses.0,tcp.tcpCurrEstab.0 -w :500,:90 -c :1000,:95").unwrap();
+        let numeric = tr("check_snmp -H $HOSTADDRESS$ -C public -o .1.3.6.1.2.1.25.1.6.0,.1.3.6.1.2.1.6.9.0 -w :500,:90 -c :1000,:95").unwrap();
+        assert_eq!(named.signals, numeric.signals);
+        assert_eq!(named.canonical, numeric.canonical);
+        assert_eq!(named.warning.len(), numeric.warning.len());
+        assert_eq!(named.presence, numeric.presence);
+        assert!(numeric.requires.is_empty());
+        assert_eq!(named.requires.len(), 1, "the MIB assumption is for the user to confirm");
+        assert!(named.requires[0].contains("tcp.tcpCurrEstab.0 = 1.3.6.1.2.1.6.9.0"));
+        // Instances through a column: hrStorageUsed.31.
+        let storage = tr("check_snmp -H $HOSTADDRESS$ -o host.hrStorage.hrStorageTable.hrStorageEntry.hrStorageUsed.31 -w 10 -c 20").unwrap();
+        assert_eq!(storage.signals[0], "nagios_snmp_oid_1_3_6_1_2_1_25_2_3_1_6_31{__SEL__}");
+    }
+
+    #[test]
+    fn symbolic_oids_the_table_cannot_vouch_for_are_refused() {
+        // Not a standard object: its MIB is unknown.
+        let e = tr("check_snmp -H $HOSTADDRESS$ -o cpmCPUTotal5sec.1 -w 80 -c 90").unwrap_err();
+        assert_eq!(e.code, Code::OptionNotTranslated, "{e:?}");
+        // A vendor OID compared in a call that loads every MIB: its formatting is unknown.
+        let e = tr(
+            "check_snmp -H $HOSTADDRESS$ -o sysUpTime.0,.1.3.6.1.4.1.789.1.2.1.3.0 -w ,90 -c ,95",
+        )
+        .unwrap_err();
+        assert!(e.text.contains("1.3.6.1.4.1.789.1.2.1.3.0"), "{e:?}");
+        // Without a threshold it is only asked for: fine.
+        assert!(
+            tr("check_snmp -H $HOSTADDRESS$ -o sysUpTime.0,.1.3.6.1.4.1.789.1.2.1.3.0 -w 90 -c 95")
+                .is_ok()
+        );
+        // DateAndTime is printed by its DISPLAY-HINT once the MIB is loaded.
+        let e = tr("check_snmp -H $HOSTADDRESS$ -o hrSystemDate.0 -w 1 -c 2").unwrap_err();
+        assert!(e.text.contains("DISPLAY-HINT"), "{e:?}");
+        let e = tr("check_snmp -H $HOSTADDRESS$ -o sysUpTime..0 -w 1").unwrap_err();
+        assert_eq!(e.code, Code::InvalidValue);
+    }
+
+    #[test]
     fn comma_fields_bind_to_oids_in_order() {
         let n = tr("check_snmp -H $HOSTADDRESS$ -P 2c -o A.1,2.2 -w 1:,:90 -c 2:,:95");
         assert!(n.is_err(), "a symbolic OID is refused");
@@ -700,7 +791,8 @@ mod tests {
             "check_snmp -H $HOSTADDRESS$ -o 1.1 -r x",
             "check_snmp -H $HOSTADDRESS$ -o 1.1 -w 5 --rate",
             "check_snmp -H $HOSTADDRESS$ -o 1.1 -w 5 -M 8",
-            "check_snmp -H $HOSTADDRESS$ -o sysUpTime.0 -w 5",
+            // A name outside the standard MIBs (symbolic names inside them are translated).
+            "check_snmp -H $HOSTADDRESS$ -o cpmCPUTotal5sec.1 -w 5",
             "check_snmp -H $HOSTADDRESS$ -o 1.1 -w 5 -z 0",
             "check_snmp -H $HOSTADDRESS$ -o 1.1 -w 5 --delimiter=x",
         ] {
