@@ -371,6 +371,9 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     let settings =
         Module { version, community, variable: None, timeout, retries, oids: fetched, v3 };
     let n_threshold = metrics.len();
+    // OIDs that must be there without being compared (SNMPv1: any missing one fails the
+    // request): the agent returns them whenever it answers.
+    let answered: Vec<String> = required.iter().filter(|m| !metrics.contains(m)).cloned().collect();
     let feed = Box::new(move |values: &[f64], _t: f64| {
         let mut fed = Fed::default();
         for (i, metric) in metrics.iter().enumerate() {
@@ -379,6 +382,9 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
             fed.series.push(Series::constant(metric, &[], raw));
             fed.realized.push(Some(raw + offset));
             fed.labels.push(Vec::new());
+        }
+        for metric in &answered {
+            fed.series.push(Series::constant(metric, &[], 0.0));
         }
         if up_signal.is_some() {
             let v = values.get(n_threshold).copied().unwrap_or(1.0);
@@ -650,6 +656,16 @@ mod tests {
         // Instances through a column: hrStorageUsed.31.
         let storage = tr("check_snmp -H $HOSTADDRESS$ -o host.hrStorage.hrStorageTable.hrStorageEntry.hrStorageUsed.31 -w 10 -c 20").unwrap();
         assert_eq!(storage.signals[0], "nagios_snmp_oid_1_3_6_1_2_1_25_2_3_1_6_31{__SEL__}");
+    }
+
+    #[test]
+    fn test_feeds_give_every_oid_snmpv1_requires() {
+        // No threshold, SNMPv1: the OID must still be there (Debian's switch.cfg Uptime).
+        let n = tr("check_snmp -H $HOSTADDRESS$ -C public -o sysUpTime.0").unwrap();
+        let fed = (n.feed)(&[0.0, 1.0], 0.0);
+        let metric = "nagios_snmp_oid_1_3_6_1_2_1_1_3_0";
+        assert!(fed.series.iter().any(|s| s.metric == metric), "{:?}", n.presence);
+        assert_eq!(fed.realized.len(), n.signals.len(), "one value per signal");
     }
 
     #[test]
