@@ -116,6 +116,12 @@ pub struct TranslateArgs {
     #[arg(long, value_name = "PORT", default_value_t = 9182)]
     pub windows_exporter_port: u16,
 
+    /// The port of the blackbox_exporter on hosts whose network checks ran there through
+    /// NRPE or SSH (`check_tcp -H 127.0.0.1` in an nrpe.cfg command): probed from the host,
+    /// as the plugin was (job blackbox_on_host).
+    #[arg(long, value_name = "PORT", default_value_t = 9115)]
+    pub host_blackbox_exporter_port: u16,
+
     /// The name of this Nagios installation, for several Nagios behind one global view:
     /// written as prometheus.yml's `external_labels: {nagios_instance: NAME}`, so every series
     /// this Prometheus federates or remote-writes and every alert it sends carries it
@@ -320,6 +326,7 @@ fn translate_with<R>(
             postgres: t.postgres_exporter_port,
             windows: t.windows_exporter_port,
             process: t.process_exporter_port,
+            blackbox_on_host: t.host_blackbox_exporter_port,
         },
     };
     let phase = super::progress::start("translating services");

@@ -144,22 +144,36 @@ pub fn prometheus_config(tr: &Translation<'_>, addresses: &Addresses) -> Prometh
         if !tr.targets.contains_key(job) {
             continue;
         }
-        let Reach::Prober { metrics_path } = exporter.reach else {
-            scrape_configs.push(ScrapeConfig {
-                job_name: job.to_owned(),
-                metrics_path: None,
-                file_sd_configs: file_sd(job),
-                static_configs: Vec::new(),
-                relabel_configs: Vec::new(),
-            });
-            continue;
-        };
-        // Probes through an exporter: the target is a parameter, the exporter is scraped.
         let relabel = |source: &str, target: &str| Relabel {
             source_labels: vec![source.to_owned()],
             target_label: target.to_owned(),
             replacement: None,
         };
+        let metrics_path = match exporter.reach {
+            Reach::OnHost => {
+                scrape_configs.push(ScrapeConfig {
+                    job_name: job.to_owned(),
+                    metrics_path: None,
+                    file_sd_configs: file_sd(job),
+                    static_configs: Vec::new(),
+                    relabel_configs: Vec::new(),
+                });
+                continue;
+            }
+            Reach::ProberOnHost { metrics_path } => {
+                // The host's own prober is scraped; the target file gives `__param_target`.
+                scrape_configs.push(ScrapeConfig {
+                    job_name: job.to_owned(),
+                    metrics_path: Some(metrics_path.to_owned()),
+                    file_sd_configs: file_sd(job),
+                    static_configs: Vec::new(),
+                    relabel_configs: vec![relabel("module", "__param_module")],
+                });
+                continue;
+            }
+            Reach::Prober { metrics_path } => metrics_path,
+        };
+        // Probes through an exporter: the target is a parameter, the exporter is scraped.
         scrape_configs.push(ScrapeConfig {
             job_name: job.to_owned(),
             metrics_path: Some(metrics_path.to_owned()),

@@ -506,7 +506,7 @@ fn host_group(
         // name from `up`: both cases are targets of the group's first host.
         let mut up = BTreeMap::new();
         up.insert("instance".to_owned(), instance.to_owned());
-        up.insert("job".to_owned(), "blackbox".to_owned());
+        up.insert("job".to_owned(), native.probe.job().to_owned());
         up.insert("host".to_owned(), host.clone());
         up.insert("nagios_probe".to_owned(), native.probe.id());
         let fed = (native.feed)(case, eval as f64);

@@ -1,7 +1,8 @@
 //! file_sd target files (`targets/<job>.json`): one target group per host (node, mysqld,
 //! postgres exporters) or per probe (blackbox), labelled with `host`, the host's
 //! hostgroups (`hostgroups: ",a,b,"`, as the bridge labels them), chosen custom variables,
-//! and for probes `module` and `nagios_probe` (the probe's id). No label names the checks
+//! and for probes `module` and `nagios_probe` (the probe's id), and `__param_target` (what
+//! to probe) for a prober on the host (`blackbox_on_host`). No label names the checks
 //! that use a target: rules find their hosts through a membership recording rule, so adding,
 //! removing or changing a check never renames a series.
 
@@ -40,6 +41,10 @@ pub fn job(tr: &Translation<'_>, job: &str) -> Vec<TargetGroup> {
             }
             if let Some(module) = &t.module {
                 labels.insert("module".to_owned(), module.clone());
+            }
+            if let Some(probed) = &t.prober_target {
+                // The prober on the host is scraped; what it probes is a URL parameter.
+                labels.insert("__param_target".to_owned(), probed.clone());
             }
             TargetGroup { targets: vec![t.address.clone()], labels }
         })

@@ -16,6 +16,13 @@ pub enum Reach {
         /// The exporter's probe path (`/probe`, `/snmp`).
         metrics_path: &'static str,
     },
+    /// A prober runs on every host it probes from: targets are `address:port` (the port an
+    /// option of `convert`), each with what to probe as its `__param_target` label and the
+    /// target's `module` label as `__param_module`.
+    ProberOnHost {
+        /// The exporter's probe path (`/probe`).
+        metrics_path: &'static str,
+    },
 }
 
 /// One exporter.
@@ -36,7 +43,7 @@ const fn on_host(job: &'static str) -> Exporter {
 }
 
 /// Every exporter, in the order `prometheus.yml` lists their jobs.
-pub const EXPORTERS: [Exporter; 7] = [
+pub const EXPORTERS: [Exporter; 8] = [
     on_host("node"),
     on_host("mysqld"),
     on_host("postgres"),
@@ -48,6 +55,11 @@ pub const EXPORTERS: [Exporter; 7] = [
         down_is_blind: true,
     },
     Exporter { job: "snmp", reach: Reach::Prober { metrics_path: "/snmp" }, down_is_blind: false },
+    Exporter {
+        job: "blackbox_on_host",
+        reach: Reach::ProberOnHost { metrics_path: "/probe" },
+        down_is_blind: true,
+    },
 ];
 
 /// The jobs whose unscrapeable targets are the monitoring going blind.
@@ -81,16 +93,28 @@ mod tests {
             Probe::Process { group: String::new(), comm: String::new() },
             Probe::Blackbox {
                 module: String::new(),
+                settings: Box::new(module.clone()),
+                target: String::new(),
+                from_host: false,
+            },
+            Probe::Blackbox {
+                module: String::new(),
                 settings: Box::new(module),
                 target: String::new(),
+                from_host: true,
             },
             Probe::Snmp { module: String::new(), settings: Box::new(snmp), target: String::new() },
         ];
         for probe in probes {
             let e = EXPORTERS.iter().find(|e| e.job == probe.job()).expect("in the table");
-            assert_eq!(matches!(e.reach, Reach::Prober { .. }), probe.is_probe(), "{}", e.job);
+            assert_eq!(
+                matches!(e.reach, Reach::Prober { .. } | Reach::ProberOnHost { .. }),
+                probe.is_probe(),
+                "{}",
+                e.job
+            );
         }
-        assert_eq!(EXPORTERS.len(), 7);
+        assert_eq!(EXPORTERS.len(), 8);
         assert!(!blind_jobs().any(|j| j == "snmp"));
     }
 }

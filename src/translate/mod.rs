@@ -75,6 +75,8 @@ pub struct Ports {
     pub windows: u16,
     /// process-exporter (9256).
     pub process: u16,
+    /// blackbox_exporter on the hosts that probe from themselves (9115).
+    pub blackbox_on_host: u16,
 }
 
 impl Ports {
@@ -86,6 +88,7 @@ impl Ports {
             "postgres" => Some(self.postgres),
             "windows" => Some(self.windows),
             "process" => Some(self.process),
+            "blackbox_on_host" => Some(self.blackbox_on_host),
             _ => None,
         }
     }
@@ -93,7 +96,14 @@ impl Ports {
 
 impl Default for Ports {
     fn default() -> Self {
-        Ports { node: 9100, mysqld: 9104, postgres: 9187, windows: 9182, process: 9256 }
+        Ports {
+            node: 9100,
+            mysqld: 9104,
+            postgres: 9187,
+            windows: 9182,
+            process: 9256,
+            blackbox_on_host: 9115,
+        }
     }
 }
 
@@ -203,6 +213,9 @@ pub struct Target {
     pub module: Option<String>,
     /// The probe's id ([`Probe::id`]), when a probe: the `nagios_probe` label rules select.
     pub probe: Option<String>,
+    /// What a prober running on the host probes (`__param_target`; job
+    /// `blackbox_on_host`), when `address` is that prober's.
+    pub prober_target: Option<String>,
 }
 
 /// A host's labels on its targets.
@@ -349,7 +362,8 @@ fn translate_call(
 type Slot<'m> = (&'static str, &'m str, Option<(usize, bool)>);
 
 /// A target: (job, host, address, module, probe id).
-type TargetKey = (&'static str, String, String, Option<String>, Option<String>);
+/// (job, host, address, module, probe id, target of a prober on the host).
+type TargetKey = (&'static str, String, String, Option<String>, Option<String>, Option<String>);
 
 /// A command read once: native index, or a reason index.
 type Translated = Result<usize, usize>;
@@ -704,8 +718,8 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                 let probe = &out.natives[native].probe;
                 let blackbox = probe.is_probe().then_some((native, false));
                 slots.insert((probe.job(), f.host, blackbox), ());
-                if out.natives[native].second.is_some() {
-                    slots.insert(("blackbox", f.host, Some((native, true))), ());
+                if let Some(second) = &out.natives[native].second {
+                    slots.insert((second.job(), f.host, Some((native, true))), ());
                 }
                 Outcome::Native(index)
             }
@@ -776,9 +790,9 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
             host_groups.len() - 1
         });
         host_groups[index].host_names.push(name.to_owned());
-        slots.insert(("blackbox", name, Some((native, false))), ());
-        if out.natives[native].second.is_some() {
-            slots.insert(("blackbox", name, Some((native, true))), ());
+        slots.insert((out.natives[native].probe.job(), name, Some((native, false))), ());
+        if let Some(second) = &out.natives[native].second {
+            slots.insert((second.job(), name, Some((native, true))), ());
         }
     }
     for g in &mut host_groups {
@@ -832,6 +846,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
             target_address(&labels.address, options.ports.node),
             None,
             None,
+            None,
         ));
     }
     for (job, host, blackbox) in slots.into_keys() {
@@ -839,17 +854,23 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         let probe = blackbox.and_then(|(n, second)| {
             if second { out.natives[n].second.as_ref() } else { Some(&out.natives[n].probe) }
         });
-        let (address, module, id) = match probe {
-            Some(probe @ Probe::Blackbox { module, settings, target }) => {
+        let (address, module, id, prober_target) = match probe {
+            Some(probe @ Probe::Blackbox { module, settings, target, from_host }) => {
                 // A module that names the host (a `$HOSTNAME$` virtual host) is one per host.
                 let (module, settings) = match settings.for_host(host) {
                     Some(own) => (format!("{module}__{host}"), own),
                     None => (module.clone(), (**settings).clone()),
                 };
                 out.modules.entry(module.clone()).or_insert(settings);
-                let address =
+                let probed =
                     target.replace("$HOSTADDRESS$", &labels.address).replace("$HOSTNAME$", host);
-                (address, Some(module), Some(probe.id()))
+                if *from_host {
+                    // Scraped at the host's own blackbox_exporter, which probes `probed`.
+                    let address = target_address(&labels.address, options.ports.blackbox_on_host);
+                    (address, Some(module), Some(probe.id()), Some(probed))
+                } else {
+                    (probed, Some(module), Some(probe.id()), None)
+                }
             }
             Some(probe @ Probe::Snmp { module, settings, target }) => {
                 out.snmp_modules.entry(module.clone()).or_insert_with(|| (**settings).clone());
@@ -859,17 +880,23 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                     labels.address.clone()
                 };
                 let address = target.replace("$HOSTADDRESS$", &host_address);
-                (address, Some(module.clone()), Some(probe.id()))
+                (address, Some(module.clone()), Some(probe.id()), None)
             }
             _ => {
                 let port = options.ports.of(job).unwrap_or(options.ports.node);
-                (target_address(&labels.address, port), None, None)
+                (target_address(&labels.address, port), None, None, None)
             }
         };
-        merged.insert((job, host.to_owned(), address, module, id));
+        merged.insert((job, host.to_owned(), address, module, id, prober_target));
     }
-    for (job, host, address, module, probe) in merged {
-        out.targets.entry(job).or_default().push(Target { address, host, module, probe });
+    for (job, host, address, module, probe, prober_target) in merged {
+        out.targets.entry(job).or_default().push(Target {
+            address,
+            host,
+            module,
+            probe,
+            prober_target,
+        });
     }
 
     for g in &mut groups {

@@ -13,6 +13,8 @@ mod convert;
 mod diff;
 /// The migration end to end: real Nagios, plugins, exporters, bridge and Prometheus agree.
 mod e2e;
+/// Network checks NRPE runs on the host, probed from the host (real NRPE, blackbox, Prometheus).
+mod from_host;
 /// The object model against the real Nagios (recorded and live oracles).
 mod model;
 /// OLA targets: rules/ola.yml and its tests run by promtool, bad declarations.

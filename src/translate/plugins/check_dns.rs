@@ -98,6 +98,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
             module,
             settings: Box::new(settings),
             target: "$HOSTADDRESS$".to_owned(),
+            from_host: false,
         },
         canonical,
         signals: vec![

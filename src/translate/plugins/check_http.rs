@@ -248,7 +248,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
     Ok(Native {
         plugin: "check_http",
         alert: if request { "NagiosCheckHttp" } else { "NagiosCheckHttpCert" },
-        probe: Probe::Blackbox { module, settings: Box::new(settings), target },
+        probe: Probe::Blackbox { module, settings: Box::new(settings), target, from_host: false },
         canonical,
         signals,
         warning,

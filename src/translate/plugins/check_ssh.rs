@@ -49,6 +49,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
                 ..Module::new(Prober::Tcp, timeout)
             }),
             target: format!("$HOSTADDRESS$:{port}"),
+            from_host: false,
         },
         canonical: format!("check_ssh -H $HOSTADDRESS$ -p {port} -t {timeout}"),
         signals: vec!["probe_success{__SEL__}".to_owned()],

@@ -90,6 +90,11 @@ pub enum Probe {
         settings: Box<crate::translate::blackbox::Module>,
         /// Target template.
         target: String,
+        /// Probed from the host itself, by a blackbox_exporter running there (job
+        /// `blackbox_on_host`): a network plugin a remote runner (check_nrpe, check_by_ssh)
+        /// ran on the host, so `target` is what the plugin reached from there
+        /// (`127.0.0.1:11211`), not the host's address. False: the central prober.
+        from_host: bool,
     },
     /// An snmp_exporter module (`snmp.yml.tmpl`) asking the agent at `target` (`$HOSTADDRESS$`
     /// stands for the host's address, `host:port`).
@@ -125,7 +130,8 @@ impl Probe {
             Probe::Postgres => "postgres",
             Probe::Windows => "windows",
             Probe::Process { .. } => "process",
-            Probe::Blackbox { .. } => "blackbox",
+            Probe::Blackbox { from_host: false, .. } => "blackbox",
+            Probe::Blackbox { from_host: true, .. } => "blackbox_on_host",
             Probe::Snmp { .. } => "snmp",
         }
     }
@@ -357,11 +363,24 @@ pub struct Plugin {
     pub names: &'static [&'static str],
     /// Its translation.
     pub translate: Translate,
-    /// It measures the machine it runs on, so a remote runner (check_nrpe's nrpe.cfg command,
-    /// check_by_ssh's `-C`) that runs it on the host is translated as it, on the host.
-    pub runs_on_host: bool,
+    /// What it is when a remote runner (check_nrpe's nrpe.cfg command, check_by_ssh's `-C`)
+    /// runs it on the host.
+    pub remote: Remote,
     /// Options whose value is a secret, masked wherever the call is shown ([`written`]).
     pub secrets: &'static [&'static str],
+}
+
+/// What a plugin is when a remote runner (check_nrpe, check_by_ssh) runs it on the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remote {
+    /// It measures the machine it runs on: translated as it, on the host.
+    Measures,
+    /// It probes a network service: translated as a probe from the host, by the
+    /// blackbox_exporter running there, of the address the first of these options gives
+    /// (an IPv4 literal: nrpe.cfg has no host macros).
+    ProbesFrom(&'static [char]),
+    /// Not translated when run remotely.
+    No,
 }
 
 /// The registry: every translated plugin, once. The lookup, the catalogue, the plugins
@@ -369,51 +388,51 @@ pub struct Plugin {
 /// docs/translation.md has a row per plugin all read this table; adding a plugin is one
 /// module and one line here.
 pub static REGISTRY: &[Plugin] = &[
-    plugin(&["check_load"], check_load::translate, true, &[]),
-    plugin(&["check_disk"], check_disk::translate, true, &[]),
-    plugin(&["check_swap"], check_swap::translate, true, &[]),
-    plugin(&["check_procs"], check_procs::translate, true, &[]),
-    plugin(&["check_users"], check_users::translate, true, &[]),
-    plugin(&["check_uptime"], check_uptime::translate, true, &[]),
-    plugin(&["check_ntp_time"], check_ntp_time::translate, false, &[]),
-    plugin(&["check_ntp"], check_ntp::translate, false, &[]),
-    plugin(&["check_ping"], check_ping::translate, false, &[]),
-    plugin(&["check_icmp"], check_icmp::translate, false, &[]),
+    plugin(&["check_load"], check_load::translate, Remote::Measures, &[]),
+    plugin(&["check_disk"], check_disk::translate, Remote::Measures, &[]),
+    plugin(&["check_swap"], check_swap::translate, Remote::Measures, &[]),
+    plugin(&["check_procs"], check_procs::translate, Remote::Measures, &[]),
+    plugin(&["check_users"], check_users::translate, Remote::Measures, &[]),
+    plugin(&["check_uptime"], check_uptime::translate, Remote::Measures, &[]),
+    plugin(&["check_ntp_time"], check_ntp_time::translate, Remote::No, &[]),
+    plugin(&["check_ntp"], check_ntp::translate, Remote::No, &[]),
+    plugin(&["check_ping"], check_ping::translate, Remote::ProbesFrom(&['H']), &[]),
+    plugin(&["check_icmp"], check_icmp::translate, Remote::ProbesFrom(&['H']), &[]),
     plugin(
         &["check_http", "check_curl"],
         check_http::translate,
-        false,
+        Remote::ProbesFrom(&['I', 'H']),
         &["-a", "--authorization", "-b", "--proxy-authorization"],
     ),
-    plugin(check_tcp::NAMES, check_tcp::translate, false, &[]),
+    plugin(check_tcp::NAMES, check_tcp::translate, Remote::ProbesFrom(&['H']), &[]),
     plugin(
         &["check_smtp"],
         check_smtp::translate,
-        false,
+        Remote::ProbesFrom(&['H']),
         &["-A", "--authtype", "-U", "--authuser", "-P", "--authpass"],
     ),
-    plugin(&["check_ssh"], check_ssh::translate, false, &[]),
+    plugin(&["check_ssh"], check_ssh::translate, Remote::ProbesFrom(&['H']), &[]),
     plugin(
         &["check_snmp"],
         check_snmp::translate,
-        false,
+        Remote::No,
         &["-C", "--community", "-A", "--authpasswd", "-X", "--privpasswd"],
     ),
-    plugin(&["check_dns"], check_dns::translate, false, &[]),
-    plugin(&["check_mysql"], check_mysql::translate, false, &["-p", "--password"]),
-    plugin(&["check_pgsql"], check_pgsql::translate, false, &["-p", "--password"]),
-    plugin(&["check_nt"], check_nt::translate, false, &["-s", "--secret"]),
-    plugin(&["check_nrpe"], check_nrpe::translate, false, &[]),
-    plugin(&["check_by_ssh"], check_by_ssh::translate, false, &[]),
+    plugin(&["check_dns"], check_dns::translate, Remote::ProbesFrom(&['s']), &[]),
+    plugin(&["check_mysql"], check_mysql::translate, Remote::No, &["-p", "--password"]),
+    plugin(&["check_pgsql"], check_pgsql::translate, Remote::No, &["-p", "--password"]),
+    plugin(&["check_nt"], check_nt::translate, Remote::No, &["-s", "--secret"]),
+    plugin(&["check_nrpe"], check_nrpe::translate, Remote::No, &[]),
+    plugin(&["check_by_ssh"], check_by_ssh::translate, Remote::No, &[]),
 ];
 
 const fn plugin(
     names: &'static [&'static str],
     translate: Translate,
-    runs_on_host: bool,
+    remote: Remote,
     secrets: &'static [&'static str],
 ) -> Plugin {
-    Plugin { names, translate, runs_on_host, secrets }
+    Plugin { names, translate, remote, secrets }
 }
 
 /// The registered plugin a command runs (by its file name).
@@ -429,7 +448,7 @@ pub fn catalogue() -> impl Iterator<Item = &'static str> {
 /// The registered plugin `name` when a remote runner (check_nrpe, check_by_ssh) running it
 /// on the host can be translated as it: it must measure the machine it runs on.
 pub fn on_host(name: &str) -> Option<&'static Plugin> {
-    lookup(name).filter(|p| p.runs_on_host)
+    lookup(name).filter(|p| p.remote == Remote::Measures)
 }
 
 /// The call as written: the plugin and its words, each secret option's value replaced by

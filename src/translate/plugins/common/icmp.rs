@@ -83,6 +83,7 @@ pub(crate) fn build(
             module: format!("nagios_icmp_t{timeout}"),
             settings: Box::new(Module::new(Prober::Icmp, timeout)),
             target: "$HOSTADDRESS$".to_owned(),
+            from_host: false,
         },
         canonical,
         signals: vec![loss, rta],

@@ -5,6 +5,7 @@
 //! windows_exporter service state of check_nt and NSClient++ through NRPE). A plugin module
 //! imports from here, never from a sibling plugin.
 
+pub mod from_host;
 pub mod icmp;
 pub mod ntp;
 pub mod tcp;
@@ -138,29 +139,33 @@ pub(crate) fn require_local(ctx: &Context, plugin: &str) -> Result<(), Refusal> 
 }
 
 /// `inner`, a command a remote runner (check_nrpe, check_by_ssh) runs on the host, translated
-/// as that plugin measuring the host; `what` names the command in reasons (`remote command
-/// `x``), `via` the runner (`through NRPE`). Plugins that do not measure their own machine, or
-/// are not registered, are refused with the code that says which.
+/// as that plugin measuring the host, or, for a network plugin, probing from the host
+/// ([`from_host`]); `what` names the command in reasons (`remote command `x``), `via` the
+/// runner (`through NRPE`). Other plugins, and unregistered ones, are refused with the code
+/// that says which.
 pub(crate) fn on_host(
     inner: &Call,
     ctx: &Context,
     what: &str,
     via: &str,
 ) -> Result<super::Native, Refusal> {
-    let Some(registered) = super::on_host(&inner.plugin) else {
-        let code = if super::lookup(&inner.plugin).is_some() {
-            Code::RemoteCommand
-        } else {
-            Code::PluginNotTranslated
-        };
-        return Err(Refusal::new(
-            code,
-            format!("{what} runs `{}`, which is not translated {via}", inner.plugin),
-        ));
+    let refused = |code| {
+        Refusal::new(code, format!("{what} runs `{}`, which is not translated {via}", inner.plugin))
     };
-    // The remote plugin measures the host it runs on.
-    let remote = Context { local: true, ..ctx.clone() };
-    (registered.translate)(inner, &remote).map_err(|e| e.context(what))
+    let Some(registered) = super::lookup(&inner.plugin) else {
+        return Err(refused(Code::PluginNotTranslated));
+    };
+    match registered.remote {
+        super::Remote::Measures => {
+            // The remote plugin measures the host it runs on.
+            let remote = Context { local: true, ..ctx.clone() };
+            (registered.translate)(inner, &remote).map_err(|e| e.context(what))
+        }
+        super::Remote::ProbesFrom(options) => {
+            from_host::translate(registered, options, inner, ctx, what, via)
+        }
+        super::Remote::No => Err(refused(Code::RemoteCommand)),
+    }
 }
 
 /// The UNIX CPU count used by test feeders (a power of two keeps divisions exact).

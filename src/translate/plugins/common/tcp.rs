@@ -48,6 +48,7 @@ pub(crate) fn build(spec: TcpSpec) -> Result<Native, Refusal> {
             module: settings.name(short),
             settings: Box::new(settings),
             target: target.clone(),
+            from_host: false,
         }
     };
     let dialogue = |expect: &str| {
