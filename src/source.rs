@@ -528,7 +528,7 @@ impl Installation {
         // Parse now for diagnostics and includes; the model parses again from the same bytes.
         let includes: Vec<(bool, String, Span)> = {
             let Some(file) = self.db.file(id) else { return };
-            let parsed: ObjectFile<'_> = object::parse_objects(&file.bytes, Mode::Config);
+            let parsed = errors_and_includes(&file.bytes);
             for error in &parsed.errors {
                 self.diagnostics.push(Diagnostic::from_parser(id, error));
             }
@@ -539,6 +539,35 @@ impl Installation {
         }
     }
 }
+
+/// An object file parsed for its errors and includes. A large file is parsed in two parts on
+/// two threads, cut at a [`object::split_point`]; when the first part ends inside a
+/// definition (where the whole parse would report the second part's `define` line
+/// differently) the whole file is parsed again on one, so the result is always the whole
+/// parse's.
+fn errors_and_includes(bytes: &[u8]) -> ObjectFile<'_> {
+    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+    let cut = (two_cores && bytes.len() >= PARALLEL_PARSE_BYTES)
+        .then(|| object::split_point(bytes, bytes.len() / 2))
+        .flatten();
+    let Some(cut) = cut else { return object::parse_objects(bytes, Mode::Config) };
+    let (mut head, tail) = std::thread::scope(|scope| {
+        let tail =
+            scope.spawn(|| object::parse_objects_range(bytes, cut..bytes.len(), Mode::Config));
+        (object::parse_objects_range(bytes, 0..cut, Mode::Config), tail.join())
+    });
+    let tail = tail.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    if head.definitions.last().is_some_and(|d| !d.closed) {
+        return object::parse_objects(bytes, Mode::Config);
+    }
+    head.definitions.extend(tail.definitions);
+    head.includes.extend(tail.includes);
+    head.errors.extend(tail.errors);
+    head
+}
+
+/// Object files at least this large are parsed in two parts on two threads.
+const PARALLEL_PARSE_BYTES: usize = 1 << 20;
 
 /// Where Debian's `nagios4` (4.4.6) puts check results when `nagios.cfg` sets no
 /// `check_result_path` (`DEFAULT_CHECK_RESULT_PATH` of its build); `nagios4 -v` checks it is
@@ -1012,6 +1041,45 @@ fn main_cfg_dir_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A large object file: `n` services, with problems spread through it.
+    fn large_file(n: usize, open_at: Option<usize>) -> String {
+        let mut text = String::new();
+        for i in 0..n {
+            text.push_str(&format!(
+                "define service {{\n host_name h{i}\n service_description s{i}\n check_command c\n"
+            ));
+            if i % 997 == 0 {
+                text.push_str(" bogus_directive 1\n");
+            }
+            if open_at != Some(i) {
+                text.push_str("}\n");
+            }
+            if i % 1499 == 0 {
+                text.push_str("include_file=/etc/x.cfg\n");
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn a_large_file_parsed_in_two_parts_gives_the_whole_parse() {
+        let n = 16_000;
+        for open_at in [None, Some(n / 2), Some(n / 2 + 1), Some(n - 1)] {
+            let text = large_file(n, open_at);
+            assert!(text.len() >= PARALLEL_PARSE_BYTES, "{} bytes", text.len());
+            let whole = object::parse_objects(text.as_bytes(), Mode::Config);
+            let parts = errors_and_includes(text.as_bytes());
+            assert!(!whole.errors.is_empty() && !whole.includes.is_empty());
+            assert_eq!(format!("{:?}", parts.errors), format!("{:?}", whole.errors), "{open_at:?}");
+            assert_eq!(
+                format!("{:?}", parts.includes),
+                format!("{:?}", whole.includes),
+                "{open_at:?}"
+            );
+            assert_eq!(parts.definitions, whole.definitions, "{open_at:?}");
+        }
+    }
 
     fn temp_dir(name: &str) -> PathBuf {
         let dir =

@@ -140,34 +140,50 @@ pub struct Raws {
 /// Read every object file of `inst`. Parser diagnostics were already reported by
 /// [`Installation`]; this reports what Nagios rejects while storing definitions.
 ///
-/// With two cores and enough to read, the files are split in two runs of about equal size,
-/// each parsed and lowered on its own thread; the second run's ids are then shifted, so the
+/// With two cores and enough to read, the files are split in two runs of about equal size
+/// (a file that holds the middle is cut at a `define` line, [`object::split_point`]), each
+/// parsed and lowered on its own thread; the second run's ids are then shifted, so the
 /// definitions, their ids and the diagnostics come out exactly as one thread makes them.
 pub fn collect(inst: &Installation, diags: &mut Vec<Diagnostic>) -> Raws {
     let files = &inst.object_files;
     let size = |f: &FileId| inst.db.file(*f).map_or(0, |s| s.bytes.len());
     let total: usize = files.iter().map(size).sum();
     let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
-    let mut split = files.len();
-    if two_cores && total >= PARALLEL_MIN_BYTES && files.len() >= 2 {
+    let whole = |f: &FileId| (*f, 0..size(f));
+    let mut head: Vec<Unit> = Vec::new();
+    let mut tail: Vec<Unit> = Vec::new();
+    if two_cores && total >= PARALLEL_MIN_BYTES {
         let mut seen = 0;
-        split = files
-            .iter()
-            .position(|f| {
-                seen += size(f);
-                seen * 2 >= total
-            })
-            .map_or(files.len(), |i| i + 1);
+        for f in files {
+            let len = size(f);
+            if !tail.is_empty() || seen * 2 >= total {
+                tail.push(whole(f));
+            } else if (seen + len) * 2 <= total {
+                head.push(whole(f));
+            } else {
+                // The middle is inside this file: cut it there when it has a clean cut.
+                let bytes = inst.db.file(*f).map_or(&[][..], |s| &s.bytes[..]);
+                match object::split_point(bytes, total / 2 - seen) {
+                    Some(cut) => {
+                        head.push((*f, 0..cut));
+                        tail.push((*f, cut..len));
+                    }
+                    None => head.push(whole(f)),
+                }
+            }
+            seen += len;
+        }
+    } else {
+        head = files.iter().map(whole).collect();
     }
-    let (head, tail) = files.split_at(split.min(files.len()));
     if tail.is_empty() {
-        let (all, found) = collect_files(inst, head);
+        let (all, found) = collect_units(inst, &head);
         diags.extend(found);
         return Raws { all };
     }
     let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| collect_files(inst, tail));
-        (collect_files(inst, head), second.join())
+        let second = scope.spawn(|| collect_units(inst, &tail));
+        (collect_units(inst, &head), second.join())
     });
     let (mut all, found) = first;
     let (rest, rest_found) = second.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -184,18 +200,23 @@ pub fn collect(inst: &Installation, diags: &mut Vec<Diagnostic>) -> Raws {
 /// Object files at least this large in all are read on two threads.
 const PARALLEL_MIN_BYTES: usize = 1 << 20;
 
-/// The definitions of `files`, numbered from 0, and the diagnostics.
-fn collect_files(inst: &Installation, files: &[FileId]) -> (Vec<Raw>, Vec<Diagnostic>) {
+/// A file, or the part of it one run reads.
+type Unit = (FileId, std::ops::Range<usize>);
+
+/// The definitions of `units`, numbered from 0, and the diagnostics. A part of a file cut at
+/// a split point reads the same definitions as the whole file would there (a definition left
+/// open at the cut is read to the cut, as the whole file reads it to the next `define`).
+fn collect_units(inst: &Installation, units: &[Unit]) -> (Vec<Raw>, Vec<Diagnostic>) {
     let mut all = Vec::new();
     let mut diags = Vec::new();
-    for &file in files {
-        let Some(source) = inst.db.file(file) else { continue };
-        let parsed = object::parse_objects(&source.bytes, Mode::Config);
+    for (file, range) in units {
+        let Some(source) = inst.db.file(*file) else { continue };
+        let parsed = object::parse_objects_range(&source.bytes, range.clone(), Mode::Config);
         all.reserve(parsed.definitions.len());
         for def in &parsed.definitions {
             let Some(ty) = def.object_type else { continue };
             let id = all.len() as RawId;
-            all.push(lower(ty, file, id, def, &mut diags));
+            all.push(lower(ty, *file, id, def, &mut diags));
         }
     }
     (all, diags)

@@ -317,7 +317,9 @@ fn generated_installation_matches_live_nagios() {
 /// Every shape of the generator (the same services written per host, in a file per host,
 /// through deep template chains, on host groups with explicit member lists), run through the
 /// real Nagios. At 600 hosts the per-host shapes exceed 1 MiB of object files, so the files
-/// are read on two threads (`raw::collect`), which must give exactly what Nagios gives.
+/// are read on two threads (`raw::collect`), and per-host's one services.cfg of over 1 MiB is
+/// cut in two at a `define` line (`object::split_point`) and parsed on two threads, by both
+/// the installation's read and the model's: that must give exactly what Nagios gives.
 #[test]
 fn generated_shapes_match_live_nagios() {
     let exe = std::env::current_exe().unwrap();

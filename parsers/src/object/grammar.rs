@@ -17,6 +17,7 @@
 //! unknown type it still reads the block (without checking its directive names).
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use nom::bytes::complete::{tag, take_till, take_till1, take_while};
 use nom::combinator::rest;
@@ -74,14 +75,26 @@ fn offset_in(whole: &[u8], part: &[u8]) -> usize {
 ///
 /// Never fails: returns every definition it could read and every problem it found.
 pub fn parse_objects(input: &[u8], mode: Mode) -> ObjectFile<'_> {
+    parse_objects_range(input, 0..input.len(), mode)
+}
+
+/// [`parse_objects`] of the part `range` of `input`, with spans into the whole `input`.
+///
+/// With `range` cut at [`split_point`]s, the parts' definitions, includes and errors, put
+/// one after the other, are exactly the whole file's, provided no part but the last ends
+/// inside a definition (its last definition not `closed`): the whole file would report the
+/// next part's `define` line there, the part reports the definition unterminated. Parse the
+/// whole file in that case.
+pub fn parse_objects_range(input: &[u8], range: Range<usize>, mode: Mode) -> ObjectFile<'_> {
     let (comments, continuation) = match mode {
         Mode::Config => (Comments::Semicolon, true),
         Mode::Cache => (Comments::HashLineOnly, false),
     };
+    let end = range.end.min(input.len());
     let mut file = ObjectFile::default();
     let mut open: Option<Definition<'_>> = None;
 
-    for line in Lines::new(input, comments, continuation) {
+    for line in Lines::starting_at(&input[..end], range.start, comments, continuation) {
         let bytes: &[u8] = &line.text;
         let full = line.full_span();
 
@@ -197,6 +210,35 @@ pub fn parse_objects(input: &[u8], mode: Mode) -> ObjectFile<'_> {
     file
 }
 
+/// Where `input` can be cut for [`parse_objects_range`]: the start of the first physical line
+/// at or after `near` that begins with `define` in its first column, when the line before it
+/// does not continue onto it (a trailing `\\`). Such a line starts a definition whatever
+/// came before it, so parsing from there reads what the whole parse reads.
+pub fn split_point(input: &[u8], near: usize) -> Option<usize> {
+    let mut pos = near.min(input.len());
+    // The start of the line holding `pos`'s next line.
+    if pos > 0 {
+        pos = memchr::memchr(b'\n', &input[pos - 1..]).map(|nl| pos + nl)?;
+    }
+    while pos < input.len() {
+        let line_end = memchr::memchr(b'\n', &input[pos..]).map_or(input.len(), |nl| pos + nl);
+        if input[pos..].starts_with(b"define") && pos > 0 && !continues(&input[..pos]) {
+            return Some(pos);
+        }
+        pos = line_end + 1;
+    }
+    None
+}
+
+/// Whether the physical line ending `before` (with its `\n`) continues onto the next one.
+fn continues(before: &[u8]) -> bool {
+    let start = before[..before.len().saturating_sub(1)]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |nl| nl + 1);
+    crate::object::lexer::continues(&before[start..])
+}
+
 fn unescape_owned(value: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
     match value {
         Cow::Borrowed(b) => unescape_semicolons(b),
@@ -253,6 +295,60 @@ mod tests {
 
     fn parse(input: &str) -> ObjectFile<'_> {
         parse_objects(input.as_bytes(), Mode::Config)
+    }
+
+    /// Fragments whose combinations exercise what a cut could break: continued lines, a
+    /// `define` on a continuation line, comments, includes, an unclosed definition, CRLF.
+    const FRAGMENTS: [&str; 10] = [
+        "define host {\n host_name a\n address 127.0.0.1\n}\n",
+        "define service {\n host_name a\n service_description s ; comment\n check_command c\n}\n",
+        "# define host {\n",
+        "define command {\n command_name c\n command_line /bin/true \\\ndefine x\n}\n",
+        "include_file=/etc/x.cfg\n",
+        "define host {\n host_name unclosed\n",
+        "  define contact {\n contact_name c\n}\n",
+        "define timeperiod {\r\n timeperiod_name t\r\n monday 00:00-24:00\r\n}\r\n",
+        "define hostgroup{\nhostgroup_name g\nmembers a\\\\\n}\n",
+        "stray line\n",
+    ];
+
+    #[test]
+    fn parts_cut_at_split_points_parse_as_the_whole_file() {
+        let mut seed = 7u64;
+        let mut cuts = 0;
+        for _ in 0..400 {
+            let mut doc = String::new();
+            for _ in 0..12 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                doc.push_str(FRAGMENTS[(seed >> 33) as usize % FRAGMENTS.len()]);
+            }
+            let input = doc.as_bytes();
+            let whole = format!("{:?}", parse_objects(input, Mode::Config));
+            let mut near = 0;
+            while let Some(cut) = split_point(input, near) {
+                assert!(input[cut..].starts_with(b"define"), "{doc:?} at {cut}");
+                let head = parse_objects_range(input, 0..cut, Mode::Config);
+                if head.definitions.last().is_none_or(|d| d.closed) {
+                    let mut parts = head.clone();
+                    let tail = parse_objects_range(input, cut..input.len(), Mode::Config);
+                    parts.definitions.extend(tail.definitions);
+                    parts.includes.extend(tail.includes);
+                    parts.errors.extend(tail.errors);
+                    assert_eq!(format!("{parts:?}"), whole, "{doc:?} cut at {cut}");
+                    cuts += 1;
+                }
+                near = cut + 1;
+            }
+        }
+        assert!(cuts > 1000, "only {cuts} cuts were compared");
+    }
+
+    #[test]
+    fn a_define_on_a_continued_line_is_no_split_point() {
+        let input = b"define command {\n command_line a \\\ndefine x\n}\ndefine host {\n}\n";
+        let cut = split_point(input, 1).unwrap();
+        assert_eq!(&input[cut..], b"define host {\n}\n");
+        assert_eq!(split_point(b"define host {\n}\n", 0), None, "not at offset 0");
     }
 
     fn codes(file: &ObjectFile<'_>) -> Vec<&'static str> {

@@ -112,6 +112,17 @@ impl<'a> Lines<'a> {
         Lines { input, pos: 0, comments, continuation }
     }
 
+    /// Logical lines of `input` from `pos`, which must start a physical line; offsets stay
+    /// offsets into `input`.
+    pub fn starting_at(
+        input: &'a [u8],
+        pos: usize,
+        comments: Comments,
+        continuation: bool,
+    ) -> Self {
+        Lines { input, pos, comments, continuation }
+    }
+
     /// The next physical line: (start offset, content end offset excluding `\n`, next position).
     fn physical(&self, pos: usize) -> Option<(usize, usize, usize)> {
         if pos >= self.input.len() {
@@ -133,6 +144,12 @@ enum LineEnd {
     Continue(usize),
     /// No marker.
     Plain,
+}
+
+/// Whether the physical line `raw` (with its `\n`) continues onto the next one (ends in a
+/// single `\`).
+pub(crate) fn continues(raw: &[u8]) -> bool {
+    matches!(line_end(raw), LineEnd::Continue(_))
 }
 
 /// `raw` is a physical line's bytes including its `\n` when present (as Nagios sees it).
