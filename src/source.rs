@@ -468,15 +468,18 @@ impl Installation {
                 return;
             }
         };
+        // The members in readdir order, then read: runs of object files are read and parsed
+        // on two threads, and added in order, each followed by what it includes.
+        let mut members = Vec::new();
         for entry in entries {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
-                    self.unreadable(
-                        origin,
-                        format!("cannot list config directory {}: {err}", dir.display()),
-                    );
-                    return;
+                    members.push(Member::Unreadable(format!(
+                        "cannot list config directory {}: {err}",
+                        dir.display()
+                    )));
+                    break;
                 }
             };
             let name = entry.file_name();
@@ -488,19 +491,44 @@ impl Installation {
             let metadata = match fs::metadata(&path) {
                 Ok(metadata) => metadata,
                 Err(err) => {
-                    self.unreadable(
-                        origin,
-                        format!("cannot open config directory member {}: {err}", path.display()),
-                    );
-                    return;
+                    members.push(Member::Unreadable(format!(
+                        "cannot open config directory member {}: {err}",
+                        path.display()
+                    )));
+                    break;
                 }
             };
             if metadata.is_file() {
                 if name_bytes.len() > 4 && name_bytes.ends_with(b".cfg") {
-                    self.read_object_file(path, origin, depth + 1);
+                    members.push(Member::File(path));
                 }
             } else if metadata.is_dir() {
-                self.read_dir(&path, origin, depth + 1, visited);
+                members.push(Member::Dir(path));
+            }
+        }
+        let mut members = members.into_iter().peekable();
+        while let Some(member) = members.next() {
+            match member {
+                Member::File(path) => {
+                    let mut run = vec![path];
+                    while let Some(Member::File(_)) = members.peek() {
+                        if let Some(Member::File(path)) = members.next() {
+                            run.push(path);
+                        }
+                    }
+                    if depth + 1 > MAX_NESTING {
+                        for path in run {
+                            self.read_object_file(path, origin, depth + 1);
+                        }
+                        continue;
+                    }
+                    let loaded = load_object_files(&run);
+                    for (path, loaded) in run.into_iter().zip(loaded) {
+                        self.add_object_file(path, loaded, origin, depth + 1);
+                    }
+                }
+                Member::Dir(path) => self.read_dir(&path, origin, depth + 1, visited),
+                Member::Unreadable(message) => self.unreadable(origin, message),
             }
         }
     }
@@ -513,8 +541,20 @@ impl Installation {
             );
             return;
         }
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
+        let loaded = load_object_file(&path);
+        self.add_object_file(path, loaded, origin, depth);
+    }
+
+    /// Add a read object file, report its parse errors, then read what it includes.
+    fn add_object_file(
+        &mut self,
+        path: PathBuf,
+        loaded: std::io::Result<LoadedObjects>,
+        origin: Option<(FileId, Span)>,
+        depth: usize,
+    ) {
+        let loaded = match loaded {
+            Ok(loaded) => loaded,
             Err(err) => {
                 self.unreadable(
                     origin,
@@ -523,22 +563,63 @@ impl Installation {
                 return;
             }
         };
-        let id = self.db.add(path, FileRole::Objects, bytes);
+        // Parsed for diagnostics and includes; the model parses again from the same bytes.
+        let id = self.db.add(path, FileRole::Objects, loaded.bytes);
         self.object_files.push(id);
-        // Parse now for diagnostics and includes; the model parses again from the same bytes.
-        let includes: Vec<(bool, String, Span)> = {
-            let Some(file) = self.db.file(id) else { return };
-            let parsed = errors_and_includes(&file.bytes);
-            for error in &parsed.errors {
-                self.diagnostics.push(Diagnostic::from_parser(id, error));
-            }
-            parsed.includes.iter().map(|i| (i.is_dir, i.path.to_string(), i.span)).collect()
-        };
-        for (is_dir, include, span) in includes {
+        for error in &loaded.errors {
+            self.diagnostics.push(Diagnostic::from_parser(id, error));
+        }
+        for (is_dir, include, span) in loaded.includes {
             self.read_source(PathBuf::from(include), is_dir, Some((id, span)), depth + 1);
         }
     }
 }
+
+/// A member of a configuration directory, in readdir order.
+enum Member {
+    /// A `.cfg` file.
+    File(PathBuf),
+    /// A subdirectory.
+    Dir(PathBuf),
+    /// What stops the directory's reading there.
+    Unreadable(String),
+}
+
+/// An object file read and parsed, before it is added to the database.
+struct LoadedObjects {
+    bytes: Vec<u8>,
+    errors: Vec<object::ObjectError>,
+    /// `(is_dir, path, span)` of its `include_file=` / `include_dir=` lines.
+    includes: Vec<(bool, String, Span)>,
+}
+
+/// Read and parse one object file.
+fn load_object_file(path: &Path) -> std::io::Result<LoadedObjects> {
+    let bytes = fs::read(path)?;
+    let parsed = errors_and_includes(&bytes);
+    let includes = parsed.includes.iter().map(|i| (i.is_dir, i.path.to_string(), i.span)).collect();
+    let errors = parsed.errors;
+    Ok(LoadedObjects { bytes, errors, includes })
+}
+
+/// [`load_object_file`] of each of `paths`, in order; with two cores and several files, the
+/// second half on a second thread.
+fn load_object_files(paths: &[PathBuf]) -> Vec<std::io::Result<LoadedObjects>> {
+    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+    if !two_cores || paths.len() < PARALLEL_MIN_FILES {
+        return paths.iter().map(|p| load_object_file(p)).collect();
+    }
+    let (head, tail) = paths.split_at(paths.len() / 2);
+    let (mut first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| tail.iter().map(|p| load_object_file(p)).collect::<Vec<_>>());
+        (head.iter().map(|p| load_object_file(p)).collect::<Vec<_>>(), second.join())
+    });
+    first.extend(second.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+    first
+}
+
+/// A directory run of at least this many object files is read on two threads.
+const PARALLEL_MIN_FILES: usize = 8;
 
 /// An object file parsed for its errors and includes. A large file is parsed in two parts on
 /// two threads, cut at a [`object::split_point`]; when the first part ends inside a

@@ -445,12 +445,6 @@ pub fn catalogue() -> impl Iterator<Item = &'static str> {
     REGISTRY.iter().flat_map(|p| p.names.iter().copied())
 }
 
-/// The registered plugin `name` when a remote runner (check_nrpe, check_by_ssh) running it
-/// on the host can be translated as it: it must measure the machine it runs on.
-pub fn on_host(name: &str) -> Option<&'static Plugin> {
-    lookup(name).filter(|p| p.remote == Remote::Measures)
-}
-
 /// The call as written: the plugin and its words, each secret option's value replaced by
 /// `***`. The words are read as getopt reads them, erring on the side of masking: `-p X`,
 /// `-pX`, a bundle `-vpX` (a secret letter anywhere in a bundle masks what follows it),
@@ -700,8 +694,10 @@ mod tests {
             assert!(lookup(name).is_some_and(|p| p.names.contains(&name)), "{name}");
             assert!(seen.insert(name), "{name} is registered twice");
         }
-        assert!(on_host("check_load").is_some());
-        assert!(on_host("check_http").is_none());
+        let remote = |name| lookup(name).map(|p| p.remote);
+        assert_eq!(remote("check_load"), Some(Remote::Measures));
+        assert_eq!(remote("check_http"), Some(Remote::ProbesFrom(&['I', 'H'])));
+        assert_eq!(remote("check_snmp"), Some(Remote::No));
         assert!(lookup("check_dummy").is_none());
     }
 
