@@ -16,6 +16,7 @@ pub mod diag;
 pub mod diff;
 pub mod emit;
 pub mod exposition;
+pub mod gocdb;
 pub mod model;
 pub mod out_dir;
 pub mod output;

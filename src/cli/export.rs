@@ -167,6 +167,14 @@ pub struct BridgeArgs {
     #[arg(long = "ola.members", value_name = "FILE")]
     pub ola_members: Option<std::path::PathBuf>,
 
+    /// A GOCDB get_downtime export (XML) whose scheduled outages (CLASSIFICATION SCHEDULED,
+    /// SEVERITY OUTAGE, as ARGO counts them) put OLA members in downtime while in effect:
+    /// a member whose host is the downtime's HOSTNAME and whose _SERVICE_FLAVOUR names its
+    /// SERVICE_TYPE ranks 3 (downtime) whatever its state. Needs --ola.members; re-read when
+    /// it changes, a file that does not read keeps the last good one.
+    #[arg(long = "ola.downtimes", value_name = "GOCDB_XML", requires = "ola_members")]
+    pub ola_downtimes: Option<std::path::PathBuf>,
+
     /// Export the first line of plugin output, cut to this many bytes, as
     /// nagios_{host,service}_output_info{output="…"} (high churn: one new series per output
     /// change).
@@ -237,6 +245,7 @@ impl BridgeArgs {
             hostgroups: self.enrich_hostgroups,
             custom_vars: self.enrich_custom_vars.clone(),
             ola_members: self.ola_members.clone(),
+            ola_downtimes: self.ola_downtimes.clone(),
         }
     }
 

@@ -343,7 +343,7 @@ pub mod bridge {
     /// Object configuration reloads that failed.
     pub const CONFIG_ERRORS: Family = counter(
         "nag2prom_config_reload_errors_total",
-        "Reloads of nagios.cfg and the object files (for label enrichment), or of --ola.members, that failed; the previous configuration was kept.",
+        "Reloads of nagios.cfg and the object files (for label enrichment), or of --ola.members or --ola.downtimes, that failed; the previous configuration was kept.",
     );
 }
 
@@ -354,7 +354,7 @@ pub mod ola {
     /// See the HELP text.
     pub const RANK: Family = gauge(
         "nagios_ola_group_rank",
-        "Worst member state of an OLA group in ARGO's order (its AND): 0 OK, 1 WARNING, 2 UNKNOWN or missing (a member absent from status.dat, pending, or without a state), 3 scheduled downtime, 4 CRITICAL (members from --ola.members, states from the last status.dat read).",
+        "Worst member state of an OLA group in ARGO's order (its AND): 0 OK, 1 WARNING, 2 UNKNOWN or missing (a member absent from status.dat, pending, or without a state), 3 scheduled downtime (Nagios', or a GOCDB scheduled outage from --ola.downtimes), 4 CRITICAL (members from --ola.members, states from the last status.dat read).",
     );
     /// See the HELP text.
     pub const MEMBERS: Family = gauge(

@@ -24,6 +24,9 @@ pub struct EnrichOptions {
     /// counts are exported (`nagios_ola_group_rank`, `nagios_ola_group_members`; needs no
     /// `--config`).
     pub ola_members: Option<std::path::PathBuf>,
+    /// `--ola.downtimes`: a GOCDB `get_downtime` export; its scheduled outages put the
+    /// members of the endpoints they name in downtime (rank 3) while in effect.
+    pub ola_downtimes: Option<std::path::PathBuf>,
 }
 
 impl EnrichOptions {
@@ -54,8 +57,10 @@ pub fn custom_var_label(name: &str) -> String {
 pub struct Enrichment {
     hosts: HashMap<Vec<u8>, Vec<u8>>,
     services: HashMap<(Vec<u8>, Vec<u8>), Vec<u8>>,
-    /// OLA group members `(host, service, ola_group)`, sorted.
-    ola: Vec<(String, String, String)>,
+    /// OLA group members, sorted.
+    ola: Vec<crate::translate::ola::Member>,
+    /// GOCDB scheduled outages (`--ola.downtimes`).
+    downtimes: Vec<crate::gocdb::Downtime>,
 }
 
 fn custom_value<'o>(object: &'o crate::model::Object, upper: &str) -> Option<&'o str> {
@@ -142,16 +147,26 @@ impl Enrichment {
         self.hosts.is_empty() && self.services.is_empty() && self.ola.is_empty()
     }
 
-    /// Set the OLA group members `(host, service, ola_group)`.
-    pub fn set_ola_members(&mut self, mut members: Vec<(String, String, String)>) {
+    /// Set the OLA group members.
+    pub fn set_ola_members(&mut self, mut members: Vec<crate::translate::ola::Member>) {
         members.sort();
         members.dedup();
         self.ola = members;
     }
 
-    /// The OLA group members `(host, service, ola_group)`, sorted.
-    pub fn ola_members(&self) -> &[(String, String, String)] {
+    /// The OLA group members, sorted.
+    pub fn ola_members(&self) -> &[crate::translate::ola::Member] {
         &self.ola
+    }
+
+    /// The GOCDB scheduled outages that put OLA members in downtime (`--ola.downtimes`).
+    pub fn set_ola_downtimes(&mut self, downtimes: Vec<crate::gocdb::Downtime>) {
+        self.downtimes = downtimes;
+    }
+
+    /// The GOCDB scheduled outages.
+    pub fn ola_downtimes(&self) -> &[crate::gocdb::Downtime] {
+        &self.downtimes
     }
 }
 

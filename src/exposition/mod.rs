@@ -401,8 +401,14 @@ pub fn render(snapshot: &Snapshot<'_>, options: &Options, enrich: Option<&Enrich
             })
         });
         render_states(&mut w, &ids, &hosts, &services, options);
-        if let Some(members) = enrich.map(Enrichment::ola_members).filter(|m| !m.is_empty()) {
-            let groups = ola_groups(members, &services);
+        if let Some(enrich) = enrich.filter(|e| !e.ola_members().is_empty()) {
+            // The downtimes in effect when Nagios wrote the file (now, when it does not say).
+            let at = snapshot.info.created.unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64)
+            });
+            let groups = ola_groups(enrich.ola_members(), &services, enrich.ola_downtimes(), at);
             w.family(&catalogue::ola::RANK);
             for (group, (rank, _)) in &groups {
                 w.sample(b"", &[("ola_group", group.as_bytes())], f64::from(*rank));
@@ -444,20 +450,35 @@ pub fn ola_rank(o: &ObjectState<'_>) -> Option<u8> {
 }
 
 /// Every OLA group's `(rank, members)`: the worst member rank; at least 2 (missing) when a
-/// member is absent from status.dat, pending or without a state.
+/// member is absent from status.dat, pending or without a state. A member whose endpoint
+/// (host, one of its GOCDB service types) has a GOCDB scheduled outage in effect at `at` is
+/// in downtime (3) whatever its state, as ARGO overwrites the endpoint's timeline.
 fn ola_groups<'m>(
-    members: &'m [(String, String, String)],
+    members: &'m [crate::translate::ola::Member],
     services: &[(u32, &ObjectState<'_>)],
+    downtimes: &[crate::gocdb::Downtime],
+    at: i64,
 ) -> std::collections::BTreeMap<&'m str, (u8, usize)> {
     let by_name: std::collections::HashMap<(&[u8], &[u8]), &ObjectState<'_>> =
         services.iter().map(|(_, o)| ((o.host, o.service), *o)).collect();
+    let in_effect: std::collections::HashSet<(&str, &str)> = downtimes
+        .iter()
+        .filter(|d| d.covers(at))
+        .map(|d| (d.host.as_str(), d.service_type.as_str()))
+        .collect();
     let mut groups: std::collections::BTreeMap<&str, (u8, usize)> = Default::default();
-    for (host, service, group) in members {
-        let rank = by_name
-            .get(&(host.as_bytes(), service.as_bytes()))
-            .and_then(|o| ola_rank(o))
-            .unwrap_or(2);
-        let slot = groups.entry(group.as_str()).or_insert((0, 0));
+    for m in members {
+        let outage = !in_effect.is_empty()
+            && m.service_types.iter().any(|t| in_effect.contains(&(m.host.as_str(), t.as_str())));
+        let rank = if outage {
+            3
+        } else {
+            by_name
+                .get(&(m.host.as_bytes(), m.service.as_bytes()))
+                .and_then(|o| ola_rank(o))
+                .unwrap_or(2)
+        };
+        let slot = groups.entry(m.ola_group.as_str()).or_insert((0, 0));
         slot.0 = slot.0.max(rank);
         slot.1 += 1;
     }
@@ -937,7 +958,12 @@ mod tests {
             [service("ok", 0, 0, true), service("warn", 1, 0, true), service("dt", 0, 2, true)];
         let services: Vec<(u32, &ObjectState<'_>)> =
             states.iter().enumerate().map(|(i, o)| (i as u32, o)).collect();
-        let m = |s: &str, g: &str| ("h".to_owned(), s.to_owned(), g.to_owned());
+        let m = |s: &str, g: &str| crate::translate::ola::Member {
+            ola_group: g.to_owned(),
+            host: "h".to_owned(),
+            service: s.to_owned(),
+            service_types: Vec::new(),
+        };
         let members = vec![
             m("ok", "A"),
             m("warn", "A"),
@@ -946,11 +972,33 @@ mod tests {
             m("ok", "D"),
             m("absent", "D"),
         ];
-        let groups = ola_groups(&members, &services);
+        let groups = ola_groups(&members, &services, &[], 0);
         assert_eq!(groups["A"], (1, 2));
         assert_eq!(groups["B"], (0, 1));
         assert_eq!(groups["C"], (3, 1));
         assert_eq!(groups["D"], (2, 2), "a member absent from status.dat is missing");
+
+        // A GOCDB scheduled outage of the endpoint (h, webdav) while in effect: downtime,
+        // whatever the member's state (missing too); members of other types are untouched.
+        let typed = |s: &str, g: &str, t: &str| crate::translate::ola::Member {
+            service_types: vec!["other".to_owned(), t.to_owned()],
+            ..m(s, g)
+        };
+        let members = vec![
+            typed("warn", "E", "webdav"),
+            typed("absent", "F", "webdav"),
+            typed("ok", "G", "srm"),
+        ];
+        let outage = crate::gocdb::Downtime {
+            host: "h".to_owned(),
+            service_type: "webdav".to_owned(),
+            start: 100,
+            end: 200,
+        };
+        let during = ola_groups(&members, &services, std::slice::from_ref(&outage), 150);
+        assert_eq!((during["E"], during["F"], during["G"]), ((3, 1), (3, 1), (0, 1)));
+        let after = ola_groups(&members, &services, std::slice::from_ref(&outage), 200);
+        assert_eq!((after["E"], after["F"]), ((1, 1), (2, 1)), "the end is exclusive");
     }
 
     fn render_text(options: &Options) -> String {

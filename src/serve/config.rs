@@ -32,16 +32,35 @@ pub enum ConfigError {
         /// Why.
         message: String,
     },
+    /// `--ola.downtimes` could not be read.
+    #[error("--ola.downtimes {path}: {message}")]
+    OlaDowntimes {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// `--ola.downtimes` without `--ola.members`.
+    #[error("--ola.downtimes needs --ola.members (the downtimes apply to OLA group members)")]
+    DowntimesWithoutMembers,
 }
 
 /// The members of `--ola.members FILE` (convert's `ola-members.json`).
-fn ola_members(path: &Path) -> Result<Vec<(String, String, String)>, ConfigError> {
+fn ola_members(path: &Path) -> Result<Vec<crate::translate::ola::Member>, ConfigError> {
     let failed =
         |message: String| ConfigError::OlaMembers { path: path.display().to_string(), message };
     let bytes = std::fs::read(path).map_err(|e| failed(e.to_string()))?;
     let file: crate::translate::ola::MembersFile =
         serde_json::from_slice(&bytes).map_err(|e| failed(e.to_string()))?;
-    Ok(file.members.into_iter().map(|m| (m.host, m.service, m.ola_group)).collect())
+    Ok(file.members)
+}
+
+/// The scheduled outages of `--ola.downtimes FILE` (a GOCDB `get_downtime` export).
+fn ola_downtimes(path: &Path) -> Result<Vec<crate::gocdb::Downtime>, ConfigError> {
+    let failed =
+        |message: String| ConfigError::OlaDowntimes { path: path.display().to_string(), message };
+    let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
+    crate::gocdb::parse_downtimes(&text).map_err(|e| failed(e.to_string()))
 }
 
 /// The Nagios side of the bridge, as loaded from nagios.cfg.
@@ -77,11 +96,19 @@ pub fn load(
     enrich: &EnrichOptions,
     configured_objects: bool,
 ) -> Result<NagiosConfig, ConfigError> {
+    if enrich.ola_downtimes.is_some() && enrich.ola_members.is_none() {
+        return Err(ConfigError::DowntimesWithoutMembers);
+    }
     let members = enrich.ola_members.as_deref().map(ola_members).transpose()?;
+    let downtimes = enrich.ola_downtimes.as_deref().map(ola_downtimes).transpose()?;
     let watch_members = |watched: &mut Vec<(PathBuf, Option<SystemTime>)>| {
-        if let Some(path) = &enrich.ola_members {
+        for path in [&enrich.ola_members, &enrich.ola_downtimes].into_iter().flatten() {
             watched.push((path.clone(), mtime(path)));
         }
+    };
+    let set_ola = |enrichment: &mut Enrichment| {
+        enrichment.set_ola_members(members.clone().unwrap_or_default());
+        enrichment.set_ola_downtimes(downtimes.clone().unwrap_or_default());
     };
     let Some(config) = config else {
         if enrich.needs_objects() {
@@ -89,7 +116,7 @@ pub fn load(
         }
         let status_file = status_file.ok_or(ConfigError::NothingToRead)?;
         let mut enrichment = Enrichment::default();
-        enrichment.set_ola_members(members.unwrap_or_default());
+        set_ola(&mut enrichment);
         let mut watched = Vec::new();
         watch_members(&mut watched);
         return Ok(NagiosConfig {
@@ -126,7 +153,7 @@ pub fn load(
     let mut errors = inst.diagnostics.iter().filter(is_error).count();
     if !enrich.needs_objects() && !configured_objects {
         let mut enrichment = Enrichment::default();
-        enrichment.set_ola_members(members.unwrap_or_default());
+        set_ola(&mut enrichment);
         return Ok(NagiosConfig { status_file, watched, errors, enrichment, expected: None });
     }
     let (model, diagnostics) = Model::build(&inst);
@@ -136,7 +163,7 @@ pub fn load(
     } else {
         Enrichment::default()
     };
-    enrichment.set_ola_members(members.unwrap_or_default());
+    set_ola(&mut enrichment);
     let expected = configured_objects.then(|| objects_of(&model));
     Ok(NagiosConfig { status_file, enrichment, watched, errors, expected })
 }

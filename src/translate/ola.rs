@@ -49,6 +49,10 @@ pub struct Objective {
     pub targets: Targets,
     /// Member services `(host, description)`, sorted.
     pub services: Vec<(String, String)>,
+    /// The GOCDB service types of the members that name theirs (the service's
+    /// `_SERVICE_FLAVOUR` custom variable, comma-separated, as argo-ncg writes it): what a
+    /// GOCDB downtime of `(host, service type)` applies to.
+    pub service_types: BTreeMap<(String, String), Vec<String>>,
     /// Where it was declared (`path:line`), for messages and the rules' annotations.
     pub source: String,
 }
@@ -75,6 +79,10 @@ pub struct Member {
     pub host: String,
     /// Service description.
     pub service: String,
+    /// Its GOCDB service types (`_SERVICE_FLAVOUR`), for `serve --ola.downtimes`; absent
+    /// when the service names none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub service_types: Vec<String>,
 }
 
 impl MembersFile {
@@ -87,6 +95,11 @@ impl MembersFile {
                     ola_group: o.name.clone(),
                     host: host.clone(),
                     service: service.clone(),
+                    service_types: o
+                        .service_types
+                        .get(&(host.clone(), service.clone()))
+                        .cloned()
+                        .unwrap_or_default(),
                 })
             })
             .collect();
@@ -200,6 +213,15 @@ fn memchr_nl(b: &[u8]) -> Option<usize> {
 /// The text of a custom variable of `object` (`name` upper-case, with its `_`).
 fn var<'o>(object: &'o Object, name: &str) -> Option<&'o Field> {
     object.fields.iter().find(|f| f.name == name)
+}
+
+/// A service's GOCDB service types: its `_SERVICE_FLAVOUR` custom variable (argo-ncg writes
+/// the endpoint's service types there, comma-separated).
+fn service_types(service: &Object) -> Vec<String> {
+    var(service, "_SERVICE_FLAVOUR")
+        .map(|f| value_text(&f.value))
+        .map(|v| v.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default()
 }
 
 fn value_text(value: &Value) -> String {
@@ -353,15 +375,29 @@ pub fn collect(
             }
         }
     }
+    let flavours: BTreeMap<(&str, &str), Vec<String>> = services
+        .iter()
+        .filter_map(|(host, desc, service)| {
+            let types = service_types(service);
+            (!types.is_empty()).then_some(((*host, *desc), types))
+        })
+        .collect();
     let objectives = objectives
         .into_iter()
         .map(|(name, (targets, at, mut services))| {
             services.sort();
             services.dedup();
+            let service_types = services
+                .iter()
+                .filter_map(|(h, d)| {
+                    Some(((h.clone(), d.clone()), flavours.get(&(h.as_str(), d.as_str()))?.clone()))
+                })
+                .collect();
             Objective {
                 name,
                 targets,
                 services,
+                service_types,
                 source: crate::model::locate(db, at.file, at.span),
             }
         })

@@ -253,3 +253,182 @@ fn ola_rules_join_the_bridge_membership_on_real_prometheus() {
     assert_eq!(exported(), Some((list.len() + 1) as f64), "the last good membership is kept");
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// GOCDB scheduled outages (`--ola.downtimes`, a `get_downtime` export) put the members of the
+/// endpoints they name in downtime while in effect, as ARGO counts them: the host is the
+/// downtime's HOSTNAME and the service's `_service_flavour` (argo-ncg's custom variable) names
+/// its SERVICE_TYPE. "At risk" (WARNING), unscheduled, other endpoints and past outages do
+/// not; an export that does not read is refused naming the file.
+#[test]
+fn ola_gocdb_outages_put_members_in_downtime() {
+    let dir = scratch("gocdb");
+    let out = dir.join("out");
+    let mut objects = fs::read_to_string(site()).unwrap();
+    objects.push_str(
+        "define host {\n    use site-host\n    host_name se01\n    address 127.0.0.12\n    _OLA_GROUP SITE-B\n}\n\
+         define service {\n    host_name se01\n    service_description SRM\n    check_command check_dummy\n    max_check_attempts 1\n    check_interval 5\n    retry_interval 1\n    check_period 24x7\n    contacts admin\n    _service_flavour SRM,webdav\n}\n",
+    );
+    // ce01's CE is an ARC-CE endpoint.
+    let objects = objects.replace(
+        "    service_description     CE\n",
+        "    service_description     CE\n    _service_flavour        ARC-CE\n",
+    );
+    let cfg = dir.join("site.cfg");
+    fs::write(&cfg, objects).unwrap();
+    let run = nag2prom(&["convert", "-q", "--out", out.to_str().unwrap(), cfg.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let members_path = out.join("ola-members.json");
+    let members: serde_json::Value =
+        serde_json::from_slice(&fs::read(&members_path).unwrap()).unwrap();
+    let ce = members["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["host"] == "ce01")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(ce["service_types"], serde_json::json!(["ARC-CE"]), "{members}");
+
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let mut status = format!("info {{\n\tcreated={now}\n\tversion=4.4.6\n\t}}\n\n");
+    for (h, s) in [("ce01", "CE"), ("se01", "SRM")] {
+        status.push_str(&format!(
+            "servicestatus {{\n\thost_name={h}\n\tservice_description={s}\n\tcheck_command=check_dummy\n\thas_been_checked=1\n\tcurrent_state=0\n\tlast_hard_state=0\n\tstate_type=1\n\tlast_check={now}\n\tscheduled_downtime_depth=0\n\t}}\n\n"
+        ));
+    }
+    let status_path = dir.join("status.dat");
+    fs::write(&status_path, status).unwrap();
+    let downtime = |id: u32,
+                    class: &str,
+                    host: &str,
+                    kind: &str,
+                    severity: &str,
+                    from: u64,
+                    to: u64| {
+        format!(
+            "  <DOWNTIME ID=\"{id}\" PRIMARY_KEY=\"{id}G0\" CLASSIFICATION=\"{class}\">\n    <HOSTNAME>{host}</HOSTNAME>\n    <SERVICE_TYPE>{kind}</SERVICE_TYPE>\n    <SEVERITY>{severity}</SEVERITY>\n    <START_DATE>{from}</START_DATE>\n    <END_DATE>{to}</END_DATE>\n  </DOWNTIME>\n"
+        )
+    };
+    let export = |xml: &str| {
+        let path = dir.join("downtimes.xml");
+        fs::write(&path, format!("<?xml version=\"1.0\"?>\n<results>\n{xml}</results>\n")).unwrap();
+        nag2prom(&[
+            "export",
+            "--status-file",
+            status_path.to_str().unwrap(),
+            "--status.max-age",
+            "0",
+            "--ola.members",
+            members_path.to_str().unwrap(),
+            "--ola.downtimes",
+            path.to_str().unwrap(),
+        ])
+    };
+    let ranks = |run: &std::process::Output| {
+        assert_eq!(run.status.code(), Some(0), "{}", text(run));
+        let exposition = String::from_utf8_lossy(&run.stdout).into_owned();
+        let rank = |group: &str| {
+            let prefix = format!("nagios_ola_group_rank{{ola_group=\"{group}\"}} ");
+            exposition.lines().find_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
+        };
+        (rank("SITE-A"), rank("SITE-B"))
+    };
+    let some = |a: &str, b: &str| (Some(a.to_owned()), Some(b.to_owned()));
+    // In effect: ce01's ARC-CE outage; se01's webdav only "at risk"; an outage of an endpoint
+    // of another host; an unscheduled outage of se01's SRM.
+    let xml = [
+        downtime(1, "SCHEDULED", "ce01", "ARC-CE", "OUTAGE", now - 60, now + 3600),
+        downtime(2, "SCHEDULED", "se01", "webdav", "WARNING", now - 60, now + 3600),
+        downtime(3, "SCHEDULED", "other.example.org", "SRM", "OUTAGE", now - 60, now + 3600),
+        downtime(4, "UNSCHEDULED", "se01", "SRM", "OUTAGE", now - 60, now + 3600),
+    ]
+    .concat();
+    assert_eq!(ranks(&export(&xml)), some("3", "0"), "ce01's scheduled outage is downtime");
+    // Over, and not yet begun: no downtime.
+    let xml = [
+        downtime(1, "SCHEDULED", "ce01", "ARC-CE", "OUTAGE", now - 7200, now - 3600),
+        downtime(5, "SCHEDULED", "se01", "SRM", "OUTAGE", now + 3600, now + 7200),
+    ]
+    .concat();
+    assert_eq!(ranks(&export(&xml)), some("0", "0"));
+    // se01's SRM endpoint in an outage: its group is in downtime.
+    let xml = downtime(5, "SCHEDULED", "se01", "SRM", "OUTAGE", now - 1, now + 7200);
+    assert_eq!(ranks(&export(&xml)), some("0", "3"));
+    // The bridge re-reads the export when it changes, and keeps the last good one when the
+    // new one does not read.
+    {
+        use crate::support::{Proc, free_port, http_get, wait_for};
+        use std::time::Duration;
+        let path = dir.join("downtimes.xml");
+        fs::write(
+            &path,
+            format!(
+                "<results>\n{}</results>\n",
+                downtime(1, "SCHEDULED", "ce01", "ARC-CE", "OUTAGE", now - 60, now + 3600)
+            ),
+        )
+        .unwrap();
+        let port = free_port();
+        let _bridge = Proc::spawn(
+            "nag2prom serve",
+            Command::new(env!("CARGO_BIN_EXE_nag2prom"))
+                .args(["serve", "--status-file"])
+                .arg(&status_path)
+                .args(["--status.max-age", "0", "--status.poll-interval", "0.2", "--ola.members"])
+                .arg(&members_path)
+                .arg("--ola.downtimes")
+                .arg(&path)
+                .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null()),
+        );
+        let rank_is = |rank: &str| {
+            let line = format!("nagios_ola_group_rank{{ola_group=\"SITE-A\"}} {rank}");
+            wait_for(Duration::from_secs(20), || {
+                http_get(port, "/metrics").is_some_and(|m| m.lines().any(|l| l == line))
+            })
+        };
+        assert!(rank_is("3"), "the bridge puts ce01 in downtime");
+        // Rewritten (another mtime second) without the outage: the group is up again.
+        std::thread::sleep(Duration::from_millis(1100));
+        fs::write(&path, "<results/>\n").unwrap();
+        assert!(rank_is("0"), "the re-read export has no outage");
+        std::thread::sleep(Duration::from_millis(1100));
+        fs::write(&path, "<results><DOWNTIME").unwrap();
+        std::thread::sleep(Duration::from_secs(2));
+        assert!(rank_is("0"), "a broken export keeps the last good one");
+        let errors = http_get(port, "/metrics").unwrap_or_default();
+        assert!(
+            errors.lines().any(|l| l.starts_with("nag2prom_config_reload_errors_total") && !l.ends_with(" 0")),
+            "the failed reload is counted"
+        );
+    }
+    // Bad input: refused, naming the file and the downtime.
+    let path = dir.join("downtimes.xml");
+    fs::write(&path, "<results><DOWNTIME ID=\"7\" CLASSIFICATION=\"SCHEDULED\"><SEVERITY>OUTAGE</SEVERITY></DOWNTIME></results>").unwrap();
+    let bad = nag2prom(&[
+        "export",
+        "--status-file",
+        status_path.to_str().unwrap(),
+        "--ola.members",
+        members_path.to_str().unwrap(),
+        "--ola.downtimes",
+        path.to_str().unwrap(),
+    ]);
+    assert_ne!(bad.status.code(), Some(0));
+    assert!(
+        text(&bad).contains("downtimes.xml") && text(&bad).contains("DOWNTIME 7"),
+        "{}",
+        text(&bad)
+    );
+    // Without --ola.members there is nothing to put in downtime: a usage error.
+    let alone = nag2prom(&[
+        "export",
+        "--status-file",
+        status_path.to_str().unwrap(),
+        "--ola.downtimes",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(alone.status.code(), Some(2), "{}", text(&alone));
+    let _ = fs::remove_dir_all(&dir);
+}
