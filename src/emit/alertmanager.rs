@@ -156,6 +156,86 @@ pub struct Interval {
     pub location: Option<String>,
 }
 
+impl Interval {
+    /// Whether `time` (seconds since the epoch) is inside this entry, as Alertmanager's
+    /// `timeinterval.ContainsTime` decides, in UTC (`None` for another `location`): every
+    /// given field must match; `times` end exclusive; negative days of the month count from
+    /// its end, clamped to the month. Used to check the translation against
+    /// [`crate::model::timeperiod`].
+    pub fn contains(&self, time: i64) -> Option<bool> {
+        if self.location.as_deref().is_some_and(|l| l != "UTC") {
+            return None;
+        }
+        let days = time.div_euclid(86_400);
+        let minute = time.rem_euclid(86_400) / 60;
+        let (year, month, day) = crate::model::timeperiod::civil_date(days);
+        let weekday = (days + 4).rem_euclid(7); // 0 = Sunday
+        let in_times = self.times.is_empty()
+            || self.times.iter().any(|t| {
+                let (s, e) = (hhmm_minutes(&t.start_time), hhmm_minutes(&t.end_time));
+                s <= minute && minute < e
+            });
+        let in_weekdays = self.weekdays.is_empty()
+            || self.weekdays.iter().any(|w| {
+                let (a, b) = span(w, weekday_number);
+                (a..=b).contains(&weekday)
+            });
+        let month_days = days_in_month(year, month);
+        let in_days = self.days_of_month.is_empty()
+            || self.days_of_month.iter().any(|d| {
+                let (a, b) = span(d, |x| x.parse::<i64>().ok());
+                let resolve = |n: i64| if n < 0 { month_days + n + 1 } else { n };
+                let (begin, end) = (resolve(a), resolve(b));
+                if begin > month_days {
+                    return false;
+                }
+                let clamp = |n: i64| n.clamp(-month_days, month_days);
+                (clamp(begin)..=clamp(end)).contains(&day)
+            });
+        let in_months = self.months.is_empty()
+            || self.months.iter().any(|m| {
+                let (a, b) = span(m, |x| x.parse::<i64>().ok());
+                (a..=b).contains(&month)
+            });
+        let in_years = self.years.is_empty()
+            || self.years.iter().any(|y| {
+                let (a, b) = span(y, |x| x.parse::<i64>().ok());
+                (a..=b).contains(&year)
+            });
+        Some(in_times && in_weekdays && in_days && in_months && in_years)
+    }
+}
+
+/// `A` or `A:B` read with `read`; an unreadable side never matches.
+fn span(text: &str, read: impl Fn(&str) -> Option<i64>) -> (i64, i64) {
+    let (a, b) = text.split_once(':').unwrap_or((text, text));
+    match (read(a.trim()), read(b.trim())) {
+        (Some(a), Some(b)) => (a, b),
+        _ => (1, 0),
+    }
+}
+
+fn weekday_number(name: &str) -> Option<i64> {
+    ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+        .iter()
+        .position(|w| *w == name)
+        .map(|i| i as i64)
+}
+
+fn hhmm_minutes(text: &str) -> i64 {
+    let (h, m) = text.split_once(':').unwrap_or((text, "0"));
+    h.parse::<i64>().unwrap_or(0) * 60 + m.parse::<i64>().unwrap_or(0)
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// A time range, start inclusive, end exclusive.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Times {
@@ -271,15 +351,43 @@ fn period(object: &Object, location: Option<&str>, notes: &mut Vec<String>) -> P
             exact = false;
             notes.push(format!("timeperiod {name}: `{text}` replaces the weekly schedule on its days in Nagios; Alertmanager adds it to the schedule instead (widened)"));
         }
+        let base =
+            Interval { times: t, location: location.map(str::to_owned), ..Interval::default() };
+        let mut line = line;
         if line.skip_interval > 1 {
             exact = false;
             notes.push(format!(
-                "timeperiod {name}: `{text}` skips days (`/ {}`); every day of the range is active (widened)",
-                line.skip_interval
+                "timeperiod {name}: `{text}` skips days (`/ {}`); every day of the range is active, and, as Nagios keeps matching every {}th day after the range's end (its start moves to each such day and passes the end: `_get_matching_timerange`), so is the rest of the month (days of a month, weekdays of every month), of the year (named months) or every later year (calendar dates) (widened)",
+                line.skip_interval, line.skip_interval
             ));
+            match line.kind {
+                LineKind::CalendarDate { start, .. } => {
+                    let mut b = base.clone();
+                    b.years = vec![format!("{}:9999", start.year)];
+                    entries.push(b);
+                    continue;
+                }
+                LineKind::WeekDay { .. } => {
+                    entries.push(base.clone());
+                    continue;
+                }
+                LineKind::MonthDate { start, .. } => {
+                    let end = timeperiod::MonthDate { month: timeperiod::Month::December, day: 31 };
+                    line.kind = LineKind::MonthDate { start, end };
+                }
+                LineKind::MonthDay { start, .. } => {
+                    // 31 is the month's last day in Alertmanager (clamped).
+                    line.kind = LineKind::MonthDay { start, end: if start < 0 { -1 } else { 31 } };
+                }
+                LineKind::MonthWeekDay { start, .. } => {
+                    let mut b = base.clone();
+                    b.months = vec![format!("{}:12", start.month.index() + 1)];
+                    entries.push(b);
+                    continue;
+                }
+                LineKind::Weekday(_) => {}
+            }
         }
-        let base =
-            Interval { times: t, location: location.map(str::to_owned), ..Interval::default() };
         match line.kind {
             LineKind::Weekday(_) => {}
             LineKind::CalendarDate { start, end } => {
@@ -337,6 +445,60 @@ fn period(object: &Object, location: Option<&str>, notes: &mut Vec<String>) -> P
     }
     let excludes = object.list("exclude").iter().map(|e| e.to_string()).collect();
     Period { entries, exact, excludes }
+}
+
+/// The `exclude`s of timeperiod `name` Alertmanager mutes exactly (an exact timeperiod with
+/// entries and no excludes of its own), and a note for each other one (not muted: widened).
+fn mutes(periods: &BTreeMap<String, Period>, name: &str, p: &Period) -> (Vec<String>, Vec<String>) {
+    let (mut muted, mut notes) = (Vec::new(), Vec::new());
+    for e in &p.excludes {
+        match periods.get(e) {
+            Some(x) if x.exact && x.excludes.is_empty() && !x.entries.is_empty() => {
+                muted.push(e.clone());
+            }
+            Some(_) => notes.push(format!("timeperiod {name}: `exclude {e}` is not exact in Alertmanager (approximated or nested); it is not muted (widened)")),
+            None => notes.push(format!("timeperiod {name}: `exclude {e}` names an unknown timeperiod; ignored")),
+        }
+    }
+    (muted, notes)
+}
+
+/// A timeperiod as the routes using it are active in Alertmanager: its time interval's
+/// entries (none: always active), the timeperiods muted for its `exclude`s, and whether that
+/// is only an approximation of Nagios (always a wider one: notify rather than miss).
+#[derive(Debug, Clone)]
+pub struct PeriodTranslation {
+    /// The timeperiod's name (its time interval's).
+    pub name: String,
+    /// The entries (ORed); empty when Alertmanager can express none of it.
+    pub intervals: Vec<Interval>,
+    /// The timeperiods whose time intervals mute its routes.
+    pub mutes: Vec<String>,
+    /// Reported as approximated (widened).
+    pub approximated: bool,
+}
+
+/// Every timeperiod of `model` as [`build`] translates it, used by routes or not (what the
+/// fidelity test evaluates against [`crate::model::timeperiod`]).
+pub fn timeperiods(model: &Model, location: Option<&str>) -> Vec<PeriodTranslation> {
+    let mut notes = Vec::new();
+    let mut periods = BTreeMap::new();
+    for tp in model.of(ObjectType::TimePeriod) {
+        let Some(name) = tp.text("timeperiod_name") else { continue };
+        periods.insert(name.to_owned(), period(tp, location, &mut notes));
+    }
+    periods
+        .iter()
+        .map(|(name, p)| {
+            let (mutes, why) = mutes(&periods, name, p);
+            PeriodTranslation {
+                name: name.clone(),
+                intervals: p.entries.clone(),
+                mutes,
+                approximated: !p.exact || p.entries.is_empty() || !why.is_empty(),
+            }
+        })
+        .collect()
 }
 
 /// Escape a value for a double-quoted matcher.
@@ -460,16 +622,12 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
                 used_periods.insert((*period).to_owned());
                 route.active_time_intervals.push((*period).to_owned());
             }
-            for e in &p.excludes {
-                match periods.get(e) {
-                    Some(x) if x.exact && x.excludes.is_empty() && !x.entries.is_empty() => {
-                        used_periods.insert(e.clone());
-                        route.mute_time_intervals.push(e.clone());
-                    }
-                    Some(_) => notes.push(format!("timeperiod {period}: `exclude {e}` is not exact in Alertmanager (approximated or nested); it is not muted (widened)")),
-                    None => notes.push(format!("timeperiod {period}: `exclude {e}` names an unknown timeperiod; ignored")),
-                }
+            let (muted, why) = mutes(&periods, period, p);
+            for e in muted {
+                used_periods.insert(e.clone());
+                route.mute_time_intervals.push(e);
             }
+            notes.extend(why);
         } else if !period.is_empty() {
             notes.push(format!(
                 "notification_period {period} is not a known timeperiod; its routes are always active"

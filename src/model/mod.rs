@@ -33,6 +33,7 @@ pub mod register;
 pub mod relations;
 pub mod schema;
 pub mod services;
+pub mod timeperiod;
 
 pub use raw::Text;
 

@@ -552,3 +552,91 @@ fn downtimes_become_silences_in_alertmanager() {
     assert_eq!(got, want);
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Alertmanager's activity for the routes of timeperiod `p`: its time interval (always active
+/// when it has none) minus the time intervals its routes mute.
+fn am_active(
+    all: &[nag2prom::emit::alertmanager::PeriodTranslation],
+    p: &nag2prom::emit::alertmanager::PeriodTranslation,
+    time: i64,
+) -> bool {
+    let contains = |intervals: &[nag2prom::emit::alertmanager::Interval]| {
+        intervals.iter().any(|i| i.contains(time).expect("UTC intervals"))
+    };
+    if p.intervals.is_empty() {
+        return true;
+    }
+    let muted = p.mutes.iter().any(|m| all.iter().any(|x| &x.name == m && contains(&x.intervals)));
+    contains(&p.intervals) && !muted
+}
+
+/// Every timeperiod of every corpus installation, at the middle of every minute of 2024 (a
+/// leap year): the translation Alertmanager's routes use (time interval and mutes) is active
+/// exactly when the project's evaluator of Nagios' semantics (`model::timeperiod`, which
+/// reproduces `check_time_against_period`) says the timeperiod is, except for the timeperiods
+/// the conversion reports as approximated, which may only be wider (notify rather than miss).
+/// Nagios' ranges also hold their last second (`<= end`), which the minute middles skip.
+#[test]
+fn time_intervals_match_nagios_timeperiods_every_minute_of_a_leap_year() {
+    let Some(corpus) = crate::support::corpus() else { return };
+    let (configs, sets) = crate::support::corpus_installations(&corpus);
+    let mut installations: Vec<Installation> =
+        configs.iter().filter_map(|c| Installation::load(c).ok()).collect();
+    for set in &sets {
+        let mut inst = Installation::default();
+        inst.read_object_paths(set);
+        installations.push(inst);
+    }
+    let start = 1_704_067_200_i64; // 2024-01-01 00:00:00 UTC
+    let minutes = 366 * 24 * 60;
+    let (mut exact, mut approximated, mut widened_minutes) = (0, 0, 0u64);
+    let mut failures = Vec::new();
+    let mut seen = BTreeSet::new();
+    for inst in &installations {
+        let (model, _) = Model::build(inst);
+        let calendar = nag2prom::model::timeperiod::Calendar::of(&model);
+        let translated = nag2prom::emit::alertmanager::timeperiods(&model, None);
+        for p in &translated {
+            // One timeperiod defined alike in several installations is checked once.
+            let key = format!("{}|{:?}|{:?}|{}", p.name, p.intervals, p.mutes, p.approximated);
+            if !seen.insert(key) {
+                continue;
+            }
+            let (mut missed, mut wider) = (0u64, 0u64);
+            let mut first = None;
+            let mut first_miss = None;
+            for m in 0..minutes {
+                let t = start + m * 60 + 30;
+                let nagios = calendar.contains(&p.name, t).unwrap_or(false);
+                let am = am_active(&translated, p, t);
+                if nagios != am {
+                    first.get_or_insert((t, nagios));
+                }
+                if nagios && !am {
+                    missed += 1;
+                    first_miss.get_or_insert(t);
+                } else if am && !nagios {
+                    wider += 1;
+                }
+            }
+            if p.approximated {
+                approximated += 1;
+                widened_minutes += wider;
+            } else {
+                exact += 1;
+            }
+            if missed > 0 || (!p.approximated && wider > 0) {
+                failures.push(format!(
+                    "{} ({}): {missed} minutes Nagios notifies and Alertmanager does not (first at {first_miss:?}), {wider} wider; first difference at {first:?} (time, Nagios active)",
+                    p.name,
+                    if p.approximated { "reported approximated" } else { "claimed exact" }
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "timeperiods: {exact} exact, {approximated} approximated (widened by {widened_minutes} minutes in all over 2024)"
+    );
+    assert!(exact + approximated >= 20, "only {} timeperiods checked", exact + approximated);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

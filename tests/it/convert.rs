@@ -6,9 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{
-    corpus, free_port, have, http_get, nag2prom, recorded_object_sets, root, text,
-};
+use crate::support::{corpus, free_port, have, http_get, nag2prom, root, text};
 
 const PROMTOOL: &str = "/usr/bin/promtool";
 
@@ -227,20 +225,7 @@ fn convert_never_writes_secrets() {
 fn convert_corpus_passes_promtool() {
     let Some(corpus) = corpus() else { return };
     let dir = scratch("corpus");
-    let mut configs = Vec::new();
-    let mut stack = vec![corpus.clone()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&d) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.file_name().is_some_and(|n| n == "nagios.cfg") {
-                configs.push(path);
-            }
-        }
-    }
-    configs.sort();
+    let (configs, sets) = crate::support::corpus_installations(&corpus);
     assert!(!configs.is_empty());
     let mut outs = Vec::new();
     let mut failed = 0;
@@ -254,24 +239,6 @@ fn convert_corpus_passes_promtool() {
                 assert!(!out.exists(), "{}: failed run wrote output", cfg.display());
             }
             _ => panic!("{}: {}", cfg.display(), text(&run)),
-        }
-    }
-    // Object-file sets without a nagios.cfg.
-    let mut sets: Vec<Vec<PathBuf>> =
-        recorded_object_sets(&corpus).into_iter().map(|(_, sources)| sources).collect();
-    let edge = corpus.join("nagios4-oracle-edgecases");
-    let mut cases: Vec<PathBuf> = fs::read_dir(&edge)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("input").is_dir())
-        .collect();
-    cases.sort();
-    for case in cases {
-        let valid =
-            fs::read_to_string(case.join("expected/verify.rc")).is_ok_and(|rc| rc.trim() == "0");
-        if valid && !case.join("expected/main-extra.cfg").exists() {
-            sets.push(vec![edge.join("00base.cfg"), case.join("input")]);
         }
     }
     for (i, set) in sets.iter().enumerate() {

@@ -105,6 +105,40 @@ pub(crate) fn recorded_object_sets(corpus: &Path) -> Vec<(&'static str, Vec<Path
     ]
 }
 
+/// Every corpus installation: each `nagios.cfg` (sorted), then the object-file sets without
+/// one: the model conformance sets and every valid edge case (with `00base.cfg`).
+pub(crate) fn corpus_installations(corpus: &Path) -> (Vec<PathBuf>, Vec<Vec<PathBuf>>) {
+    let mut configs = Vec::new();
+    let mut stack = vec![corpus.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n == "nagios.cfg") {
+                configs.push(path);
+            }
+        }
+    }
+    configs.sort();
+    let mut sets: Vec<Vec<PathBuf>> =
+        recorded_object_sets(corpus).into_iter().map(|(_, sources)| sources).collect();
+    let edge = corpus.join("nagios4-oracle-edgecases");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&edge)
+        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.join("input").is_dir()).collect())
+        .unwrap_or_default();
+    cases.sort();
+    for case in cases {
+        let valid = std::fs::read_to_string(case.join("expected/verify.rc"))
+            .is_ok_and(|rc| rc.trim() == "0");
+        if valid && !case.join("expected/main-extra.cfg").exists() {
+            sets.push(vec![edge.join("00base.cfg"), case.join("input")]);
+        }
+    }
+    (configs, sets)
+}
+
 /// A port that was free a moment ago on 127.0.0.1.
 pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
