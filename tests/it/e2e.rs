@@ -430,15 +430,8 @@ fn e2e_generated_alerts_agree_with_nagios() {
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
     );
-    let mut prom = Proc::spawn(
-        "prometheus",
-        Command::new("/usr/bin/prometheus")
-            .arg(format!("--config.file={}", out.join("prometheus.yml").display()))
-            .arg(format!("--storage.tsdb.path={}", root.join("prom/data").display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
+    let mut prom =
+        crate::support::prometheus(&out.join("prometheus.yml"), &root.join("prom/data"), prom_port);
 
     // Every service and host checked by Nagios and seen by Prometheus through the bridge.
     let checked = wait_for(Duration::from_secs(90), || {

@@ -164,15 +164,8 @@ fn network_checks_run_through_nrpe_are_probed_from_the_host() {
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
     );
-    let mut prom = Proc::spawn(
-        "prometheus",
-        Command::new("/usr/bin/prometheus")
-            .arg(format!("--config.file={}", out.join("prometheus.yml").display()))
-            .arg(format!("--storage.tsdb.path={}", root.join("prom/data").display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
+    let mut prom =
+        crate::support::prometheus(&out.join("prometheus.yml"), &root.join("prom/data"), prom_port);
     let probes = groups.len().to_string();
     let probing = wait_for(Duration::from_secs(60), || {
         assert!(prom.running() && blackbox.running(), "prometheus or blackbox_exporter exited");

@@ -201,15 +201,8 @@ fn ola_rules_join_the_bridge_membership_on_real_prometheus() {
         out.join("rules/ola.yml").display()
     );
     fs::write(dir.join("prometheus.yml"), config).unwrap();
-    let mut prom = Proc::spawn(
-        "prometheus",
-        Command::new("/usr/bin/prometheus")
-            .arg(format!("--config.file={}", dir.join("prometheus.yml").display()))
-            .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}"))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null()),
-    );
+    let mut prom =
+        crate::support::prometheus(&dir.join("prometheus.yml"), &dir.join("data"), prom_port);
     let value = |expr: &str| -> Option<f64> {
         let r = query(prom_port, expr)?;
         r.as_array()?.first()?["value"][1].as_str()?.parse().ok()

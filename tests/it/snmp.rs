@@ -302,15 +302,8 @@ fn check_snmp_rules_agree_with_the_plugin_on_snmp_exporter() {
         wait_for(Duration::from_secs(10), || http_get(exporter_port, "/").is_some()),
         "snmp_exporter does not start"
     );
-    let mut prom = Proc::spawn(
-        "prometheus",
-        Command::new("/usr/bin/prometheus")
-            .arg(format!("--config.file={}", out.join("prometheus.yml").display()))
-            .arg(format!("--storage.tsdb.path={}", root.join("prom/data").display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
+    let mut prom =
+        crate::support::prometheus(&out.join("prometheus.yml"), &root.join("prom/data"), prom_port);
 
     // The firing alerts' worst severity per service: critical 2, warning (incl. the UNKNOWN
     // no-data companion) 1; the plugin's UNKNOWN (3) is warning.

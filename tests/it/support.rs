@@ -190,6 +190,20 @@ pub(crate) fn wait_for(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
     f()
 }
 
+/// A real Prometheus (Debian `prometheus`) with `config`, its data under `data`, listening
+/// on 127.0.0.1:`port`, its output discarded.
+pub(crate) fn prometheus(config: &Path, data: &Path, port: u16) -> Proc {
+    Proc::spawn(
+        "prometheus",
+        Command::new("/usr/bin/prometheus")
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!("--storage.tsdb.path={}", data.display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )
+}
+
 /// A child process stopped (SIGTERM, then SIGKILL after 5 s) and reaped on drop.
 pub(crate) struct Proc {
     child: Child,
