@@ -68,6 +68,14 @@ pub struct DiffArgs {
     #[arg(long, value_name = "TEXT", default_value = "nag2prom diff")]
     pub title: String,
 
+    /// The live Nagios status.dat: for each changed alert, also say how many of its services
+    /// would be alerting right now under the old and under the new rule (from their hard
+    /// states, how long they have held, acknowledgements, downtimes and host states; a
+    /// native rule whose thresholds NEW changes is not estimated on the NEW side, as Nagios
+    /// ran OLD's).
+    #[arg(long, value_name = "STATUS_DAT")]
+    pub status_file: Option<PathBuf>,
+
     /// How nagios.cfg sides are translated (the same for both).
     #[command(flatten)]
     pub translate: TranslateArgs,
@@ -214,7 +222,20 @@ pub(super) fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let d = diff::diff(&old, &new);
+    let live = match &args.status_file {
+        Some(path) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("--status-file {}", path.display()))?;
+            let snapshot = crate::status::Snapshot::parse(&bytes)
+                .map_err(|e| anyhow::anyhow!("--status-file {}: {e}", path.display()))?;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64);
+            Some(diff::live::LiveStates::of(&snapshot, now))
+        }
+        None => None,
+    };
+    let d = diff::diff_live(&old, &new, live.as_ref());
     // The process ends soon: freeing two installations' plans one allocation at a time
     // would only cost time.
     std::mem::forget((old, new));

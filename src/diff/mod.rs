@@ -20,6 +20,7 @@ use serde::Serialize;
 use crate::plan::expr;
 use crate::plan::{Plan, PlanRule, PlanTarget, Service};
 
+pub mod live;
 pub mod render;
 
 /// Labels that are content, not identity: a change to them is a change of the same rule.
@@ -128,6 +129,9 @@ pub struct RuleChange {
     /// The Nagios object the change comes from, as the rule cites it: its templates, or the
     /// service definition, or the rule file for hand-written rules.
     pub cause: String,
+    /// With `--status-file`, for an alert: its services alerting now under each side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alerting: Option<live::AlertingNow>,
 }
 
 impl RuleChange {
@@ -146,6 +150,7 @@ impl RuleChange {
             hosts: None,
             services: 0,
             cause: String::new(),
+            alerting: None,
         }
     }
 }
@@ -555,6 +560,12 @@ fn hosts_field(old: Option<&[&str]>, new: Option<&[&str]>) -> Option<Hosts> {
 
 /// Compare two plans.
 pub fn diff(old_plan: &Plan, new_plan: &Plan) -> Diff {
+    diff_live(old_plan, new_plan, None)
+}
+
+/// [`diff`], and with `live` (a status.dat's states) each changed alert's services alerting
+/// now under the old and the new rule ([`live`]).
+pub fn diff_live(old_plan: &Plan, new_plan: &Plan, live: Option<&live::LiveStates>) -> Diff {
     let (old, new) = (Side::new(old_plan), Side::new(new_plan));
     let generated = old_plan.generated && new_plan.generated;
     let (pairs, removed, added) = match_rules(&old, &new);
@@ -588,11 +599,15 @@ pub fn diff(old_plan: &Plan, new_plan: &Plan) -> Diff {
         }
         // The rule's own count: the larger side (a renamed service is not twice as many).
         let services = so.len().max(sn.len());
+        let alerting = live
+            .filter(|_| b.rule.is_alert())
+            .map(|l| live::estimate(l, Some((a, so)), Some((b, sn))));
         rules.push(RuleChange {
             fields,
             hosts,
             services,
             cause: cause(&new, b, sn),
+            alerting,
             ..RuleChange::of(Kind::Changed, b)
         });
     }
@@ -610,10 +625,15 @@ pub fn diff(old_plan: &Plan, new_plan: &Plan) -> Diff {
                 hosts_affected.insert(s.host.as_str());
                 services_affected.insert((s.host.as_str(), s.service.as_str()));
             }
+            let alerting = live.filter(|_| r.rule.is_alert()).map(|l| match kind {
+                Kind::Removed => live::estimate(l, Some((r, svc)), None),
+                _ => live::estimate(l, None, Some((r, svc))),
+            });
             rules.push(RuleChange {
                 hosts,
                 services: svc.len(),
                 cause: cause(side, r, svc),
+                alerting,
                 ..RuleChange::of(kind, r)
             });
         }

@@ -49,6 +49,13 @@ fn scope(r: &RuleChange) -> String {
     if r.kind == Kind::Changed && n <= h.sample.len() {
         let _ = write!(text, ": {}", h.sample.join(", "));
     }
+    if let Some(a) = &r.alerting {
+        let count = |n: Option<usize>| n.map_or_else(|| "?".to_owned(), |n| n.to_string());
+        let _ = write!(text, "; alerting now: {} → {}", count(a.old), count(a.new));
+        if let Some(note) = &a.note {
+            let _ = write!(text, " ({note})");
+        }
+    }
     text
 }
 
@@ -366,6 +373,7 @@ mod tests {
             hosts: None,
             services: 0,
             cause: format!("rule file r{i}.yml"),
+            alerting: None,
         }
     }
 

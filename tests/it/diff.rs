@@ -373,3 +373,94 @@ fn ci_examples_are_yaml_and_run_the_diff_the_docs_describe() {
         assert!(text.contains("<!-- nag2prom diff -->"), "{file}: the comment marker");
     }
 }
+
+/// `--status-file`: each changed alert says how many of its services alert now under the old
+/// and the new rule, from the live hard states and how long they have held; a threshold
+/// change is not estimated on the NEW side (Nagios ran OLD's thresholds), and says so.
+#[test]
+fn status_file_counts_services_alerting_now_under_each_side() {
+    let dir = scratch("live");
+    Fleet::default().write(&dir.join("old"));
+    Fleet { attempts: 6, ..Fleet::default() }.write(&dir.join("attempts"));
+    Fleet { load_warn: "6.0,5.0,4.0", ..Fleet::default() }.write(&dir.join("threshold"));
+    let now = 2_000_000_000_i64;
+    // web-01's load CRITICAL for 4 minutes, web-02's for 20; db-01's disk WARNING for an hour
+    // but acknowledged; web-03 is DOWN (its services are silenced).
+    let mut status = format!("info {{\n\tcreated={now}\n\t}}\n");
+    for (host, state) in [("web-01", 0), ("web-02", 0), ("web-03", 1), ("db-01", 0)] {
+        status.push_str(&format!(
+            "hoststatus {{\n\thost_name={host}\n\tlast_hard_state={state}\n\t}}\n"
+        ));
+    }
+    for (host, service, state, age, acked) in [
+        ("web-01", "Current Load", 2, 240, 0),
+        ("web-02", "Current Load", 2, 1200, 0),
+        ("web-03", "Current Load", 2, 1200, 0),
+        ("db-01", "Root Partition", 1, 3600, 1),
+    ] {
+        status.push_str(&format!(
+            "servicestatus {{\n\thost_name={host}\n\tservice_description={service}\n\tlast_hard_state={state}\n\tlast_hard_state_change={}\n\tproblem_has_been_acknowledged={acked}\n\t}}\n",
+            now - age
+        ));
+    }
+    std::fs::write(dir.join("status.dat"), status).unwrap();
+    let json = |new: &str| -> serde_json::Value {
+        let out = run_in(
+            &dir,
+            &["diff", "old/nagios.cfg", new, "--status-file", "status.dat", "--format", "json"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let load_critical = |d: &serde_json::Value| {
+        d["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "NagiosCheckLoad" && r["labels"]["severity"] == "critical")
+            .cloned()
+            .unwrap_or_default()
+    };
+    // max_check_attempts 3 → 6: `for:` grows; web-02 (20 min) alerts under both, web-01
+    // (4 min) only under the shorter one; web-03's host is down.
+    let d = json("attempts/nagios.cfg");
+    let r = load_critical(&d);
+    let fors: Vec<String> = r["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["field"] == "for")
+        .map(|f| format!("{} → {}", f["old"], f["new"]))
+        .collect();
+    assert_eq!(fors.len(), 1, "{r}");
+    assert_eq!(r["alerting"]["old"], 2, "{fors:?} {r}");
+    assert_eq!(r["alerting"]["new"], 1, "{fors:?} {r}");
+    // A threshold change: NEW not estimated, with the reason.
+    let d = json("threshold/nagios.cfg");
+    let r = d["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "NagiosCheckLoad" && r["labels"]["severity"] == "warning")
+        .cloned()
+        .unwrap_or_default();
+    assert!(r["alerting"]["new"].is_null() && r["alerting"]["note"].is_string(), "{r}");
+    // The text says it too.
+    let out = run_in(
+        &dir,
+        &["diff", "old/nagios.cfg", "attempts/nagios.cfg", "--status-file", "status.dat"],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("alerting now: 2 → 1"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // An unreadable status file is an error naming it (exit 2).
+    let out = run_in(
+        &dir,
+        &["diff", "old/nagios.cfg", "attempts/nagios.cfg", "--status-file", "nope.dat"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.dat"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
