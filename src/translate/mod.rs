@@ -862,8 +862,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
                     None => (module.clone(), (**settings).clone()),
                 };
                 out.modules.entry(module.clone()).or_insert(settings);
-                let probed =
-                    target.replace("$HOSTADDRESS$", &labels.address).replace("$HOSTNAME$", host);
+                let probed = fill_address(target, &labels.address).replace("$HOSTNAME$", host);
                 if *from_host {
                     // Scraped at the host's own blackbox_exporter, which probes `probed`.
                     let address = target_address(&labels.address, options.ports.blackbox_on_host);
@@ -874,12 +873,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
             }
             Some(probe @ Probe::Snmp { module, settings, target }) => {
                 out.snmp_modules.entry(module.clone()).or_insert_with(|| (**settings).clone());
-                let host_address = if labels.address.contains(':') {
-                    format!("[{}]", labels.address)
-                } else {
-                    labels.address.clone()
-                };
-                let address = target.replace("$HOSTADDRESS$", &host_address);
+                let address = fill_address(target, &labels.address);
                 (address, Some(module.clone()), Some(probe.id()), None)
             }
             _ => {
@@ -1018,6 +1012,20 @@ fn name_snmp_modules(groups: &[NativeGroup], out: &mut Translation<'_>) {
 }
 
 /// `address:port`, with brackets for IPv6.
+/// A probe target template with `$HOSTADDRESS$` filled in: an IPv6 address in brackets where
+/// a port follows it or it is a URL's host (`[2001:db8::1]:22`, `http://[::1]:8080/`), bare
+/// elsewhere (an ICMP or DNS target).
+fn fill_address(target: &str, address: &str) -> String {
+    if !address.contains(':') || address.starts_with('[') {
+        return target.replace("$HOSTADDRESS$", address);
+    }
+    let bracketed = format!("[{address}]");
+    target
+        .replace("$HOSTADDRESS$:", &format!("{bracketed}:"))
+        .replace("//$HOSTADDRESS$", &format!("//{bracketed}"))
+        .replace("$HOSTADDRESS$", address)
+}
+
 fn target_address(address: &str, port: u16) -> String {
     if address.contains(':') { format!("[{address}]:{port}") } else { format!("{address}:{port}") }
 }
@@ -1074,5 +1082,27 @@ fn set_variants<G>(
         let variant = (count.get(&label_key(g)).copied().unwrap_or(0) > 1)
             .then(|| format!("{:08x}", fnv64(&hosts(g).join(",")) as u32));
         set(g, variant);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill_address;
+
+    #[test]
+    fn ipv6_addresses_are_bracketed_where_a_port_or_url_needs_it() {
+        assert_eq!(fill_address("$HOSTADDRESS$:22", "2001:db8::1"), "[2001:db8::1]:22");
+        assert_eq!(
+            fill_address("http://$HOSTADDRESS$:8080/health", "::1"),
+            "http://[::1]:8080/health"
+        );
+        assert_eq!(fill_address("https://$HOSTADDRESS$/", "::1"), "https://[::1]/");
+        assert_eq!(
+            fill_address("$HOSTADDRESS$", "::1"),
+            "::1",
+            "ICMP and DNS take the bare address"
+        );
+        assert_eq!(fill_address("$HOSTADDRESS$:22", "127.0.0.1"), "127.0.0.1:22");
+        assert_eq!(fill_address("$HOSTADDRESS$:22", "[::1]"), "[::1]:22", "already bracketed");
     }
 }

@@ -1348,3 +1348,72 @@ fn convert_dashboard_queries_answer_on_real_prometheus() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A host with an IPv6 address: its probe targets are bracketed where a port follows
+/// (`[::1]:PORT`, `http://[::1]:PORT/`), bare for ICMP; the real blackbox_exporter, with the
+/// generated modules, reaches a TCP service on `[::1]` through them (it refuses `::1:PORT`).
+#[test]
+fn ipv6_hosts_get_probe_targets_blackbox_can_dial() {
+    let exporter = Path::new("/usr/bin/prometheus-blackbox-exporter");
+    if !have(exporter, "prometheus-blackbox-exporter") {
+        return;
+    }
+    let Ok(service) = std::net::TcpListener::bind("[::1]:0") else {
+        eprintln!("skipped: no IPv6 loopback on this machine");
+        return;
+    };
+    let port = service.local_addr().unwrap().port();
+    std::thread::spawn(move || for _ in service.incoming() {});
+    let dir = scratch("ipv6");
+    fs::write(
+        dir.join("o.cfg"),
+        format!(
+            "define command {{\n command_name tcp\n command_line /usr/lib/nagios/plugins/check_tcp -H $HOSTADDRESS$ -p {port} -w 1 -c 3\n}}\n\
+             define command {{\n command_name web\n command_line /usr/lib/nagios/plugins/check_http -H $HOSTADDRESS$ -p {port} -u /\n}}\n\
+             define command {{\n command_name ping\n command_line /usr/lib/nagios/plugins/check_ping -H $HOSTADDRESS$ -w 100,20% -c 200,50%\n}}\n\
+             define command {{\n command_name none\n command_line /bin/true\n}}\n\
+             define timeperiod {{\n timeperiod_name always\n alias always\n monday 00:00-24:00\n}}\n\
+             define contact {{\n contact_name ops\n host_notification_period always\n service_notification_period always\n host_notification_options n\n service_notification_options w,u,c,r\n host_notification_commands none\n service_notification_commands none\n}}\n\
+             define host {{\n host_name v6\n address ::1\n max_check_attempts 1\n check_period always\n contacts ops\n notification_period always\n}}\n"
+        ) + &["tcp", "web", "ping"]
+            .iter()
+            .map(|c| format!("define service {{\n host_name v6\n service_description {c}\n check_command {c}\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period always\n notification_period always\n contacts ops\n}}\n"))
+            .collect::<String>(),
+    )
+    .unwrap();
+    fs::write(dir.join("nagios.cfg"), "cfg_file=o.cfg\n").unwrap();
+    let out = dir.join("out");
+    let run = convert(&dir.join("nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let groups: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("targets/blackbox.json")).unwrap()).unwrap();
+    let targets: Vec<(String, String)> = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["targets"][0].as_str().unwrap().to_owned(),
+                g["labels"]["module"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let addresses: Vec<&str> = targets.iter().map(|(t, _)| t.as_str()).collect();
+    assert!(addresses.contains(&format!("[::1]:{port}").as_str()), "{addresses:?}");
+    assert!(addresses.contains(&format!("http://[::1]:{port}/").as_str()), "{addresses:?}");
+    assert!(addresses.contains(&"::1"), "{addresses:?}");
+    let bb_port = free_port();
+    let args = vec![
+        format!("--config.file={}", out.join("blackbox.yml").display()),
+        format!("--web.listen-address=127.0.0.1:{bb_port}"),
+    ];
+    let _bb = start(exporter, &args, bb_port).expect("blackbox_exporter starts");
+    let (target, module) = targets.iter().find(|(t, _)| t.starts_with('[')).unwrap();
+    let probe = |target: &str| {
+        http_get(bb_port, &format!("/probe?module={module}&target={target}")).unwrap_or_default()
+    };
+    assert!(probe(target).lines().any(|l| l == "probe_success 1"), "{}", probe(target));
+    // The unbracketed form the targets used to have does not dial.
+    assert!(probe(&format!("::1:{port}")).lines().any(|l| l == "probe_success 0"));
+    let _ = fs::remove_dir_all(&dir);
+}
