@@ -33,3 +33,5 @@ mod snmp;
 mod support;
 /// Repository hygiene: documented diagnostic codes.
 mod tidy;
+/// Wikimedia's check_ssl on real certificates, openssl s_server, blackbox and Prometheus.
+mod tls;

@@ -28,6 +28,7 @@ pub mod check_procs;
 pub mod check_smtp;
 pub mod check_snmp;
 pub mod check_ssh;
+pub mod check_ssl;
 pub mod check_swap;
 pub mod check_tcp;
 pub mod check_uptime;
@@ -412,6 +413,7 @@ pub static REGISTRY: &[Plugin] = &[
         &["-A", "--authtype", "-U", "--authuser", "-P", "--authpass"],
     ),
     plugin(&["check_ssh"], check_ssh::translate, Remote::ProbesFrom(&['H']), &[]),
+    plugin(&["check_ssl"], check_ssl::translate, Remote::ProbesFrom(&['H']), &[]),
     plugin(
         &["check_snmp"],
         check_snmp::translate,
