@@ -7,7 +7,8 @@
 //! `%Y-%m-%d %H:%M` UTC, when those are absent). **Only `CLASSIFICATION="SCHEDULED"` with
 //! `SEVERITY` `OUTAGE` is downtime**; an unscheduled one, or a `WARNING` ("at risk"), is not.
 //! The endpoint is `(HOSTNAME, SERVICE_TYPE)`: on the Nagios side (argo-ncg's naming) the host
-//! name and the service's `_SERVICE_FLAVOUR` custom variable.
+//! name, or `HOSTNAME_PRIMARYKEY` (argo-ncg's `USE_IDS`), and the service's `_SERVICE_FLAVOUR`
+//! custom variable.
 
 use std::fmt;
 
@@ -16,6 +17,9 @@ use std::fmt;
 pub struct Downtime {
     /// `HOSTNAME`.
     pub host: String,
+    /// `HOSTNAME_PRIMARYKEY`, the host name argo-ncg gives the endpoint with `USE_IDS` (and
+    /// argo-connectors its downtime), when the downtime has a `PRIMARY_KEY` element.
+    pub host_with_id: Option<String>,
     /// `SERVICE_TYPE` (GOCDB's service type, argo-ncg's service flavour).
     pub service_type: String,
     /// Start, seconds since the epoch (inclusive).
@@ -109,8 +113,10 @@ pub fn parse_downtimes(text: &str) -> Result<Vec<Downtime>, GocdbError> {
         };
         let start = date("START_DATE", "FORMATED_START_DATE")?;
         let end = date("END_DATE", "FORMATED_END_DATE")?;
+        let host_with_id = child("PRIMARY_KEY").map(|key| format!("{host}_{key}"));
         out.push(Downtime {
             host: host.to_owned(),
+            host_with_id,
             service_type: service_type.to_owned(),
             start,
             end,
@@ -169,12 +175,14 @@ mod tests {
             [
                 Downtime {
                     host: "bdii.example.org".into(),
+                    host_with_id: None,
                     service_type: "Site-BDII".into(),
                     start: 1666908000,
                     end: 1746792000
                 },
                 Downtime {
                     host: "ce.example.org".into(),
+                    host_with_id: None,
                     service_type: "ARC-CE".into(),
                     // 2026-12-01 08:00 and 10:30 UTC.
                     start: 1796112000,
@@ -183,6 +191,13 @@ mod tests {
             ]
         );
         assert!(d[1].covers(1796112000) && d[1].covers(1796120999) && !d[1].covers(1796121000));
+    }
+
+    #[test]
+    fn a_primary_key_names_the_host_as_argo_ncg_does_with_ids() {
+        let xml = r#"<results><DOWNTIME ID="5" CLASSIFICATION="SCHEDULED"><PRIMARY_KEY>77G0</PRIMARY_KEY><HOSTNAME>se.example.org</HOSTNAME><SERVICE_TYPE>SRM</SERVICE_TYPE><SEVERITY>OUTAGE</SEVERITY><START_DATE>1</START_DATE><END_DATE>2</END_DATE></DOWNTIME></results>"#;
+        let d = parse_downtimes(xml).unwrap();
+        assert_eq!(d[0].host_with_id.as_deref(), Some("se.example.org_77G0"));
     }
 
     #[test]

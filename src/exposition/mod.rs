@@ -464,7 +464,10 @@ fn ola_groups<'m>(
     let in_effect: std::collections::HashSet<(&str, &str)> = downtimes
         .iter()
         .filter(|d| d.covers(at))
-        .map(|d| (d.host.as_str(), d.service_type.as_str()))
+        .flat_map(|d| {
+            let t = d.service_type.as_str();
+            std::iter::once((d.host.as_str(), t)).chain(d.host_with_id.as_deref().map(|h| (h, t)))
+        })
         .collect();
     let mut groups: std::collections::BTreeMap<&str, (u8, usize)> = Default::default();
     for m in members {
@@ -991,6 +994,7 @@ mod tests {
         ];
         let outage = crate::gocdb::Downtime {
             host: "h".to_owned(),
+            host_with_id: None,
             service_type: "webdav".to_owned(),
             start: 100,
             end: 200,
@@ -999,6 +1003,17 @@ mod tests {
         assert_eq!((during["E"], during["F"], during["G"]), ((3, 1), (3, 1), (0, 1)));
         let after = ola_groups(&members, &services, std::slice::from_ref(&outage), 200);
         assert_eq!((after["E"], after["F"]), ((1, 1), (2, 1)), "the end is exclusive");
+        // argo-ncg's USE_IDS host name, HOSTNAME_PRIMARYKEY.
+        let with_id =
+            crate::translate::ola::Member { host: "h_9G0".to_owned(), ..typed("x", "H", "webdav") };
+        let outage = crate::gocdb::Downtime { host_with_id: Some("h_9G0".to_owned()), ..outage };
+        let ids = ola_groups(
+            std::slice::from_ref(&with_id),
+            &services,
+            std::slice::from_ref(&outage),
+            150,
+        );
+        assert_eq!(ids["H"], (3, 1));
     }
 
     fn render_text(options: &Options) -> String {
