@@ -80,8 +80,9 @@ pub struct Raw {
     pub register: bool,
     /// One slot per field of [`schema::fields`].
     pub slots: Vec<Option<Slot>>,
-    /// Value spans of the object's own directives, per field.
-    pub spans: Vec<Option<Span>>,
+    /// Value spans of the object's own directives, `(field index, span)`: a handful per
+    /// definition, so kept sparse rather than one per field (most fields come from templates).
+    pub spans: Vec<(u16, Span)>,
     /// Custom variables: upper-cased name without `_`, value (`None` = empty or `null`).
     pub custom: Vec<(Text, Option<Text>, RawId)>,
     /// Service `check_command` written with a leading `!` (overrides children's commands).
@@ -113,8 +114,8 @@ impl Raw {
     /// The value span of the object's own directive `name`, else the definition.
     pub fn span_of(&self, name: &str) -> Span {
         schema::lookup(self.ty, name)
-            .and_then(|i| self.spans.get(i).copied().flatten())
-            .unwrap_or(self.span)
+            .and_then(|i| self.spans.iter().find(|(f, _)| usize::from(*f) == i))
+            .map_or(self.span, |(_, span)| *span)
     }
 
     /// The object's real name (`host_name` of a host), for the types that have one.
@@ -241,6 +242,16 @@ impl Raw {
     }
 }
 
+/// Record the value span of the object's own directive for field `index` (the last one
+/// written wins, as its value does).
+fn set_span(raw: &mut Raw, index: usize, span: Span) {
+    let field = u16::try_from(index).unwrap_or(u16::MAX);
+    match raw.spans.iter_mut().find(|(f, _)| *f == field) {
+        Some(entry) => entry.1 = span,
+        None => raw.spans.push((field, span)),
+    }
+}
+
 fn lower(
     ty: ObjectType,
     file: FileId,
@@ -259,7 +270,7 @@ fn lower(
         use_span: None,
         register: true,
         slots: vec![None; fields.len()],
-        spans: vec![None; fields.len()],
+        spans: Vec::new(),
         custom: Vec::new(),
         important: false,
         days: Default::default(),
@@ -332,7 +343,7 @@ fn lower(
                         _ => bits,
                     };
                     raw.slots[index] = Some(Slot { val: Val::Bits(bits), from: id });
-                    raw.spans[index] = Some(directive.value_span);
+                    set_span(&mut raw, index, directive.value_span);
                 }
                 Err(word) => diags.push(Diagnostic::new(
                     Code::InvalidValue,
@@ -350,7 +361,7 @@ fn lower(
                     (None, value) => Some(Text::from(value)),
                 };
                 raw.slots[index] = Some(Slot { val: Val::Text(joined), from: id });
-                raw.spans[index] = Some(directive.value_span);
+                set_span(&mut raw, index, directive.value_span);
             }
             _ => {
                 if ty == ObjectType::Service && fields[index].name == "check_command" {
@@ -375,7 +386,7 @@ fn set_text(raw: &mut Raw, index: usize, id: RawId, value: &str, kind: Kind, spa
         _ => Some(Text::from(value)),
     };
     raw.slots[index] = Some(Slot { val: Val::Text(text), from: id });
-    raw.spans[index] = Some(span);
+    set_span(raw, index, span);
 }
 
 fn timeperiod_line(raw: &mut Raw, id: RawId, name: &str, value: &str) {
