@@ -32,6 +32,19 @@ pub(crate) fn translate(
         // The plugin's own refusal (no host given) says it best.
         return (plugin.translate)(inner, ctx).map_err(|e| e.context(what));
     };
+    // check_icmp takes several -H and checks them all: one probe cannot stand for them.
+    let mut distinct = values(inner, letter);
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() > 1 {
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            format!(
+                "{what}: several -{letter} ({}): one probe from the host cannot stand for them",
+                distinct.join(", ")
+            ),
+        ));
+    }
     if address.contains('$') {
         return Err(Refusal::new(
             Code::PerHostMacro,
@@ -73,19 +86,24 @@ pub(crate) fn translate(
 
 /// The value of the last `-X value` / `-Xvalue` of `letter` (the one getopt keeps).
 fn last_value(call: &Call, letter: char) -> Option<&str> {
+    values(call, letter).pop()
+}
+
+/// Every value of `-X value` / `-Xvalue` of `letter`, in order.
+fn values(call: &Call, letter: char) -> Vec<&str> {
     let flag = format!("-{letter}");
-    let mut found = None;
+    let mut found = Vec::new();
     let mut args = call.args.iter();
     while let Some(arg) = args.next() {
         if arg == "--" {
             break;
         }
         if *arg == flag {
-            found = args.next().map(String::as_str).or(found);
+            found.extend(args.next().map(String::as_str));
         } else if let Some(v) = arg.strip_prefix(&flag).filter(|v| !v.is_empty())
             && !arg.starts_with("--")
         {
-            found = Some(v);
+            found.push(v);
         }
     }
     found
@@ -176,6 +194,9 @@ mod tests {
         assert_eq!(e.code, Code::PerHostMacro, "{e:?}");
         // No -H: the plugin's own refusal.
         assert_eq!(remote("check_tcp -p 11211").unwrap_err().code, Code::PluginRefuses);
+        // Several hosts (check_icmp checks them all).
+        let e = remote("check_icmp -H 127.0.0.1 -H 127.0.0.2").unwrap_err();
+        assert_eq!(e.code, Code::OptionNotTranslated, "{e:?}");
         // check_snmp is not probed from the host.
         assert_eq!(
             remote("check_snmp -H 127.0.0.1 -o 1.1 -w 5").unwrap_err().code,
