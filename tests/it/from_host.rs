@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::support::{Proc, api, free_port, have, nag2prom, query, text, wait_for};
+use crate::support::{Proc, free_port, have, nag2prom, query, text, wait_for};
 
 const PLUGINS: &str = "/usr/lib/nagios/plugins";
 /// The host's address (Linux routes all of 127.0.0.0/8 to the loopback interface).
@@ -24,22 +24,6 @@ fn nrpe_state(nrpe_port: u16, command: &str) -> i32 {
         .output()
         .unwrap();
     out.status.code().unwrap_or(-1)
-}
-
-/// Firing alerts' worst severity per service (critical 2, warning 1).
-fn alert_ranks(prom_port: u16) -> Option<BTreeMap<String, i32>> {
-    let data = api(prom_port, "/api/v1/alerts")?;
-    let mut got = BTreeMap::new();
-    for a in data["alerts"].as_array().into_iter().flatten() {
-        let Some(service) = a["labels"]["service"].as_str() else { continue };
-        if a["state"] != "firing" {
-            continue;
-        }
-        let rank = if a["labels"]["severity"] == "critical" { 2 } else { 1 };
-        let slot = got.entry(service.to_owned()).or_insert(0);
-        *slot = (*slot).max(rank);
-    }
-    Some(got)
 }
 
 #[test]
@@ -188,7 +172,7 @@ fn network_checks_run_through_nrpe_are_probed_from_the_host() {
         let mut last = BTreeMap::new();
         let agreed = wait_for(Duration::from_secs(90), || {
             assert!(prom.running() && blackbox.running(), "prometheus or blackbox_exporter exited");
-            let Some(got) = alert_ranks(prom_port) else { return false };
+            let Some(got) = crate::support::firing_ranks(prom_port) else { return false };
             last = got.clone();
             expected.iter().all(|(s, state)| got.get(s).copied().unwrap_or(0) == *state)
         });

@@ -315,23 +315,13 @@ fn check_snmp_rules_agree_with_the_plugin_on_snmp_exporter() {
     let mut last = Vec::new();
     let agreed = wait_for(Duration::from_secs(60), || {
         assert!(prom.running() && exporter.running(), "prometheus or snmp_exporter exited");
-        let Some(data) = api(prom_port, "/api/v1/alerts") else { return false };
         // Every target scraped.
         let scraped = api(prom_port, "/api/v1/query?query=count(up%7Bjob%3D%22snmp%22%7D)")
             .is_some_and(|d| d["result"][0]["value"][1] == targets.to_string().as_str());
         if !scraped {
             return false;
         }
-        let mut got: BTreeMap<String, i32> = BTreeMap::new();
-        for a in data["alerts"].as_array().into_iter().flatten() {
-            if a["state"] != "firing" {
-                continue;
-            }
-            let Some(service) = a["labels"]["service"].as_str() else { continue };
-            let rank = if a["labels"]["severity"] == "critical" { 2 } else { 1 };
-            let slot = got.entry(service.to_owned()).or_insert(0);
-            *slot = (*slot).max(rank);
-        }
+        let Some(got) = crate::support::firing_ranks(prom_port) else { return false };
         last = expected
             .iter()
             .filter(|(service, state)| got.get(*service).copied().unwrap_or(0) != rank_of(**state))

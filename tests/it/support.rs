@@ -204,6 +204,23 @@ pub(crate) fn prometheus(config: &Path, data: &Path, port: u16) -> Proc {
     )
 }
 
+/// The worst severity of the alerts firing per `service` label on the Prometheus at
+/// 127.0.0.1:`port` (critical 2, anything else 1); `None` while the API does not answer.
+pub(crate) fn firing_ranks(port: u16) -> Option<std::collections::BTreeMap<String, i32>> {
+    let data = api(port, "/api/v1/alerts")?;
+    let mut got = std::collections::BTreeMap::new();
+    for a in data["alerts"].as_array().into_iter().flatten() {
+        let Some(service) = a["labels"]["service"].as_str() else { continue };
+        if a["state"] != "firing" {
+            continue;
+        }
+        let rank = if a["labels"]["severity"] == "critical" { 2 } else { 1 };
+        let slot = got.entry(service.to_owned()).or_insert(0);
+        *slot = (*slot).max(rank);
+    }
+    Some(got)
+}
+
 /// A child process stopped (SIGTERM, then SIGKILL after 5 s) and reaped on drop.
 pub(crate) struct Proc {
     child: Child,

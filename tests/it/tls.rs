@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::support::{Proc, api, free_port, have, nag2prom, query, text, wait_for};
+use crate::support::{Proc, free_port, have, nag2prom, query, text, wait_for};
 
 const OPENSSL: &str = "/usr/bin/openssl";
 
@@ -198,17 +198,7 @@ fn check_ssl_rules_agree_with_the_plugin_on_real_certificates() {
     let mut last = BTreeMap::new();
     let agreed = wait_for(Duration::from_secs(90), || {
         assert!(prom.running() && blackbox.running(), "prometheus or blackbox_exporter exited");
-        let Some(data) = api(prom_port, "/api/v1/alerts") else { return false };
-        let mut got: BTreeMap<String, i32> = BTreeMap::new();
-        for a in data["alerts"].as_array().into_iter().flatten() {
-            if a["state"] != "firing" {
-                continue;
-            }
-            let Some(service) = a["labels"]["service"].as_str() else { continue };
-            let rank = if a["labels"]["severity"] == "critical" { 2 } else { 1 };
-            let slot = got.entry(service.to_owned()).or_insert(0);
-            *slot = (*slot).max(rank);
-        }
+        let Some(got) = crate::support::firing_ranks(prom_port) else { return false };
         last = got.clone();
         expected.iter().all(|(s, st)| got.get(*s).copied().unwrap_or(0) == *st)
     });
