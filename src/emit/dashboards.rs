@@ -284,7 +284,10 @@ pub fn overview() -> Dashboard {
             11,
             "timeseries",
             "Migration: native and bridged services",
-            "Services whose checks Prometheus runs itself (the hosts of the native rule groups,              nagios:check:member) and services still bridged to Nagios' state              (nagios:service_hard_state:bridged): Nagios can be switched off once the bridged              line is at zero (docs/migration.md).",
+            "Services whose checks Prometheus runs itself (the hosts of the native rule groups, \
+             nagios:check:member) and services still bridged to Nagios' state \
+             (nagios:service_hard_state:bridged): Nagios can be switched off once the bridged \
+             line is at zero (docs/migration.md).",
             g(0, 22, 24, 8),
             &[
                 q("count(nagios:check:member) or vector(0)", "native"),
