@@ -228,9 +228,7 @@ pub(super) fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
                 std::fs::read(path).with_context(|| format!("--status-file {}", path.display()))?;
             let snapshot = crate::status::Snapshot::parse(&bytes)
                 .map_err(|e| anyhow::anyhow!("--status-file {}: {e}", path.display()))?;
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64);
+            let now = crate::serve::refresh::unix_now() as i64;
             Some(diff::live::LiveStates::of(&snapshot, now))
         }
         None => None,

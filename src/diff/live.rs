@@ -44,7 +44,8 @@ struct Live {
 /// the rules silence (DOWN, or in downtime).
 #[derive(Debug, Default)]
 pub struct LiveStates {
-    services: HashMap<(String, String), Live>,
+    /// Services by host, then description.
+    services: HashMap<String, HashMap<String, Live>>,
     /// When Nagios wrote the file.
     pub now: i64,
 }
@@ -61,19 +62,16 @@ impl LiveStates {
             })
             .map(|h| text(h.host))
             .collect();
-        let services = snapshot
-            .services
-            .iter()
-            .map(|s| {
-                let host = text(s.host);
-                let quiet = s.acknowledged == Some(true)
-                    || s.scheduled_downtime_depth.is_some_and(|d| d > 0)
-                    || silenced.contains(&host);
-                let live =
-                    Live { hard_state: s.last_hard_state, since: s.last_hard_state_change, quiet };
-                ((host, text(s.service)), live)
-            })
-            .collect();
+        let mut services: HashMap<String, HashMap<String, Live>> = HashMap::new();
+        for s in &snapshot.services {
+            let host = text(s.host);
+            let quiet = s.acknowledged == Some(true)
+                || s.scheduled_downtime_depth.is_some_and(|d| d > 0)
+                || silenced.contains(&host);
+            let live =
+                Live { hard_state: s.last_hard_state, since: s.last_hard_state_change, quiet };
+            services.entry(host).or_default().insert(text(s.service), live);
+        }
         LiveStates { services, now: snapshot.info.created.unwrap_or(now) }
     }
 
@@ -86,7 +84,7 @@ impl LiveStates {
             services
                 .iter()
                 .filter(|s| {
-                    self.services.get(&(s.host.clone(), s.service.clone())).is_some_and(|l| {
+                    self.services.get(&s.host).and_then(|h| h.get(&s.service)).is_some_and(|l| {
                         !l.quiet
                             && l.hard_state == Some(wanted)
                             && l.since.is_none_or(|since| self.now - since >= hold)
