@@ -169,7 +169,7 @@ impl Interval {
         let days = time.div_euclid(86_400);
         let minute = time.rem_euclid(86_400) / 60;
         let (year, month, day) = crate::model::timeperiod::civil_date(days);
-        let weekday = (days + 4).rem_euclid(7); // 0 = Sunday
+        let weekday = crate::model::timeperiod::weekday(days);
         let in_times = self.times.is_empty()
             || self.times.iter().any(|t| {
                 let (s, e) = (hhmm_minutes(&t.start_time), hhmm_minutes(&t.end_time));

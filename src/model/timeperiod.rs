@@ -242,8 +242,8 @@ fn civil(days: i64) -> (i32, i32, i32) {
     (year as i32, (month - 1) as i32, day as i32)
 }
 
-/// 0 = Sunday.
-fn weekday(days: i64) -> i64 {
+/// The weekday of a day number since 1970-01-01, 0 = Sunday.
+pub fn weekday(days: i64) -> i64 {
     (days + 4).rem_euclid(7)
 }
 
