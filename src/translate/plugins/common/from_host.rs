@@ -26,14 +26,16 @@ pub(crate) fn translate(
     what: &str,
     via: &str,
 ) -> Result<Native, Refusal> {
-    let Some((letter, address)) =
-        options.iter().find_map(|&o| last_value(inner, o).map(|v| (o, v)))
-    else {
+    // The last value is the one getopt keeps.
+    let Some((letter, address, given)) = options.iter().find_map(|&o| {
+        let given = values(inner, o);
+        given.last().copied().map(|address| (o, address, given))
+    }) else {
         // The plugin's own refusal (no host given) says it best.
         return (plugin.translate)(inner, ctx).map_err(|e| e.context(what));
     };
     // check_icmp takes several -H and checks them all: one probe cannot stand for them.
-    let mut distinct = values(inner, letter);
+    let mut distinct = given;
     distinct.sort_unstable();
     distinct.dedup();
     if distinct.len() > 1 {
@@ -82,11 +84,6 @@ pub(crate) fn translate(
         "blackbox_exporter on each host with such checks (--host-blackbox-exporter-port, 9115), probing from the host as the remote command did".to_owned(),
     );
     Ok(native)
-}
-
-/// The value of the last `-X value` / `-Xvalue` of `letter` (the one getopt keeps).
-fn last_value(call: &Call, letter: char) -> Option<&str> {
-    values(call, letter).pop()
 }
 
 /// Every value of `-X value` / `-Xvalue` of `letter`, in order.
@@ -207,7 +204,7 @@ mod tests {
     #[test]
     fn option_values_are_found_and_replaced_as_getopt_reads_them() {
         let c = call("check_tcp -H 10.0.0.1 -p 80 -H127.0.0.2 -- -H x", &[] as &[&str]).unwrap();
-        assert_eq!(last_value(&c, 'H'), Some("127.0.0.2"));
+        assert_eq!(values(&c, 'H'), ["10.0.0.1", "127.0.0.2"]);
         assert_eq!(
             with_value(&c, 'H', "$HOSTADDRESS$"),
             ["-H", "$HOSTADDRESS$", "-p", "80", "-H$HOSTADDRESS$", "--", "-H", "x"]
