@@ -41,6 +41,17 @@ struct Period {
     excludes: Vec<String>,
 }
 
+impl Period {
+    /// A weekday line replaces that day's ranges; an exception joins its type's list.
+    fn add(&mut self, line: TimePeriodLine) {
+        match (line.kind, line.kind.exception_type()) {
+            (LineKind::Weekday(w), _) => self.days[usize::from(w.index()) % 7] = seconds(&line),
+            (_, Some(t)) => self.exceptions[exception_index(t)].push(line),
+            (_, None) => {}
+        }
+    }
+}
+
 impl Calendar {
     /// The timeperiods of `model`.
     pub fn of(model: &Model) -> Calendar {
@@ -56,13 +67,7 @@ impl Calendar {
                 let Ok(line) = timeperiod::parse_timeperiod_line(field.name, &value) else {
                     continue;
                 };
-                match (line.kind, line.kind.exception_type()) {
-                    (LineKind::Weekday(w), _) => {
-                        period.days[usize::from(w.index()) % 7] = seconds(&line);
-                    }
-                    (_, Some(t)) => period.exceptions[exception_index(t)].push(line),
-                    (_, None) => {}
-                }
+                period.add(line);
             }
             period.excludes = object.list("exclude").iter().map(|e| e.to_string()).collect();
             periods.insert(name.to_owned(), period);
@@ -324,13 +329,7 @@ mod tests {
         let mut period = Period::default();
         for (name, value) in lines {
             let line = timeperiod::parse_timeperiod_line(name, value).unwrap();
-            match (line.kind, line.kind.exception_type()) {
-                (LineKind::Weekday(w), _) => {
-                    period.days[usize::from(w.index()) % 7] = seconds(&line)
-                }
-                (_, Some(t)) => period.exceptions[exception_index(t)].push(line),
-                _ => {}
-            }
+            period.add(line);
         }
         period.excludes = excludes.iter().map(|e| (*e).to_owned()).collect();
         let mut periods = HashMap::new();
