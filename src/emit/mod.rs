@@ -215,6 +215,20 @@ pub fn render(
                     yaml_with(prometheus::SNMP_TEMPLATE, &prometheus::snmp_header(tr), &config)?,
                 ));
             }
+            let windows = prometheus::windows_exporter_config(tr).map_err(|e| EmitError::Yaml {
+                path: "windows_exporter.yml".to_owned(),
+                message: e.to_string(),
+            })?;
+            if let Some(config) = windows {
+                rest.push((
+                    "windows_exporter.yml".to_owned(),
+                    yaml_with(
+                        "windows_exporter.yml",
+                        prometheus::WINDOWS_EXPORTER_HEADER,
+                        &config,
+                    )?,
+                ));
+            }
             if let Some(config) = prometheus::process_exporter_config(tr) {
                 rest.push((
                     "process-exporter.yml".to_owned(),

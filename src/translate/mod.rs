@@ -35,6 +35,7 @@ pub mod promql;
 pub mod refusal;
 pub mod service_level;
 pub mod snmp;
+pub mod windows;
 
 pub use plugins::{Native, PluginsVersion, Probe};
 pub use refusal::{Code, Refusal};
@@ -256,6 +257,8 @@ pub struct Translation<'m> {
     pub modules: BTreeMap<String, blackbox::Module>,
     /// process-exporter groups used: group name → the command name it matches.
     pub process_groups: BTreeMap<String, String>,
+    /// Windows performance counters the rules read (`windows_exporter.yml`).
+    pub windows_counters: BTreeSet<windows::Counter>,
     /// snmp_exporter modules used, by name (`snmp.yml.tmpl`).
     pub snmp_modules: BTreeMap<String, snmp::Module>,
     /// The environment variables `snmp.yml.tmpl` reads communities and SNMPv3 passwords
@@ -831,8 +834,14 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
     name_snmp_modules(&groups, &mut out);
 
     for g in &groups {
-        if let Probe::Process { group, comm } = &out.natives[g.native].probe {
-            out.process_groups.insert(group.clone(), comm.clone());
+        match &out.natives[g.native].probe {
+            Probe::Process { group, comm } => {
+                out.process_groups.insert(group.clone(), comm.clone());
+            }
+            Probe::WindowsCounter(counter) => {
+                out.windows_counters.insert((**counter).clone());
+            }
+            _ => {}
         }
     }
 

@@ -30,7 +30,18 @@
 //! - Without `-w`/`-c`, UPTIME, MEMUSE and USEDDISKSPACE are OK whenever the agent answers, so
 //!   their only alert is the agent being unreachable: `up == 0` on the windows_exporter target.
 //!
-//! Not translated: `COUNTER`, `FILEAGE`, `INSTANCES`, `CLIENTVERSION -l`. `-s` (the agent's
+//! - `COUNTER -l "\\Object(Instance)\\Counter"[,description[,unit[,min,max]]]`: the agent's
+//!   formatted value of one performance counter (what follows the first comma only shapes the
+//!   output). The thresholds are `strtoul` integers, 0 when absent, and their order decides the
+//!   direction: critical above warning compares upwards (`>= c` CRITICAL, `>= w` WARNING),
+//!   otherwise downwards (`<= c`, `<= w`) — so a lone `-w 80` is WARNING at or *below* 80, as
+//!   the plugin has it. A counter the agent cannot read is UNKNOWN ("NSClient - ERROR"); without
+//!   thresholds the plugin is OK whenever it reads one. windows_exporter 0.30+ reads the counter
+//!   through its `performancecounter` collector, configured by the generated
+//!   `windows_exporter.yml` (formatted values, one gauge per counter,
+//!   [`crate::translate::windows`]).
+//!
+//! Not translated: `FILEAGE`, `INSTANCES`, `CLIENTVERSION -l`. `-s` (the agent's
 //! password) is never read. Names are matched case-insensitively: windows_exporter lower-cased
 //! service names up to 0.28 and keeps their case from 0.29.
 
@@ -49,6 +60,7 @@ enum Variable {
     MemUse,
     ServiceState,
     ProcState,
+    Counter,
 }
 
 /// The windows_exporter boot-time series: the current name (0.31 on), or the one before 0.30
@@ -83,7 +95,8 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
         "MEMUSE" => Variable::MemUse,
         "SERVICESTATE" => Variable::ServiceState,
         "PROCSTATE" => Variable::ProcState,
-        "COUNTER" | "FILEAGE" | "INSTANCES" => {
+        "COUNTER" => Variable::Counter,
+        "FILEAGE" | "INSTANCES" => {
             return Err(Refusal::new(
                 Code::OptionNotTranslated,
                 format!("-v {name} has no windows_exporter counterpart"),
@@ -157,6 +170,25 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
             b.disk(letter, w, c);
         }
         Variable::MemUse => b.memory(w, c),
+        Variable::Counter => {
+            let params = params.ok_or_else(|| {
+                Refusal::new(
+                    Code::PluginRefuses,
+                    "check_nt -v COUNTER without -l answers \"No counter specified\" on every run; if the service passes -l as $ARG2$, the command definition drops it",
+                )
+            })?;
+            // `preparelist` turns commas into `&`, `strtok` keeps what precedes the first.
+            let path = params.split([',', '&']).next().unwrap_or_default();
+            if path.contains('$') {
+                return Err(Refusal::new(
+                    Code::PerHostMacro,
+                    "the counter path depends on a macro",
+                ));
+            }
+            let counter = crate::translate::windows::Counter::parse(path)
+                .map_err(|e| Refusal::new(Code::OptionNotTranslated, format!("-l {e}")))?;
+            b.counter(counter, w, c);
+        }
         Variable::ServiceState | Variable::ProcState => {
             let list = params.ok_or_else(|| {
                 Refusal::new(
@@ -279,6 +311,10 @@ struct Build {
     missing: Missing,
     /// Scrape interval, seconds.
     interval: u32,
+    /// The performance counter COUNTER reads.
+    counter: Option<crate::translate::windows::Counter>,
+    /// What must be there for the plugin to have its value (the counter's series).
+    presence: Option<String>,
 }
 
 /// How one signal's test series are made.
@@ -298,6 +334,8 @@ enum FeedKind {
     Service(String),
     /// Process `name` present (1) or not (0).
     Process(String),
+    /// A performance counter's value: its series name and instance.
+    Counter(String, Option<String>),
 }
 
 /// 2^34 bytes: a percent of [`TEST_BYTES`] is exact, so the thresholds themselves are fed.
@@ -325,6 +363,8 @@ impl Build {
             // check_nt is CRITICAL when the agent cannot be reached; a missing drive or
             // service (UNKNOWN in the plugin) fires the same companion: notify rather than miss.
             missing: Missing::Critical,
+            counter: None,
+            presence: None,
         }
     }
 
@@ -465,13 +505,58 @@ impl Build {
         );
     }
 
+    fn counter(
+        &mut self,
+        counter: crate::translate::windows::Counter,
+        w: Option<f64>,
+        c: Option<f64>,
+    ) {
+        use crate::translate::promql::{regex_escape, string_literal};
+        self.alert = "NagiosCheckNtCounter";
+        self.canonical.push_str(&format!(" -l {}", counter.path()));
+        let metric = counter.metric();
+        let selector = match &counter.instance {
+            Some(i) => format!(
+                "{metric}{{__SEL__, {}=~\"(?i){}\"}}",
+                crate::translate::windows::INSTANCE_LABEL,
+                string_literal(&regex_escape(i))
+            ),
+            None => format!("{metric}{{__SEL__}}"),
+        };
+        let s = self.signal(selector.clone(), FeedKind::Counter(metric, counter.instance.clone()));
+        // check_nt.c: `critical_value > warning_value` (both 0 when absent) compares upwards.
+        let upwards = c.unwrap_or(0.0) > w.unwrap_or(0.0);
+        self.thresholds(s, w, c, upwards);
+        if !upwards && w.is_some() && c.is_none() {
+            self.notes.push(
+                "-w without -c compares downwards, as check_nt does (critical 0 is not above warning): WARNING at or below the threshold".to_owned(),
+            );
+        }
+        // The agent unreachable is CRITICAL; a counter it cannot read, UNKNOWN.
+        let up = self.signal("up{__SEL__}".to_owned(), FeedKind::Up);
+        self.critical.push(Cond { signal: up, test: Test::Eq(0.0) });
+        self.presence = Some(selector);
+        self.missing = Missing::UnknownWhileUp;
+        self.requires.push(format!(
+            "windows_exporter 0.30 or later with the performancecounter collector and the generated windows_exporter.yml (--config.file, or its collector.performancecounter.objects merged into yours), which reads {}",
+            counter.path()
+        ));
+        self.notes.push(
+            "windows_exporter reads the counter's formatted value as the NSClient agent does; percentages are not capped at 100 (PDH_FMT_NOCAP100)".to_owned(),
+        );
+        self.counter = Some(counter);
+    }
+
     fn finish(self) -> Native {
         let feeds = self.feeds;
         let interval = f64::from(self.interval);
         Native {
             plugin: "check_nt",
             alert: self.alert,
-            probe: Probe::Windows,
+            probe: match self.counter {
+                Some(c) => Probe::WindowsCounter(Box::new(c)),
+                None => Probe::Windows,
+            },
             canonical: self.canonical,
             signals: self.signals,
             warning: self.warning,
@@ -484,7 +569,7 @@ impl Build {
             missing: self.missing,
             notes: self.notes,
             calm: Vec::new(),
-            presence: None,
+            presence: self.presence,
         }
     }
 }
@@ -591,6 +676,18 @@ fn feed(kinds: &[FeedKind], values: &[f64], t: f64, interval: f64) -> Fed {
             }
             FeedKind::Service(name) => {
                 super::common::windows::feed_service(&mut fed, name, v);
+                continue;
+            }
+            FeedKind::Counter(metric, instance) => {
+                let labels: Vec<(&str, &str)> = instance
+                    .as_deref()
+                    .map(|i| (crate::translate::windows::INSTANCE_LABEL, i))
+                    .into_iter()
+                    .collect();
+                fed.series.push(Series::constant(metric, &labels, v));
+                fed.realized.push(Some(v));
+                fed.labels
+                    .push(labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect());
                 continue;
             }
             FeedKind::Process(name) => {
@@ -774,8 +871,87 @@ mod tests {
     }
 
     #[test]
+    fn counter_thresholds_take_their_direction_from_their_order() {
+        let path = r#"-l "\\MSExchangeIS(_Total)\\RPC Requests","RPC Requests: %.f""#;
+        // Critical above warning: upwards, both edges inclusive.
+        let n = tr(UPSTREAM, &["COUNTER", &format!("{path} -w 50 -c 70")]).unwrap();
+        assert_eq!(
+            n.canonical,
+            "check_nt -v COUNTER -l \\MSExchangeIS(_Total)\\RPC Requests -w 50 -c 70"
+        );
+        assert_eq!(n.warning, vec![Cond { signal: 0, test: Test::Ge(50.0) }]);
+        assert_eq!(n.critical[0], Cond { signal: 0, test: Test::Ge(70.0) });
+        assert!(n.critical[0].test.alerts(70.0) && !n.critical[0].test.alerts(70f64.next_down()));
+        assert!(n.warning[0].test.alerts(50.0) && !n.warning[0].test.alerts(50f64.next_down()));
+        let metric = match &n.probe {
+            Probe::WindowsCounter(c) => {
+                assert_eq!(c.instance.as_deref(), Some("_Total"));
+                c.metric()
+            }
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(n.signals[0], format!("{metric}{{__SEL__, counter_instance=~\"(?i)_Total\"}}"));
+        // The agent unreachable is CRITICAL, the counter missing while it answers UNKNOWN.
+        assert_eq!(n.signals[1], "up{__SEL__}");
+        assert_eq!(n.critical[1], Cond { signal: 1, test: Test::Eq(0.0) });
+        assert_eq!(n.missing, Missing::UnknownWhileUp);
+        assert_eq!(n.presence.as_deref(), Some(n.signals[0].as_str()));
+        let fed = (n.feed)(&[70.0, 1.0], 60.0);
+        assert_eq!(fed.realized, vec![Some(70.0), Some(1.0)]);
+        assert_eq!(fed.series[0].metric, metric);
+        assert_eq!(fed.labels[0], vec![("counter_instance".to_owned(), "_Total".to_owned())]);
+
+        // Warning above critical, or equal: downwards.
+        let n = tr(UPSTREAM, &["COUNTER", &format!("{path} -w 70 -c 50")]).unwrap();
+        assert_eq!(n.warning[0].test, Test::Le(70.0));
+        assert_eq!(n.critical[0].test, Test::Le(50.0));
+        assert!(n.critical[0].test.alerts(50.0) && !n.critical[0].test.alerts(50f64.next_up()));
+        let n = tr(UPSTREAM, &["COUNTER", &format!("{path} -w 60 -c 60")]).unwrap();
+        assert_eq!(n.critical[0].test, Test::Le(60.0));
+        // A lone -w: critical 0 is not above it, so downwards; a lone -c: upwards.
+        let n = tr(UPSTREAM, &["COUNTER", &format!("{path} -w 80")]).unwrap();
+        assert_eq!(n.warning[0].test, Test::Le(80.0));
+        assert!(n.notes.iter().any(|t| t.contains("downwards")));
+        let n = tr(UPSTREAM, &["COUNTER", &format!("{path} -c 80")]).unwrap();
+        assert_eq!(n.critical[0].test, Test::Ge(80.0));
+        // No thresholds: OK whenever the counter is read; only the agent and the counter
+        // being missing alert.
+        let n = tr(UPSTREAM, &["COUNTER", path]).unwrap();
+        assert!(n.warning.is_empty());
+        assert_eq!(n.critical, vec![Cond { signal: 1, test: Test::Eq(0.0) }]);
+        // Thresholds are strtoul integers.
+        assert_eq!(
+            tr(UPSTREAM, &["COUNTER", &format!("{path} -w 1.5")]).unwrap_err().code,
+            Code::InvalidValue
+        );
+    }
+
+    #[test]
+    fn counter_paths_the_plugin_or_exporter_cannot_read_are_refused() {
+        // No -l: "No counter specified".
+        assert_eq!(tr(UPSTREAM, &["COUNTER"]).unwrap_err().code, Code::PluginRefuses);
+        // okconfig's quoting: the shell turns `\\` into `\`; the description is output only.
+        let n = tr(
+            r#"check_nt -H $HOSTADDRESS$ -p 12489 -v COUNTER -l "\\MSExchangeIS\\User Count","User Count: %.f""#,
+            &[],
+        )
+        .unwrap();
+        assert_eq!(n.canonical, "check_nt -v COUNTER -l \\MSExchangeIS\\User Count");
+        assert!(!n.signals[0].contains("counter_instance"), "{}", n.signals[0]);
+        for (bad, code) in [
+            (r#"-l '\Processor(*)\% Processor Time'"#, Code::OptionNotTranslated),
+            (r#"-l '\\srv\Memory\Pages/sec'"#, Code::OptionNotTranslated),
+            ("-l Memory", Code::OptionNotTranslated),
+            (r#"-l '\$_HOSTOBJ$\Count'"#, Code::PerHostMacro),
+        ] {
+            assert_eq!(tr(UPSTREAM, &["COUNTER", bad]).unwrap_err().code, code, "{bad}");
+        }
+    }
+
+    #[test]
     fn other_variables_and_hosts() {
         assert_eq!(tr(UPSTREAM, &["COUNTER", "-l x"]).unwrap_err().code, Code::OptionNotTranslated);
+        assert_eq!(tr(UPSTREAM, &["FILEAGE", "-l x"]).unwrap_err().code, Code::OptionNotTranslated);
         assert_eq!(tr(UPSTREAM, &["NOPE"]).unwrap_err().code, Code::PluginRefuses);
         assert_eq!(
             tr("check_nt -H 10.0.0.1 -v MEMUSE", &[]).unwrap_err().code,

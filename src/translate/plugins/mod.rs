@@ -74,6 +74,9 @@ pub enum Probe {
     Postgres,
     /// The host's windows_exporter (`address:9182`).
     Windows,
+    /// The host's windows_exporter, reading a performance counter through its
+    /// `performancecounter` collector (the generated `windows_exporter.yml`).
+    WindowsCounter(Box<crate::translate::windows::Counter>),
     /// The host's process-exporter (`address:9256`), counting the processes of `group`, a
     /// group of the generated `process-exporter.yml` whose command name is `comm`.
     Process {
@@ -129,7 +132,7 @@ impl Probe {
             Probe::Node => "node",
             Probe::Mysqld => "mysqld",
             Probe::Postgres => "postgres",
-            Probe::Windows => "windows",
+            Probe::Windows | Probe::WindowsCounter(_) => "windows",
             Probe::Process { .. } => "process",
             Probe::Blackbox { from_host: false, .. } => "blackbox",
             Probe::Blackbox { from_host: true, .. } => "blackbox_on_host",
