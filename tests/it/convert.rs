@@ -1155,6 +1155,100 @@ fn check_procs_by_command_counts_like_the_plugin_on_process_exporter() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `check_nt -v COUNTER`: every performance counter the rules read is an object counter of
+/// the generated windows_exporter.yml, under the series name the rule selects, in the schema
+/// of windows_exporter's performancecounter collector (`internal/collector/performancecounter/
+/// types.go`, 0.30+; windows_exporter has no Debian package to run). The rules pass promtool.
+#[test]
+fn check_nt_counters_are_read_by_the_generated_windows_exporter_config() {
+    use nag2prom::translate::windows::Object;
+    let dir = scratch("nt-counter");
+    fs::write(dir.join("nagios.cfg"), "cfg_file=o.cfg\n").unwrap();
+    let mut objects = String::from(
+        "define host {\n host_name exch\n address 127.0.0.1\n max_check_attempts 3\n check_period none\n contacts nobody\n notification_period none\n}\n\
+         define timeperiod {\n timeperiod_name none\n alias none\n}\n\
+         define contact {\n contact_name nobody\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period none\n service_notification_period none\n host_notification_options n\n service_notification_options n\n host_notification_commands c\n service_notification_commands c\n}\n\
+         define command {\n command_name c\n command_line $ARG1$\n}\n",
+    );
+    // okconfig's Exchange commands, and thresholds in both directions.
+    let commands = [
+        r#"/usr/lib/nagios/plugins/check_nt -H $HOSTADDRESS$ -p 12489 -v COUNTER -l "\\MSExchangeIS\\User Count","User Count: %.f""#,
+        r#"/usr/lib/nagios/plugins/check_nt -H $HOSTADDRESS$ -p 12489 -v COUNTER -l "\\MSExchange Content Filter Agent(_Total)\\Messages Deleted" -w 100 -c 200"#,
+        r#"/usr/lib/nagios/plugins/check_nt -H $HOSTADDRESS$ -v COUNTER -l "\\Memory\\Available MBytes","free" -w 512 -c 256"#,
+        r#"/usr/lib/nagios/plugins/check_nt -H $HOSTADDRESS$ -v COUNTER -l "\\Processor(_Total)\\% Processor Time" -c 95"#,
+    ];
+    for (i, command) in commands.iter().enumerate() {
+        objects.push_str(&format!(
+            "define service {{\n host_name exch\n service_description s{i}\n check_command c!{command}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n"
+        ));
+    }
+    fs::write(dir.join("o.cfg"), objects).unwrap();
+    let out = dir.join("out");
+    let run = convert(&dir.join("nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["totals"]["native"], commands.len(), "{}", report["services"]);
+
+    let config_text = fs::read_to_string(out.join("windows_exporter.yml")).unwrap();
+    let config: nag2prom::emit::prometheus::WindowsExporterConfig =
+        serde_saphyr::from_str(&config_text).unwrap();
+    assert_eq!(config.collectors.enabled, "[defaults],performancecounter");
+    // The flag's value is YAML text windows_exporter parses itself, into types.go's Object
+    // and Counter: these are the yaml tags it declares.
+    let inner: Vec<serde_json::Value> =
+        serde_saphyr::from_str(&config.collector.performancecounter.objects).unwrap();
+    let object_keys = ["name", "object", "type", "instances", "counters", "instance_label"];
+    let counter_keys = ["name", "type", "metric", "labels"];
+    for o in &inner {
+        for k in o.as_object().unwrap().keys() {
+            assert!(object_keys.contains(&k.as_str()), "windows_exporter has no object key {k}");
+        }
+        for c in o["counters"].as_array().unwrap() {
+            for k in c.as_object().unwrap().keys() {
+                assert!(counter_keys.contains(&k.as_str()), "no counter key {k}");
+            }
+        }
+        // pdh.CounterTypeRaw / CounterTypeFormatted; Counter.Type "counter" / "gauge".
+        assert_eq!(o["type"], "formatted");
+    }
+    let inner: Vec<Object> =
+        serde_saphyr::from_str(&config.collector.performancecounter.objects).unwrap();
+    let names: Vec<&str> = inner.iter().map(|o| o.name.as_str()).collect();
+    let mut unique = names.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        names.len(),
+        "object names are unique (the collector refuses duplicates)"
+    );
+    let defined: Vec<(&str, bool)> = inner
+        .iter()
+        .flat_map(|o| o.counters.iter().map(move |c| (c.metric.as_str(), o.instances.is_some())))
+        .collect();
+    assert_eq!(defined.len(), 4, "{config_text}");
+
+    // Every windows_nagios_ series a rule reads is defined there, with counter_instance
+    // exactly where the object is read by instance.
+    let rules = fs::read_to_string(out.join("rules/check_nt.yml")).unwrap();
+    let mut read = 0;
+    for (metric, instanced) in &defined {
+        let at = rules.find(metric).unwrap_or_else(|| panic!("no rule reads {metric}"));
+        let selector = &rules[at..rules[at..].find('}').map_or(rules.len(), |e| at + e)];
+        assert_eq!(selector.contains("counter_instance"), *instanced, "{selector}");
+        read += 1;
+    }
+    assert_eq!(read, 4);
+    for word in rules.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if word.starts_with("windows_nagios_") {
+            assert!(defined.iter().any(|(m, _)| *m == word), "{word} is not configured");
+        }
+    }
+    promtool_checks(&[out]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
 /// blackbox_exporter accepts the modules of every probe option the translations write:
 /// check_http -e/-s/-r/-R/-P/-k/-j, check_dns -a, the check_tcp protocol names. (An `-e`
 /// with a reason phrase is bridged, so `-e 'HTTP/1.0 200'` stands for the status-line form.)
