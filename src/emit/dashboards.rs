@@ -1,7 +1,8 @@
 //! `dashboards/nagios-overview.json`: a Grafana dashboard of what the bridge exports and the
 //! alerts the generated rules raise, as a typed value serialised through serde. It reads only
-//! the default collectors' series (docs/metrics.md) and `ALERTS`, so it works on any
-//! installation without opt-in cardinality. Imported through Grafana's HTTP API (the Ansible
+//! the default collectors' series (docs/metrics.md), `ALERTS` and the `up` series of the node
+//! targets convert writes (their `hostgroups` label selects the hosts of a host group), so it
+//! works on any installation without opt-in cardinality. Imported through Grafana's HTTP API (the Ansible
 //! role's `dashboards` tasks) or by hand (Dashboards → Import).
 
 use serde::Serialize;
@@ -117,7 +118,7 @@ fn datasource() -> Datasource {
 }
 
 struct Query<'a> {
-    expr: &'a str,
+    expr: String,
     legend: &'a str,
 }
 
@@ -143,7 +144,7 @@ fn panel(
             .zip('A'..)
             .map(|(q, r)| Target {
                 ref_id: r.to_string(),
-                expr: q.expr.to_owned(),
+                expr: q.expr.clone(),
                 legend_format: q.legend.to_owned(),
                 instant,
                 format: if kind == "table" { "table" } else { "time_series" }.to_owned(),
@@ -167,18 +168,89 @@ fn red_from(red_from: f64, unit: &str) -> serde_json::Value {
     })
 }
 
-/// The overview dashboard.
-pub fn overview() -> Dashboard {
+/// The groups the dashboard's selectors offer, from the configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Groups {
+    /// Host groups with members, sorted.
+    pub hostgroups: Vec<String>,
+    /// Contact groups the generated alerts name (`nagios_contact_groups`), sorted.
+    pub contact_groups: Vec<String>,
+}
+
+impl Groups {
+    /// The host groups of the translated hosts and the contact groups of the generated alerts.
+    pub fn of(tr: &crate::translate::Translation<'_>) -> Groups {
+        use std::collections::BTreeSet;
+        let split = |list: &str| -> Vec<String> {
+            list.split(',').filter(|g| !g.is_empty()).map(str::to_owned).collect()
+        };
+        let hostgroups: BTreeSet<String> =
+            tr.hosts.values().flat_map(|h| split(&h.hostgroups)).collect();
+        let levels = tr
+            .groups
+            .iter()
+            .map(|g| &g.level)
+            .chain(tr.bridged.iter().map(|b| &b.level))
+            .chain(tr.host_groups.iter().map(|h| &h.level))
+            .chain(tr.host_levels.iter().map(|h| &h.level));
+        let contact_groups: BTreeSet<String> =
+            levels.flat_map(|l| split(&l.contact_groups)).collect();
+        Groups {
+            hostgroups: hostgroups.into_iter().collect(),
+            contact_groups: contact_groups.into_iter().collect(),
+        }
+    }
+}
+
+/// The hosts of the selected host groups: every host has a `node` target labelled with its
+/// groups as `,a,b,` (a host in none has no `hostgroups` label; All, `.*`, keeps it).
+pub const HOSTGROUP_HOSTS: &str =
+    "up{job=\"node\", hostgroups=~\"(|.*,)(${hostgroup:regex})(,.*|)\"}";
+
+/// The alerts routed to the selected contact groups (`nagios_contact_groups` is `,a,b,`).
+const CONTACT_GROUP_MATCH: &str = "nagios_contact_groups=~\"(|.*,)(${contactgroup:regex})(,.*|)\"";
+
+/// A Grafana `custom` variable offering `values`, several at once, All matching every value
+/// and none (`.*`).
+fn custom_variable(
+    name: &str,
+    label: &str,
+    description: &str,
+    values: &[String],
+) -> serde_json::Value {
+    // Grafana splits a custom variable's query at unescaped commas and reads `a : b` as text
+    // `a`, value `b`; the options are given as well, so they are what is offered.
+    let query: Vec<String> =
+        values.iter().map(|v| v.replace('\\', "\\\\").replace(',', "\\,")).collect();
+    let mut options = vec![serde_json::json!({"text": "All", "value": "$__all", "selected": true})];
+    options.extend(
+        values.iter().map(|v| serde_json::json!({"text": v, "value": v, "selected": false})),
+    );
+    serde_json::json!({
+        "name": name, "label": label, "type": "custom", "description": description,
+        "query": query.join(","),
+        "options": options,
+        "current": {"text": ["All"], "value": ["$__all"]},
+        "multi": true, "includeAll": true, "allValue": ".*"
+    })
+}
+
+/// The overview dashboard, its selectors offering `groups`.
+pub fn overview(groups: &Groups) -> Dashboard {
     let g = |x, y, w, h| GridPos { x, y, w, h };
-    let q = |expr, legend| Query { expr, legend };
-    let stat_state = |id, x, title: &str, expr: &'static str, what: &str| {
+    let q = |expr: &str, legend| Query { expr: expr.to_owned(), legend };
+    // How many of the selected hosts' hosts or services are in a HARD state.
+    let hard = |metric: &str, state: u8| {
+        format!("count(({metric}{{host=~\"$host\"}} == {state}) and on(host) {HOSTGROUP_HOSTS})")
+    };
+    let stat_state = |id, x, title: &str, expr: String, what: &str| {
         panel(
             id,
             "stat",
             title,
             &format!("{what} (last HARD state, what Nagios notifies on), of the selected hosts."),
             g(x, 0, 4, 4),
-            &[q(expr, "")],
+            &[q(&format!("{expr} or vector(0)"), "")],
             red_from(1.0, "none"),
         )
     };
@@ -206,32 +278,26 @@ pub fn overview() -> Dashboard {
             &[q("max(time() - nagios_status_update_timestamp_seconds)", "")],
             red_from(300.0, "s"),
         ),
-        stat_state(
-            3,
-            8,
-            "Hosts DOWN",
-            "count(nagios_host_hard_state{host=~\"$host\"} == 1) or vector(0)",
-            "Hosts DOWN",
-        ),
+        stat_state(3, 8, "Hosts DOWN", hard("nagios_host_hard_state", 1), "Hosts DOWN"),
         stat_state(
             4,
             12,
             "Services CRITICAL",
-            "count(nagios_service_hard_state{host=~\"$host\"} == 2) or vector(0)",
+            hard("nagios_service_hard_state", 2),
             "Services CRITICAL",
         ),
         stat_state(
             5,
             16,
             "Services WARNING",
-            "count(nagios_service_hard_state{host=~\"$host\"} == 1) or vector(0)",
+            hard("nagios_service_hard_state", 1),
             "Services WARNING",
         ),
         stat_state(
             6,
             20,
             "Services UNKNOWN",
-            "count(nagios_service_hard_state{host=~\"$host\"} == 3) or vector(0)",
+            hard("nagios_service_hard_state", 3),
             "Services UNKNOWN",
         ),
         panel(
@@ -242,8 +308,11 @@ pub fn overview() -> Dashboard {
              acknowledged and not in a scheduled downtime: what someone must look at.",
             g(0, 4, 12, 10),
             &[q(
-                "nagios_service_hard_state{host=~\"$host\"} > 0 unless on (host, service) \
-                 (nagios_service_acknowledged == 1 or nagios_service_scheduled_downtime_depth > 0)",
+                &format!(
+                    "(nagios_service_hard_state{{host=~\"$host\"}} > 0 unless on (host, service) \
+                     (nagios_service_acknowledged == 1 or nagios_service_scheduled_downtime_depth > 0)) \
+                     and on(host) {HOSTGROUP_HOSTS}"
+                ),
                 "",
             )],
             serde_json::json!({"defaults": {"unit": "none"}, "overrides": []}),
@@ -252,9 +321,16 @@ pub fn overview() -> Dashboard {
             8,
             "timeseries",
             "Firing alerts by severity",
-            "The generated rules' alerts (native and bridged) that are firing, by severity label.",
+            "The generated rules' alerts (native and bridged) that are firing, by severity label, \
+             of the selected hosts and contact groups (the alerts' nagios_contact_groups).",
             g(12, 4, 12, 10),
-            &[q("count by (severity) (ALERTS{alertstate=\"firing\"})", "{{severity}}")],
+            &[q(
+                &format!(
+                    "count by (severity) (ALERTS{{alertstate=\"firing\", host=~\"$host\", \
+                     {CONTACT_GROUP_MATCH}}})"
+                ),
+                "{{severity}}",
+            )],
             serde_json::json!({"defaults": {"unit": "none"}, "overrides": []}),
         ),
         panel(
@@ -264,9 +340,9 @@ pub fn overview() -> Dashboard {
             "How many of the selected hosts' services are in each HARD state over time.",
             g(0, 14, 12, 8),
             &[
-                q("count(nagios_service_hard_state{host=~\"$host\"} == 1)", "WARNING"),
-                q("count(nagios_service_hard_state{host=~\"$host\"} == 2)", "CRITICAL"),
-                q("count(nagios_service_hard_state{host=~\"$host\"} == 3)", "UNKNOWN"),
+                q(&hard("nagios_service_hard_state", 1), "WARNING"),
+                q(&hard("nagios_service_hard_state", 2), "CRITICAL"),
+                q(&hard("nagios_service_hard_state", 3), "UNKNOWN"),
             ],
             serde_json::json!({"defaults": {"unit": "none"}, "overrides": []}),
         ),
@@ -296,7 +372,7 @@ pub fn overview() -> Dashboard {
             serde_json::json!({"defaults": {"unit": "none"}, "overrides": []}),
         ),
     ];
-    let host = "label_values(nagios_host_state, host)";
+    let host = format!("label_values({HOSTGROUP_HOSTS}, host)");
     Dashboard {
         uid: "nag2prom-overview".to_owned(),
         title: "Nagios overview (nag2prom)".to_owned(),
@@ -311,11 +387,23 @@ pub fn overview() -> Dashboard {
                     "name": "datasource", "label": "Data source", "type": "datasource",
                     "query": "prometheus"
                 }),
+                custom_variable(
+                    "hostgroup",
+                    "Host group",
+                    "Nagios host groups: the panels show their hosts' states.",
+                    &groups.hostgroups,
+                ),
+                custom_variable(
+                    "contactgroup",
+                    "Contact group",
+                    "Nagios contact groups: the alerts panel shows the alerts routed to them.",
+                    &groups.contact_groups,
+                ),
                 serde_json::json!({
                     "name": "host", "label": "Host", "type": "query",
                     "datasource": datasource(),
-                    "definition": host,
-                    "query": {"query": host, "refId": "host"},
+                    "definition": &host,
+                    "query": {"query": &host, "refId": "host"},
                     "refresh": 2, "multi": true, "includeAll": true, "allValue": ".*",
                     "sort": 1
                 }),
@@ -329,18 +417,83 @@ pub fn overview() -> Dashboard {
 mod tests {
     use super::*;
 
+    /// A query with its variables filled in as Grafana does: `$host` and the groups' regex
+    /// form with `groups` (`.*` for All).
+    fn fill(expr: &str, groups: &str) -> String {
+        expr.replace("$host", ".*")
+            .replace("${hostgroup:regex}", groups)
+            .replace("${contactgroup:regex}", groups)
+    }
+
+    /// The group filter matches a `,a,b,` label holding a selected group, exactly; All (`.*`)
+    /// matches every value and a host in no group (no label: the empty value).
+    #[test]
+    fn group_filter_matches_whole_groups() {
+        let pattern = HOSTGROUP_HOSTS.split("hostgroups=~\"").nth(1).unwrap();
+        let pattern = pattern.split('"').next().unwrap();
+        let matches = |selected: &str, value: &str| {
+            let re = regex::Regex::new(&format!(
+                "^(?:{})$",
+                pattern.replace("${hostgroup:regex}", selected)
+            ))
+            .unwrap();
+            re.is_match(value)
+        };
+        for value in [",db,", ",web,db,", ",db,web,"] {
+            assert!(matches("db", value), "{value}");
+            assert!(matches("(db|web)", value), "{value}");
+        }
+        for value in [",mydb,", ",db2,", ",web,", ""] {
+            assert!(!matches("db", value), "{value}");
+        }
+        for value in [",db,", ",x,", ""] {
+            assert!(matches(".*", value), "All: {value}");
+        }
+        assert!(CONTACT_GROUP_MATCH.contains("(|.*,)(${contactgroup:regex})(,.*|)"));
+    }
+
+    /// The selectors offer the configuration's groups, All first and selected.
+    #[test]
+    fn variables_offer_the_configurations_groups() {
+        let d = overview(&Groups {
+            hostgroups: vec!["db".to_owned(), "a,b".to_owned()],
+            contact_groups: vec!["admins".to_owned()],
+        });
+        let var =
+            |name: &str| d.templating.list.iter().find(|v| v["name"] == name).unwrap().clone();
+        let hg = var("hostgroup");
+        assert_eq!(hg["type"], "custom");
+        assert_eq!(hg["query"], "db,a\\,b", "commas escaped in the custom list");
+        let options: Vec<&str> = hg["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["value"].as_str().unwrap())
+            .collect();
+        assert_eq!(options, ["$__all", "db", "a,b"]);
+        assert_eq!(hg["allValue"], ".*");
+        assert_eq!(var("contactgroup")["options"][1]["value"], "admins");
+        // The host selector lists the selected groups' hosts.
+        assert!(var("host")["definition"].as_str().unwrap().contains("${hostgroup:regex}"));
+    }
+
     /// Every panel query parses as PromQL once the `$host` variable is filled in, and panel
     /// ids and positions do not collide.
     #[test]
     fn queries_parse_and_panels_do_not_overlap() {
-        let d = overview();
+        let d = overview(&Groups {
+            hostgroups: vec!["db".to_owned(), "web servers".to_owned()],
+            contact_groups: vec!["admins".to_owned()],
+        });
         let mut ids = std::collections::BTreeSet::new();
         for p in &d.panels {
             assert!(ids.insert(p.id), "panel id {} twice", p.id);
             assert!(p.grid_pos.x + p.grid_pos.w <= 24, "{} is wider than the grid", p.title);
             for t in &p.targets {
-                let expr = t.expr.replace("$host", ".*");
-                assert!(promql_parser::parser::parse(&expr).is_ok(), "{}: {expr}", p.title);
+                for groups in [".*", "(db|web servers)"] {
+                    let expr = fill(&t.expr, groups);
+                    assert!(promql_parser::parser::parse(&expr).is_ok(), "{}: {expr}", p.title);
+                }
             }
         }
         for (i, a) in d.panels.iter().enumerate() {

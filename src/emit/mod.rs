@@ -207,7 +207,10 @@ pub fn render(
             }
             rest.push((
                 dashboards::OVERVIEW_PATH.to_owned(),
-                json(dashboards::OVERVIEW_PATH, &dashboards::overview())?,
+                json(
+                    dashboards::OVERVIEW_PATH,
+                    &dashboards::overview(&dashboards::Groups::of(tr)),
+                )?,
             ));
             if let Some(config) = prometheus::snmp_config(tr) {
                 rest.push((
