@@ -1404,7 +1404,27 @@ fn convert_dashboard_queries_answer_on_real_prometheus() {
         }),
         "the host variable lists no demo host: {hosts}"
     );
-    let all = |expr: &str| expr.replace("$host", ".*");
+    // Variables as Grafana fills them: All is `.*` for each.
+    let fill = |expr: &str, groups: &str| {
+        expr.replace("$host", ".*")
+            .replace("${hostgroup:regex}", groups)
+            .replace("${contactgroup:regex}", groups)
+    };
+    let all = |expr: &str| fill(expr, ".*");
+    // The panels join the bridge's states with the node targets' host groups: every node
+    // target scraped once.
+    let node: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("targets/node.json")).unwrap()).unwrap();
+    let node_targets = node.as_array().unwrap().len() as f64;
+    let mut scraped = None;
+    assert!(
+        wait_for(Duration::from_secs(30), || {
+            scraped = query("count(up{job=\"node\"})")
+                .and_then(|r| r[0]["value"][1].as_str().and_then(|v| v.parse::<f64>().ok()));
+            scraped == Some(node_targets)
+        }),
+        "node targets scraped: {scraped:?} of {node_targets}"
+    );
     // Every query answers; the stat panels once the first scrapes and rule evaluations are in
     // (one scrape of the bridge, above, does not mean every series is there yet under load).
     let mut answers = std::collections::BTreeMap::new();
@@ -1447,6 +1467,82 @@ fn convert_dashboard_queries_answer_on_real_prometheus() {
         not_ok.iter().filter(|r| !handled.contains(&key(r))).count(),
         "every unhandled problem is listed"
     );
+    // The host-group selector: the configuration's groups; the host selector lists the
+    // selected groups' hosts (All: every demo host), and the state panels count the selected
+    // groups' hosts only, as the groups' members in targets/node.json (written by convert)
+    // and the bridge's states say.
+    let variable = |name: &str| {
+        dashboard["templating"]["list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let offered: Vec<String> = variable("hostgroup")["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["value"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(offered, ["$__all", "db-servers", "linux-servers", "web-servers"]);
+    assert!(variable("contactgroup")["options"].as_array().unwrap().len() > 1);
+    let host_query = variable("host")["definition"].as_str().unwrap().to_owned();
+    let selector =
+        host_query.strip_prefix("label_values(").and_then(|q| q.strip_suffix(", host)")).unwrap();
+    let hosts_of = |groups: &str| -> std::collections::BTreeSet<String> {
+        let found = query(&format!("count by (host) ({})", fill(selector, groups))).unwrap();
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["metric"]["host"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let every: std::collections::BTreeSet<String> =
+        serde_json::from_str::<serde_json::Value>(&hosts).unwrap()["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h.as_str().unwrap().to_owned())
+            .collect();
+    assert_eq!(hosts_of(".*"), every, "All lists every host");
+    let members = |group: &str| -> std::collections::BTreeSet<String> {
+        node.as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| {
+                t["labels"]["hostgroups"]
+                    .as_str()
+                    .is_some_and(|g| g.contains(&format!(",{group},")))
+            })
+            .map(|t| t["labels"]["host"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let web = members("web-servers");
+    assert!(!web.is_empty() && web.len() < every.len(), "{web:?}");
+    assert_eq!(hosts_of("web-servers"), web);
+    assert_eq!(hosts_of("(db-servers|web-servers)"), &members("db-servers") | &web);
+    let critical_on = |hosts: &std::collections::BTreeSet<String>| {
+        not_ok
+            .iter()
+            .filter(|r| {
+                r["value"][1] == "2" && hosts.contains(r["metric"]["host"].as_str().unwrap())
+            })
+            .count() as f64
+    };
+    let panel_expr = |title: &str| {
+        dashboard["panels"].as_array().unwrap().iter().find(|p| p["title"] == title).unwrap()["targets"][0]["expr"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    for group in ["web-servers", "db-servers", "linux-servers"] {
+        let expr = fill(&panel_expr("Services CRITICAL"), group);
+        let got: f64 = query(&expr).unwrap()[0]["value"][1].as_str().unwrap().parse().unwrap();
+        assert_eq!(got, critical_on(&members(group)), "{group}: {expr}");
+    }
     // The migration panel counts what the report counts, once the rules have run.
     let report: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("report.json")).unwrap()).unwrap();
