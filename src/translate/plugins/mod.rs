@@ -11,6 +11,7 @@ use nag2prom_parsers::range::{Bound, Range};
 pub use super::argv::Call;
 pub use super::refusal::{Code, Refusal};
 
+pub mod check_apt;
 pub mod check_by_ssh;
 pub mod check_disk;
 pub mod check_dns;
@@ -398,6 +399,7 @@ pub static REGISTRY: &[Plugin] = &[
     plugin(&["check_procs"], check_procs::translate, Remote::Measures, &[]),
     plugin(&["check_users"], check_users::translate, Remote::Measures, &[]),
     plugin(&["check_uptime"], check_uptime::translate, Remote::Measures, &[]),
+    plugin(&["check_apt"], check_apt::translate, Remote::Measures, &[]),
     plugin(&["check_ntp_time"], check_ntp_time::translate, Remote::No, &[]),
     plugin(&["check_ntp"], check_ntp::translate, Remote::No, &[]),
     plugin(&["check_ping"], check_ping::translate, Remote::ProbesFrom(&['H']), &[]),
