@@ -5,6 +5,8 @@
 
 /// `DIR/alertmanager.yml` checked with the real amtool: validity and routing fidelity.
 mod alertmanager;
+/// check_apt against the real plugin, apt_info.py, node_exporter and Prometheus.
+mod apt;
 /// The `nag2prom` command line: exit codes, diagnostics, real installations.
 mod cli;
 /// `nag2prom convert`: rules, tests, targets checked with promtool and Prometheus.
