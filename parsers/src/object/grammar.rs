@@ -78,6 +78,20 @@ pub fn parse_objects(input: &[u8], mode: Mode) -> ObjectFile<'_> {
     parse_objects_range(input, 0..input.len(), mode)
 }
 
+/// What a parse keeps: a caller that reads a file twice, once for its problems and once for
+/// its definitions, asks each time for one of them and skips the other's work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Definitions with their directives, includes and errors.
+    All,
+    /// Includes and errors; definitions without their directives (their spans, types and
+    /// whether they are closed stay).
+    Problems,
+    /// Definitions with their directives and includes; no directive-name checks, so only the
+    /// structural errors (an unknown type, an unexpected `define`, …) are recorded.
+    Definitions,
+}
+
 /// [`parse_objects`] of the part `range` of `input`, with spans into the whole `input`.
 ///
 /// With `range` cut at [`split_point`]s, the parts' definitions, includes and errors, put
@@ -86,6 +100,16 @@ pub fn parse_objects(input: &[u8], mode: Mode) -> ObjectFile<'_> {
 /// next part's `define` line there, the part reports the definition unterminated. Parse the
 /// whole file in that case.
 pub fn parse_objects_range(input: &[u8], range: Range<usize>, mode: Mode) -> ObjectFile<'_> {
+    parse_objects_keeping(input, range, mode, Keep::All)
+}
+
+/// [`parse_objects_range`] keeping only what `keep` names.
+pub fn parse_objects_keeping(
+    input: &[u8],
+    range: Range<usize>,
+    mode: Mode,
+    keep: Keep,
+) -> ObjectFile<'_> {
     let (comments, continuation) = match mode {
         Mode::Config => (Comments::Semicolon, true),
         Mode::Cache => (Comments::HashLineOnly, false),
@@ -175,14 +199,30 @@ pub fn parse_objects_range(input: &[u8], range: Range<usize>, mode: Mode) -> Obj
         let name_span = line.source_span(name_start, name_start + name.len());
         let value_span = line.source_span(value_start, value_start + value.len());
         let name_text = line.slice_text(name_start, name_start + name.len());
+        definition.span = definition.span.to(full);
+        // Only a timeperiod's checks read a value; a problems-only parse reads no other.
+        if keep == Keep::Problems && definition.object_type != Some(ObjectType::TimePeriod) {
+            if let Some(object_type) = definition.object_type {
+                check_directive(
+                    object_type,
+                    &name_text,
+                    "",
+                    name_span,
+                    value_span,
+                    &mut file.errors,
+                );
+            }
+            continue;
+        }
         let raw_value = line.slice(value_start, value_start + value.len());
         let value_text = match mode {
             Mode::Config => to_text(unescape_owned(raw_value)),
             Mode::Cache => to_text(raw_value),
         };
-        definition.span = definition.span.to(full);
 
-        if let Some(object_type) = definition.object_type {
+        if let Some(object_type) = definition.object_type
+            && keep != Keep::Definitions
+        {
             check_directive(
                 object_type,
                 &name_text,
@@ -191,6 +231,9 @@ pub fn parse_objects_range(input: &[u8], range: Range<usize>, mode: Mode) -> Obj
                 value_span,
                 &mut file.errors,
             );
+        }
+        if keep == Keep::Problems {
+            continue;
         }
         definition.directives.push(Directive {
             name: name_text,
@@ -295,6 +338,32 @@ mod tests {
 
     fn parse(input: &str) -> ObjectFile<'_> {
         parse_objects(input.as_bytes(), Mode::Config)
+    }
+
+    /// A problems-only parse reports every directive problem the whole parse does, those a
+    /// value decides (a timeperiod's ranges) too; a definitions-only parse skips the name
+    /// checks and keeps the directives.
+    #[test]
+    fn partial_parses_split_the_work() {
+        let text = "define host {\n host_name a\n normal_check_interval 5\n bogus 1\n}\n\
+                    define command {\n _X 1\n command_name c\n}\n\
+                    define timeperiod {\n timeperiod_name t\n monday 25:00-26:00\n}\n\
+                    define nonsense {\n x 1\n}\n";
+        let whole = parse(text);
+        let kinds = |f: &ObjectFile<'_>| {
+            f.errors.iter().map(|e| std::mem::discriminant(&e.kind)).collect::<Vec<_>>()
+        };
+        assert_eq!(whole.errors.len(), 5, "{:?}", whole.errors);
+        let range = 0..text.len();
+        let problems =
+            parse_objects_keeping(text.as_bytes(), range.clone(), Mode::Config, Keep::Problems);
+        assert_eq!(problems.errors, whole.errors);
+        assert!(problems.definitions.iter().all(|d| d.directives.is_empty()));
+        let definitions =
+            parse_objects_keeping(text.as_bytes(), range, Mode::Config, Keep::Definitions);
+        assert_eq!(definitions.definitions, whole.definitions);
+        assert_eq!(kinds(&definitions).len(), 1, "only the unknown type: {:?}", definitions.errors);
+        assert!(matches!(definitions.errors[0].kind, ObjectErrorKind::UnknownObjectType(_)));
     }
 
     /// Fragments whose combinations exercise what a cut could break: continued lines, a

@@ -15,7 +15,7 @@ pub mod directives;
 mod grammar;
 pub mod lexer;
 
-pub use grammar::{parse_objects, parse_objects_range, split_point};
+pub use grammar::{Keep, parse_objects, parse_objects_keeping, parse_objects_range, split_point};
 
 /// How to read the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -284,3 +284,42 @@ fn resource_files_parse_and_never_leak() {
         }
     }
 }
+
+/// The two partial parses keep what the whole parse finds, on every object file of the
+/// corpus (accepted and rejected ones): `Keep::Problems` its errors, includes and definition
+/// outlines; `Keep::Definitions` its definitions and includes, and of its errors only
+/// structural ones, never one the whole parse lacks.
+#[test]
+fn partial_parses_keep_what_the_whole_parse_finds() {
+    use nag2prom_parsers::object::{Keep, parse_objects_keeping};
+    let Some(corpus) = corpus() else { return };
+    let files = files_under(&corpus, ".cfg");
+    assert!(files.len() > 200, "found only {} object files", files.len());
+    let mut errors_seen = 0;
+    for file in &files {
+        let bytes = fs::read(file).unwrap();
+        let whole = parse_objects(&bytes, Mode::Config);
+        let range = 0..bytes.len();
+        let problems = parse_objects_keeping(&bytes, range.clone(), Mode::Config, Keep::Problems);
+        assert_eq!(problems.errors, whole.errors, "{}", file.display());
+        assert_eq!(problems.includes, whole.includes, "{}", file.display());
+        assert_eq!(problems.definitions.len(), whole.definitions.len(), "{}", file.display());
+        for (p, w) in problems.definitions.iter().zip(&whole.definitions) {
+            assert_eq!(
+                (p.object_type, &p.keyword, p.span, p.closed),
+                (w.object_type, &w.keyword, w.span, w.closed),
+                "{}",
+                file.display()
+            );
+            assert!(p.directives.is_empty());
+        }
+        let definitions = parse_objects_keeping(&bytes, range, Mode::Config, Keep::Definitions);
+        assert_eq!(definitions.definitions, whole.definitions, "{}", file.display());
+        assert_eq!(definitions.includes, whole.includes, "{}", file.display());
+        for e in &definitions.errors {
+            assert!(whole.errors.contains(e), "{}: {e:?}", file.display());
+        }
+        errors_seen += whole.errors.len();
+    }
+    assert!(errors_seen > 0, "the corpus has files with errors: the comparison covers them");
+}
