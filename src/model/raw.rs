@@ -212,7 +212,13 @@ fn collect_units(inst: &Installation, units: &[Unit]) -> (Vec<Raw>, Vec<Diagnost
     let mut diags = Vec::new();
     for (file, range) in units {
         let Some(source) = inst.db.file(*file) else { continue };
-        let parsed = object::parse_objects_range(&source.bytes, range.clone(), Mode::Config);
+        // The installation has read the file's problems already: definitions only.
+        let parsed = object::parse_objects_keeping(
+            &source.bytes,
+            range.clone(),
+            Mode::Config,
+            object::Keep::Definitions,
+        );
         all.reserve(parsed.definitions.len());
         for def in &parsed.definitions {
             let Some(ty) = def.object_type else { continue };
