@@ -372,7 +372,6 @@ pub fn overview(groups: &Groups) -> Dashboard {
             serde_json::json!({"defaults": {"unit": "none"}, "overrides": []}),
         ),
     ];
-    let host = format!("label_values({HOSTGROUP_HOSTS}, host)");
     Dashboard {
         uid: "nag2prom-overview".to_owned(),
         title: "Nagios overview (nag2prom)".to_owned(),
@@ -383,27 +382,151 @@ pub fn overview(groups: &Groups) -> Dashboard {
         time: TimeRange { from: "now-6h".to_owned(), to: "now".to_owned() },
         templating: Templating {
             list: vec![
-                serde_json::json!({
-                    "name": "datasource", "label": "Data source", "type": "datasource",
-                    "query": "prometheus"
-                }),
-                custom_variable(
-                    "hostgroup",
-                    "Host group",
-                    "Nagios host groups: the panels show their hosts' states.",
-                    &groups.hostgroups,
-                ),
+                datasource_variable(),
+                hostgroup_variable(groups),
                 custom_variable(
                     "contactgroup",
                     "Contact group",
                     "Nagios contact groups: the alerts panel shows the alerts routed to them.",
                     &groups.contact_groups,
                 ),
+                host_variable(),
+            ],
+        },
+        panels,
+    }
+}
+
+/// The `datasource` variable: any Prometheus data source.
+fn datasource_variable() -> serde_json::Value {
+    serde_json::json!({
+        "name": "datasource", "label": "Data source", "type": "datasource",
+        "query": "prometheus"
+    })
+}
+
+/// The `hostgroup` variable: the configuration's host groups.
+fn hostgroup_variable(groups: &Groups) -> serde_json::Value {
+    custom_variable(
+        "hostgroup",
+        "Host group",
+        "Nagios host groups: the panels show their hosts' states.",
+        &groups.hostgroups,
+    )
+}
+
+/// The `host` variable: the selected host groups' hosts.
+fn host_variable() -> serde_json::Value {
+    let host = format!("label_values({HOSTGROUP_HOSTS}, host)");
+    serde_json::json!({
+        "name": "host", "label": "Host", "type": "query",
+        "datasource": datasource(),
+        "definition": &host,
+        "query": {"query": &host, "refId": "host"},
+        "refresh": 2, "multi": true, "includeAll": true, "allValue": ".*",
+        "sort": 1
+    })
+}
+
+/// The performance-data dashboard's path in the output directory.
+pub const PERFDATA_PATH: &str = "dashboards/nagios-perfdata.json";
+
+/// The perf data value families of the bridge (docs/metrics.md): title, value family,
+/// threshold family, the extra matcher both take, Grafana unit.
+const PERFDATA_FAMILIES: [(&str, &str, &str, &str, &str); 4] = [
+    ("Times", "nagios_perfdata_seconds", "nagios_perfdata_threshold_seconds", "", "s"),
+    ("Sizes", "nagios_perfdata_bytes", "nagios_perfdata_threshold_bytes", "", "bytes"),
+    ("Percentages", "nagios_perfdata_ratio", "nagios_perfdata_threshold_ratio", "", "percentunit"),
+    ("Other values", "nagios_perfdata", "nagios_perfdata_threshold", ", uom!=\"c\"", "none"),
+];
+
+/// A timeseries panel's field config that draws the second query's series (the thresholds)
+/// dashed.
+fn dashed_thresholds(unit: &str) -> serde_json::Value {
+    serde_json::json!({
+        "defaults": {"unit": unit},
+        "overrides": [{
+            "matcher": {"id": "byFrameRefID", "options": "B"},
+            "properties": [
+                {"id": "custom.lineStyle", "value": {"fill": "dash", "dash": [10, 10]}},
+                {"id": "custom.lineWidth", "value": 1}
+            ]
+        }]
+    })
+}
+
+/// The performance-data dashboard: the selected services' perf data values, one panel per
+/// unit family, each with its warning and critical bounds drawn dashed beside the values.
+/// The values are exported by default; the bounds need the bridge's
+/// `--collector.perfdata_thresholds` (one series per finite bound: opt-in cardinality).
+pub fn perfdata(groups: &Groups) -> Dashboard {
+    let selector = "host=~\"$host\", service=~\"$service\"";
+    let mut panels = Vec::new();
+    for (i, (title, value, threshold, extra, unit)) in PERFDATA_FAMILIES.iter().enumerate() {
+        let id = u32::try_from(i).unwrap_or(0) + 1;
+        let row = id - 1;
+        panels.push(panel(
+            id,
+            "timeseries",
+            title,
+            &format!(
+                "{value} of the selected services, by perf data label; dashed: {threshold}, \
+                 the warning and critical bounds (needs the bridge's \
+                 --collector.perfdata_thresholds)."
+            ),
+            GridPos { x: 0, y: row * 9, w: 24, h: 9 },
+            &[
+                Query {
+                    expr: format!("{value}{{{selector}{extra}}} and on(host) {HOSTGROUP_HOSTS}"),
+                    legend: "{{host}} {{service}} {{label}}",
+                },
+                Query {
+                    expr: format!(
+                        "{threshold}{{{selector}{extra}}} and on(host) {HOSTGROUP_HOSTS}"
+                    ),
+                    legend: "{{host}} {{service}} {{label}} {{level}} {{bound}}",
+                },
+            ],
+            dashed_thresholds(unit),
+        ));
+    }
+    let counters = u32::try_from(PERFDATA_FAMILIES.len()).unwrap_or(0) + 1;
+    panels.push(panel(
+        counters,
+        "timeseries",
+        "Counters (per second)",
+        "nagios_perfdata_total (perf data in `c` units) of the selected services as a rate. \
+         Their thresholds bound the counter itself, not its rate, so none are drawn.",
+        GridPos { x: 0, y: (counters - 1) * 9, w: 24, h: 9 },
+        &[Query {
+            expr: format!(
+                "rate(nagios_perfdata_total{{{selector}}}[5m]) and on(host) {HOSTGROUP_HOSTS}"
+            ),
+            legend: "{{host}} {{service}} {{label}}",
+        }],
+        serde_json::json!({"defaults": {"unit": "cps"}, "overrides": []}),
+    ));
+    let services = "label_values({__name__=~\"nagios_perfdata(_seconds|_bytes|_ratio|_total)?\", \
+                    host=~\"$host\"}, service)";
+    Dashboard {
+        uid: "nag2prom-perfdata".to_owned(),
+        title: "Nagios performance data (nag2prom)".to_owned(),
+        tags: vec!["nagios".to_owned(), "nag2prom".to_owned()],
+        schema_version: 39,
+        timezone: "browser".to_owned(),
+        refresh: "1m".to_owned(),
+        time: TimeRange { from: "now-6h".to_owned(), to: "now".to_owned() },
+        templating: Templating {
+            list: vec![
+                datasource_variable(),
+                hostgroup_variable(groups),
+                host_variable(),
                 serde_json::json!({
-                    "name": "host", "label": "Host", "type": "query",
+                    "name": "service", "label": "Service", "type": "query",
+                    "description": "The selected hosts' services that report perf data.",
                     "datasource": datasource(),
-                    "definition": &host,
-                    "query": {"query": &host, "refId": "host"},
+                    "definition": services,
+                    "query": {"query": services, "refId": "service"},
                     "refresh": 2, "multi": true, "includeAll": true, "allValue": ".*",
                     "sort": 1
                 }),
@@ -421,6 +544,7 @@ mod tests {
     /// form with `groups` (`.*` for All).
     fn fill(expr: &str, groups: &str) -> String {
         expr.replace("$host", ".*")
+            .replace("$service", ".*")
             .replace("${hostgroup:regex}", groups)
             .replace("${contactgroup:regex}", groups)
     }
@@ -481,10 +605,39 @@ mod tests {
     /// ids and positions do not collide.
     #[test]
     fn queries_parse_and_panels_do_not_overlap() {
-        let d = overview(&Groups {
+        let groups = Groups {
             hostgroups: vec!["db".to_owned(), "web servers".to_owned()],
             contact_groups: vec!["admins".to_owned()],
-        });
+        };
+        for d in [overview(&groups), perfdata(&groups)] {
+            check_panels(&d);
+        }
+    }
+
+    /// The performance-data dashboard: a panel per value family with its threshold family
+    /// (metric names as docs/metrics.md lists them), the service selector over every family.
+    #[test]
+    fn perfdata_panels_pair_values_with_their_thresholds() {
+        let d = perfdata(&Groups::default());
+        assert_eq!(d.panels.len(), 5);
+        for p in &d.panels[..4] {
+            let value = &p.targets[0].expr;
+            let threshold = &p.targets[1].expr;
+            let family = value.split('{').next().unwrap();
+            assert_eq!(
+                threshold.split('{').next().unwrap(),
+                family.replacen("nagios_perfdata", "nagios_perfdata_threshold", 1),
+                "{}",
+                p.title
+            );
+            assert_eq!(p.field_config["overrides"][0]["matcher"]["options"], "B");
+        }
+        assert!(d.panels[4].targets[0].expr.starts_with("rate(nagios_perfdata_total{"));
+        let service = d.templating.list.iter().find(|v| v["name"] == "service").unwrap();
+        assert!(service["definition"].as_str().unwrap().contains("_total)?"));
+    }
+
+    fn check_panels(d: &Dashboard) {
         let mut ids = std::collections::BTreeSet::new();
         for p in &d.panels {
             assert!(ids.insert(p.id), "panel id {} twice", p.id);

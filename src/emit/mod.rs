@@ -205,12 +205,14 @@ pub fn render(
                     yaml_with("blackbox.yml", prometheus::BLACKBOX_HEADER, &config)?,
                 ));
             }
+            let groups = dashboards::Groups::of(tr);
+            rest.push((
+                dashboards::PERFDATA_PATH.to_owned(),
+                json(dashboards::PERFDATA_PATH, &dashboards::perfdata(&groups))?,
+            ));
             rest.push((
                 dashboards::OVERVIEW_PATH.to_owned(),
-                json(
-                    dashboards::OVERVIEW_PATH,
-                    &dashboards::overview(&dashboards::Groups::of(tr)),
-                )?,
+                json(dashboards::OVERVIEW_PATH, &dashboards::overview(&groups))?,
             ));
             if let Some(config) = prometheus::snmp_config(tr) {
                 rest.push((
