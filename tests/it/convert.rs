@@ -1367,7 +1367,8 @@ fn convert_dashboard_queries_answer_on_real_prometheus() {
     let _serve = Proc::spawn(
         "nag2prom serve",
         Command::new(env!("CARGO_BIN_EXE_nag2prom"))
-            .args(["serve", "--status.max-age", "0", "--status-file"])
+            .args(["serve", "--status.max-age", "0", "--collector.perfdata_thresholds"])
+            .arg("--status-file")
             .arg(demo.join("var/status.dat"))
             .arg(format!("--web.listen-address=127.0.0.1:{bridge}"))
             .stdout(Stdio::null())
@@ -1543,6 +1544,64 @@ fn convert_dashboard_queries_answer_on_real_prometheus() {
         let got: f64 = query(&expr).unwrap()[0]["value"][1].as_str().unwrap().parse().unwrap();
         assert_eq!(got, critical_on(&members(group)), "{group}: {expr}");
     }
+    // The performance-data dashboard: with every variable at All, each family panel's values
+    // are the bridge's whole family and its dashed series the family's thresholds, each one
+    // beside a value of the same service and perf label; the service selector lists the
+    // services with perf data.
+    let perf: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("dashboards/nagios-perfdata.json")).unwrap())
+            .unwrap();
+    let perf_all = |expr: &str| all(expr).replace("$service", ".*");
+    let key = |r: &serde_json::Value| {
+        let m = &r["metric"];
+        (m["host"].clone(), m["service"].clone(), m["label"].clone())
+    };
+    let mut thresholds_seen = 0;
+    for panel in perf["panels"].as_array().unwrap() {
+        let targets = panel["targets"].as_array().unwrap();
+        let expr = perf_all(targets[0]["expr"].as_str().unwrap());
+        let values = query(&expr).unwrap();
+        let family = expr.split('{').next().unwrap().trim_start_matches("rate(").to_owned();
+        let whole = query(&format!("{{__name__=\"{family}\", job=\"nagios_bridge\"}}")).unwrap();
+        let extra_excluded = expr.contains("uom!=");
+        if !extra_excluded {
+            assert_eq!(
+                values.as_array().unwrap().len(),
+                whole.as_array().unwrap().len(),
+                "{}: {expr}",
+                panel["title"]
+            );
+        }
+        if let Some(t) = targets.get(1) {
+            let value_keys: Vec<_> = values.as_array().unwrap().iter().map(key).collect();
+            for r in query(&perf_all(t["expr"].as_str().unwrap())).unwrap().as_array().unwrap() {
+                assert!(
+                    value_keys.contains(&key(r)),
+                    "{}: a threshold without its value: {r}",
+                    panel["title"]
+                );
+                thresholds_seen += 1;
+            }
+        }
+    }
+    assert!(thresholds_seen > 0, "the demo's perf data has thresholds");
+    let services_query = perf["templating"]["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "service")
+        .unwrap()["definition"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let selector = services_query
+        .strip_prefix("label_values(")
+        .and_then(|q| q.strip_suffix(", service)"))
+        .unwrap();
+    let listed = query(&format!("count by (service) ({})", all(selector))).unwrap();
+    let with_perfdata = query("count by (service) ({__name__=~\"nagios_perfdata.*\", __name__!~\"nagios_perfdata_(threshold|min|max).*\"})").unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), with_perfdata.as_array().unwrap().len());
+    assert!(!listed.as_array().unwrap().is_empty());
     // The migration panel counts what the report counts, once the rules have run.
     let report: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("report.json")).unwrap()).unwrap();
