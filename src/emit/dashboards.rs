@@ -364,11 +364,26 @@ pub fn overview(groups: &Groups) -> Dashboard {
              nagios:check:member) and services still bridged to Nagios' state \
              (nagios:service_hard_state:bridged): Nagios can be switched off once the bridged \
              line is at zero (docs/migration.md).",
-            g(0, 22, 24, 8),
+            g(0, 22, 12, 8),
             &[
                 q("count(nagios:check:member) or vector(0)", "native"),
                 q("count(nagios:service_hard_state:bridged) or vector(0)", "bridged"),
             ],
+            serde_json::json!({"defaults": {"unit": "none"}, "overrides": []}),
+        ),
+        panel(
+            12,
+            "timeseries",
+            "Parity: where Prometheus and Nagios disagree",
+            "Services and hosts on which the generated alerts disagree with Nagios' HARD state \
+             (rules/parity.yml, what `nag2prom parity` lists): missed (Nagios alerts, \
+             Prometheus does not), extra (the reverse), severity (warning against critical). \
+             A count right after a state change can be a rule's for: still running.",
+            g(12, 22, 12, 8),
+            &[q(
+                &format!("sum by (object, kind) ({})", super::parity_rules::PARITY_RECORD),
+                "{{object}} {{kind}}",
+            )],
             serde_json::json!({"defaults": {"unit": "none"}, "overrides": []}),
         ),
     ];

@@ -13,6 +13,7 @@ pub mod alertmanager;
 pub mod dashboards;
 pub mod json_layout;
 pub mod ola;
+pub mod parity_rules;
 pub mod plan;
 pub mod prometheus;
 pub mod report;
@@ -134,6 +135,7 @@ pub fn typed_rule_files(tr: &Translation<'_>, members: bool) -> Vec<(String, Rul
         files.push(("rules/members.yml".to_owned(), rules::member_rules(tr)));
     }
     files.push(("rules/meta.yml".to_owned(), rules::meta_rules(tr)));
+    files.push(("rules/parity.yml".to_owned(), parity_rules::parity_rules(tr)));
     files
 }
 
@@ -178,6 +180,10 @@ pub fn render(
             rest.push((
                 "tests/meta.yml".to_owned(),
                 yaml("tests/meta.yml", &rule_tests::meta_file(tr))?,
+            ));
+            rest.push((
+                "tests/parity.yml".to_owned(),
+                yaml("tests/parity.yml", &parity_rules::parity_tests(tr))?,
             ));
             rest.push((
                 "tests/hosts.yml".to_owned(),
