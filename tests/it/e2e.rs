@@ -487,6 +487,37 @@ fn e2e_generated_alerts_agree_with_nagios() {
         assert!(["Current Users", "Missing Mount"].contains(&service), "a rule without data: {n}");
         assert!(n["covered_by"].is_string(), "not covered by a no-data companion: {n}");
     }
+    // rules/parity.yml records the same disagreements, by object and kind, for the dashboard:
+    // once its rules have run on the same states, its counts are the report's.
+    let mut want: BTreeMap<(String, String), f64> = BTreeMap::new();
+    for object in ["service", "host"] {
+        for kind in ["missed", "extra", "severity"] {
+            if object == "service" || kind != "severity" {
+                want.insert((object.to_owned(), kind.to_owned()), 0.0);
+            }
+        }
+    }
+    for d in report["agreement"]["disagreements"].as_array().unwrap() {
+        let object = if d["service"].is_null() { "host" } else { "service" };
+        *want.entry((object.to_owned(), d["kind"].as_str().unwrap().to_owned())).or_default() +=
+            1.0;
+    }
+    let mut recorded = BTreeMap::new();
+    let same = wait_for(Duration::from_secs(30), || {
+        recorded = crate::support::query(prom_port, "nagios:parity_disagreements:count")
+            .and_then(|r| r.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .map(|r| {
+                let label = |k: &str| r["metric"][k].as_str().unwrap_or("").to_owned();
+                let value: f64 =
+                    r["value"][1].as_str().and_then(|v| v.parse().ok()).unwrap_or(-1.0);
+                ((label("object"), label("kind")), value)
+            })
+            .collect();
+        recorded == want
+    });
+    assert!(same, "rules/parity.yml records {recorded:?}, nag2prom parity reports {want:?}");
     let bad = !report["agreement"]["disagreements"].as_array().unwrap().is_empty();
     let as_text = Command::new(env!("CARGO_BIN_EXE_nag2prom"))
         .args(["parity", "--rules"])
