@@ -548,7 +548,12 @@ struct Notified<'m> {
     interval: f64,
 }
 
-fn notified<'m>(o: &'m Object, host: bool, members: &'m GroupMembers) -> Option<Notified<'m>> {
+fn notified<'m>(
+    o: &'m Object,
+    host: bool,
+    members: &'m GroupMembers,
+    escalations: &service_level::Escalations<'m>,
+) -> Option<Notified<'m>> {
     let opts = service_level::options(o, "notification_options");
     let sev = if host {
         service_level::Severities::of_host(&opts)
@@ -560,7 +565,11 @@ fn notified<'m>(o: &'m Object, host: bool, members: &'m GroupMembers) -> Option<
         return None;
     }
     Some(Notified {
-        contacts: service_level::notified_contacts(o, members),
+        contacts: if host {
+            service_level::notified_contacts(o, members)
+        } else {
+            service_level::routed_contacts(o, members, escalations)
+        },
         period: o.text("notification_period").unwrap_or(""),
         interval: service_level::number(o, "notification_interval").unwrap_or(60.0),
     })
@@ -568,14 +577,20 @@ fn notified<'m>(o: &'m Object, host: bool, members: &'m GroupMembers) -> Option<
 
 /// The contacts Nagios notifies for a service's (or host's) first notification, from the
 /// model: empty when it never notifies.
-pub fn expected_contacts<'m>(o: &'m Object, host: bool, members: &'m GroupMembers) -> Vec<&'m str> {
-    notified(o, host, members).map(|n| n.contacts).unwrap_or_default()
+pub fn expected_contacts<'m>(
+    o: &'m Object,
+    host: bool,
+    members: &'m GroupMembers,
+    escalations: &service_level::Escalations<'m>,
+) -> Vec<&'m str> {
+    notified(o, host, members, escalations).map(|n| n.contacts).unwrap_or_default()
 }
 
 /// Build `alertmanager.yml` from `model`.
 pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: &str) -> Output {
     let mut notes = Vec::new();
     let members = crate::translate::group_members(model);
+    let escalations = service_level::Escalations::of(model);
     // Timeperiods.
     let mut periods = BTreeMap::new();
     for tp in model.of(ObjectType::TimePeriod) {
@@ -586,7 +601,7 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
     let mut buckets: BTreeMap<(&str, &str), f64> = BTreeMap::new();
     for (ty, host) in [(ObjectType::Host, true), (ObjectType::Service, false)] {
         for o in model.of(ty) {
-            let Some(n) = notified(o, host, &members) else { continue };
+            let Some(n) = notified(o, host, &members, &escalations) else { continue };
             for c in &n.contacts {
                 let slot = buckets.entry((c, n.period)).or_insert(f64::INFINITY);
                 let i = if n.interval <= 0.0 { f64::INFINITY } else { n.interval };
@@ -792,10 +807,24 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
             equal: Vec::new(),
         });
     }
-    let escalations = model.of(ObjectType::ServiceEscalation).count()
+    let (mut escalated, mut partly) = (0, 0);
+    for o in model.of(ObjectType::Service) {
+        match escalations.first(o, &members) {
+            service_level::FirstNotification::Own => {}
+            service_level::FirstNotification::Escalated(_) => escalated += 1,
+            service_level::FirstNotification::Partly(_) => partly += 1,
+        }
+    }
+    if escalated > 0 {
+        notes.push(format!("{escalated} services have escalations valid from their first notification in every state and whenever they notify: their routes notify the escalations' contacts, as Nagios does, instead of the services' own"));
+    }
+    if partly > 0 {
+        notes.push(format!("{partly} services have escalations valid for their first notification only in some states, in another escalation_period or up to a last_notification: Alertmanager cannot tell when, so their routes notify the escalations' contacts and those Nagios notifies otherwise (more people than Nagios at times)"));
+    }
+    let later = model.of(ObjectType::ServiceEscalation).count()
         + model.of(ObjectType::HostEscalation).count();
-    if escalations > 0 {
-        notes.push(format!("{escalations} escalations are not translated (Alertmanager counts no notifications); their contacts are not routed"));
+    if later > 0 {
+        notes.push(format!("{later} escalation objects in all: those starting after the first notification, and every host escalation, are not translated (Alertmanager counts no notifications); their contacts are not routed for later notifications"));
     }
     let time_intervals = periods
         .iter()

@@ -573,8 +573,10 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         host_objects.iter().filter_map(|h| Some((h.text("host_name")?, *h))).collect();
     let mut reason_index: HashMap<Reason, usize> = HashMap::new();
     let mut levels: Vec<Level> = Vec::new();
-    let mut level_index: FnvMap<([ValueKey<'_>; LEVEL_FIELDS.len()], Vec<ValueKey<'_>>), usize> =
-        FnvMap::default();
+    let escalations = service_level::Escalations::of(model);
+    // A level's key: its fields, its custom labels and the contacts its escalations route to.
+    type LevelKey<'k> = ([ValueKey<'k>; LEVEL_FIELDS.len()], Vec<ValueKey<'k>>, Option<String>);
+    let mut level_index: FnvMap<LevelKey<'_>, usize> = FnvMap::default();
     let mut group_index: FnvMap<(usize, &str, usize), usize> = FnvMap::default();
     let mut groups: Vec<NativeGroup> = Vec::new();
     let mut collector = bridged::Collector::default();
@@ -597,16 +599,28 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
 
     for service in model.of(ObjectType::Service) {
         let f = facts(service, &options.custom_labels);
-        let level = *level_index.entry((f.level, f.custom.clone())).or_insert_with(|| {
-            levels.push(service_level::level(
-                service,
-                false,
-                interval_length,
-                &options.custom_labels,
-                &members,
-            ));
-            levels.len() - 1
-        });
+        // Escalations valid for the first notification route it to their contacts.
+        let escalated = match escalations.first(service, &members) {
+            service_level::FirstNotification::Own => None,
+            service_level::FirstNotification::Escalated(c)
+            | service_level::FirstNotification::Partly(c) => Some(service_level::comma_list(&c)),
+        };
+        let level = *level_index
+            .entry((f.level, f.custom.clone(), escalated.clone()))
+            .or_insert_with(|| {
+                let mut level = service_level::level(
+                    service,
+                    false,
+                    interval_length,
+                    &options.custom_labels,
+                    &members,
+                );
+                if let Some(contacts) = escalated {
+                    level.contacts = contacts;
+                }
+                levels.push(level);
+                levels.len() - 1
+            });
         let host = host_local.get(f.host);
         let local = host.copied().unwrap_or(false);
         let command_name = nag2prom_parsers::command::command_name(f.check_command);

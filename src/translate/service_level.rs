@@ -44,6 +44,99 @@ pub fn notified_contacts<'a>(object: &'a Object, members: &'a GroupMembers) -> V
     out
 }
 
+/// The service escalations of a model by host and description (each one expanded to its
+/// services, as Nagios registers them).
+#[derive(Debug, Default)]
+pub struct Escalations<'m> {
+    by_service: std::collections::HashMap<(&'m str, &'m str), Vec<&'m Object>>,
+}
+
+/// Who a service's first notification goes to, by its escalations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirstNotification<'m> {
+    /// No escalation is valid for notification 1: the service's own contacts.
+    Own,
+    /// Escalations valid for notification 1 in every state and whenever the service notifies
+    /// (no escalation period, or the service's notification period) and never ending
+    /// (`last_notification 0`): Nagios notifies their contacts instead of the service's, and
+    /// so does the route.
+    Escalated(Vec<&'m str>),
+    /// Escalations valid for notification 1 only in some states, in another period or up to
+    /// a later notification, which Alertmanager cannot tell apart: the route notifies their
+    /// contacts and those Nagios notifies otherwise (notify rather than miss).
+    Partly(Vec<&'m str>),
+}
+
+impl<'m> Escalations<'m> {
+    /// Index `model`'s service escalations.
+    pub fn of(model: &'m crate::model::Model) -> Escalations<'m> {
+        let mut by_service: std::collections::HashMap<_, Vec<_>> = Default::default();
+        for e in model.of(nag2prom_parsers::object::ObjectType::ServiceEscalation) {
+            if let (Some(h), Some(d)) = (e.text("host_name"), e.text("service_description")) {
+                by_service.entry((h, d)).or_default().push(e);
+            }
+        }
+        Escalations { by_service }
+    }
+
+    /// The escalations of `service` that decide its first notification, as Nagios' `is_valid_escalation_for_service_notification` has it: `first_notification` at most 1 and `last_notification` 0 or at least 1; the others (from notification 2 on) are not routed.
+    pub fn first(&self, service: &'m Object, members: &'m GroupMembers) -> FirstNotification<'m> {
+        let (Some(h), Some(d)) = (service.text("host_name"), service.text("service_description"))
+        else {
+            return FirstNotification::Own;
+        };
+        let Some(all) = self.by_service.get(&(h, d)) else { return FirstNotification::Own };
+        let valid: Vec<&&Object> = all
+            .iter()
+            .filter(|e| {
+                let first = number(e, "first_notification").unwrap_or(1.0);
+                let last = number(e, "last_notification").unwrap_or(0.0);
+                first <= 1.0 && (last == 0.0 || last >= 1.0)
+            })
+            .collect();
+        if valid.is_empty() {
+            return FirstNotification::Own;
+        }
+        let period = service.text("notification_period").unwrap_or("");
+        let always = |e: &Object| {
+            let opts = options(e, "escalation_options");
+            let words: Vec<&str> = opts.split(',').map(str::trim).collect();
+            let states = words.contains(&"a") || ["w", "u", "c"].iter().all(|s| words.contains(s));
+            let within = e.text("escalation_period").is_none_or(|p| p.is_empty() || p == period);
+            states && within && number(e, "last_notification").unwrap_or(0.0) == 0.0
+        };
+        let exact = valid.iter().all(|e| always(e));
+        let mut contacts: Vec<&'m str> = Vec::new();
+        for e in &valid {
+            contacts.extend(notified_contacts(e, members));
+        }
+        if !exact && !valid.iter().any(|e| always(e)) {
+            // Where no escalation is valid, Nagios notifies the service's own contacts.
+            contacts.extend(notified_contacts(service, members));
+        }
+        contacts.sort_unstable();
+        contacts.dedup();
+        if exact {
+            FirstNotification::Escalated(contacts)
+        } else {
+            FirstNotification::Partly(contacts)
+        }
+    }
+}
+
+/// The contacts the route of `service` notifies: its first notification's, by its
+/// escalations ([`Escalations::first`]), else its own.
+pub fn routed_contacts<'m>(
+    service: &'m Object,
+    members: &'m GroupMembers,
+    escalations: &Escalations<'m>,
+) -> Vec<&'m str> {
+    match escalations.first(service, members) {
+        FirstNotification::Own => notified_contacts(service, members),
+        FirstNotification::Escalated(c) | FirstNotification::Partly(c) => c,
+    }
+}
+
 /// `,a,b,` for a non-empty list, else empty (the form routing regexes match `,a,` in).
 pub fn comma_list(items: &[&str]) -> String {
     if items.is_empty() { String::new() } else { format!(",{},", items.join(",")) }
