@@ -8,7 +8,7 @@
 #   1. first run: the package installed, the nag2prom user, the flags, the bridge started
 #      (start-stop-daemon: no init system runs here) and answering, a release validated by
 #      promtool/amtool/blackbox_exporter and made live, all three reloaded and serving it,
-#      the dashboard posted to a stub of Grafana's dashboard API (no Grafana package exists);
+#      the dashboards posted to a stub of Grafana's dashboard API (no Grafana package exists);
 #   2. the same run again changes nothing (idempotence);
 #   3. a threshold changed in the Nagios config: `nag2prom diff` reports it, the new rule is
 #      live in Prometheus;
@@ -176,13 +176,15 @@ curl -sf "http://127.0.0.1:$am_port/api/v2/status" | grep -q 'receiver: old' \
 module=$(grep -m1 -E '^  [a-z0-9_]+:$' "$etc/blackbox.yml" | tr -d ' :')
 curl -sf "http://127.0.0.1:$bb_port/config" | grep -qE "^ +$module:\$" \
   || fail "the blackbox exporter did not load module $module"
-python3 - "$work/grafana-posts.jsonl" <<'PY' || fail "the dashboard was not posted to Grafana's API as expected"
+python3 - "$work/grafana-posts.jsonl" <<'PY' || fail "the dashboards were not posted to Grafana's API as expected"
 import json, sys
 posts = [json.loads(l) for l in open(sys.argv[1])]
-assert len(posts) == 1, posts
-p = posts[0]
-assert p["overwrite"] is True and p["dashboard"]["uid"] == "nag2prom-overview", p.keys()
-assert p["dashboard"]["panels"], "no panels"
+# Every dashboard convert writes, each once, replacing the one of the same uid.
+uids = sorted(p["dashboard"]["uid"] for p in posts)
+assert uids == ["nag2prom-overview", "nag2prom-perfdata"], uids
+for p in posts:
+    assert p["overwrite"] is True, p.keys()
+    assert p["dashboard"]["panels"], "no panels"
 PY
 echo "run 1: ok ($got rule groups live, bridge nagios_up 1, Alertmanager and blackbox reloaded)"
 
