@@ -145,6 +145,9 @@ pub struct DnsProbe {
     pub valid_rcodes: Vec<&'static str>,
     /// Checks of the answer section.
     pub validate_answer_rrs: RrValidator,
+    /// `tcp` (blackbox's default is `udp`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transport_protocol: Option<&'static str>,
     /// The address family.
     #[serde(flatten)]
     pub family: IpFamily,

@@ -72,6 +72,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
             query_type: qtype.clone(),
             valid_rcodes: vec!["NOERROR"],
             validate_answer_rrs: RrValidator { fail_if_none_matches_regexp: patterns },
+            transport_protocol: None,
             family: IpFamily::default(),
         }),
         ..Module::new(Prober::Dns, timeout)

@@ -13,6 +13,7 @@ pub use super::refusal::{Code, Refusal};
 
 pub mod check_apt;
 pub mod check_by_ssh;
+pub mod check_dig;
 pub mod check_disk;
 pub mod check_dns;
 pub mod check_http;
@@ -426,6 +427,7 @@ pub static REGISTRY: &[Plugin] = &[
         &["-C", "--community", "-A", "--authpasswd", "-X", "--privpasswd"],
     ),
     plugin(&["check_dns"], check_dns::translate, Remote::ProbesFrom(&['s']), &[]),
+    plugin(&["check_dig"], check_dig::translate, Remote::ProbesFrom(&['H']), &[]),
     plugin(&["check_mysql"], check_mysql::translate, Remote::No, &["-p", "--password"]),
     plugin(&["check_pgsql"], check_pgsql::translate, Remote::No, &["-p", "--password"]),
     plugin(&["check_nt"], check_nt::translate, Remote::No, &["-s", "--secret"]),
