@@ -13,6 +13,8 @@ mod cli;
 mod convert;
 /// `nag2prom diff`: goldens on configuration pairs, rule files, `--git-ref`.
 mod diff;
+/// check_dig against a real DNS server, dig, blackbox_exporter and Prometheus.
+mod dns;
 /// The migration end to end: real Nagios, plugins, exporters, bridge and Prometheus agree.
 mod e2e;
 /// Network checks NRPE runs on the host, probed from the host (real NRPE, blackbox, Prometheus).
