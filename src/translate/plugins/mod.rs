@@ -721,4 +721,192 @@ mod tests {
         assert_eq!(num(0.1), "0.1");
         assert_eq!(num(5.0), "5");
     }
+
+    /// Words plugin calls are made of: every option letter and long name the plugins read,
+    /// values of each kind they parse (ranges, percentages, sizes, counter paths, NRPE and
+    /// NSClient++ syntax, macros), and text that is none of them (multibyte, empty, signs).
+    fn word() -> impl Strategy<Value = String> {
+        let options: Vec<String> = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+            .chars()
+            .map(|c| format!("-{c}"))
+            .collect();
+        let values = [
+            "5",
+            "0",
+            "-1",
+            "10%",
+            "@1:5",
+            "~:3",
+            "5:",
+            "1.5",
+            "80,90",
+            "5,80,90",
+            "1e3",
+            "",
+            " ",
+            "é",
+            "∞",
+            "-",
+            "--",
+            "$HOSTADDRESS$",
+            "$HOSTNAME$",
+            "$ARG1$",
+            "$USER3$",
+            "127.0.0.1",
+            "::1",
+            "[::1]",
+            "localhost",
+            "/",
+            "/var",
+            "10MB",
+            "1GiB",
+            "COUNTER",
+            "CPULOAD",
+            "MEMUSE",
+            "USEDDISKSPACE",
+            "SERVICESTATE",
+            "UPTIME",
+            "\\Memory\\Pages/sec",
+            "\\\\x\\y\\z",
+            "\\a(b)\\c",
+            "\\(",
+            "CheckServiceState",
+            "ShowAll",
+            "a=b",
+            "+tcp",
+            "+short",
+            "check_load",
+            "check_disk",
+            "-a",
+            "--",
+            "=",
+            "w=1",
+            "%",
+            "\\",
+            "\"",
+            "'",
+            ".1.3.6.1.2.1.1.3.0",
+            "sysUpTime.0",
+            "IF-MIB::ifInOctets.1",
+            "2c",
+            "3",
+            "A",
+            "MX",
+            "--warning=5",
+            "--critical",
+            "--hostname=x",
+            "--port=0",
+            "--port=70000",
+            "-w5",
+            "-c10%",
+            "-vvv",
+            "-4",
+            "-6",
+            "d",
+            "u",
+            "HTTP/1.0 200",
+            "200,301",
+            "^ok$",
+        ];
+        prop_oneof![
+            proptest::sample::select(options),
+            proptest::sample::select(values.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>()),
+            "\\PC{0,12}",
+        ]
+    }
+
+    /// One accepted call of each registered plugin (words split on spaces, `¦` a space inside
+    /// a word): the seeds the property below mutates.
+    const GOOD_CALLS: &[&str] = &[
+        "check_load -r -w 5,4,3 -c 10,8,6",
+        "check_disk -w 20% -c 10% -p /",
+        "check_swap -w 20% -c 10%",
+        "check_procs -w 150 -c 200 -s Z",
+        "check_procs -c 1:1 -C sshd",
+        "check_users -w 5 -c 10",
+        "check_uptime -w 5 -c 10",
+        "check_apt -w 2",
+        "check_dig -H $HOSTADDRESS$ -l a.example -w 1 -c 3",
+        "check_dns -H www.example.org -s $HOSTADDRESS$ -a 192.0.2.1",
+        "check_http -H $HOSTADDRESS$ -u / -e 200 -s ok -w 1 -c 2",
+        "check_http -I $HOSTADDRESS$ -S -C 30,10",
+        "check_tcp -H $HOSTADDRESS$ -p 80 -w 1 -c 3",
+        "check_ping -H $HOSTADDRESS$ -w 100,20% -c 200,40%",
+        "check_icmp -H $HOSTADDRESS$ -w 100,20% -c 200,40%",
+        "check_smtp -H $HOSTADDRESS$ -e 220",
+        "check_ssh -H $HOSTADDRESS$ -p 22",
+        "check_ssl -H $HOSTADDRESS$ -p 443 --cn www.example.org -w 30 -c 10",
+        "check_snmp -H $HOSTADDRESS$ -C public -o sysUpTime.0 -w 1: -c 1:",
+        "check_snmp -H $HOSTADDRESS$ -P 2c -C $USER3$ -o .1.3.6.1.2.1.2.2.1.8.1 -c 1",
+        "check_nt -H $HOSTADDRESS$ -v MEMUSE -w 80 -c 90",
+        "check_nt -H $HOSTADDRESS$ -v CPULOAD -l 5,80,90",
+        "check_nt -H $HOSTADDRESS$ -v COUNTER -l \\Memory\\Pages/sec -w 5 -c 10",
+        "check_nt -H $HOSTADDRESS$ -v SERVICESTATE -l W3SVC",
+        "check_mysql -H $HOSTADDRESS$ -S -w 60 -c 120",
+        "check_pgsql -H $HOSTADDRESS$ -d postgres",
+        "check_ntp_time -H 127.0.0.1 -w 1 -c 2",
+        "check_ntp -H 127.0.0.1",
+        "check_nrpe -H $HOSTADDRESS$ -c check_load",
+        "check_nrpe -H $HOSTADDRESS$ -c CheckServiceState -a ShowAll W3SVC",
+        "check_by_ssh -H $HOSTADDRESS$ -C /usr/lib/nagios/plugins/check_load¦-w¦5¦-c¦10",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+        /// No registered plugin panics on any call: each answers a translation or a refusal,
+        /// locally, remotely or through NRPE (with an nrpe.cfg command of the same words).
+        #[test]
+        fn no_plugin_panics_on_any_arguments(
+            base in proptest::sample::select(GOOD_CALLS.to_vec()),
+            extra in proptest::collection::vec(word(), 0..4),
+            replace in proptest::option::of((0usize..8, word())),
+            local: bool,
+        ) {
+            // A call the translation accepts, then words added and one replaced.
+            let mut parts = base.split_whitespace();
+            let plugin = parts.next().unwrap_or("check_load");
+            let mut words: Vec<String> = parts.map(|w| w.replace('¦', " ")).collect();
+            if let Some((at, w)) = replace
+                && !words.is_empty()
+            {
+                let i = at % words.len();
+                words[i] = w;
+            }
+            words.extend(extra);
+            let call = Call { plugin: plugin.to_owned(), args: words.clone() };
+            let nrpe = vec![("x".to_owned(), format!("/usr/lib/nagios/plugins/{plugin} {}", words.join(" ")))];
+            let ctx = Context { local, nrpe, scrape_interval: 60, ..Context::default() };
+            if let Some(p) = lookup(&call.plugin)
+                && let Ok(native) = (p.translate)(&call, &ctx)
+            {
+                    // A translation is whole: signals that select the service's target,
+                    // conditions on them, a feeder realising a value for each.
+                    let n = native.signals.len();
+                    prop_assert!(n > 0);
+                    for s in &native.signals {
+                        prop_assert!(s.contains(SEL), "{s}");
+                    }
+                    for c in native.warning.iter().chain(&native.critical) {
+                        prop_assert!(c.signal < n, "{c:?} of {n} signals");
+                    }
+                    for (values, t) in [(vec![0.0; n], 60.0), (vec![1e9; n], 3600.0)] {
+                        let fed = (native.feed)(&values, t);
+                        prop_assert_eq!(fed.realized.len(), n);
+                    }
+            }
+            let _ = written(&call);
+            // The same words as the nrpe.cfg command that check_nrpe runs on the host.
+            let remote = Call {
+                plugin: "check_nrpe".to_owned(),
+                args: ["-H", "$HOSTADDRESS$", "-c", "x"].iter().map(|w| (*w).to_owned()).collect(),
+            };
+            if let Some(p) = lookup("check_nrpe")
+                && let Ok(native) = (p.translate)(&remote, &ctx)
+            {
+                let fed = (native.feed)(&vec![0.0; native.signals.len()], 60.0);
+                prop_assert_eq!(fed.realized.len(), native.signals.len());
+            }
+        }
+    }
 }
