@@ -387,27 +387,40 @@ pub fn overview(groups: &Groups) -> Dashboard {
             serde_json::json!({"defaults": {"unit": "none"}, "overrides": []}),
         ),
     ];
+    dashboard(
+        "nag2prom-overview",
+        "Nagios overview (nag2prom)",
+        vec![
+            datasource_variable(),
+            hostgroup_variable(groups),
+            custom_variable(
+                "contactgroup",
+                "Contact group",
+                "Nagios contact groups: the alerts panel shows the alerts routed to them.",
+                &groups.contact_groups,
+            ),
+            host_variable(),
+        ],
+        panels,
+    )
+}
+
+/// A dashboard of nag2prom's: tagged, the last six hours, refreshed every minute.
+fn dashboard(
+    uid: &str,
+    title: &str,
+    variables: Vec<serde_json::Value>,
+    panels: Vec<Panel>,
+) -> Dashboard {
     Dashboard {
-        uid: "nag2prom-overview".to_owned(),
-        title: "Nagios overview (nag2prom)".to_owned(),
+        uid: uid.to_owned(),
+        title: title.to_owned(),
         tags: vec!["nagios".to_owned(), "nag2prom".to_owned()],
         schema_version: 39,
         timezone: "browser".to_owned(),
         refresh: "1m".to_owned(),
         time: TimeRange { from: "now-6h".to_owned(), to: "now".to_owned() },
-        templating: Templating {
-            list: vec![
-                datasource_variable(),
-                hostgroup_variable(groups),
-                custom_variable(
-                    "contactgroup",
-                    "Contact group",
-                    "Nagios contact groups: the alerts panel shows the alerts routed to them.",
-                    &groups.contact_groups,
-                ),
-                host_variable(),
-            ],
-        },
+        templating: Templating { list: variables },
         panels,
     }
 }
@@ -523,32 +536,25 @@ pub fn perfdata(groups: &Groups) -> Dashboard {
     ));
     let services = "label_values({__name__=~\"nagios_perfdata(_seconds|_bytes|_ratio|_total)?\", \
                     host=~\"$host\"}, service)";
-    Dashboard {
-        uid: "nag2prom-perfdata".to_owned(),
-        title: "Nagios performance data (nag2prom)".to_owned(),
-        tags: vec!["nagios".to_owned(), "nag2prom".to_owned()],
-        schema_version: 39,
-        timezone: "browser".to_owned(),
-        refresh: "1m".to_owned(),
-        time: TimeRange { from: "now-6h".to_owned(), to: "now".to_owned() },
-        templating: Templating {
-            list: vec![
-                datasource_variable(),
-                hostgroup_variable(groups),
-                host_variable(),
-                serde_json::json!({
-                    "name": "service", "label": "Service", "type": "query",
-                    "description": "The selected hosts' services that report perf data.",
-                    "datasource": datasource(),
-                    "definition": services,
-                    "query": {"query": services, "refId": "service"},
-                    "refresh": 2, "multi": true, "includeAll": true, "allValue": ".*",
-                    "sort": 1
-                }),
-            ],
-        },
+    dashboard(
+        "nag2prom-perfdata",
+        "Nagios performance data (nag2prom)",
+        vec![
+            datasource_variable(),
+            hostgroup_variable(groups),
+            host_variable(),
+            serde_json::json!({
+                "name": "service", "label": "Service", "type": "query",
+                "description": "The selected hosts' services that report perf data.",
+                "datasource": datasource(),
+                "definition": services,
+                "query": {"query": services, "refId": "service"},
+                "refresh": 2, "multi": true, "includeAll": true, "allValue": ".*",
+                "sort": 1
+            }),
+        ],
         panels,
-    }
+    )
 }
 
 #[cfg(test)]

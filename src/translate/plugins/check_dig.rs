@@ -23,7 +23,7 @@
 //! every run), a name that depends on a macro, no `-H` (the Nagios server's own resolver).
 
 use super::common::{Code, Refusal, opts, own_host, port, timeout, with_common};
-use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test, num};
+use super::{Call, Cond, Context, Missing, Native, Probe, Test, num};
 use crate::translate::argv::opt;
 use crate::translate::blackbox::{DnsProbe, IpFamily, Module, Prober, RrValidator};
 
@@ -163,29 +163,16 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
             "a reply without answers slower than -w (within -c) is WARNING in the plugin (the time overrides the state), CRITICAL here".to_owned(),
         );
     }
+    let (signals, feed) = super::common::success_and_duration();
     Ok(Native {
         plugin: "check_dig",
         alert: "NagiosCheckDig",
         probe: Probe::Blackbox { module, settings: Box::new(settings), target, from_host: false },
         canonical,
-        signals: vec![
-            "probe_success{__SEL__}".to_owned(),
-            "probe_duration_seconds{__SEL__}".to_owned(),
-        ],
+        signals,
         warning,
         critical,
-        feed: Box::new(|v: &[f64], _t: f64| {
-            let ok = if v.first().copied().unwrap_or(1.0) == 0.0 { 0.0 } else { 1.0 };
-            let d = v.get(1).copied().unwrap_or(0.0);
-            Fed {
-                series: vec![
-                    Series::constant("probe_success", &[], ok),
-                    Series::constant("probe_duration_seconds", &[], d),
-                ],
-                realized: vec![Some(ok), Some(d)],
-                labels: vec![Vec::new(), Vec::new()],
-            }
-        }),
+        feed,
         window_samples: 1,
         written: String::new(),
         second: None,

@@ -7,7 +7,7 @@
 //! authority, a name that depends on a macro.
 
 use super::common::{Code, Refusal, opts, own_host, range, timeout, with_common};
-use super::{Call, Cond, Context, Fed, Missing, Native, Probe, Series, Test};
+use super::{Call, Cond, Context, Missing, Native, Probe, Test};
 use crate::translate::argv::opt;
 use crate::translate::blackbox::{DnsProbe, IpFamily, Module, Prober, RrValidator};
 
@@ -92,6 +92,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         canonical.push_str(&format!(" -c {c}"));
         critical.push(Cond { signal: 1, test: Test::Range(c) });
     }
+    let (signals, feed) = super::common::success_and_duration();
     Ok(Native {
         plugin: "check_dns",
         alert: "NagiosCheckDns",
@@ -102,24 +103,10 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
             from_host: false,
         },
         canonical,
-        signals: vec![
-            "probe_success{__SEL__}".to_owned(),
-            "probe_duration_seconds{__SEL__}".to_owned(),
-        ],
+        signals,
         warning,
         critical,
-        feed: Box::new(|v: &[f64], _t: f64| {
-            let ok = if v.first().copied().unwrap_or(1.0) == 0.0 { 0.0 } else { 1.0 };
-            let d = v.get(1).copied().unwrap_or(0.0);
-            Fed {
-                series: vec![
-                    Series::constant("probe_success", &[], ok),
-                    Series::constant("probe_duration_seconds", &[], d),
-                ],
-                realized: vec![Some(ok), Some(d)],
-                labels: vec![Vec::new(), Vec::new()],
-            }
-        }),
+        feed,
         window_samples: 1,
         written: String::new(),
         second: None,

@@ -202,6 +202,27 @@ pub(crate) fn probe_success_feed() -> Feeder {
     })
 }
 
+/// The signals of a probe the rules read for its success and its duration
+/// (`probe_success{S}`, `probe_duration_seconds{S}`), and their feeder: a wanted 0 fails the
+/// probe, anything else succeeds; the duration is fed as wanted.
+pub(crate) fn success_and_duration() -> (Vec<String>, Feeder) {
+    let signals =
+        vec!["probe_success{__SEL__}".to_owned(), "probe_duration_seconds{__SEL__}".to_owned()];
+    let feed: Feeder = Box::new(|v: &[f64], _t: f64| {
+        let ok = if v.first().copied().unwrap_or(1.0) == 0.0 { 0.0 } else { 1.0 };
+        let d = v.get(1).copied().unwrap_or(0.0);
+        Fed {
+            series: vec![
+                Series::constant("probe_success", &[], ok),
+                Series::constant("probe_duration_seconds", &[], d),
+            ],
+            realized: vec![Some(ok), Some(d)],
+            labels: vec![Vec::new(), Vec::new()],
+        }
+    });
+    (signals, feed)
+}
+
 /// A TCP port (1..=65535) from `-p`, or the default; macros are per host.
 pub(crate) fn port(value: Option<&str>, default: u16) -> Result<u16, Refusal> {
     match value {
