@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::support::{Proc, free_port, have, nag2prom, query, text, wait_for};
+use crate::support::{Proc, free_port, query, text, wait_for};
 
 const CHECK_APT: &str = "/usr/lib/nagios/plugins/check_apt";
 const APT_INFO: &str = "/usr/share/prometheus-node-exporter-collectors/apt_info.py";
@@ -50,7 +50,7 @@ fn check_apt_counts_like_the_plugin_from_the_apt_textfile() {
         ("/usr/bin/prometheus-node-exporter", "prometheus-node-exporter"),
         ("/usr/bin/prometheus", "prometheus"),
     ];
-    if !tools.iter().all(|(path, package)| have(Path::new(path), package)) {
+    if !crate::support::have_all(&tools) {
         return;
     }
     let root = std::env::temp_dir().join(format!("nag2prom-apt-{}", std::process::id()));
@@ -74,41 +74,29 @@ fn check_apt_counts_like_the_plugin_from_the_apt_textfile() {
         variants.iter().map(|(s, args)| ((*s).to_owned(), check_apt(args))).collect();
 
     // The Nagios side: the checks run on the Nagios server itself (127.0.0.1).
-    let mut objects = String::from(
-        "define timeperiod {\n timeperiod_name always\n alias always\n monday 00:00-24:00\n tuesday 00:00-24:00\n wednesday 00:00-24:00\n thursday 00:00-24:00\n friday 00:00-24:00\n saturday 00:00-24:00\n sunday 00:00-24:00\n}\n\
-         define contact {\n contact_name ops\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period always\n service_notification_period always\n host_notification_options n\n service_notification_options w,u,c,r\n host_notification_commands none\n service_notification_commands none\n}\n\
-         define command {\n command_name none\n command_line /bin/true\n}\n\
-         define command {\n command_name apt\n command_line /usr/lib/nagios/plugins/check_apt $ARG1$\n}\n\
-         define host {\n host_name nagios\n address 127.0.0.1\n max_check_attempts 1\n check_period always\n contacts ops\n notification_period always\n}\n",
-    );
+    let mut objects = String::from(crate::support::LOOPBACK_OBJECTS)
+        + "define command {\n command_name apt\n command_line /usr/lib/nagios/plugins/check_apt $ARG1$\n}\n\
+         define host {\n host_name nagios\n address 127.0.0.1\n max_check_attempts 1\n check_period always\n contacts ops\n notification_period always\n}\n";
     for (service, args) in &variants {
         objects.push_str(&format!(
             "define service {{\n host_name nagios\n service_description {service}\n check_command apt!{}\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period always\n notification_period always\n contacts ops\n}}\n",
             args.join(" ")
         ));
     }
-    std::fs::write(root.join("objects.cfg"), objects).unwrap();
-    std::fs::write(root.join("nagios.cfg"), "cfg_file=objects.cfg\n").unwrap();
     let (node_port, prom_port) = (free_port(), free_port());
-    let out = root.join("out");
-    let run = nag2prom(&[
-        "convert",
-        "--config",
-        root.join("nagios.cfg").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--scrape-interval",
-        "1",
-        "--nagios-server-address",
-        "127.0.0.1",
-        "--node-exporter-port",
-        &node_port.to_string(),
-    ]);
-    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
-    let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
-    assert_eq!(report["totals"]["native"], variants.len(), "{}", report["services"]);
-    crate::convert::promtool_checks(std::slice::from_ref(&out));
+    let out = crate::support::convert_scenario(
+        &root,
+        &objects,
+        &[
+            "--scrape-interval",
+            "1",
+            "--nagios-server-address",
+            "127.0.0.1",
+            "--node-exporter-port",
+            &node_port.to_string(),
+        ],
+        variants.len(),
+    );
 
     let mut node = Proc::spawn(
         "node_exporter",
@@ -233,7 +221,7 @@ fn check_apt_states_match_the_plugin_in_package_worlds() {
         ("/usr/bin/prometheus-node-exporter", "prometheus-node-exporter"),
         ("/usr/bin/prometheus", "prometheus"),
     ];
-    if !tools.iter().all(|(path, package)| have(Path::new(path), package)) {
+    if !crate::support::have_all(&tools) {
         return;
     }
     let root = std::env::temp_dir().join(format!("nag2prom-apt-worlds-{}", std::process::id()));

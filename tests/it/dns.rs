@@ -7,11 +7,10 @@
 //! CRITICAL (dig refused at once, or the plugin's alarm), the rules CRITICAL (documented).
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::support::{Proc, free_port, have, nag2prom, query, text, wait_for};
+use crate::support::{Proc, free_port, query, wait_for};
 
 const CHECK_DIG: &str = "/usr/lib/nagios/plugins/check_dig";
 
@@ -31,7 +30,7 @@ fn check_dig_states_match_a_real_dns_server() {
         ("/usr/bin/prometheus-blackbox-exporter", "prometheus-blackbox-exporter"),
         ("/usr/bin/prometheus", "prometheus"),
     ];
-    if !tools.iter().all(|(path, package)| have(Path::new(path), package)) {
+    if !crate::support::have_all(&tools) {
         return;
     }
     let root = std::env::temp_dir().join(format!("nag2prom-dns-{}", std::process::id()));
@@ -61,45 +60,25 @@ fn check_dig_states_match_a_real_dns_server() {
     let answering = wait_for(Duration::from_secs(10), || dig_state(&services[0].1) == 0);
     assert!(answering, "dnsmasq on 127.0.0.1:{dns_port} does not answer check_dig");
 
-    let mut objects = String::from(
-        "define timeperiod {\n timeperiod_name always\n alias always\n monday 00:00-24:00\n tuesday 00:00-24:00\n wednesday 00:00-24:00\n thursday 00:00-24:00\n friday 00:00-24:00\n saturday 00:00-24:00\n sunday 00:00-24:00\n}\n\
-         define contact {\n contact_name ops\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period always\n service_notification_period always\n host_notification_options n\n service_notification_options w,u,c,r\n host_notification_commands none\n service_notification_commands none\n}\n\
-         define command {\n command_name none\n command_line /bin/true\n}\n\
-         define host {\n host_name dns1\n address 127.0.0.1\n max_check_attempts 1\n check_period always\n contacts ops\n notification_period always\n}\n",
-    );
+    let mut objects = String::from(crate::support::LOOPBACK_OBJECTS)
+        + "define host {\n host_name dns1\n address 127.0.0.1\n max_check_attempts 1\n check_period always\n contacts ops\n notification_period always\n}\n";
     for (i, (service, args)) in services.iter().enumerate() {
         objects.push_str(&format!(
             "define command {{\n command_name dig{i}\n command_line {CHECK_DIG} -H $HOSTADDRESS$ {args}\n}}\n\
              define service {{\n host_name dns1\n service_description {service}\n check_command dig{i}\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period always\n notification_period always\n contacts ops\n}}\n"
         ));
     }
-    std::fs::write(root.join("objects.cfg"), objects).unwrap();
-    std::fs::write(root.join("nagios.cfg"), "cfg_file=objects.cfg\n").unwrap();
-    let out = root.join("out");
-    let run = nag2prom(&[
-        "convert",
-        "--config",
-        root.join("nagios.cfg").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--scrape-interval",
-        "2",
-        "--blackbox-address",
-        &format!("127.0.0.1:{blackbox_port}"),
-    ]);
-    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
-    let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
-    assert_eq!(report["totals"]["native"], services.len(), "{}", report["services"]);
-    crate::convert::promtool_checks(std::slice::from_ref(&out));
+    let out = crate::support::convert_scenario(
+        &root,
+        &objects,
+        &["--scrape-interval", "2", "--blackbox-address", &format!("127.0.0.1:{blackbox_port}")],
+        services.len(),
+    );
 
-    let mut blackbox = Proc::spawn(
-        "blackbox_exporter",
-        Command::new("/usr/bin/prometheus-blackbox-exporter")
-            .arg(format!("--config.file={}", out.join("blackbox.yml").display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{blackbox_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
+    let mut blackbox = crate::support::blackbox(
+        &out.join("blackbox.yml"),
+        &format!("127.0.0.1:{blackbox_port}"),
+        &[],
     );
     let mut prom =
         crate::support::prometheus(&out.join("prometheus.yml"), &root.join("prom/data"), prom_port);

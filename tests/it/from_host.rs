@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::support::{Proc, free_port, have, nag2prom, query, text, wait_for};
+use crate::support::{Proc, free_port, nag2prom, query, text, wait_for};
 
 const PLUGINS: &str = "/usr/lib/nagios/plugins";
 /// The host's address (Linux routes all of 127.0.0.0/8 to the loopback interface).
@@ -36,7 +36,7 @@ fn network_checks_run_through_nrpe_are_probed_from_the_host() {
         ("/usr/bin/prometheus", "prometheus"),
         ("/usr/bin/python3", "python3"),
     ];
-    if !tools.iter().all(|(path, package)| have(Path::new(path), package)) {
+    if !crate::support::have_all(&tools) {
         return;
     }
     let root = std::env::temp_dir().join(format!("nag2prom-from-host-{}", std::process::id()));
@@ -86,11 +86,7 @@ fn network_checks_run_through_nrpe_are_probed_from_the_host() {
     assert!(answering, "NRPE on {HOST}:{nrpe_port} or the web server does not answer OK");
 
     // The Nagios side, converted with the host's nrpe.cfg.
-    let mut objects = String::from(
-        "define timeperiod {\n timeperiod_name always\n alias always\n monday 00:00-24:00\n tuesday 00:00-24:00\n wednesday 00:00-24:00\n thursday 00:00-24:00\n friday 00:00-24:00\n saturday 00:00-24:00\n sunday 00:00-24:00\n}\n\
-         define contact {\n contact_name ops\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period always\n service_notification_period always\n host_notification_options n\n service_notification_options w,u,c,r\n host_notification_commands none\n service_notification_commands none\n}\n\
-         define command {\n command_name none\n command_line /bin/true\n}\n",
-    );
+    let mut objects = String::from(crate::support::LOOPBACK_OBJECTS);
     objects.push_str(&format!(
         "define command {{\n command_name check_by_nrpe\n command_line {PLUGINS}/check_nrpe -H $HOSTADDRESS$ -p {nrpe_port} -c $ARG1$\n}}\n\
          define host {{\n host_name web1\n address {HOST}\n max_check_attempts 1\n check_period always\n contacts ops\n notification_period always\n}}\n"
@@ -140,13 +136,10 @@ fn network_checks_run_through_nrpe_are_probed_from_the_host() {
     crate::convert::promtool_checks(std::slice::from_ref(&out));
 
     // The host's own blackbox_exporter and a Prometheus with the generated configuration.
-    let mut blackbox = Proc::spawn(
-        "blackbox_exporter",
-        Command::new("/usr/bin/prometheus-blackbox-exporter")
-            .arg(format!("--config.file={}", out.join("blackbox.yml").display()))
-            .arg(format!("--web.listen-address={HOST}:{blackbox_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
+    let mut blackbox = crate::support::blackbox(
+        &out.join("blackbox.yml"),
+        &format!("{HOST}:{blackbox_port}"),
+        &[],
     );
     let mut prom =
         crate::support::prometheus(&out.join("prometheus.yml"), &root.join("prom/data"), prom_port);

@@ -177,12 +177,8 @@ fn check_snmp_rules_agree_with_the_plugin_on_snmp_exporter() {
     }
 
     // The configuration, converted.
-    let mut objects = String::from(
-        "define timeperiod {\n timeperiod_name always\n alias always\n monday 00:00-24:00\n tuesday 00:00-24:00\n wednesday 00:00-24:00\n thursday 00:00-24:00\n friday 00:00-24:00\n saturday 00:00-24:00\n sunday 00:00-24:00\n}\n\
-         define contact {\n contact_name ops\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period always\n service_notification_period always\n host_notification_options n\n service_notification_options w,u,c,r\n host_notification_commands none\n service_notification_commands none\n}\n\
-         define command {\n command_name none\n command_line /bin/true\n}\n\
-         define host {\n host_name agent\n address 127.0.0.1\n max_check_attempts 1\n check_period always\n contacts ops\n notification_period always\n}\n",
-    );
+    let mut objects = String::from(crate::support::LOOPBACK_OBJECTS)
+        + "define host {\n host_name agent\n address 127.0.0.1\n max_check_attempts 1\n check_period always\n contacts ops\n notification_period always\n}\n";
     for (i, (service, options, community)) in services().into_iter().enumerate() {
         let c = if community.is_empty() { "" } else { "-C '$ARG1$' " };
         objects.push_str(&format!(

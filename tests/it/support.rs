@@ -259,3 +259,53 @@ impl Drop for Proc {
         let _ = self.child.wait();
     }
 }
+
+/// The objects every loopback scenario shares: a timeperiod `always` (every day, all day), a
+/// contact `ops` (no notifications sent, `w,u,c,r` on services) and a command `none`.
+pub(crate) const LOOPBACK_OBJECTS: &str = "define timeperiod {\n timeperiod_name always\n alias always\n monday 00:00-24:00\n tuesday 00:00-24:00\n wednesday 00:00-24:00\n thursday 00:00-24:00\n friday 00:00-24:00\n saturday 00:00-24:00\n sunday 00:00-24:00\n}\n\
+     define contact {\n contact_name ops\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period always\n service_notification_period always\n host_notification_options n\n service_notification_options w,u,c,r\n host_notification_commands none\n service_notification_commands none\n}\n\
+     define command {\n command_name none\n command_line /bin/true\n}\n";
+
+/// Whether every `(path, package)` is installed ([`have`] for each, all of them checked).
+pub(crate) fn have_all(tools: &[(&str, &str)]) -> bool {
+    tools.iter().fold(true, |all, (path, package)| have(Path::new(path), package) && all)
+}
+
+/// `objects` as the one object file of `root/nagios.cfg`, converted into `root/out` with
+/// `args`: the conversion succeeds with `native` services native, and promtool accepts its
+/// rules and tests. The output directory.
+pub(crate) fn convert_scenario(
+    root: &Path,
+    objects: &str,
+    args: &[&str],
+    native: usize,
+) -> PathBuf {
+    std::fs::write(root.join("objects.cfg"), objects).unwrap();
+    std::fs::write(root.join("nagios.cfg"), "cfg_file=objects.cfg\n").unwrap();
+    let out = root.join("out");
+    let config = root.join("nagios.cfg");
+    let mut all =
+        vec!["convert", "--config", config.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let run = nag2prom(&all);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["totals"]["native"], native, "{}", report["services"]);
+    crate::convert::promtool_checks(std::slice::from_ref(&out));
+    out
+}
+
+/// The real blackbox_exporter on `config`, listening on `address`, with `env` set.
+pub(crate) fn blackbox(config: &Path, address: &str, env: &[(&str, &Path)]) -> Proc {
+    let mut command = Command::new("/usr/bin/prometheus-blackbox-exporter");
+    command
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!("--web.listen-address={address}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    Proc::spawn("blackbox_exporter", &mut command)
+}

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::support::{Proc, free_port, have, nag2prom, query, text, wait_for};
+use crate::support::{Proc, free_port, query, text, wait_for};
 
 const OPENSSL: &str = "/usr/bin/openssl";
 
@@ -75,7 +75,7 @@ fn check_ssl_rules_agree_with_the_plugin_on_real_certificates() {
         ("/usr/bin/prometheus-blackbox-exporter", "prometheus-blackbox-exporter"),
         ("/usr/bin/prometheus", "prometheus"),
     ];
-    if !tools.iter().all(|(path, package)| have(Path::new(path), package)) {
+    if !crate::support::have_all(&tools) {
         return;
     }
     let root = std::env::temp_dir().join(format!("nag2prom-tls-{}", std::process::id()));
@@ -141,47 +141,26 @@ fn check_ssl_rules_agree_with_the_plugin_on_real_certificates() {
         ("Lenient", format!("-p {p20} --cn www.example.org -w 10 -c 5"), 0),
         ("Nothing Listening", format!("-p {closed} --cn www.example.org"), 2),
     ];
-    let mut objects = String::from(
-        "define timeperiod {\n timeperiod_name always\n alias always\n monday 00:00-24:00\n tuesday 00:00-24:00\n wednesday 00:00-24:00\n thursday 00:00-24:00\n friday 00:00-24:00\n saturday 00:00-24:00\n sunday 00:00-24:00\n}\n\
-         define contact {\n contact_name ops\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period always\n service_notification_period always\n host_notification_options n\n service_notification_options w,u,c,r\n host_notification_commands none\n service_notification_commands none\n}\n\
-         define command {\n command_name none\n command_line /bin/true\n}\n\
-         define host {\n host_name web\n address 127.0.0.1\n max_check_attempts 1\n check_period always\n contacts ops\n notification_period always\n}\n",
-    );
+    let mut objects = String::from(crate::support::LOOPBACK_OBJECTS)
+        + "define host {\n host_name web\n address 127.0.0.1\n max_check_attempts 1\n check_period always\n contacts ops\n notification_period always\n}\n";
     for (i, (service, options, _)) in services.iter().enumerate() {
         objects.push_str(&format!(
             "define command {{\n command_name ssl{i}\n command_line /usr/lib/nagios/plugins/check_ssl -H $HOSTADDRESS$ {options}\n}}\n\
              define service {{\n host_name web\n service_description {service}\n check_command ssl{i}\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period always\n notification_period always\n contacts ops\n}}\n"
         ));
     }
-    std::fs::write(root.join("objects.cfg"), objects).unwrap();
-    std::fs::write(root.join("nagios.cfg"), "cfg_file=objects.cfg\n").unwrap();
     let (blackbox_port, prom_port) = (free_port(), free_port());
-    let out = root.join("out");
-    let run = nag2prom(&[
-        "convert",
-        "--config",
-        root.join("nagios.cfg").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--scrape-interval",
-        "2",
-        "--blackbox-address",
-        &format!("127.0.0.1:{blackbox_port}"),
-    ]);
-    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
-    let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
-    assert_eq!(report["totals"]["native"], services.len(), "{}", report["services"]);
-    crate::convert::promtool_checks(std::slice::from_ref(&out));
+    let out = crate::support::convert_scenario(
+        &root,
+        &objects,
+        &["--scrape-interval", "2", "--blackbox-address", &format!("127.0.0.1:{blackbox_port}")],
+        services.len(),
+    );
 
-    let mut blackbox = Proc::spawn(
-        "blackbox_exporter",
-        Command::new("/usr/bin/prometheus-blackbox-exporter")
-            .arg(format!("--config.file={}", out.join("blackbox.yml").display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{blackbox_port}"))
-            .env("SSL_CERT_FILE", root.join("ca.pem"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
+    let mut blackbox = crate::support::blackbox(
+        &out.join("blackbox.yml"),
+        &format!("127.0.0.1:{blackbox_port}"),
+        &[("SSL_CERT_FILE", &root.join("ca.pem"))],
     );
     let mut prom =
         crate::support::prometheus(&out.join("prometheus.yml"), &root.join("prom/data"), prom_port);
