@@ -122,6 +122,13 @@ pub struct TranslateArgs {
     #[arg(long, value_name = "PORT", default_value_t = 9115)]
     pub host_blackbox_exporter_port: u16,
 
+    /// Where blackbox_exporter reads the passwords of HTTP checks from: `check_http -a
+    /// user:$USERn$` becomes basic auth with `password_file: DIR/USERn`, a file you create
+    /// with $USERn$'s value (resource.cfg) readable by the exporter. Passwords are never
+    /// written by convert.
+    #[arg(long, value_name = "DIR", default_value = "/etc/prometheus/nag2prom-secrets")]
+    pub secrets_dir: String,
+
     /// The name of this Nagios installation, for several Nagios behind one global view:
     /// written as prometheus.yml's `external_labels: {nagios_instance: NAME}`, so every series
     /// this Prometheus federates or remote-writes and every alert it sends carries it
@@ -319,6 +326,7 @@ fn translate_with<R>(
         scrape_interval: t.scrape_interval,
         assume_remote: t.local_checks_are_remote,
         nagios_server: t.nagios_server_address.clone(),
+        secrets_dir: t.secrets_dir.clone(),
         nrpe,
         ports: translate::Ports {
             node: t.node_exporter_port,

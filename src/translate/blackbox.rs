@@ -94,9 +94,21 @@ pub struct HttpProbe {
     /// RE2 regexes the body must not match.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fail_if_body_matches_regexp: Vec<String>,
+    /// HTTP basic authentication, the password read from a file (never written here).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basic_auth: Option<BasicAuth>,
     /// The address family.
     #[serde(flatten)]
     pub family: IpFamily,
+}
+
+/// `basic_auth:` of an http module (Prometheus' HTTP client settings, inline in `http:`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct BasicAuth {
+    /// The user name.
+    pub username: String,
+    /// The file holding the password.
+    pub password_file: String,
 }
 
 /// The tcp prober (`tcp:`).

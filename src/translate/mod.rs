@@ -61,6 +61,8 @@ pub struct Options {
     /// them are where plugins that measure their own machine measured; empty: the loopback
     /// addresses (`127.0.0.0/8`, `::1`, `localhost`).
     pub nagios_server: Vec<String>,
+    /// `--secrets-dir`: where blackbox_exporter reads the passwords of HTTP checks from.
+    pub secrets_dir: String,
 }
 
 /// Ports of the exporters convert writes targets for (each an option of `convert`).
@@ -118,6 +120,7 @@ impl Default for Options {
             nrpe: Vec::new(),
             ports: Ports::default(),
             nagios_server: Vec::new(),
+            secrets_dir: plugins::DEFAULT_SECRETS_DIR.to_owned(),
         }
     }
 }
@@ -588,6 +591,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         assume_remote: options.assume_remote,
         nrpe: options.nrpe.clone(),
         scrape_interval: options.scrape_interval,
+        secrets_dir: options.secrets_dir.clone(),
     };
     let mut reason = |plugin: Option<String>, refusal: Refusal, out: &mut Vec<Reason>| -> usize {
         let r = Reason { plugin, code: refusal.code, text: refusal.text };

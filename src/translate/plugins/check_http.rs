@@ -10,7 +10,9 @@
 //! rejects the code, verified): WARNING on status 400–499 or time, CRITICAL on a failure
 //! other than a 3xx/4xx status (no answer, TLS error, 5xx) or time; certificates with
 //! `probe_ssl_earliest_cert_expiry` (earliest of the chain: may fire before the leaf-only
-//! plugin). Not translated: `-e`, `-s`, `-r`/`-R`, `-a` (credentials are never copied),
+//! plugin). `-a user:$USERn$`: basic auth, the password read by blackbox_exporter from
+//! `SECRETS/USERn` (`--secrets-dir`), never written. Not translated: `-e`, `-s`, `-r`/`-R`,
+//! `-a` with a literal password or a macro user name, `-b`,
 //! `-P`/`-j` other than GET, `-k` headers, `-M`, `-m`, `-f` other than ok/follow.
 
 use super::common::{Code, Refusal, opts, port, range, threshold_text, timeout, with_common};
@@ -20,7 +22,7 @@ use crate::translate::blackbox::{HttpProbe, Module, Prober, TlsConfig};
 use nag2prom_parsers::range::{Bound, Range};
 
 /// Translate a `check_http` call.
-pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
+pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     let table = with_common(&[
         opt('H', "hostname", true),
         opt('I', "IP-address", true),
@@ -55,13 +57,13 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         opt('6', "use-ipv6", false),
     ]);
     let parsed = opts(call, &table, "check_http")?;
-    if parsed.has('a') || parsed.has('b') {
+    if parsed.has('b') {
         return Err(Refusal::new(
             Code::Credentials,
-            "-a/-b (HTTP authentication) are not translated: credentials are never copied"
-                .to_owned(),
+            "-b (proxy authentication) is not translated: credentials are never copied",
         ));
     }
+    let basic_auth = parsed.last('a').map(|a| basic_auth(a, ctx)).transpose()?;
     for (letter, what) in [('M', "-M (document age)"), ('m', "-m (page size)")] {
         if parsed.has(letter) {
             return Err(Refusal::new(
@@ -139,6 +141,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
             insecure_skip_verify: true,
             server_name: vhost.filter(|_| sni && tls).map(str::to_owned),
         },
+        basic_auth: basic_auth.clone(),
         ..HttpProbe::default()
     };
     // The plugin's Host header: the virtual host, with the port when it is not the scheme's
@@ -244,6 +247,16 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         canonical.push_str(" -f follow");
     }
     canonical.push_str(&request_parts.canonical);
+    let mut requires = Vec::new();
+    if let Some(auth) = &basic_auth {
+        // The user and the password's macro name, never its value.
+        let macro_name = auth.password_file.rsplit('/').next().unwrap_or_default();
+        canonical.push_str(&format!(" -a {}:${macro_name}$", auth.username));
+        requires.push(format!(
+            "{} holding the value of ${macro_name}$ (resource.cfg), readable by blackbox_exporter: the password of check_http -a",
+            auth.password_file
+        ));
+    }
     let valid = request_parts.codes.clone();
     Ok(Native {
         plugin: "check_http",
@@ -294,7 +307,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         window_samples: 1,
         written: String::new(),
         second: None,
-        requires: Vec::new(),
+        requires,
         missing: Missing::Unknown,
         notes: vec![
             "close: blackbox's probe duration and the earliest certificate expiry of the chain"
@@ -568,6 +581,41 @@ fn cert_days(value: &str) -> Result<(f64, f64), Refusal> {
     Ok((w, c))
 }
 
+/// `-a user:password` as blackbox basic auth, the password read from a file: only a password
+/// that is one `$USERn$` macro (resource.cfg) is translated, as `password_file:
+/// SECRETS/USERn`, so no password is ever written; the user name is written as it is.
+fn basic_auth(
+    value: &str,
+    ctx: &Context,
+) -> Result<crate::translate::blackbox::BasicAuth, Refusal> {
+    let refuse = |why: &str| Refusal::new(Code::Credentials, format!("-a {why}"));
+    let Some((user, password)) = value.split_once(':') else {
+        return Err(refuse("without `user:password` is not translated"));
+    };
+    if user.is_empty() || user.contains('$') || user.chars().any(char::is_whitespace) {
+        return Err(refuse(
+            "with a user name that is a macro or empty is not translated (blackbox takes the user name as written)",
+        ));
+    }
+    let macro_name = password
+        .strip_prefix("$USER")
+        .and_then(|rest| rest.strip_suffix('$'))
+        .filter(|n| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| n.parse::<u16>().ok())
+        .filter(|n| (1..=256).contains(n));
+    let Some(n) = macro_name else {
+        return Err(refuse(
+            "with a password written in the command is not translated: put it in resource.cfg as a $USERn$ macro, then its value is read from a file and never copied",
+        ));
+    };
+    let dir =
+        if ctx.secrets_dir.is_empty() { super::DEFAULT_SECRETS_DIR } else { &ctx.secrets_dir };
+    Ok(crate::translate::blackbox::BasicAuth {
+        username: user.to_owned(),
+        password_file: format!("{}/USER{n}", dir.trim_end_matches('/')),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -615,14 +663,49 @@ mod tests {
         assert!(http(&n).headers.is_empty());
     }
 
+    /// `-a user:$USERn$`: basic auth with the password in `SECRETS/USERn`; the module and the
+    /// canonical call hold the user and the macro's name, never a value.
+    #[test]
+    fn basic_auth_reads_the_password_from_a_file() {
+        let ctx = Context { secrets_dir: "/run/n2p/".to_owned(), ..Context::default() };
+        let n = translate(
+            &call("check_http -H $HOSTADDRESS$ -a $ARG1$", &["nagios:$USER7$"]).unwrap(),
+            &ctx,
+        )
+        .unwrap();
+        let auth = http(&n).basic_auth.unwrap();
+        assert_eq!(
+            (auth.username.as_str(), auth.password_file.as_str()),
+            ("nagios", "/run/n2p/USER7")
+        );
+        assert!(n.canonical.ends_with("-a nagios:$USER7$"), "{}", n.canonical);
+        assert!(n.requires.iter().any(|r| r.contains("/run/n2p/USER7") && r.contains("$USER7$")));
+        // The default directory.
+        let n = tr("check_http -H $HOSTADDRESS$ -a u:$USER12$", &[] as &[&str]).unwrap();
+        assert_eq!(
+            http(&n).basic_auth.unwrap().password_file,
+            format!("{}/USER12", super::super::DEFAULT_SECRETS_DIR)
+        );
+        for bad in [
+            "-a nocolon",
+            "-a $USER2$:$USER3$",
+            "-a :$USER3$",
+            "-a u:$USER3$x",
+            "-a u:$USER0$",
+            "-a 'u:a$USER3$'",
+            "-b u:$USER3$",
+        ] {
+            let e = tr(&format!("check_http -H $HOSTADDRESS$ {bad}"), &[] as &[&str]).unwrap_err();
+            assert_eq!(e.code, Code::Credentials, "{bad}");
+        }
+    }
+
     #[test]
     fn refusals() {
-        assert!(
-            tr("check_http -H $HOSTADDRESS$ -a user:$ARG1$", &["pw"])
-                .unwrap_err()
-                .text
-                .contains("credentials")
-        );
+        // A password written in the command is never copied.
+        let e = tr("check_http -H $HOSTADDRESS$ -a user:$ARG1$", &["pw"]).unwrap_err();
+        assert_eq!(e.code, Code::Credentials);
+        assert!(e.text.contains("resource.cfg") && !e.text.contains("pw"), "{}", e.text);
         assert!(tr("check_http -H www.example.org", &[]).is_err());
         assert!(tr("check_http -H $HOSTADDRESS$ -k 'Authorization: Bearer x'", &[]).is_err());
         assert!(tr("check_http -H $HOSTADDRESS$ -P 'user=a&password=b'", &[]).is_err());

@@ -63,7 +63,12 @@ pub struct Context {
     pub nrpe: Vec<(String, String)>,
     /// Scrape interval of every target, in seconds (windows of probe-based signals).
     pub scrape_interval: u32,
+    /// Where blackbox_exporter reads passwords from (`--secrets-dir`; empty: the default).
+    pub secrets_dir: String,
 }
+
+/// `--secrets-dir`'s default.
+pub const DEFAULT_SECRETS_DIR: &str = "/etc/prometheus/nag2prom-secrets";
 
 /// Where the samples come from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
