@@ -19,6 +19,8 @@ mod dns;
 mod e2e;
 /// Network checks NRPE runs on the host, probed from the host (real NRPE, blackbox, Prometheus).
 mod from_host;
+/// check_http basic auth with the password in a file, against a real web server.
+mod http_auth;
 /// The object model against the real Nagios (recorded and live oracles).
 mod model;
 /// OLA targets: rules/ola.yml and its tests run by promtool, bad declarations.
