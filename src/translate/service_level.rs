@@ -79,7 +79,10 @@ impl<'m> Escalations<'m> {
         Escalations { by_service }
     }
 
-    /// The escalations of `service` that decide its first notification, as Nagios' `is_valid_escalation_for_service_notification` has it: `first_notification` at most 1 and `last_notification` 0 or at least 1; the others (from notification 2 on) are not routed.
+    /// Who `service`'s first notification goes to. The escalations that decide it are those
+    /// Nagios' `is_valid_escalation_for_service_notification` finds valid for notification 1:
+    /// `first_notification` at most 1 and `last_notification` 0 or at least 1; the others
+    /// (from notification 2 on) are not routed.
     pub fn first(&self, service: &'m Object, members: &'m GroupMembers) -> FirstNotification<'m> {
         let (Some(h), Some(d)) = (service.text("host_name"), service.text("service_description"))
         else {
