@@ -1,8 +1,10 @@
-//! `dashboards/nagios-overview.json`: a Grafana dashboard of what the bridge exports and the
-//! alerts the generated rules raise, as a typed value serialised through serde. It reads only
-//! the default collectors' series (docs/metrics.md), `ALERTS` and the `up` series of the node
-//! targets convert writes (their `hostgroups` label selects the hosts of a host group), so it
-//! works on any installation without opt-in cardinality. Imported through Grafana's HTTP API (the Ansible
+//! `dashboards/nagios-overview.json` and `dashboards/nagios-perfdata.json`: Grafana dashboards
+//! of what the bridge exports and the alerts the generated rules raise, as typed values
+//! serialised through serde. The overview reads only the default collectors' series
+//! (docs/metrics.md), `ALERTS` and the `up` series of the node targets convert writes (their
+//! `hostgroups` label selects the hosts of a host group), so it works on any installation
+//! without opt-in cardinality; the performance-data dashboard draws the perf data bounds
+//! where the bridge exports them (opt-in). Imported through Grafana's HTTP API (the Ansible
 //! role's `dashboards` tasks) or by hand (Dashboards → Import).
 
 use serde::Serialize;
