@@ -566,7 +566,7 @@ fn notified<'m>(
     }
     Some(Notified {
         contacts: if host {
-            service_level::notified_contacts(o, members)
+            service_level::routed_host_contacts(o, members, escalations)
         } else {
             service_level::routed_contacts(o, members, escalations)
         },
@@ -808,23 +808,27 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
         });
     }
     let (mut escalated, mut partly) = (0, 0);
-    for o in model.of(ObjectType::Service) {
-        match escalations.first(o, &members) {
+    let firsts = model
+        .of(ObjectType::Service)
+        .map(|o| escalations.first(o, &members))
+        .chain(model.of(ObjectType::Host).map(|o| escalations.first_for_host(o, &members)));
+    for first in firsts {
+        match first {
             service_level::FirstNotification::Own => {}
             service_level::FirstNotification::Escalated(_) => escalated += 1,
             service_level::FirstNotification::Partly(_) => partly += 1,
         }
     }
     if escalated > 0 {
-        notes.push(format!("{escalated} services have escalations valid from their first notification in every state and whenever they notify: their routes notify the escalations' contacts, as Nagios does, instead of the services' own"));
+        notes.push(format!("{escalated} services and hosts have escalations valid from their first notification in every state and whenever they notify: their routes notify the escalations' contacts, as Nagios does, instead of their own"));
     }
     if partly > 0 {
-        notes.push(format!("{partly} services have escalations valid for their first notification only in some states, in another escalation_period or up to a last_notification: Alertmanager cannot tell when, so their routes notify the escalations' contacts and those Nagios notifies otherwise (more people than Nagios at times)"));
+        notes.push(format!("{partly} services and hosts have escalations valid for their first notification only in some states, in another escalation_period or up to a last_notification: Alertmanager cannot tell when, so their routes notify the escalations' contacts and those Nagios notifies otherwise (more people than Nagios at times)"));
     }
     let later = model.of(ObjectType::ServiceEscalation).count()
         + model.of(ObjectType::HostEscalation).count();
     if later > 0 {
-        notes.push(format!("{later} escalation objects in all: those starting after the first notification, and every host escalation, are not translated (Alertmanager counts no notifications); their contacts are not routed for later notifications"));
+        notes.push(format!("{later} escalation objects in all: what those starting after the first notification add is not translated (Alertmanager counts no notifications); their contacts are not routed for later notifications"));
     }
     let time_intervals = periods
         .iter()

@@ -88,6 +88,7 @@ impl<'m> Collector<'m> {
         interval_length: f64,
         custom_labels: &[(String, String)],
         members: &service_level::GroupMembers,
+        escalations: &service_level::Escalations<'_>,
     ) -> (Vec<BridgedLevel>, Vec<usize>, Vec<HostLevel>) {
         let mut out = Vec::new();
         for (level, members) in self.levels {
@@ -131,12 +132,12 @@ impl<'m> Collector<'m> {
         let mut host_index: BTreeMap<String, (Level, Vec<String>)> = BTreeMap::new();
         for host in hosts {
             let Some(name) = host.text("host_name") else { continue };
-            let level = bridged_key(&service_level::level(
+            let level = bridged_key(&service_level::host_level(
                 host,
-                true,
                 interval_length,
                 custom_labels,
                 members,
+                escalations,
             ));
             host_index
                 .entry(level_id("hosts", &level))

@@ -796,8 +796,13 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
             bridged_hosts.push(host);
             continue;
         };
-        let level =
-            service_level::level(host, true, interval_length, &options.custom_labels, &members);
+        let level = service_level::host_level(
+            host,
+            interval_length,
+            &options.custom_labels,
+            &members,
+            &escalations,
+        );
         let key =
             (out.natives[native].canonical.clone(), out.natives[native].probe.id(), level.clone());
         let index = *host_group_index.entry(key).or_insert_with(|| {
@@ -954,6 +959,7 @@ pub fn translate<'m>(inst: &Installation, model: &'m Model, options: &Options) -
         interval_length,
         &options.custom_labels,
         &members,
+        &escalations,
     );
     for row in &mut out.services {
         row.outcome = match row.outcome {

@@ -49,6 +49,7 @@ pub fn notified_contacts<'a>(object: &'a Object, members: &'a GroupMembers) -> V
 #[derive(Debug, Default)]
 pub struct Escalations<'m> {
     by_service: std::collections::HashMap<(&'m str, &'m str), Vec<&'m Object>>,
+    by_host: std::collections::HashMap<&'m str, Vec<&'m Object>>,
 }
 
 /// Who a service's first notification goes to, by its escalations.
@@ -70,13 +71,34 @@ pub enum FirstNotification<'m> {
 impl<'m> Escalations<'m> {
     /// Index `model`'s service escalations.
     pub fn of(model: &'m crate::model::Model) -> Escalations<'m> {
+        use nag2prom_parsers::object::ObjectType;
         let mut by_service: std::collections::HashMap<_, Vec<_>> = Default::default();
-        for e in model.of(nag2prom_parsers::object::ObjectType::ServiceEscalation) {
+        for e in model.of(ObjectType::ServiceEscalation) {
             if let (Some(h), Some(d)) = (e.text("host_name"), e.text("service_description")) {
                 by_service.entry((h, d)).or_default().push(e);
             }
         }
-        Escalations { by_service }
+        let mut by_host: std::collections::HashMap<_, Vec<_>> = Default::default();
+        for e in model.of(ObjectType::HostEscalation) {
+            if let Some(h) = e.text("host_name") {
+                by_host.entry(h).or_default().push(e);
+            }
+        }
+        Escalations { by_service, by_host }
+    }
+
+    /// [`Escalations::first`] for a host's first notification, by its host escalations
+    /// (`is_valid_escalation_for_host_notification`: every state is DOWN and UNREACHABLE).
+    pub fn first_for_host(
+        &self,
+        host: &'m Object,
+        members: &'m GroupMembers,
+    ) -> FirstNotification<'m> {
+        let Some(h) = host.text("host_name") else { return FirstNotification::Own };
+        match self.by_host.get(h) {
+            Some(all) => decide(host, all, members, &["d", "u"]),
+            None => FirstNotification::Own,
+        }
     }
 
     /// Who `service`'s first notification goes to. The escalations that decide it are those
@@ -88,43 +110,53 @@ impl<'m> Escalations<'m> {
         else {
             return FirstNotification::Own;
         };
-        let Some(all) = self.by_service.get(&(h, d)) else { return FirstNotification::Own };
-        let valid: Vec<&&Object> = all
-            .iter()
-            .filter(|e| {
-                let first = number(e, "first_notification").unwrap_or(1.0);
-                let last = number(e, "last_notification").unwrap_or(0.0);
-                first <= 1.0 && (last == 0.0 || last >= 1.0)
-            })
-            .collect();
-        if valid.is_empty() {
-            return FirstNotification::Own;
-        }
-        let period = service.text("notification_period").unwrap_or("");
-        let always = |e: &Object| {
-            let opts = options(e, "escalation_options");
-            let words: Vec<&str> = opts.split(',').map(str::trim).collect();
-            let states = words.contains(&"a") || ["w", "u", "c"].iter().all(|s| words.contains(s));
-            let within = e.text("escalation_period").is_none_or(|p| p.is_empty() || p == period);
-            states && within && number(e, "last_notification").unwrap_or(0.0) == 0.0
-        };
-        let exact = valid.iter().all(|e| always(e));
-        let mut contacts: Vec<&'m str> = Vec::new();
-        for e in &valid {
-            contacts.extend(notified_contacts(e, members));
-        }
-        if !exact && !valid.iter().any(|e| always(e)) {
-            // Where no escalation is valid, Nagios notifies the service's own contacts.
-            contacts.extend(notified_contacts(service, members));
-        }
-        contacts.sort_unstable();
-        contacts.dedup();
-        if exact {
-            FirstNotification::Escalated(contacts)
-        } else {
-            FirstNotification::Partly(contacts)
+        match self.by_service.get(&(h, d)) {
+            Some(all) => decide(service, all, members, &["w", "u", "c"]),
+            None => FirstNotification::Own,
         }
     }
+}
+
+/// Who `object`'s first notification goes to among its escalations `all`: `states` are the
+/// problem states an escalation must cover (`escalation_options`, or `a`) to be valid in
+/// every one.
+fn decide<'m>(
+    object: &'m Object,
+    all: &[&'m Object],
+    members: &'m GroupMembers,
+    states: &[&str],
+) -> FirstNotification<'m> {
+    let valid: Vec<&&Object> = all
+        .iter()
+        .filter(|e| {
+            let first = number(e, "first_notification").unwrap_or(1.0);
+            let last = number(e, "last_notification").unwrap_or(0.0);
+            first <= 1.0 && (last == 0.0 || last >= 1.0)
+        })
+        .collect();
+    if valid.is_empty() {
+        return FirstNotification::Own;
+    }
+    let period = object.text("notification_period").unwrap_or("");
+    let always = |e: &Object| {
+        let opts = options(e, "escalation_options");
+        let words: Vec<&str> = opts.split(',').map(str::trim).collect();
+        let every = words.contains(&"a") || states.iter().all(|s| words.contains(s));
+        let within = e.text("escalation_period").is_none_or(|p| p.is_empty() || p == period);
+        every && within && number(e, "last_notification").unwrap_or(0.0) == 0.0
+    };
+    let exact = valid.iter().all(|e| always(e));
+    let mut contacts: Vec<&'m str> = Vec::new();
+    for e in &valid {
+        contacts.extend(notified_contacts(e, members));
+    }
+    if !exact && !valid.iter().any(|e| always(e)) {
+        // Where no escalation is valid, Nagios notifies the object's own contacts.
+        contacts.extend(notified_contacts(object, members));
+    }
+    contacts.sort_unstable();
+    contacts.dedup();
+    if exact { FirstNotification::Escalated(contacts) } else { FirstNotification::Partly(contacts) }
 }
 
 /// The contacts the route of `service` notifies: its first notification's, by its
@@ -138,6 +170,34 @@ pub fn routed_contacts<'m>(
         FirstNotification::Own => notified_contacts(service, members),
         FirstNotification::Escalated(c) | FirstNotification::Partly(c) => c,
     }
+}
+
+/// [`routed_contacts`] for a host.
+pub fn routed_host_contacts<'m>(
+    host: &'m Object,
+    members: &'m GroupMembers,
+    escalations: &Escalations<'m>,
+) -> Vec<&'m str> {
+    match escalations.first_for_host(host, members) {
+        FirstNotification::Own => notified_contacts(host, members),
+        FirstNotification::Escalated(c) | FirstNotification::Partly(c) => c,
+    }
+}
+
+/// A host's [`level`] with its contacts those its escalations route its first notification
+/// to.
+pub fn host_level<'m>(
+    host: &'m Object,
+    interval_length: f64,
+    custom_labels: &[(String, String)],
+    members: &'m GroupMembers,
+    escalations: &Escalations<'m>,
+) -> Level {
+    let mut l = level(host, true, interval_length, custom_labels, members);
+    if escalations.first_for_host(host, members) != FirstNotification::Own {
+        l.contacts = comma_list(&routed_host_contacts(host, members, escalations));
+    }
+    l
 }
 
 /// `,a,b,` for a non-empty list, else empty (the form routing regexes match `,a,` in).
