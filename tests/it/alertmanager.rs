@@ -720,3 +720,78 @@ fn time_intervals_match_nagios_timeperiods_every_minute_of_a_leap_year() {
     assert!(exact + approximated >= 20, "only {} timeperiods checked", exact + approximated);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Host escalations valid for the first notification route a host's alert as Nagios sends
+/// it: to the escalation's contacts instead of the host's own (one that never ends, in every
+/// state), or to both (one that ends at notification 2: Alertmanager cannot count); and the
+/// real amtool routes each host's alert there.
+#[test]
+fn alertmanager_host_escalations_route_the_first_notification() {
+    if !have(Path::new(AMTOOL), "prometheus-alertmanager") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("nag2prom-am-hostesc-src-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let mut objects = String::from(
+        "define timeperiod {\n timeperiod_name always\n alias always\n monday 00:00-24:00\n tuesday 00:00-24:00\n wednesday 00:00-24:00\n thursday 00:00-24:00\n friday 00:00-24:00\n saturday 00:00-24:00\n sunday 00:00-24:00\n}\n\
+         define command {\n command_name none\n command_line /usr/lib/nagios/plugins/check_dummy 0\n}\n",
+    );
+    for c in ["own", "esc1", "esc2"] {
+        objects.push_str(&format!(
+            "define contact {{\n contact_name {c}\n email {c}@example.org\n host_notification_period always\n service_notification_period always\n host_notification_options d,u,r\n service_notification_options w,u,c,r\n host_notification_commands none\n service_notification_commands none\n}}\n"
+        ));
+    }
+    for (host, last) in [("forever", 0), ("bounded", 2)] {
+        objects.push_str(&format!(
+            "define host {{\n host_name {host}\n address 127.0.0.1\n check_command none\n max_check_attempts 1\n check_period always\n contacts own\n notification_period always\n}}\n\
+             define hostescalation {{\n host_name {host}\n first_notification 1\n last_notification {last}\n notification_interval 10\n contacts esc1,esc2\n}}\n\
+             define service {{\n host_name {host}\n service_description Ping\n check_command none\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period always\n notification_period always\n contacts own\n}}\n"
+        ));
+    }
+    fs::write(dir.join("o.cfg"), objects).unwrap();
+    fs::write(dir.join("nagios.cfg"), "cfg_file=o.cfg\n").unwrap();
+    let out = converted(&dir.join("nagios.cfg"), "hostesc");
+    // The host checks are bridged (check_dummy): their alerts are in bridged.yml.
+    let hosts: serde_json::Value =
+        serde_saphyr::from_str(&fs::read_to_string(out.join("rules/bridged.yml")).unwrap())
+            .unwrap();
+    let mut contacts: BTreeSet<String> = BTreeSet::new();
+    for group in hosts["groups"].as_array().unwrap() {
+        for rule in group["rules"].as_array().unwrap() {
+            let host_alert = rule["alert"].as_str().is_some_and(|a| a.starts_with("NagiosHost"));
+            if let (true, Some(c)) = (host_alert, rule["labels"]["nagios_contacts"].as_str()) {
+                contacts.insert(c.to_owned());
+            }
+        }
+    }
+    // Never ending, every state: the escalation's contacts alone. Ending at notification 2:
+    // the escalation's and the host's own.
+    let want: BTreeSet<String> =
+        [",esc1,esc2,", ",esc1,esc2,own,"].iter().map(|s| (*s).to_owned()).collect();
+    assert_eq!(contacts, want, "{hosts}");
+    let am = out.join("alertmanager.yml");
+    for (label, receivers) in
+        [(",esc1,esc2,", vec!["esc1", "esc2"]), (",esc1,esc2,own,", vec!["esc1", "esc2", "own"])]
+    {
+        let alert: BTreeMap<String, String> = [
+            ("alertname", "NagiosHostDown"),
+            ("severity", "critical"),
+            ("nagios_contacts", label),
+            ("nagios_notification_period", "always"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        let got = routes_test(&am, &alert);
+        let want: BTreeSet<String> = receivers.iter().map(|r| (*r).to_owned()).collect();
+        assert_eq!(got, want, "{label}");
+    }
+    let report = fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report
+            .contains("1 services and hosts have escalations valid from their first notification"),
+        "{report}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
