@@ -76,8 +76,23 @@ pub(super) fn run(args: &ParityArgs) -> anyhow::Result<ExitCode> {
             args.prometheus
         );
     }
-    let alerts = client.firing()?;
-    let agreement = parity::compare(&services, &hosts, &alerts);
+    let active = client.alerts()?;
+    let alerts: Vec<parity::Labels> =
+        active.iter().filter(|(state, _)| state == "firing").map(|(_, l)| l.clone()).collect();
+    let mut agreement = parity::compare(&services, &hosts, &alerts);
+    let keys = |family: &str,
+                pick: fn(f64) -> bool|
+     -> anyhow::Result<BTreeSet<(String, String)>> {
+        Ok(client.states(family)?.into_iter().filter(|(_, v)| pick(*v)).map(|(k, _)| k).collect())
+    };
+    let (pending, no_data_only) = parity::alert_circumstances(&active);
+    let circumstances = parity::Circumstances {
+        acknowledged: keys("nagios_service_acknowledged", |v| v == 1.0)?,
+        in_downtime: keys("nagios_service_scheduled_downtime_depth", |v| v > 0.0)?,
+        pending,
+        no_data_only,
+    };
+    parity::explain(&mut agreement, &circumstances);
     let (no_data, rules_checked) = match &args.rules {
         None => (None, 0),
         Some(path) => {
@@ -144,11 +159,12 @@ fn write_text(out: &mut impl Write, r: &Report) -> io::Result<()> {
         let name = |rank| ["none", "warning", "critical"].get(usize::from(rank)).copied();
         writeln!(
             out,
-            "  {} {what}: Nagios HARD state {} wants {}, firing {}",
+            "  {} {what}: Nagios HARD state {} wants {}, firing {} ({})",
             d.kind,
             d.nagios_state,
             name(d.wanted).unwrap_or("?"),
-            name(d.firing).unwrap_or("?")
+            name(d.firing).unwrap_or("?"),
+            d.reason
         )?;
     }
     if let Some(list) = &r.no_data {

@@ -39,6 +39,78 @@ pub struct Disagreement {
     pub wanted: Rank,
     /// The highest rank of the firing alerts.
     pub firing: Rank,
+    /// Why, as far as the live state tells ([`explain`]).
+    pub reason: &'static str,
+}
+
+/// Services by `(host, service)`.
+pub type ServiceSet = BTreeSet<(String, String)>;
+
+/// What else Prometheus and the bridge say about the services, to explain a disagreement.
+#[derive(Debug, Clone, Default)]
+pub struct Circumstances {
+    /// Services whose problem Nagios has acknowledged (`nagios_service_acknowledged == 1`).
+    pub acknowledged: ServiceSet,
+    /// Services in a scheduled downtime (`nagios_service_scheduled_downtime_depth > 0`).
+    pub in_downtime: ServiceSet,
+    /// Services with an alert still pending (its `for:` running).
+    pub pending: ServiceSet,
+    /// Services whose firing alerts are all no-data companions (`…NoData`): the rule's data is
+    /// missing.
+    pub no_data_only: ServiceSet,
+}
+
+/// The reason of each disagreement, the first that applies: `acknowledged` or `downtime`
+/// (Nagios notifies no one; `nag2prom silences` mutes the same alerts in Alertmanager),
+/// `pending` (the generated rule's `for:` is still running: Nagios' retries and the rule's
+/// window are not in step), `no-data` (what fires is a no-data companion: the exporter does
+/// not have what the rule reads), else `thresholds` (the rule and the plugin disagree on the
+/// same data: compare the rule's expression with the plugin's output).
+pub fn explain(agreement: &mut Agreement, circumstances: &Circumstances) {
+    for d in &mut agreement.disagreements {
+        let Some(service) = &d.service else {
+            d.reason = "host-check";
+            continue;
+        };
+        let key = (d.host.clone(), service.clone());
+        d.reason = if circumstances.acknowledged.contains(&key) {
+            "acknowledged"
+        } else if circumstances.in_downtime.contains(&key) {
+            "downtime"
+        } else if d.kind == "missed" && circumstances.pending.contains(&key) {
+            "pending"
+        } else if d.kind != "missed" && circumstances.no_data_only.contains(&key) {
+            "no-data"
+        } else {
+            "thresholds"
+        };
+    }
+}
+
+/// The services of `alerts` (state, labels) that have a pending alert, and those whose firing
+/// alerts are all no-data companions.
+pub fn alert_circumstances(alerts: &[(String, Labels)]) -> (ServiceSet, ServiceSet) {
+    let mut pending = BTreeSet::new();
+    let mut firing: BTreeMap<(String, String), bool> = BTreeMap::new();
+    for (state, labels) in alerts {
+        let (Some(host), Some(service)) = (labels.get("host"), labels.get("service")) else {
+            continue;
+        };
+        let key = (host.clone(), service.clone());
+        let no_data = labels.get("alertname").is_some_and(|a| a.ends_with("NoData"));
+        match state.as_str() {
+            "pending" => {
+                pending.insert(key);
+            }
+            "firing" => {
+                let all = firing.entry(key).or_insert(true);
+                *all &= no_data;
+            }
+            _ => {}
+        }
+    }
+    let no_data_only = firing.into_iter().filter(|(_, all)| *all).map(|(k, _)| k).collect();
+    (pending, no_data_only)
 }
 
 /// The result of [`compare`].
@@ -104,6 +176,7 @@ pub fn compare(
             nagios_state: state,
             wanted,
             firing,
+            reason: "",
         });
     };
     for (host, &state) in hosts {
@@ -281,6 +354,66 @@ mod tests {
             .map(|d| (d.host.as_str(), d.service.as_deref(), d.kind))
             .collect();
         assert_eq!(kinds, [("a", Some("missed"), "missed"), ("a", Some("ok"), "extra")]);
+    }
+
+    /// Each disagreement gets the first reason that applies.
+    #[test]
+    fn disagreements_are_explained() {
+        let key = |s: &str| ("h".to_owned(), s.to_owned());
+        let services: BTreeMap<(String, String), u8> = ["acked", "down", "slow", "other"]
+            .iter()
+            .map(|s| (key(s), 2))
+            .chain([(key("blind"), 0)])
+            .collect();
+        let hosts: BTreeMap<String, u8> = [("h".to_owned(), 0)].into();
+        let active = vec![
+            (
+                "pending".to_owned(),
+                labels(&[("host", "h"), ("service", "slow"), ("alertname", "NagiosCheckLoad")]),
+            ),
+            (
+                "firing".to_owned(),
+                labels(&[
+                    ("host", "h"),
+                    ("service", "blind"),
+                    ("alertname", "NagiosCheckUsersNoData"),
+                    ("severity", "warning"),
+                ]),
+            ),
+        ];
+        let firing: Vec<Labels> =
+            active.iter().filter(|(s, _)| s == "firing").map(|(_, l)| l.clone()).collect();
+        let mut got = compare(&services, &hosts, &firing);
+        let (pending, no_data_only) = alert_circumstances(&active);
+        let circumstances = Circumstances {
+            acknowledged: [key("acked")].into(),
+            in_downtime: [key("down")].into(),
+            pending,
+            no_data_only,
+        };
+        explain(&mut got, &circumstances);
+        let reasons: BTreeMap<&str, (&str, &str)> = got
+            .disagreements
+            .iter()
+            .map(|d| (d.service.as_deref().unwrap_or(""), (d.kind, d.reason)))
+            .collect();
+        assert_eq!(reasons["acked"], ("missed", "acknowledged"));
+        assert_eq!(reasons["down"], ("missed", "downtime"));
+        assert_eq!(reasons["slow"], ("missed", "pending"));
+        assert_eq!(reasons["other"], ("missed", "thresholds"));
+        assert_eq!(reasons["blind"], ("extra", "no-data"));
+        // A no-data companion beside the rule's own alert is not "only no data".
+        let both = vec![
+            (
+                "firing".to_owned(),
+                labels(&[("host", "h"), ("service", "x"), ("alertname", "AlertNoData")]),
+            ),
+            (
+                "firing".to_owned(),
+                labels(&[("host", "h"), ("service", "x"), ("alertname", "Alert")]),
+            ),
+        ];
+        assert!(alert_circumstances(&both).1.is_empty());
     }
 
     #[test]

@@ -112,8 +112,18 @@ impl Client {
 
     /// The labels of every firing alert.
     pub fn firing(&self) -> Result<Vec<Labels>, QueryError> {
+        Ok(self
+            .alerts()?
+            .into_iter()
+            .filter(|(state, _)| state == "firing")
+            .map(|(_, l)| l)
+            .collect())
+    }
+
+    /// Every active alert: its state (`firing`, `pending`) and labels.
+    pub fn alerts(&self) -> Result<Vec<(String, Labels)>, QueryError> {
         let data: AlertsData = self.get("/api/v1/alerts", &[])?;
-        Ok(data.alerts.into_iter().filter(|a| a.state == "firing").map(|a| a.labels).collect())
+        Ok(data.alerts.into_iter().map(|a| (a.state, a.labels)).collect())
     }
 
     /// `(host, service) → value` and `host → value` of a per-object family.
