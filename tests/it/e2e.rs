@@ -471,6 +471,15 @@ fn e2e_generated_alerts_agree_with_nagios() {
     for d in report["agreement"]["disagreements"].as_array().unwrap() {
         let (h, s) = (d["host"].as_str().unwrap(), d["service"].as_str().unwrap_or(""));
         assert!(BY_DESIGN.iter().any(|(bh, bs, _)| *bh == h && *bs == s), "parity: {d}");
+        // The reasons parity gives them: the missing path is a translation that measures
+        // another thing (the rule and the plugin disagree on the same data); the users rule
+        // has no data, and its no-data companion is what fires.
+        let reason = d["reason"].as_str().unwrap_or("");
+        match s {
+            "Missing Path" => assert_eq!(reason, "thresholds", "{d}"),
+            "Current Users" => assert_eq!(reason, "no-data", "{d}"),
+            _ => {}
+        }
     }
     let no_data = report["no_data"].as_array().unwrap();
     let users_listed = no_data.iter().any(|n| n["service"] == "Current Users");
