@@ -118,6 +118,16 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
     };
     let inner = argv::call(line, &args)
         .map_err(|e| Refusal::from(e).context(format_args!("remote command `{name}`")))?;
+    // NRPE expands only $ARGn$: a `$USERn$` in nrpe.cfg reaches the plugin as written, so
+    // it is no resource.cfg secret there (a check_http -a password, say).
+    if inner.args.iter().any(|a| crate::translate::argv::has_user_macro(a)) {
+        return Err(Refusal::new(
+            Code::OptionNotTranslated,
+            format!(
+                "remote command `{name}`: NRPE does not expand $USERn$ macros, the plugin receives them as written"
+            ),
+        ));
+    }
     let mut native = on_host(&inner, ctx, &format!("remote command `{name}`"), "through NRPE")?;
     native.canonical = format!("check_nrpe -c {name} → {}", native.canonical);
     if assumed.is_some() {
@@ -136,6 +146,26 @@ pub fn translate(call: &Call, ctx: &Context) -> Result<Native, Refusal> {
 mod tests {
     use super::*;
     use crate::translate::argv::call;
+
+    /// NRPE expands only $ARGn$: a $USERn$ in nrpe.cfg is not a resource.cfg secret, so the
+    /// translation does not read it as one (check_http -a would send it as written).
+    #[test]
+    fn user_macros_in_nrpe_cfg_are_not_secrets() {
+        let ctx = Context {
+            nrpe: vec![(
+                "check_web".to_owned(),
+                "/usr/lib/nagios/plugins/check_http -I 127.0.0.1 -a nagios:$USER5$".to_owned(),
+            )],
+            ..Context::default()
+        };
+        let e = translate(
+            &call("check_nrpe -H $HOSTADDRESS$ -c check_web", &[] as &[&str]).unwrap(),
+            &ctx,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, Code::OptionNotTranslated);
+        assert!(e.text.contains("does not expand $USERn$"), "{}", e.text);
+    }
 
     #[test]
     fn remote_commands() {
