@@ -44,6 +44,31 @@ fn convert(config: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
 }
 
 /// The demo converted into a fresh scratch directory: `(scratch dir, output dir)`.
+/// One host `host` (127.0.0.1) with one service per command of `commands` (`s0`, `s1`, …, each
+/// running the command through `c!COMMAND`), converted into `dir/out`: the output directory
+/// and its report.json.
+fn converted_commands(dir: &Path, host: &str, commands: &[&str]) -> (PathBuf, serde_json::Value) {
+    fs::write(dir.join("nagios.cfg"), "cfg_file=o.cfg\n").unwrap();
+    let mut objects = format!(
+        "define host {{\n host_name {host}\n address 127.0.0.1\n max_check_attempts 3\n check_period none\n contacts nobody\n notification_period none\n}}\n\
+         define timeperiod {{\n timeperiod_name none\n alias none\n}}\n\
+         define contact {{\n contact_name nobody\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period none\n service_notification_period none\n host_notification_options n\n service_notification_options n\n host_notification_commands c\n service_notification_commands c\n}}\n\
+         define command {{\n command_name c\n command_line $ARG1$\n}}\n"
+    );
+    for (i, command) in commands.iter().enumerate() {
+        objects.push_str(&format!(
+            "define service {{\n host_name {host}\n service_description s{i}\n check_command c!{command}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n"
+        ));
+    }
+    fs::write(dir.join("o.cfg"), objects).unwrap();
+    let out = dir.join("out");
+    let run = convert(&dir.join("nagios.cfg"), &out, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report =
+        serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    (out, report)
+}
+
 fn converted_demo(name: &str) -> (PathBuf, PathBuf) {
     let dir = scratch(name);
     let out = dir.join("out");
@@ -1163,13 +1188,6 @@ fn check_procs_by_command_counts_like_the_plugin_on_process_exporter() {
 fn check_nt_counters_are_read_by_the_generated_windows_exporter_config() {
     use nag2prom::translate::windows::Object;
     let dir = scratch("nt-counter");
-    fs::write(dir.join("nagios.cfg"), "cfg_file=o.cfg\n").unwrap();
-    let mut objects = String::from(
-        "define host {\n host_name exch\n address 127.0.0.1\n max_check_attempts 3\n check_period none\n contacts nobody\n notification_period none\n}\n\
-         define timeperiod {\n timeperiod_name none\n alias none\n}\n\
-         define contact {\n contact_name nobody\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period none\n service_notification_period none\n host_notification_options n\n service_notification_options n\n host_notification_commands c\n service_notification_commands c\n}\n\
-         define command {\n command_name c\n command_line $ARG1$\n}\n",
-    );
     // okconfig's Exchange commands, and thresholds in both directions.
     let commands = [
         r#"/usr/lib/nagios/plugins/check_nt -H $HOSTADDRESS$ -p 12489 -v COUNTER -l "\\MSExchangeIS\\User Count","User Count: %.f""#,
@@ -1177,17 +1195,7 @@ fn check_nt_counters_are_read_by_the_generated_windows_exporter_config() {
         r#"/usr/lib/nagios/plugins/check_nt -H $HOSTADDRESS$ -v COUNTER -l "\\Memory\\Available MBytes","free" -w 512 -c 256"#,
         r#"/usr/lib/nagios/plugins/check_nt -H $HOSTADDRESS$ -v COUNTER -l "\\Processor(_Total)\\% Processor Time" -c 95"#,
     ];
-    for (i, command) in commands.iter().enumerate() {
-        objects.push_str(&format!(
-            "define service {{\n host_name exch\n service_description s{i}\n check_command c!{command}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n"
-        ));
-    }
-    fs::write(dir.join("o.cfg"), objects).unwrap();
-    let out = dir.join("out");
-    let run = convert(&dir.join("nagios.cfg"), &out, &[]);
-    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
-    let report: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let (out, report) = converted_commands(&dir, "exch", &commands);
     assert_eq!(report["totals"]["native"], commands.len(), "{}", report["services"]);
 
     let config_text = fs::read_to_string(out.join("windows_exporter.yml")).unwrap();
@@ -1259,13 +1267,6 @@ fn convert_blackbox_modules_of_every_probe_option_are_valid() {
         return;
     }
     let dir = scratch("blackbox-options");
-    fs::write(dir.join("nagios.cfg"), "cfg_file=o.cfg\n").unwrap();
-    let mut objects = String::from(
-        "define host {\n host_name web\n address 127.0.0.1\n max_check_attempts 3\n check_period none\n contacts nobody\n notification_period none\n}\n\
-         define timeperiod {\n timeperiod_name none\n alias none\n}\n\
-         define contact {\n contact_name nobody\n host_notifications_enabled 0\n service_notifications_enabled 0\n host_notification_period none\n service_notification_period none\n host_notification_options n\n service_notification_options n\n host_notification_commands c\n service_notification_commands c\n}\n\
-         define command {\n command_name c\n command_line $ARG1$\n}\n",
-    );
     let commands = [
         "/usr/lib/nagios/plugins/check_http -H $HOSTADDRESS$ -e 'HTTP/1.0 200'",
         "/usr/lib/nagios/plugins/check_http -H $HOSTADDRESS$ -e 200,301 -s 'it''s up'",
@@ -1279,17 +1280,7 @@ fn convert_blackbox_modules_of_every_probe_option_are_valid() {
         "/usr/lib/nagios/plugins/check_nntp -H $HOSTADDRESS$",
         "/usr/lib/nagios/plugins/check_ftp -H $HOSTADDRESS$ -e ready",
     ];
-    for (i, command) in commands.iter().enumerate() {
-        objects.push_str(&format!(
-            "define service {{\n host_name web\n service_description s{i}\n check_command c!{command}\n max_check_attempts 3\n check_interval 5\n retry_interval 1\n check_period none\n notification_period none\n contacts nobody\n}}\n"
-        ));
-    }
-    fs::write(dir.join("o.cfg"), objects).unwrap();
-    let out = dir.join("out");
-    let run = convert(&dir.join("nagios.cfg"), &out, &[]);
-    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
-    let report: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let (out, report) = converted_commands(&dir, "web", &commands);
     assert_eq!(report["totals"]["native"], commands.len(), "{}", report["services"]);
     let check = Command::new(blackbox)
         .arg(format!("--config.file={}", out.join("blackbox.yml").display()))
