@@ -193,17 +193,19 @@ pub enum Command {
     /// Check, during the parallel run, that Prometheus alerts where Nagios does.
     ///
     /// Asks a live Prometheus (which scrapes `nag2prom serve` and evaluates the converted
-    /// rules) for Nagios' HARD state of every service and host and for the firing alerts, and
-    /// lists where they disagree: `missed` (Nagios alerts, Prometheus does not), `extra`
+    /// rules) for Nagios' HARD state of every service and host (or reads them from
+    /// --status-file) and for the firing alerts, and lists where they disagree: `missed` (Nagios alerts, Prometheus does not), `extra`
     /// (the reverse), `severity` (warning vs critical). Services of a host that is not UP
     /// want no alert; a host not UP wants NagiosHostDown. With --rules, also lists the
     /// alerting rules that cannot fire because a series they need does not exist (a wrong
-    /// metric name or label value, an exporter not scraped). Run it daily; a disagreement
+    /// metric name or label value, an exporter not scraped); --config converts nagios.cfg
+    /// in memory for the same check. Run it daily; a disagreement
     /// right after a state change can be the rules' `for:` still running.
     ///
     /// Exit codes: 0 (with --exit-code: everything agrees and every rule has data), 1 (only
     /// with --exit-code: something disagrees or cannot fire), 2 (Prometheus unreachable, no
-    /// bridge series, unreadable --rules).
+    /// bridge series, unreadable --rules or --config, a status.dat older than
+    /// --status.max-age).
     ///
     /// Examples:
     ///
@@ -212,6 +214,8 @@ pub enum Command {
     ///   nag2prom parity --prometheus http://127.0.0.1:9090 --rules /etc/prometheus/nag2prom --exit-code
     ///
     ///   nag2prom parity --prometheus http://127.0.0.1:9090 --format json | jq '.agreement.disagreements'
+    ///
+    ///   nag2prom parity --prometheus http://127.0.0.1:9090 -c /etc/nagios4/nagios.cfg --status-file /var/lib/nagios4/status.dat
     Parity(parity::ParityArgs),
 
     /// Turn Nagios' scheduled downtimes into Alertmanager silences.

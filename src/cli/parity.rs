@@ -23,9 +23,26 @@ pub struct ParityArgs {
 
     /// The rules Prometheus evaluates: a `convert --out` directory or rule files. Each
     /// alerting rule is checked for series it needs and Prometheus does not have (a rule that
-    /// cannot fire). Without it only the agreement is checked.
-    #[arg(long, value_name = "DIR")]
+    /// cannot fire). Without it (or --config) only the agreement is checked.
+    #[arg(long, value_name = "DIR", conflicts_with = "config")]
     pub rules: Option<PathBuf>,
+
+    /// The Nagios configuration the rules were converted from: converted again in memory
+    /// (with the translation flags below, as `convert` took them) and its rules checked as
+    /// --rules checks them.
+    #[arg(long, short = 'c', value_name = "NAGIOS_CFG")]
+    pub config: Option<PathBuf>,
+
+    /// Nagios' own state: read HARD states, acknowledgements and downtimes from this
+    /// status.dat instead of from the bridge's series in Prometheus, so the comparison does
+    /// not depend on the bridge.
+    #[arg(long, value_name = "STATUS_DAT")]
+    pub status_file: Option<PathBuf>,
+
+    /// With --status-file: refuse a status.dat whose `created` time is older than this many
+    /// seconds (Nagios has stopped writing it, so its states are not current); 0: no limit.
+    #[arg(long = "status.max-age", value_name = "SECONDS", default_value_t = 300)]
+    pub max_age: u64,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = ParityFormat::Text)]
@@ -38,6 +55,10 @@ pub struct ParityArgs {
     /// Timeout of each HTTP request, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     pub timeout: f64,
+
+    /// How --config is translated (give the flags `convert` was run with).
+    #[command(flatten)]
+    pub translate: super::convert::TranslateArgs,
 }
 
 /// Output format of `parity`.
@@ -62,9 +83,17 @@ fn states(map: BTreeMap<(String, String), f64>) -> BTreeMap<(String, String), u8
     map.into_iter().filter(|(_, v)| v.is_finite()).map(|(k, v)| (k, v as u8)).collect()
 }
 
-/// Run; `Ok` carries the exit code.
-pub(super) fn run(args: &ParityArgs) -> anyhow::Result<ExitCode> {
-    let client = Client::new(&args.prometheus, super::seconds("--timeout", args.timeout)?);
+/// What Nagios says: HARD states of services and hosts, and which services are
+/// acknowledged or in downtime.
+struct NagiosSide {
+    services: BTreeMap<(String, String), u8>,
+    hosts: BTreeMap<String, u8>,
+    acknowledged: BTreeSet<(String, String)>,
+    in_downtime: BTreeSet<(String, String)>,
+}
+
+/// Nagios' side from the bridge's series in Prometheus.
+fn from_prometheus(client: &Client, url: &str) -> anyhow::Result<NagiosSide> {
     let services = states(client.states("nagios_service_hard_state")?);
     let hosts: BTreeMap<String, u8> = states(client.states("nagios_host_state")?)
         .into_iter()
@@ -72,31 +101,113 @@ pub(super) fn run(args: &ParityArgs) -> anyhow::Result<ExitCode> {
         .collect();
     if services.is_empty() && hosts.is_empty() {
         anyhow::bail!(
-            "{} has no nagios_service_hard_state or nagios_host_state series: is it scraping `nag2prom serve`?",
-            args.prometheus
+            "{url} has no nagios_service_hard_state or nagios_host_state series: is it scraping `nag2prom serve`? (or give --status-file)"
         );
     }
-    let active = client.alerts()?;
-    let alerts: Vec<parity::Labels> =
-        active.iter().filter(|(state, _)| state == "firing").map(|(_, l)| l.clone()).collect();
-    let mut agreement = parity::compare(&services, &hosts, &alerts);
     let keys = |family: &str,
                 pick: fn(f64) -> bool|
      -> anyhow::Result<BTreeSet<(String, String)>> {
         Ok(client.states(family)?.into_iter().filter(|(_, v)| pick(*v)).map(|(k, _)| k).collect())
     };
-    let (pending, no_data_only) = parity::alert_circumstances(&active);
-    let circumstances = parity::Circumstances {
+    Ok(NagiosSide {
+        services,
+        hosts,
         acknowledged: keys("nagios_service_acknowledged", |v| v == 1.0)?,
         in_downtime: keys("nagios_service_scheduled_downtime_depth", |v| v > 0.0)?,
-        pending,
-        no_data_only,
+    })
+}
+
+/// Nagios' side from a status.dat, refused when older than `max_age` seconds (0: no limit)
+/// at `now`: the same values the bridge exports (`last_hard_state`,
+/// `problem_has_been_acknowledged`, `scheduled_downtime_depth`).
+fn from_status(bytes: &[u8], max_age: u64, now: i64) -> anyhow::Result<NagiosSide> {
+    let snapshot = crate::status::Snapshot::parse(bytes)?;
+    if max_age > 0 {
+        let created = snapshot
+            .info
+            .created
+            .ok_or_else(|| anyhow::anyhow!("it has no `created` time to check its age by"))?;
+        let age = now.saturating_sub(created);
+        if age > i64::try_from(max_age).unwrap_or(i64::MAX) {
+            anyhow::bail!(
+                "it was written {age} s ago, more than --status.max-age {max_age}: is Nagios running?"
+            );
+        }
+    }
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let mut side = NagiosSide {
+        services: BTreeMap::new(),
+        hosts: BTreeMap::new(),
+        acknowledged: BTreeSet::new(),
+        in_downtime: BTreeSet::new(),
     };
-    parity::explain(&mut agreement, &circumstances);
-    let (no_data, rules_checked) = match &args.rules {
-        None => (None, 0),
+    for h in &snapshot.hosts {
+        if let Some(state) = h.last_hard_state {
+            side.hosts.insert(text(h.host), state);
+        }
+    }
+    for s in &snapshot.services {
+        let key = (text(s.host), text(s.service));
+        if s.acknowledged == Some(true) {
+            side.acknowledged.insert(key.clone());
+        }
+        if s.scheduled_downtime_depth.is_some_and(|d| d > 0) {
+            side.in_downtime.insert(key.clone());
+        }
+        if let Some(state) = s.last_hard_state {
+            side.services.insert(key, state);
+        }
+    }
+    if side.services.is_empty() && side.hosts.is_empty() {
+        anyhow::bail!("it holds no host or service with a HARD state");
+    }
+    Ok(side)
+}
+
+/// The rules to check for data: from --rules, or converted from --config.
+fn rules_plan(args: &ParityArgs) -> anyhow::Result<Option<Plan>> {
+    if let Some(path) = &args.rules {
+        return Plan::read(path).with_context(|| format!("--rules {}", path.display())).map(Some);
+    }
+    let Some(config) = &args.config else { return Ok(None) };
+    match super::convert::plan(Some(config), &[], &args.translate) {
+        Ok((plan, _)) => Ok(Some(plan)),
+        Err(super::convert::Failed::Config(n)) => {
+            anyhow::bail!("--config {}: {n} error(s); nothing compared", config.display())
+        }
+        Err(super::convert::Failed::Other(e)) => {
+            Err(e.context(format!("--config {}", config.display())))
+        }
+    }
+}
+
+/// Run; `Ok` carries the exit code.
+pub(super) fn run(args: &ParityArgs) -> anyhow::Result<ExitCode> {
+    let client = Client::new(&args.prometheus, super::seconds("--timeout", args.timeout)?);
+    // Both inputs are read before anything is compared: a bad one is an error, never a
+    // partial report.
+    let plan = rules_plan(args)?;
+    let nagios = match &args.status_file {
         Some(path) => {
-            let plan = Plan::read(path).with_context(|| format!("--rules {}", path.display()))?;
+            let bytes =
+                std::fs::read(path).with_context(|| format!("--status-file {}", path.display()))?;
+            let now = crate::serve::refresh::unix_now() as i64;
+            from_status(&bytes, args.max_age, now)
+                .with_context(|| format!("--status-file {}", path.display()))?
+        }
+        None => from_prometheus(&client, &args.prometheus)?,
+    };
+    let NagiosSide { services, hosts, acknowledged, in_downtime } = nagios;
+    let active = client.alerts()?;
+    let alerts: Vec<parity::Labels> =
+        active.iter().filter(|(state, _)| state == "firing").map(|(_, l)| l.clone()).collect();
+    let mut agreement = parity::compare(&services, &hosts, &alerts);
+    let (pending, no_data_only) = parity::alert_circumstances(&active);
+    let circumstances = parity::Circumstances { acknowledged, in_downtime, pending, no_data_only };
+    parity::explain(&mut agreement, &circumstances);
+    let (no_data, rules_checked) = match plan {
+        None => (None, 0),
+        Some(plan) => {
             let rules: Vec<_> = plan.rules.iter().filter(|r| r.rule.is_alert()).collect();
             // Each expression parsed once: for the selectors to ask for, then for the check.
             let trees: Vec<_> =
@@ -196,4 +307,40 @@ fn write_text(out: &mut impl Write, r: &Report) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STATUS: &str = "info {\n\tcreated=1000\n\t}\n\
+        hoststatus {\n\thost_name=a\n\tlast_hard_state=0\n\t}\n\
+        hoststatus {\n\thost_name=b\n\tlast_hard_state=1\n\t}\n\
+        servicestatus {\n\thost_name=a\n\tservice_description=Disk\n\tcurrent_state=2\n\tlast_hard_state=1\n\tproblem_has_been_acknowledged=1\n\t}\n\
+        servicestatus {\n\thost_name=a\n\tservice_description=Load\n\tlast_hard_state=2\n\tscheduled_downtime_depth=1\n\t}\n\
+        servicestatus {\n\thost_name=b\n\tservice_description=Never checked\n\t}\n";
+
+    #[test]
+    fn status_dat_gives_the_states_the_bridge_exports() {
+        let side = from_status(STATUS.as_bytes(), 300, 1100).unwrap();
+        let key = |h: &str, s: &str| (h.to_owned(), s.to_owned());
+        // HARD states, not the current soft one; a service without one is not compared.
+        assert_eq!(side.services, BTreeMap::from([(key("a", "Disk"), 1), (key("a", "Load"), 2)]));
+        assert_eq!(side.hosts, BTreeMap::from([("a".to_owned(), 0), ("b".to_owned(), 1)]));
+        assert_eq!(side.acknowledged, BTreeSet::from([key("a", "Disk")]));
+        assert_eq!(side.in_downtime, BTreeSet::from([key("a", "Load")]));
+    }
+
+    #[test]
+    fn a_stale_or_empty_status_dat_is_refused() {
+        let err = from_status(STATUS.as_bytes(), 300, 1301).err().unwrap().to_string();
+        assert!(err.contains("301 s ago") && err.contains("--status.max-age 300"), "{err}");
+        // 0 lifts the limit; a file without `created` cannot be checked for age.
+        assert!(from_status(STATUS.as_bytes(), 0, 1_000_000).is_ok());
+        let undated = STATUS.replace("\tcreated=1000\n", "");
+        let err = from_status(undated.as_bytes(), 300, 1100).err().unwrap().to_string();
+        assert!(err.contains("no `created` time"), "{err}");
+        let err = from_status(b"info {\n\tcreated=1000\n\t}\n", 300, 1000).err().unwrap();
+        assert!(err.to_string().contains("no host or service"), "{err}");
+    }
 }

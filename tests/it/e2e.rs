@@ -527,6 +527,42 @@ fn e2e_generated_alerts_agree_with_nagios() {
         recorded == want
     });
     assert!(same, "rules/parity.yml records {recorded:?}, nag2prom parity reports {want:?}");
+    // Without the bridge in between: Nagios' states read from its own status.dat, the rules
+    // converted again from nagios.cfg with convert's flags. The same report.
+    let direct = Command::new(env!("CARGO_BIN_EXE_nag2prom"))
+        .args(["parity", "--format", "json", "--config"])
+        .arg(&cfg)
+        .arg("--status-file")
+        .arg(root.join("nagios/var/status.dat"))
+        .args(["--scrape-interval", "2", "--node-exporter-port", &node_port.to_string()])
+        .arg("--blackbox-address")
+        .arg(format!("127.0.0.1:{blackbox_port}"))
+        .arg("--bridge-address")
+        .arg(format!("127.0.0.1:{bridge_port}"))
+        .arg("--prometheus")
+        .arg(format!("http://127.0.0.1:{prom_port}"))
+        .output()
+        .unwrap();
+    assert_eq!(direct.status.code(), Some(0), "{}", text(&direct));
+    let direct: serde_json::Value = serde_json::from_slice(&direct.stdout).unwrap();
+    let keyed = |r: &serde_json::Value, part: &str, fields: &[&str]| -> BTreeSet<String> {
+        let list = if part == "no_data" { &r[part] } else { &r["agreement"][part] };
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|d| fields.iter().map(|f| d[*f].to_string()).collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    for (part, fields) in [
+        ("disagreements", &["host", "service", "kind", "reason"][..]),
+        ("no_data", &["file", "alert", "service", "severity", "missing"][..]),
+    ] {
+        assert_eq!(keyed(&direct, part, fields), keyed(&report, part, fields), "{part}: {direct}");
+    }
+    for count in ["services", "hosts", "agree"] {
+        assert_eq!(direct["agreement"][count], report["agreement"][count], "{count}: {direct}");
+    }
+    assert_eq!(direct["rules_checked"], report["rules_checked"], "{direct}");
     let bad = !report["agreement"]["disagreements"].as_array().unwrap().is_empty();
     let as_text = Command::new(env!("CARGO_BIN_EXE_nag2prom"))
         .args(["parity", "--rules"])
