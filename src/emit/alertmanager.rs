@@ -60,7 +60,7 @@ pub struct Global {
 }
 
 /// A route.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Clone, Serialize)]
 pub struct Route {
     /// Receiver name.
     pub receiver: String,
@@ -447,6 +447,103 @@ fn period(object: &Object, location: Option<&str>, notes: &mut Vec<String>) -> P
     Period { entries, exact, excludes }
 }
 
+/// The time outside a weekly time interval (entries of weekdays and time ranges only), as
+/// entries; `None` when an entry names days of the month, months, years or another location
+/// (its complement is not computed: the caller widens). Empty for a period that covers the
+/// whole week.
+fn weekly_complement(entries: &[Interval]) -> Option<Vec<Interval>> {
+    const DAY: usize = 24 * 60;
+    let location = entries.first().and_then(|e| e.location.clone());
+    let mut covered = vec![[false; DAY]; 7];
+    for e in entries {
+        if !e.days_of_month.is_empty()
+            || !e.months.is_empty()
+            || !e.years.is_empty()
+            || e.location != location
+        {
+            return None;
+        }
+        let days: Vec<usize> = if e.weekdays.is_empty() {
+            (0..7).collect()
+        } else {
+            let mut days = Vec::new();
+            for w in &e.weekdays {
+                let (a, b) = span(w, weekday_number);
+                if a > b {
+                    return None;
+                }
+                days.extend((a..=b).filter_map(|d| usize::try_from(d).ok()));
+            }
+            days
+        };
+        for d in days {
+            let day = covered.get_mut(d)?;
+            if e.times.is_empty() {
+                day.fill(true);
+            }
+            for t in &e.times {
+                let start = usize::try_from(hhmm_minutes(&t.start_time)).ok()?.min(DAY);
+                let end = usize::try_from(hhmm_minutes(&t.end_time)).ok()?.min(DAY);
+                day[start..end.max(start)].fill(true);
+            }
+        }
+    }
+    // The uncovered minutes of each weekday as ranges; weekdays with the same ranges share
+    // one entry, in week order.
+    type Ranges = Vec<(usize, usize)>;
+    let mut by_ranges: Vec<(Ranges, Vec<usize>)> = Vec::new();
+    for (d, day) in covered.iter().enumerate() {
+        let mut ranges = Vec::new();
+        let mut m = 0;
+        while m < DAY {
+            if day[m] {
+                m += 1;
+                continue;
+            }
+            let start = m;
+            while m < DAY && !day[m] {
+                m += 1;
+            }
+            ranges.push((start, m));
+        }
+        if ranges.is_empty() {
+            continue;
+        }
+        match by_ranges.iter_mut().find(|(r, _)| *r == ranges) {
+            Some((_, days)) => days.push(d),
+            None => by_ranges.push((ranges, vec![d])),
+        }
+    }
+    const NAMES: [&str; 7] =
+        ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+    Some(
+        by_ranges
+            .into_iter()
+            .map(|(ranges, days)| Interval {
+                times: if ranges == [(0, DAY)] {
+                    Vec::new()
+                } else {
+                    ranges
+                        .iter()
+                        .map(|&(a, b)| Times {
+                            start_time: hhmm(a as u16),
+                            end_time: hhmm(b as u16),
+                        })
+                        .collect()
+                },
+                weekdays: days.iter().map(|&d| NAMES[d].to_owned()).collect(),
+                location: location.clone(),
+                ..Interval::default()
+            })
+            .collect(),
+    )
+}
+
+/// The name of the time interval outside timeperiod `name`, muting a contact's routes.
+pub fn outside(name: &str) -> String {
+    format!("nag2prom-outside-{name}")
+}
+
 /// The `exclude`s of timeperiod `name` Alertmanager mutes exactly (an exact timeperiod with
 /// entries and no excludes of its own), and a note for each other one (not muted: widened).
 fn mutes(periods: &BTreeMap<String, Period>, name: &str, p: &Period) -> (Vec<String>, Vec<String>) {
@@ -476,6 +573,17 @@ pub struct PeriodTranslation {
     pub mutes: Vec<String>,
     /// Reported as approximated (widened).
     pub approximated: bool,
+    /// The time outside it, muting the routes of a contact whose own notification period it
+    /// is; `None` where Alertmanager cannot express that (the contact's routes are widened).
+    pub outside: Option<Vec<Interval>>,
+}
+
+/// The time outside `p` as entries, when it is exact, excludes nothing and is weekly.
+fn outside_of(p: &Period) -> Option<Vec<Interval>> {
+    if !p.exact || !p.excludes.is_empty() || p.entries.is_empty() {
+        return None;
+    }
+    weekly_complement(&p.entries)
 }
 
 /// Every timeperiod of `model` as [`build`] translates it, used by routes or not (what the
@@ -496,6 +604,7 @@ pub fn timeperiods(model: &Model, location: Option<&str>) -> Vec<PeriodTranslati
                 intervals: p.entries.clone(),
                 mutes,
                 approximated: !p.exact || p.entries.is_empty() || !why.is_empty(),
+                outside: outside_of(p),
             }
         })
         .collect()
@@ -609,6 +718,41 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
             }
         }
     }
+    // Contacts' own notification periods: Nagios notifies a contact only inside both the
+    // object's notification_period and the contact's (host_ or service_notification_period).
+    // A route is active inside the object's period; outside the contact's it is muted by the
+    // period's complement, when Alertmanager can express it (a weekly period). Where the
+    // contact's host and service periods differ, its routes are split by `service`.
+    let mut complements: BTreeMap<String, Vec<Interval>> = BTreeMap::new();
+    let mut contact_mutes: BTreeMap<&str, (Option<String>, Option<String>)> = BTreeMap::new();
+    for c in model.of(ObjectType::Contact) {
+        let Some(name) = c.text("contact_name") else { continue };
+        let mut outside_of = |field: &str| -> Option<String> {
+            let own = c.text(field).filter(|p| !p.is_empty())?;
+            let p = periods.get(own)?;
+            let why = || {
+                format!(
+                    "contact {name}: its {field} `{own}` is not a weekly timeperiod Alertmanager can complement; it does not mute the contact's routes (widened)"
+                )
+            };
+            match outside_of(p) {
+                Some(c) if c.is_empty() => None,
+                Some(c) => {
+                    complements.insert(outside(own), c);
+                    Some(outside(own))
+                }
+                None => {
+                    notes.push(why());
+                    None
+                }
+            }
+        };
+        let host = outside_of("host_notification_period");
+        let service = outside_of("service_notification_period");
+        if host.is_some() || service.is_some() {
+            contact_mutes.insert(name, (host, service));
+        }
+    }
     let mut used_periods = BTreeSet::new();
     let mut routes = vec![Route {
         receiver: NULL_RECEIVER.to_owned(),
@@ -648,7 +792,23 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
                 "notification_period {period} is not a known timeperiod; its routes are always active"
             ));
         }
-        routes.push(route);
+        match contact_mutes.get(contact) {
+            None => routes.push(route),
+            Some((host, service)) if host == service => {
+                route.mute_time_intervals.extend(host.clone());
+                routes.push(route);
+            }
+            Some((host, service)) => {
+                // Host alerts carry no `service` label; service alerts always do.
+                let mut for_services = route.clone();
+                for_services.matchers.push("service=~\".+\"".to_owned());
+                for_services.mute_time_intervals.extend(service.clone());
+                route.matchers.push(eq("service", ""));
+                route.mute_time_intervals.extend(host.clone());
+                routes.push(route);
+                routes.push(for_services);
+            }
+        }
     }
     // Receivers.
     let mut receivers =
@@ -672,9 +832,17 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
         for cmd in commands {
             notes.push(format!("contact {name}: notification command `{cmd}` is not translated (webhook stub: replace it with a webhook_configs entry in receiver `{name}`)"));
         }
-        let own = c.text("service_notification_period").unwrap_or("");
-        if !own.is_empty() {
-            notes.push(format!("contact {name}: its own service_notification_period `{own}` and notification options are not applied (Alertmanager cannot intersect two periods on one route); the service's notification_period gates its routes"));
+        // A contact's options narrower than every state: Nagios skips it for the others.
+        let narrower = |field: &str, all: &[&str]| {
+            c.text(field).is_some_and(|o| {
+                let set: BTreeSet<&str> = o.split(',').map(str::trim).collect();
+                !set.contains("a") && all.iter().any(|s| !set.contains(s))
+            })
+        };
+        if narrower("service_notification_options", &["w", "u", "c", "r"])
+            || narrower("host_notification_options", &["d", "u", "r"])
+        {
+            notes.push(format!("contact {name}: its own notification options leave out some states; they are not applied (the object's notification_options decide which states alert, so this contact is notified for those too)"));
         }
         if email.is_none() {
             notes.push(format!("contact {name}: no email address; receiver `{name}` has no integration (a null receiver) until one is added"));
@@ -834,6 +1002,11 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
         .iter()
         .filter(|(n, _)| used_periods.contains(*n))
         .map(|(n, p)| TimeInterval { name: n.clone(), time_intervals: p.entries.clone() })
+        .chain(
+            complements
+                .into_iter()
+                .map(|(name, time_intervals)| TimeInterval { name, time_intervals }),
+        )
         .collect();
     if location.is_none() {
         notes.push("time intervals are evaluated in UTC (no location): set `location` to the Nagios server's time zone".to_owned());
@@ -886,6 +1059,49 @@ mod tests {
         // Alertmanager refuses `30:-1`; `-1` alone and `-3:-1` stay.
         assert_eq!(spans(&month_day_entries(5, 30, 5, -1, &base)), vec![s("5", "30:31")]);
         assert_eq!(spans(&month_day_entries(5, -3, 5, -1, &base)), vec![s("5", "-3:-1")]);
+    }
+
+    fn entry(weekdays: &[&str], times: &[(&str, &str)]) -> Interval {
+        Interval {
+            weekdays: weekdays.iter().map(|w| (*w).to_owned()).collect(),
+            times: times
+                .iter()
+                .map(|(a, b)| Times { start_time: (*a).to_owned(), end_time: (*b).to_owned() })
+                .collect(),
+            ..Interval::default()
+        }
+    }
+
+    #[test]
+    fn a_weekly_complement_holds_exactly_the_minutes_outside() {
+        let any =
+            |entries: &[Interval], t: i64| entries.iter().any(|e| e.contains(t) == Some(true));
+        let periods = [
+            vec![entry(&["monday:friday"], &[("09:00", "17:00")])],
+            vec![
+                entry(
+                    &["monday", "tuesday", "wednesday", "thursday", "friday"],
+                    &[("00:00", "09:00"), ("17:00", "24:00")],
+                ),
+                entry(&["saturday", "sunday"], &[]),
+            ],
+            vec![entry(&["sunday"], &[("22:30", "23:15")]), entry(&[], &[("00:00", "00:01")])],
+            vec![entry(&["tuesday"], &[("08:00", "12:00"), ("10:00", "14:00")])],
+        ];
+        // 1970-01-04 was a Sunday; two weeks from it, every minute.
+        let sunday = 3 * 86_400;
+        for entries in &periods {
+            let outside = weekly_complement(entries).expect("weekly");
+            for minute in 0..(14 * 24 * 60) {
+                let t = sunday + minute * 60;
+                assert_ne!(any(entries, t), any(&outside, t), "{entries:?} at minute {minute}");
+            }
+        }
+        assert_eq!(weekly_complement(&[entry(&[], &[])]), Some(Vec::new()));
+        let all_week = [entry(&["sunday:saturday"], &[("00:00", "24:00")])];
+        assert_eq!(weekly_complement(&all_week), Some(Vec::new()));
+        let dated = Interval { days_of_month: vec!["1".to_owned()], ..Interval::default() };
+        assert_eq!(weekly_complement(&[dated]), None);
     }
 
     #[test]

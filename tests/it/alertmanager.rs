@@ -355,6 +355,116 @@ fn alertmanager_odd_timeperiods_and_contacts_stay_valid() {
     assert_eq!((checked, diffs), (1, Vec::<String>::new()));
 }
 
+/// Contacts' own notification periods: a weekly one mutes the contact's routes outside it
+/// (split by `service` when its host and service periods differ), another is reported as
+/// widened; the configuration stays valid and routes every alert to the same receivers.
+#[test]
+fn alertmanager_contact_periods_mute_their_routes() {
+    if !have(Path::new(AMTOOL), "prometheus-alertmanager") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("nag2prom-am-cperiodsrc-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let contact = |name: &str, host: &str, service: &str| {
+        format!(
+            "define contact {{\n contact_name {name}\n email {name}@example.com\n host_notification_period {host}\n service_notification_period {service}\n host_notification_options d,u,r\n service_notification_options w,u,c,r\n host_notification_commands notify\n service_notification_commands notify\n}}\n"
+        )
+    };
+    let objects = [
+        "define timeperiod {\n timeperiod_name 24x7\n alias all\n sunday 00:00-24:00\n monday 00:00-24:00\n tuesday 00:00-24:00\n wednesday 00:00-24:00\n thursday 00:00-24:00\n friday 00:00-24:00\n saturday 00:00-24:00\n}\n".to_owned(),
+        "define timeperiod {\n timeperiod_name workhours\n alias office\n monday 09:00-17:00\n tuesday 09:00-17:00\n wednesday 09:00-17:00\n thursday 09:00-17:00\n friday 09:00-12:00,13:00-17:00\n}\n".to_owned(),
+        "define timeperiod {\n timeperiod_name firstmonday\n alias odd\n monday 1 09:00-17:00\n}\n".to_owned(),
+        "define command {\n command_name check_ping\n command_line /usr/lib/nagios/plugins/check_ping -H $HOSTADDRESS$ -w 100,20% -c 500,60%\n}\n".to_owned(),
+        "define command {\n command_name notify\n command_line /bin/true\n}\n".to_owned(),
+        contact("day", "24x7", "workhours"),
+        contact("office", "workhours", "workhours"),
+        contact("always", "24x7", "24x7"),
+        contact("monthly", "24x7", "firstmonday"),
+        "define contactgroup {\n contactgroup_name ops\n alias ops\n members day,office,always,monthly\n}\n".to_owned(),
+        "define host {\n host_name h1\n address 127.0.0.1\n check_command check_ping\n max_check_attempts 1\n check_period 24x7\n notification_period 24x7\n contact_groups ops\n}\n".to_owned(),
+        "define service {\n host_name h1\n service_description PING\n check_command check_ping\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period 24x7\n notification_period 24x7\n contact_groups ops\n}\n".to_owned(),
+    ];
+    fs::write(dir.join("objects.cfg"), objects.concat()).unwrap();
+    fs::write(dir.join("nagios.cfg"), format!("cfg_file={}\n", dir.join("objects.cfg").display()))
+        .unwrap();
+    let out = converted(&dir.join("nagios.cfg"), "cperiod");
+    let yml = out.join("alertmanager.yml");
+    let check = Command::new(AMTOOL).arg("check-config").arg(&yml).output().unwrap();
+    assert!(check.status.success(), "amtool check-config: {}", text(&check));
+    let config: serde_json::Value =
+        serde_saphyr::from_str(&fs::read_to_string(&yml).unwrap()).unwrap();
+    // (matchers mentioning `service`, mutes) of each route to `receiver`.
+    let routes_of = |receiver: &str| -> Vec<(Vec<String>, Vec<String>)> {
+        let strings = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default()
+        };
+        config["route"]["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["receiver"] == receiver)
+            .map(|r| {
+                let service: Vec<String> = strings(&r["matchers"])
+                    .into_iter()
+                    .filter(|m| m.starts_with("service"))
+                    .collect();
+                (service, strings(&r["mute_time_intervals"]))
+            })
+            .collect()
+    };
+    let outside = "nag2prom-outside-workhours".to_owned();
+    assert_eq!(
+        routes_of("day"),
+        vec![
+            (vec!["service=\"\"".to_owned()], vec![]),
+            (vec!["service=~\".+\"".to_owned()], vec![outside.clone()])
+        ]
+    );
+    assert_eq!(routes_of("office"), vec![(vec![], vec![outside.clone()])]);
+    assert_eq!(routes_of("always"), vec![(vec![], vec![])]);
+    assert_eq!(routes_of("monthly"), vec![(vec![], vec![])]);
+    let interval = config["time_intervals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == outside.as_str())
+        .expect("the time outside workhours");
+    // Weekday nights and weekends; Friday's lunch hour apart.
+    assert_eq!(interval["time_intervals"].as_array().unwrap().len(), 3, "{interval}");
+    let report = fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("contact monthly: its service_notification_period `firstmonday` is not a weekly timeperiod"),
+        "{report}"
+    );
+    assert!(!report.contains("contact day: its"), "{report}");
+    // Host alerts and service alerts still reach every contact (time aside).
+    let (checked, diffs) = fidelity(&dir.join("nagios.cfg"), &out);
+    assert_eq!((checked, diffs), (1, Vec::<String>::new()));
+    // The host's DOWN alert (no `service` label) reaches them too, day's through its host route.
+    let hosts: serde_json::Value =
+        serde_saphyr::from_str(&fs::read_to_string(out.join("rules/hosts.yml")).unwrap()).unwrap();
+    let down = hosts["groups"][0]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["alert"] == "NagiosHostDown")
+        .expect("a host alert");
+    let mut host_alert: BTreeMap<String, String> = down["labels"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_owned()))
+        .collect();
+    host_alert.insert("host".to_owned(), "h1".to_owned());
+    assert!(!host_alert.contains_key("service"), "{host_alert:?}");
+    let got = routes_test(&yml, &host_alert);
+    let want: BTreeSet<String> = ["always", "day", "monthly", "office"].map(str::to_owned).into();
+    assert_eq!(got, want, "host alert {host_alert:?}");
+}
+
 /// The project's generator (nested contact groups, `contactgroup_members`, escalations,
 /// dependencies, parents, nth-weekday exceptions): valid, and every service routed to its
 /// Nagios contacts.
@@ -670,6 +780,7 @@ fn time_intervals_match_nagios_timeperiods_every_minute_of_a_leap_year() {
     let start = 1_704_067_200_i64; // 2024-01-01 00:00:00 UTC
     let minutes = 366 * 24 * 60;
     let (mut exact, mut approximated, mut widened_minutes) = (0, 0, 0u64);
+    let mut complemented = 0;
     let mut failures = Vec::new();
     let mut seen = BTreeSet::new();
     for inst in &installations {
@@ -685,10 +796,19 @@ fn time_intervals_match_nagios_timeperiods_every_minute_of_a_leap_year() {
             let (mut missed, mut wider) = (0u64, 0u64);
             let mut first = None;
             let mut first_miss = None;
+            let mut outside_wrong = None;
+            complemented += usize::from(p.outside.as_ref().is_some_and(|o| !o.is_empty()));
             for m in 0..minutes {
                 let t = start + m * 60 + 30;
                 let nagios = calendar.contains(&p.name, t).unwrap_or(false);
                 let am = am_active(&translated, p, t);
+                // A contact's period muting its routes: the mute holds exactly outside it.
+                if let Some(outside) = &p.outside {
+                    let muted = outside.iter().any(|i| i.contains(t).expect("UTC intervals"));
+                    if muted == nagios {
+                        outside_wrong.get_or_insert(t);
+                    }
+                }
                 if nagios != am {
                     first.get_or_insert((t, nagios));
                 }
@@ -705,6 +825,13 @@ fn time_intervals_match_nagios_timeperiods_every_minute_of_a_leap_year() {
             } else {
                 exact += 1;
             }
+            if let Some(t) = outside_wrong {
+                failures.push(format!(
+                    "{}: the time outside it is wrong at {t} (Nagios active: {:?})",
+                    p.name,
+                    calendar.contains(&p.name, t)
+                ));
+            }
             if missed > 0 || (!p.approximated && wider > 0) {
                 failures.push(format!(
                     "{} ({}): {missed} minutes Nagios notifies and Alertmanager does not (first at {first_miss:?}), {wider} wider; first difference at {first:?} (time, Nagios active)",
@@ -715,8 +842,9 @@ fn time_intervals_match_nagios_timeperiods_every_minute_of_a_leap_year() {
         }
     }
     eprintln!(
-        "timeperiods: {exact} exact, {approximated} approximated (widened by {widened_minutes} minutes in all over 2024)"
+        "timeperiods: {exact} exact, {approximated} approximated (widened by {widened_minutes} minutes in all over 2024), {complemented} with a time outside for contacts"
     );
+    assert!(complemented >= 3, "only {complemented} contact periods complemented");
     assert!(exact + approximated >= 20, "only {} timeperiods checked", exact + approximated);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
