@@ -539,6 +539,66 @@ fn weekly_complement(entries: &[Interval]) -> Option<Vec<Interval>> {
     )
 }
 
+/// Which of an object's alert states a contact's own notification options let through.
+#[derive(Debug, Clone, PartialEq)]
+enum States {
+    /// Every one: no matcher.
+    All,
+    /// Only these (`nagios_state` values, as a regex alternation).
+    Some(String),
+    /// Only UNREACHABLE for hosts: every host alert, since the native host alert is DOWN
+    /// for both (widened, reported).
+    Widened,
+    /// None: the contact gets no route for this side.
+    None,
+}
+
+/// The states a contact's `service_notification_options` notify (`w`, `u`, `c`, `a`; `n` or
+/// unset: none, as Nagios 4 defaults a contact's options).
+fn service_states(options: &str) -> States {
+    let s = service_level::Severities::of_service(options);
+    let names: Vec<&str> =
+        [(s.warning, "WARNING"), (s.unknown, "UNKNOWN"), (s.critical, "CRITICAL")]
+            .into_iter()
+            .filter_map(|(on, n)| on.then_some(n))
+            .collect();
+    match names.len() {
+        0 => States::None,
+        3 => States::All,
+        _ => States::Some(names.join("|")),
+    }
+}
+
+/// The states a contact's `host_notification_options` notify (`d`, `u`, `a`; `n` or unset:
+/// none).
+fn host_states(options: &str) -> States {
+    let s = service_level::Severities::of_host(options);
+    match (s.critical, s.unknown) {
+        (true, true) => States::All,
+        (true, false) => States::Some("DOWN".to_owned()),
+        (false, true) => States::Widened,
+        (false, false) => States::None,
+    }
+}
+
+/// What a contact's own period and options add to its routes for host or service alerts.
+#[derive(Debug, PartialEq)]
+struct Side {
+    /// The time interval outside the contact's period.
+    mute: Option<String>,
+    /// The states it is notified of.
+    states: States,
+}
+
+impl Side {
+    fn apply(&self, route: &mut Route) {
+        route.mute_time_intervals.extend(self.mute.clone());
+        if let States::Some(names) = &self.states {
+            route.matchers.push(format!("nagios_state=~\"{names}\""));
+        }
+    }
+}
+
 /// The name of the time interval outside timeperiod `name`, muting a contact's routes.
 pub fn outside(name: &str) -> String {
     format!("nag2prom-outside-{name}")
@@ -718,23 +778,20 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
             }
         }
     }
-    // Contacts' own notification periods: Nagios notifies a contact only inside both the
-    // object's notification_period and the contact's (host_ or service_notification_period).
-    // A route is active inside the object's period; outside the contact's it is muted by the
-    // period's complement, when Alertmanager can express it (a weekly period). Where the
-    // contact's host and service periods differ, its routes are split by `service`.
+    // Contacts' own notification periods and options: Nagios notifies a contact only inside
+    // both the object's notification_period and the contact's (host_ or
+    // service_notification_period), and only for the states its own options name. A route is
+    // active inside the object's period; outside the contact's it is muted by the period's
+    // complement, when Alertmanager can express it (a weekly period); states the contact's
+    // options leave out are kept off by a `nagios_state` matcher. Where the contact's host
+    // and service sides differ, its routes are split by `service`.
     let mut complements: BTreeMap<String, Vec<Interval>> = BTreeMap::new();
-    let mut contact_mutes: BTreeMap<&str, (Option<String>, Option<String>)> = BTreeMap::new();
+    let mut sides: BTreeMap<&str, (Side, Side)> = BTreeMap::new();
     for c in model.of(ObjectType::Contact) {
         let Some(name) = c.text("contact_name") else { continue };
         let mut outside_of = |field: &str| -> Option<String> {
             let own = c.text(field).filter(|p| !p.is_empty())?;
             let p = periods.get(own)?;
-            let why = || {
-                format!(
-                    "contact {name}: its {field} `{own}` is not a weekly timeperiod Alertmanager can complement; it does not mute the contact's routes (widened)"
-                )
-            };
             match outside_of(p) {
                 Some(c) if c.is_empty() => None,
                 Some(c) => {
@@ -742,16 +799,25 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
                     Some(outside(own))
                 }
                 None => {
-                    notes.push(why());
+                    notes.push(format!("contact {name}: its {field} `{own}` is not a weekly timeperiod Alertmanager can complement; it does not mute the contact's routes (widened)"));
                     None
                 }
             }
         };
-        let host = outside_of("host_notification_period");
-        let service = outside_of("service_notification_period");
-        if host.is_some() || service.is_some() {
-            contact_mutes.insert(name, (host, service));
+        let host = Side {
+            mute: outside_of("host_notification_period"),
+            states: host_states(&service_level::options(c, "host_notification_options")),
+        };
+        let service = Side {
+            mute: outside_of("service_notification_period"),
+            states: service_states(&service_level::options(c, "service_notification_options")),
+        };
+        if host.states == States::None && service.states == States::None {
+            notes.push(format!("contact {name}: its notification options (unset: none) notify it of nothing; it gets no routes"));
+        } else if host.states == States::Widened {
+            notes.push(format!("contact {name}: its host_notification_options notify UNREACHABLE but not DOWN; a native host alert cannot tell them apart, so it is notified of both (widened)"));
         }
+        sides.insert(name, (host, service));
     }
     let mut used_periods = BTreeSet::new();
     let mut routes = vec![Route {
@@ -792,22 +858,34 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
                 "notification_period {period} is not a known timeperiod; its routes are always active"
             ));
         }
-        match contact_mutes.get(contact) {
-            None => routes.push(route),
-            Some((host, service)) if host == service => {
-                route.mute_time_intervals.extend(host.clone());
-                routes.push(route);
+        // A contact without a definition (Nagios refuses the config) keeps the plain route.
+        let Some((host, service)) = sides.get(contact) else {
+            routes.push(route);
+            continue;
+        };
+        if host == service {
+            if host.states == States::None {
+                continue;
             }
-            Some((host, service)) => {
-                // Host alerts carry no `service` label; service alerts always do.
-                let mut for_services = route.clone();
-                for_services.matchers.push("service=~\".+\"".to_owned());
-                for_services.mute_time_intervals.extend(service.clone());
+            host.apply(&mut route);
+            routes.push(route);
+            continue;
+        }
+        // Host alerts carry no `service` label; service alerts always do.
+        if service.states != States::None {
+            let mut for_services = route.clone();
+            for_services.matchers.push("service=~\".+\"".to_owned());
+            service.apply(&mut for_services);
+            if host.states != States::None {
                 route.matchers.push(eq("service", ""));
-                route.mute_time_intervals.extend(host.clone());
+                host.apply(&mut route);
                 routes.push(route);
-                routes.push(for_services);
             }
+            routes.push(for_services);
+        } else {
+            route.matchers.push(eq("service", ""));
+            host.apply(&mut route);
+            routes.push(route);
         }
     }
     // Receivers.
@@ -831,18 +909,6 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
                 .collect();
         for cmd in commands {
             notes.push(format!("contact {name}: notification command `{cmd}` is not translated (webhook stub: replace it with a webhook_configs entry in receiver `{name}`)"));
-        }
-        // A contact's options narrower than every state: Nagios skips it for the others.
-        let narrower = |field: &str, all: &[&str]| {
-            c.text(field).is_some_and(|o| {
-                let set: BTreeSet<&str> = o.split(',').map(str::trim).collect();
-                !set.contains("a") && all.iter().any(|s| !set.contains(s))
-            })
-        };
-        if narrower("service_notification_options", &["w", "u", "c", "r"])
-            || narrower("host_notification_options", &["d", "u", "r"])
-        {
-            notes.push(format!("contact {name}: its own notification options leave out some states; they are not applied (the object's notification_options decide which states alert, so this contact is notified for those too)"));
         }
         if email.is_none() {
             notes.push(format!("contact {name}: no email address; receiver `{name}` has no integration (a null receiver) until one is added"));

@@ -245,6 +245,9 @@ fn level_labels(level: &Level, labels: &mut BTreeMap<String, String>) {
 pub fn native_labels(group: &NativeGroup, severity: Severity) -> BTreeMap<String, String> {
     let mut labels = BTreeMap::new();
     labels.insert("severity".to_owned(), severity.label().to_owned());
+    // The Nagios state, as bridged and no-data alerts carry it: what a contact's own
+    // notification options are matched on in Alertmanager.
+    labels.insert("nagios_state".to_owned(), severity.label().to_uppercase());
     labels.insert("service".to_owned(), template_text(&group.description));
     if let Some(v) = &group.variant {
         labels.insert("nagios_variant".to_owned(), v.clone());

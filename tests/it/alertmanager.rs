@@ -162,6 +162,19 @@ fn routes_test(config: &Path, labels: &BTreeMap<String, String>) -> BTreeSet<Str
 fn fidelity(config: &Path, out: &Path) -> (usize, Vec<String>) {
     let inst = Installation::load(config).unwrap();
     let (model, _) = Model::build(&inst);
+    // Contacts whose own service_notification_options notify CRITICAL (unset: none); Nagios
+    // skips the others for a CRITICAL notification (notifications.c).
+    let critical: BTreeSet<String> = model
+        .of(ObjectType::Contact)
+        .filter(|c| {
+            let opts = c
+                .get("service_notification_options")
+                .map(|v| v.to_cache_string())
+                .unwrap_or_default();
+            opts.split(',').any(|o| o == "c" || o == "a")
+        })
+        .filter_map(|c| c.text("contact_name").map(str::to_owned))
+        .collect();
     let groups: BTreeMap<String, Vec<String>> = model
         .of(ObjectType::ContactGroup)
         .map(|g| {
@@ -205,13 +218,18 @@ fn fidelity(config: &Path, out: &Path) -> (usize, Vec<String>) {
         let own = escalations.get(&(host.clone(), desc.clone())).map_or(&[][..], Vec::as_slice);
         // A first notification that depends on the time: the route must reach everyone
         // Nagios may notify (notify rather than miss); the rest must be exact.
+        let notified = |c: BTreeSet<String>| -> BTreeSet<String> {
+            c.into_iter().filter(|c| critical.contains(c)).collect()
+        };
         let want = match first_critical_contacts(s, own, &groups) {
-            Ok(want) => want,
+            Ok(want) => notified(want),
             Err((anyone, why)) => {
+                let anyone = notified(anyone);
                 let mut alert =
                     labels.get(&rows[&(host.clone(), desc.clone())]).cloned().unwrap_or_default();
                 alert.insert("alertname".to_owned(), "NagiosServiceCritical".to_owned());
                 alert.insert("severity".to_owned(), "critical".to_owned());
+                alert.insert("nagios_state".to_owned(), "CRITICAL".to_owned());
                 alert.insert("host".to_owned(), host.clone());
                 alert.insert("service".to_owned(), desc.clone());
                 let got = routes_test(&am, &alert);
@@ -228,6 +246,7 @@ fn fidelity(config: &Path, out: &Path) -> (usize, Vec<String>) {
         let mut alert = labels.get(group).cloned().unwrap_or_default();
         alert.insert("alertname".to_owned(), "NagiosServiceCritical".to_owned());
         alert.insert("severity".to_owned(), "critical".to_owned());
+        alert.insert("nagios_state".to_owned(), "CRITICAL".to_owned());
         alert.insert("host".to_owned(), host.clone());
         alert.insert("service".to_owned(), desc.clone());
         let got = routes_test(&am, &alert);
@@ -366,10 +385,18 @@ fn alertmanager_contact_periods_mute_their_routes() {
     let dir = std::env::temp_dir().join(format!("nag2prom-am-cperiodsrc-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
-    let contact = |name: &str, host: &str, service: &str| {
+    let with_options = |name: &str, host: &str, service: &str, options: [&str; 2]| {
+        let [h, s] = options.map(|o| {
+            o.split_once('=')
+                .map(|(f, v)| format!(" {f}_notification_options {v}\n"))
+                .unwrap_or_default()
+        });
         format!(
-            "define contact {{\n contact_name {name}\n email {name}@example.com\n host_notification_period {host}\n service_notification_period {service}\n host_notification_options d,u,r\n service_notification_options w,u,c,r\n host_notification_commands notify\n service_notification_commands notify\n}}\n"
+            "define contact {{\n contact_name {name}\n email {name}@example.com\n host_notification_period {host}\n service_notification_period {service}\n{h}{s} host_notification_commands notify\n service_notification_commands notify\n}}\n"
         )
+    };
+    let contact = |name: &str, host: &str, service: &str| {
+        with_options(name, host, service, ["host=d,u,r", "service=w,u,c,r"])
     };
     let objects = [
         "define timeperiod {\n timeperiod_name 24x7\n alias all\n sunday 00:00-24:00\n monday 00:00-24:00\n tuesday 00:00-24:00\n wednesday 00:00-24:00\n thursday 00:00-24:00\n friday 00:00-24:00\n saturday 00:00-24:00\n}\n".to_owned(),
@@ -381,7 +408,10 @@ fn alertmanager_contact_periods_mute_their_routes() {
         contact("office", "workhours", "workhours"),
         contact("always", "24x7", "24x7"),
         contact("monthly", "24x7", "firstmonday"),
-        "define contactgroup {\n contactgroup_name ops\n alias ops\n members day,office,always,monthly\n}\n".to_owned(),
+        // Paged for CRITICAL and DOWN only; a contact without options (Nagios: none).
+        with_options("pager", "24x7", "24x7", ["host=d,r", "service=c,r"]),
+        with_options("silent", "24x7", "24x7", ["", ""]),
+        "define contactgroup {\n contactgroup_name ops\n alias ops\n members day,office,always,monthly,pager,silent\n}\n".to_owned(),
         "define host {\n host_name h1\n address 127.0.0.1\n check_command check_ping\n max_check_attempts 1\n check_period 24x7\n notification_period 24x7\n contact_groups ops\n}\n".to_owned(),
         "define service {\n host_name h1\n service_description PING\n check_command check_ping\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period 24x7\n notification_period 24x7\n contact_groups ops\n}\n".to_owned(),
     ];
@@ -426,6 +456,33 @@ fn alertmanager_contact_periods_mute_their_routes() {
     assert_eq!(routes_of("office"), vec![(vec![], vec![outside.clone()])]);
     assert_eq!(routes_of("always"), vec![(vec![], vec![])]);
     assert_eq!(routes_of("monthly"), vec![(vec![], vec![])]);
+    // (`service` and `nagios_state` matchers here.)
+    let states_of = |receiver: &str| -> Vec<Vec<String>> {
+        config["route"]["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["receiver"] == receiver)
+            .map(|r| {
+                r["matchers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|m| m.as_str())
+                    .filter(|m| m.starts_with("service") || m.starts_with("nagios_state"))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .collect()
+    };
+    assert_eq!(
+        states_of("pager"),
+        vec![
+            vec!["service=\"\"".to_owned(), "nagios_state=~\"DOWN\"".to_owned()],
+            vec!["service=~\".+\"".to_owned(), "nagios_state=~\"CRITICAL\"".to_owned()],
+        ]
+    );
+    assert!(states_of("silent").is_empty());
     let interval = config["time_intervals"]
         .as_array()
         .unwrap()
@@ -440,6 +497,7 @@ fn alertmanager_contact_periods_mute_their_routes() {
         "{report}"
     );
     assert!(!report.contains("contact day: its"), "{report}");
+    assert!(report.contains("contact silent: its notification options (unset: none)"), "{report}");
     // Host alerts and service alerts still reach every contact (time aside).
     let (checked, diffs) = fidelity(&dir.join("nagios.cfg"), &out);
     assert_eq!((checked, diffs), (1, Vec::<String>::new()));
@@ -461,8 +519,28 @@ fn alertmanager_contact_periods_mute_their_routes() {
     host_alert.insert("host".to_owned(), "h1".to_owned());
     assert!(!host_alert.contains_key("service"), "{host_alert:?}");
     let got = routes_test(&yml, &host_alert);
-    let want: BTreeSet<String> = ["always", "day", "monthly", "office"].map(str::to_owned).into();
+    let want: BTreeSet<String> =
+        ["always", "day", "monthly", "office", "pager"].map(str::to_owned).into();
     assert_eq!(got, want, "host alert {host_alert:?}");
+    // The service's WARNING alert, as the rules label it, does not page.
+    let check_ping: serde_json::Value =
+        serde_saphyr::from_str(&fs::read_to_string(out.join("rules/check_ping.yml")).unwrap())
+            .unwrap();
+    let warning = check_ping["groups"][0]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["labels"]["severity"] == "warning" && r["labels"]["nagios_state"] == "WARNING")
+        .expect("a WARNING alert of PING");
+    let mut warning_alert: BTreeMap<String, String> = warning["labels"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_owned()))
+        .collect();
+    warning_alert.insert("host".to_owned(), "h1".to_owned());
+    let want: BTreeSet<String> = ["always", "day", "monthly", "office"].map(str::to_owned).into();
+    assert_eq!(routes_test(&yml, &warning_alert), want, "warning alert {warning_alert:?}");
 }
 
 /// The project's generator (nested contact groups, `contactgroup_members`, escalations,
