@@ -804,16 +804,26 @@ pub fn build(model: &Model, interval_length: f64, location: Option<&str>, from: 
                 }
             }
         };
+        // `host_notifications_enabled 0` / `service_notifications_enabled 0`: none of that side.
+        let enabled = |field: &str| service_level::number(c, field).unwrap_or(1.0) != 0.0;
         let host = Side {
             mute: outside_of("host_notification_period"),
-            states: host_states(&service_level::options(c, "host_notification_options")),
+            states: if enabled("host_notifications_enabled") {
+                host_states(&service_level::options(c, "host_notification_options"))
+            } else {
+                States::None
+            },
         };
         let service = Side {
             mute: outside_of("service_notification_period"),
-            states: service_states(&service_level::options(c, "service_notification_options")),
+            states: if enabled("service_notifications_enabled") {
+                service_states(&service_level::options(c, "service_notification_options"))
+            } else {
+                States::None
+            },
         };
         if host.states == States::None && service.states == States::None {
-            notes.push(format!("contact {name}: its notification options (unset: none) notify it of nothing; it gets no routes"));
+            notes.push(format!("contact {name}: its notification options (unset: none) or *_notifications_enabled 0 notify it of nothing; it gets no routes"));
         } else if host.states == States::Widened {
             notes.push(format!("contact {name}: its host_notification_options notify UNREACHABLE but not DOWN; a native host alert cannot tell them apart, so it is notified of both (widened)"));
         }

@@ -171,7 +171,9 @@ fn fidelity(config: &Path, out: &Path) -> (usize, Vec<String>) {
                 .get("service_notification_options")
                 .map(|v| v.to_cache_string())
                 .unwrap_or_default();
-            opts.split(',').any(|o| o == "c" || o == "a")
+            let enabled =
+                c.get("service_notifications_enabled").is_none_or(|v| v.to_cache_string() != "0");
+            enabled && opts.split(',').any(|o| o == "c" || o == "a")
         })
         .filter_map(|c| c.text("contact_name").map(str::to_owned))
         .collect();
@@ -411,7 +413,9 @@ fn alertmanager_contact_periods_mute_their_routes() {
         // Paged for CRITICAL and DOWN only; a contact without options (Nagios: none).
         with_options("pager", "24x7", "24x7", ["host=d,r", "service=c,r"]),
         with_options("silent", "24x7", "24x7", ["", ""]),
-        "define contactgroup {\n contactgroup_name ops\n alias ops\n members day,office,always,monthly,pager,silent\n}\n".to_owned(),
+        // Every option, but service notifications disabled: host alerts only.
+        contact("hostonly", "24x7", "24x7").replace(" email", " service_notifications_enabled 0\n email"),
+        "define contactgroup {\n contactgroup_name ops\n alias ops\n members day,office,always,monthly,pager,silent,hostonly\n}\n".to_owned(),
         "define host {\n host_name h1\n address 127.0.0.1\n check_command check_ping\n max_check_attempts 1\n check_period 24x7\n notification_period 24x7\n contact_groups ops\n}\n".to_owned(),
         "define service {\n host_name h1\n service_description PING\n check_command check_ping\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period 24x7\n notification_period 24x7\n contact_groups ops\n}\n".to_owned(),
     ];
@@ -483,6 +487,7 @@ fn alertmanager_contact_periods_mute_their_routes() {
         ]
     );
     assert!(states_of("silent").is_empty());
+    assert_eq!(states_of("hostonly"), vec![vec!["service=\"\"".to_owned()]]);
     let interval = config["time_intervals"]
         .as_array()
         .unwrap()
@@ -520,7 +525,7 @@ fn alertmanager_contact_periods_mute_their_routes() {
     assert!(!host_alert.contains_key("service"), "{host_alert:?}");
     let got = routes_test(&yml, &host_alert);
     let want: BTreeSet<String> =
-        ["always", "day", "monthly", "office", "pager"].map(str::to_owned).into();
+        ["always", "day", "hostonly", "monthly", "office", "pager"].map(str::to_owned).into();
     assert_eq!(got, want, "host alert {host_alert:?}");
     // The service's WARNING alert, as the rules label it, does not page.
     let check_ping: serde_json::Value =
