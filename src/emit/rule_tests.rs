@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::rules::{self, Severity};
 use crate::translate::bridged::{BridgedLevel, HostLevel};
-use crate::translate::plugins::{Fed, Missing, Native, SECOND_PROBE_LABEL};
+use crate::translate::plugins::{Fed, Native, SECOND_PROBE_LABEL};
 use crate::translate::service_level::duration;
 use crate::translate::{NativeGroup, Translation};
 
@@ -226,7 +226,7 @@ fn native_group(tr: &Translation<'_>, native: &Native, group: &NativeGroup) -> O
         let target = target_of(instance.to_owned());
         input_series
             .push(InputSeries { series: member_of(&target), values: values_text(&[up], samples) });
-        if up == 1.0 || native.missing != Missing::UnknownWhileUp {
+        if up == 1.0 || !native.missing.while_up() {
             expect_no_data(&target);
         }
     }

@@ -144,6 +144,7 @@ pub fn no_data_rule(native: &Native, group: &NativeGroup) -> Option<Rule> {
     let (state, severity, enabled) = match native.missing {
         Missing::Critical => ("CRITICAL", "critical", s.none() || s.critical),
         Missing::Unknown | Missing::UnknownWhileUp => ("UNKNOWN", "warning", s.none() || s.unknown),
+        Missing::WarningWhileUp => ("WARNING", "warning", s.none() || s.warning),
         Missing::Covered => return None,
     };
     if !enabled {
@@ -170,12 +171,8 @@ pub fn no_data_rule(native: &Native, group: &NativeGroup) -> Option<Rule> {
         (None, _) => used.iter().map(|&i| signal(native, i)).collect(),
     };
     let m = member(group);
-    // A target that cannot be scraped is the rules' own condition for UnknownWhileUp.
-    let down = if native.missing == Missing::UnknownWhileUp {
-        String::new()
-    } else {
-        format!("{m} == 0\n  or ")
-    };
+    // A target that cannot be scraped is the rules' own condition for the *WhileUp kinds.
+    let down = if native.missing.while_up() { String::new() } else { format!("{m} == 0\n  or ") };
     let expr = format!(
         "max without(nagios_check) (\n  {down}({m} == 1 unless on(instance, host) (\n    {}\n  ))\n)\nunless on(host) {HOST_DOWN_RECORD}",
         present.join("\n    or ")

@@ -83,6 +83,7 @@ mod tests {
             timeout: 1,
             retries: 0,
             oids: Vec::new(),
+            present: Vec::new(),
             v3: None,
         };
         let probes = [

@@ -100,6 +100,9 @@ pub struct Module {
     pub retries: u32,
     /// Numeric OIDs without a leading dot, in the order of `-o`.
     pub oids: Vec<String>,
+    /// Of `oids`, those read for their presence only: the metric is 1 whenever the agent
+    /// returns the OID, whatever its text (check_hpjd's display message).
+    pub present: Vec<String>,
     /// SNMPv3 settings, with [`Version::V3`].
     pub v3: Option<V3>,
 }
@@ -122,6 +125,9 @@ pub fn metric_name(oid: &str) -> String {
 /// sysUpTime).
 pub const VALUE_REGEXES: [&str; 2] =
     [r"%!s\(uint32=([0-9]+)\)", r"(?s)[^-0-9]*(-?[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?).*"];
+
+/// The regex of a presence-only OID: any text, the empty one included.
+pub const PRESENT_REGEX: &str = "(?s).*";
 
 /// One module of `snmp.yml` (0.21 format).
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -224,6 +230,12 @@ impl Module {
             self.oids.join(","),
             v3.map(|v| format!("|{v}")).unwrap_or_default()
         );
+        // Presence-only OIDs are a different metric: part of the name only when there are.
+        let key = if self.present.is_empty() {
+            key
+        } else {
+            format!("{key}|present:{}", self.present.join(","))
+        };
         format!("nagios_snmp_{:08x}", crate::translate::fnv64(&key) as u32)
     }
 
@@ -246,11 +258,15 @@ impl Module {
                 ..Auth::default()
             },
         };
-        let extracts = || {
-            let list = VALUE_REGEXES
-                .iter()
-                .map(|r| RegexExtract { value: "$1".to_owned(), regex: (*r).to_owned() })
-                .collect();
+        let extracts = |oid: &String| {
+            let list = if self.present.contains(oid) {
+                vec![RegexExtract { value: "1".to_owned(), regex: PRESENT_REGEX.to_owned() }]
+            } else {
+                VALUE_REGEXES
+                    .iter()
+                    .map(|r| RegexExtract { value: "$1".to_owned(), regex: (*r).to_owned() })
+                    .collect()
+            };
             BTreeMap::from([(String::new(), list)])
         };
         ConfigModule {
@@ -270,8 +286,12 @@ impl Module {
                     name: metric_name(oid),
                     oid: oid.clone(),
                     type_: "DisplayString".to_owned(),
-                    help: format!("OID {oid}, read as check_snmp reads a value"),
-                    regex_extracts: extracts(),
+                    help: if self.present.contains(oid) {
+                        format!("OID {oid}: 1 when the agent returns it")
+                    } else {
+                        format!("OID {oid}, read as check_snmp reads a value")
+                    },
+                    regex_extracts: extracts(oid),
                 })
                 .collect(),
         }
@@ -290,6 +310,7 @@ mod tests {
             timeout: 10,
             retries: 5,
             oids: vec!["1.3.6.1.2.1.25.1.6.0".to_owned()],
+            present: Vec::new(),
             v3: None,
         }
     }

@@ -403,3 +403,219 @@ fn diff_sees_snmp_modules() {
     assert!(kinds.iter().any(|(k, _)| k == "added") && kinds.iter().any(|(k, _)| k == "removed"));
     let _ = std::fs::remove_dir_all(&root);
 }
+
+const HPJD: &str = "/usr/lib/nagios/plugins/check_hpjd";
+
+/// One JetDirect agent's values: `(status entry, INTEGER)` overrides of the all-zero base;
+/// `None` leaves the entry out (the agent lacks it).
+type Printer = (&'static str, &'static [(u32, Option<i32>)]);
+
+/// The printers of the check_hpjd test, by the state each should give.
+const PRINTERS: &[Printer] = &[
+    ("ok", &[]),
+    ("jam", &[(9, Some(1))]),
+    ("offline", &[(1, Some(1))]),
+    ("line-two", &[(1, Some(2))]),
+    ("out", &[(8, Some(1))]),
+    ("out-toner", &[(8, Some(1)), (10, Some(1))]),
+    ("toner", &[(10, Some(1))]),
+    ("door-negative", &[(17, Some(-1))]),
+    ("no-door-oid", &[(17, None)]),
+];
+
+/// snmpd `override` lines for a printer (the display message a string).
+fn printer_agent(values: &[(u32, Option<i32>)]) -> String {
+    let mut lines = String::new();
+    for n in [1, 2, 3, 6, 8, 9, 10, 11, 12, 17, 19] {
+        let v = values.iter().find(|(e, _)| *e == n).map_or(Some(0), |(_, v)| *v);
+        if let Some(v) = v {
+            lines.push_str(&format!("override .1.3.6.1.4.1.11.2.3.9.1.1.2.{n}.0 integer {v}\n"));
+        }
+    }
+    lines.push_str("override .1.3.6.1.4.1.11.2.3.9.1.1.3.0 octet_str \"READY\"\n");
+    lines
+}
+
+/// `check_hpjd` against real agents: one snmpd per printer state (JetDirect OIDs from
+/// `override`), one agent without any of them and a port nobody answers on. The real plugin
+/// gives each service's state; the converted rules, evaluated by a real Prometheus scraping
+/// the real snmp_exporter with the generated module, must give the same.
+#[test]
+fn check_hpjd_rules_agree_with_the_plugin_on_snmp_exporter() {
+    let tools = [
+        ("/usr/sbin/snmpd", "snmpd"),
+        (HPJD, "monitoring-plugins-standard"),
+        ("/usr/bin/prometheus-snmp-exporter", "prometheus-snmp-exporter"),
+        ("/usr/bin/prometheus", "prometheus"),
+        ("/usr/bin/envsubst", "gettext-base"),
+    ];
+    if !tools.iter().all(|(path, package)| have(Path::new(path), package)) {
+        return;
+    }
+    let root = std::env::temp_dir().join(format!("nag2prom-hpjd-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("prom/data")).unwrap();
+    let state = |port: u16, extra: &[&str]| -> i32 {
+        let out = Command::new(HPJD)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string(), "-C", COMMUNITY])
+            .args(extra)
+            .output()
+            .unwrap();
+        out.status.code().unwrap_or(-1)
+    };
+    // The agents: the printers, and one that is no printer.
+    let mut agents: Vec<(&str, u16, Proc)> = Vec::new();
+    let alien: Printer = ("alien", &[]);
+    for (name, values) in PRINTERS.iter().chain([&alien]) {
+        let dir = root.join(format!("snmpd-{name}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let port = free_port();
+        let conf = dir.join("snmpd.conf");
+        let body = if *name == "alien" { String::new() } else { printer_agent(values) };
+        std::fs::write(&conf, format!("rocommunity {COMMUNITY} 127.0.0.1\n{body}")).unwrap();
+        let proc = Proc::spawn(
+            "snmpd",
+            Command::new("/usr/sbin/snmpd")
+                .args(["-f", "-C", "-Lf", "/dev/null", "-c"])
+                .arg(&conf)
+                .arg("-p")
+                .arg(dir.join("pid"))
+                .arg(format!("udp:127.0.0.1:{port}"))
+                .env("SNMP_PERSISTENT_DIR", &dir)
+                .env("MIBS", "")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        );
+        agents.push((name, port, proc));
+    }
+    let down_port = free_port();
+    for (name, port, _) in &agents {
+        // sysUpTime answers on every agent: it is up.
+        let up = wait_for(Duration::from_secs(10), || {
+            plugin_state(*port, "-P 2c -o .1.3.6.1.2.1.1.3.0 -t 1 -e 0", COMMUNITY) == 0
+        });
+        assert!(up, "snmpd {name} does not answer on 127.0.0.1:{port}");
+    }
+    // (service, agent port, extra options, the state Debian 12's plugin (2.3.3) gives). Every
+    // service passes -p, which in 2.3 falls through into -D: paper out is OK and ends the
+    // chain (toner low after it is not looked at).
+    let port_of = |n: &str| agents.iter().find(|(a, ..)| *a == n).unwrap().1;
+    let services: Vec<(String, u16, &str, i32)> = vec![
+        ("OK".to_owned(), port_of("ok"), "", 0),
+        ("Jam".to_owned(), port_of("jam"), "", 1),
+        ("Offline".to_owned(), port_of("offline"), "", 1),
+        ("Line Two".to_owned(), port_of("line-two"), "", 0),
+        ("Out".to_owned(), port_of("out"), "", 0),
+        ("Out D".to_owned(), port_of("out"), "-D", 0),
+        ("Out Toner".to_owned(), port_of("out-toner"), "", 0),
+        ("Toner D".to_owned(), port_of("toner"), "-D", 1),
+        ("Door Negative".to_owned(), port_of("door-negative"), "", 1),
+        ("No Door OID".to_owned(), port_of("no-door-oid"), "", 1),
+        ("Not A Printer".to_owned(), port_of("alien"), "", 2),
+        ("No Agent".to_owned(), down_port, "", 2),
+    ];
+    let mut expected = BTreeMap::new();
+    for (service, port, extra, want) in &services {
+        let extra: Vec<&str> = extra.split(' ').filter(|w| !w.is_empty()).collect();
+        let got = state(*port, &extra);
+        assert_eq!(got, *want, "check_hpjd on {service}");
+        expected.insert(service.clone(), got);
+    }
+
+    let mut objects = String::from(crate::support::LOOPBACK_OBJECTS)
+        + "define host {\n host_name printer\n address 127.0.0.1\n max_check_attempts 1\n check_period always\n contacts ops\n notification_period always\n}\n";
+    for (i, (service, port, extra, _)) in services.iter().enumerate() {
+        objects.push_str(&format!(
+            "define command {{\n command_name hpjd{i}\n command_line {HPJD} -H $HOSTADDRESS$ -p {port} -C '$ARG1$' {extra}\n}}\n\
+             define service {{\n host_name printer\n service_description {service}\n check_command hpjd{i}!{COMMUNITY}\n max_check_attempts 1\n check_interval 1\n retry_interval 1\n check_period always\n notification_period always\n contacts ops\n}}\n"
+        ));
+    }
+    std::fs::write(root.join("objects.cfg"), objects).unwrap();
+    std::fs::write(root.join("nagios.cfg"), "cfg_file=objects.cfg\n").unwrap();
+    let exporter_port = free_port();
+    let prom_port = free_port();
+    let out = root.join("out");
+    let run = nag2prom(&[
+        "convert",
+        "--config",
+        root.join("nagios.cfg").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--scrape-interval",
+        "2",
+        "--snmp-exporter-address",
+        &format!("127.0.0.1:{exporter_port}"),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["totals"]["native"], services.len(), "{}", report["services"]);
+    crate::convert::promtool_checks(std::slice::from_ref(&out));
+    for entry in walk(&out) {
+        let body = String::from_utf8_lossy(&std::fs::read(&entry).unwrap()).into_owned();
+        assert!(!body.contains(COMMUNITY), "{} holds the community", entry.display());
+    }
+    // The community from the deployment's environment, as envsubst renders the template.
+    let template = std::fs::read_to_string(out.join("snmp.yml.tmpl")).unwrap();
+    let vars: Vec<String> = template
+        .lines()
+        .filter_map(|l| l.strip_prefix("# NAG2PROM_SNMP_"))
+        .map(|l| format!("NAG2PROM_SNMP_{}", l.split_once(": ").unwrap().0))
+        .collect();
+    assert_eq!(vars.len(), 1, "one community, one variable:\n{template}");
+    let rendered = Command::new("/usr/bin/envsubst")
+        .arg(format!("${{{}}}", vars[0]))
+        .env(&vars[0], COMMUNITY)
+        .stdin(std::fs::File::open(out.join("snmp.yml.tmpl")).unwrap())
+        .output()
+        .unwrap();
+    assert!(rendered.status.success());
+    let snmp_yml = root.join("snmp.yml");
+    std::fs::write(&snmp_yml, &rendered.stdout).unwrap();
+    let mut exporter = Proc::spawn(
+        "snmp_exporter",
+        Command::new("/usr/bin/prometheus-snmp-exporter")
+            .arg(format!("--config.file={}", snmp_yml.display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{exporter_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    assert!(
+        wait_for(Duration::from_secs(10), || http_get(exporter_port, "/").is_some()),
+        "snmp_exporter does not start"
+    );
+    let targets: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("targets/snmp.json")).unwrap()).unwrap();
+    let targets = targets.as_array().unwrap().len();
+    let mut prom =
+        crate::support::prometheus(&out.join("prometheus.yml"), &root.join("prom/data"), prom_port);
+    let rank_of = |state: i32| match state {
+        0 => 0,
+        2 => 2,
+        _ => 1,
+    };
+    let mut last = Vec::new();
+    let agreed = wait_for(Duration::from_secs(60), || {
+        assert!(prom.running() && exporter.running(), "prometheus or snmp_exporter exited");
+        let scraped = api(prom_port, "/api/v1/query?query=count(up%7Bjob%3D%22snmp%22%7D)")
+            .is_some_and(|d| d["result"][0]["value"][1] == targets.to_string().as_str());
+        if !scraped {
+            return false;
+        }
+        let Some(got) = crate::support::firing_ranks(prom_port) else { return false };
+        last = expected
+            .iter()
+            .filter(|(service, state)| got.get(*service).copied().unwrap_or(0) != rank_of(**state))
+            .map(|(service, state)| {
+                format!(
+                    "{service}: check_hpjd {state}, alerts rank {}",
+                    got.get(service).copied().unwrap_or(0)
+                )
+            })
+            .collect();
+        last.is_empty()
+    });
+    assert!(agreed, "the rules disagree with check_hpjd:\n{}", last.join("\n"));
+    drop(agents);
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -368,8 +368,16 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
         canonical.push_str(&format!(" -p {target_port}"));
     }
 
-    let settings =
-        Module { version, community, variable: None, timeout, retries, oids: fetched, v3 };
+    let settings = Module {
+        version,
+        community,
+        variable: None,
+        timeout,
+        retries,
+        oids: fetched,
+        present: Vec::new(),
+        v3,
+    };
     let n_threshold = metrics.len();
     // OIDs that must be there without being compared (SNMPv1: any missing one fails the
     // request): the agent returns them whenever it answers.
@@ -445,7 +453,7 @@ pub fn translate(call: &Call, _ctx: &Context) -> Result<Native, Refusal> {
 
 /// A secret option's value (`-C`, `-A`, `-X`) as a reference: a `$USERn$` macro by its name,
 /// a literal kept hidden; other macros differ per host.
-fn credential(opt: &str, value: &str) -> Result<Community, Refusal> {
+pub(crate) fn credential(opt: &str, value: &str) -> Result<Community, Refusal> {
     if has_user_macro(value) {
         let name = value.trim_matches('$');
         if value.starts_with("$USER") && value.ends_with('$') && !name.contains('$') {

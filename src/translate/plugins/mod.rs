@@ -16,6 +16,7 @@ pub mod check_by_ssh;
 pub mod check_dig;
 pub mod check_disk;
 pub mod check_dns;
+pub mod check_hpjd;
 pub mod check_http;
 pub mod check_icmp;
 pub mod check_load;
@@ -352,6 +353,17 @@ pub enum Missing {
     /// be scraped is a condition of the rules themselves (check_snmp's silent agent is
     /// CRITICAL), so the companion stays silent then.
     UnknownWhileUp,
+    /// WARNING when the target answers but lacks what the rules read (check_hpjd: snmpget
+    /// complains on stderr), the target not answering being the rules' own condition.
+    WarningWhileUp,
+}
+
+impl Missing {
+    /// True when a target that cannot be scraped is the rules' own condition, not the
+    /// companion's.
+    pub fn while_up(self) -> bool {
+        matches!(self, Missing::UnknownWhileUp | Missing::WarningWhileUp)
+    }
 }
 
 /// The placeholder in signal PromQL replaced by the group's selector.
@@ -431,6 +443,7 @@ pub static REGISTRY: &[Plugin] = &[
         Remote::No,
         &["-C", "--community", "-A", "--authpasswd", "-X", "--privpasswd"],
     ),
+    plugin(&["check_hpjd"], check_hpjd::translate, Remote::No, &["-C", "--community"]),
     plugin(&["check_dns"], check_dns::translate, Remote::ProbesFrom(&['s']), &[]),
     plugin(&["check_dig"], check_dig::translate, Remote::ProbesFrom(&['H']), &[]),
     plugin(&["check_mysql"], check_mysql::translate, Remote::No, &["-p", "--password"]),
@@ -843,6 +856,8 @@ mod tests {
         "check_ssl -H $HOSTADDRESS$ -p 443 --cn www.example.org -w 30 -c 10",
         "check_snmp -H $HOSTADDRESS$ -C public -o sysUpTime.0 -w 1: -c 1:",
         "check_snmp -H $HOSTADDRESS$ -P 2c -C $USER3$ -o .1.3.6.1.2.1.2.2.1.8.1 -c 1",
+        "check_hpjd -H $HOSTADDRESS$ -C public",
+        "check_hpjd -H $HOSTADDRESS$ -C $USER3$ -p 1161 -D",
         "check_nt -H $HOSTADDRESS$ -v MEMUSE -w 80 -c 90",
         "check_nt -H $HOSTADDRESS$ -v CPULOAD -l 5,80,90",
         "check_nt -H $HOSTADDRESS$ -v COUNTER -l \\Memory\\Pages/sec -w 5 -c 10",
