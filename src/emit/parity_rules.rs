@@ -2,14 +2,16 @@
 //! recording rules Prometheus evaluates all the time, so a dashboard panel tracks the
 //! parallel run between two `parity` runs.
 //!
-//! `nagios:parity_disagreements:count{object, kind}` counts, at each evaluation, what
+//! `nagios:parity_disagreements:count{object, kind, reason}` counts, at each evaluation, what
 //! [`crate::parity::compare`] would list: for services (`object="service"`) whose host is up,
 //! `missed` (Nagios' HARD state is not OK and no alert of the service fires), `extra` (an
 //! alert of a service Nagios knows fires while its HARD state is OK, or its host is not UP)
 //! and `severity` (CRITICAL with only warning alerts, or WARNING/UNKNOWN with a critical
 //! one); for hosts (`object="host"`), `missed` (not UP without `NagiosHostDown`) and `extra`
 //! (`NagiosHostDown` while UP). Services of a host that is not UP want no alert, as Nagios
-//! sends none. Right after a state change a count can be a rule's `for:` still running.
+//! sends none. Each is split by the reason [`crate::parity::explain`] gives, the first that
+//! applies: `acknowledged`, `downtime`, `pending` (a missed alert whose `for:` is running),
+//! `no-data` (what fires is only a no-data companion), else `thresholds`; hosts `host-check`.
 
 use std::collections::BTreeMap;
 
@@ -60,18 +62,51 @@ fn expressions() -> [(&'static str, &'static str, String); 5] {
     ]
 }
 
+/// Services whose problem Nagios has acknowledged.
+const ACKNOWLEDGED: &str = "(nagios_service_acknowledged == 1)";
+
+/// Services in a scheduled downtime.
+const IN_DOWNTIME: &str = "(nagios_service_scheduled_downtime_depth > 0)";
+
+/// Services with an alert whose `for:` is still running.
+const PENDING: &str = "ALERTS{alertstate=\"pending\", service!=\"\"}";
+
+/// Services whose firing alerts are all no-data companions.
+const NO_DATA_ONLY: &str = "(max by(host, service) (ALERTS{alertstate=\"firing\", service!=\"\", alertname=~\".+NoData\"}) unless on(host, service) ALERTS{alertstate=\"firing\", service!=\"\", alertname!~\".+NoData\"})";
+
+/// The disagreements `expr` of `kind` split by reason, the first that applies, as
+/// [`crate::parity::explain`] gives them: `(reason, expression)`.
+fn by_reason(object: &str, kind: &str, expr: &str) -> Vec<(&'static str, String)> {
+    if object == "host" {
+        return vec![("host-check", expr.to_owned())];
+    }
+    let on = "on(host, service)";
+    let unexplained = format!("(({expr}) unless {on} {ACKNOWLEDGED}) unless {on} {IN_DOWNTIME}");
+    // `pending` explains a missed alert; `no-data` an alert that fires.
+    let (reason, why) =
+        if kind == "missed" { ("pending", PENDING) } else { ("no-data", NO_DATA_ONLY) };
+    vec![
+        ("acknowledged", format!("({expr}) and {on} {ACKNOWLEDGED}")),
+        ("downtime", format!("(({expr}) unless {on} {ACKNOWLEDGED}) and {on} {IN_DOWNTIME}")),
+        (reason, format!("({unexplained}) and {on} {why}")),
+        ("thresholds", format!("({unexplained}) unless {on} {why}")),
+    ]
+}
+
 /// `rules/parity.yml`.
 pub fn parity_rules(tr: &Translation<'_>) -> RuleFile {
     let rules = expressions()
         .into_iter()
-        .map(|(object, kind, expr)| Rule {
-            record: Some(PARITY_RECORD.to_owned()),
-            expr: format!("count({expr}) or vector(0)"),
-            labels: [("kind", kind), ("object", object)]
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
-            ..Rule::default()
+        .flat_map(|(object, kind, expr)| {
+            by_reason(object, kind, &expr).into_iter().map(move |(reason, expr)| Rule {
+                record: Some(PARITY_RECORD.to_owned()),
+                expr: format!("count({expr}) or vector(0)"),
+                labels: [("kind", kind), ("object", object), ("reason", reason)]
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
+                ..Rule::default()
+            })
         })
         .collect();
     RuleFile {
@@ -83,7 +118,7 @@ pub fn parity_rules(tr: &Translation<'_>) -> RuleFile {
     }
 }
 
-/// `tests/parity.yml`: one case of every kind beside services and hosts that agree.
+/// `tests/parity.yml`: one case of every kind and reason beside services and hosts that agree.
 pub fn parity_tests(tr: &Translation<'_>) -> TestFile {
     let interval = u64::from(tr.scrape_interval.max(1));
     let series = |metric: &str, labels: &[(&str, &str)], value: f64| {
@@ -103,6 +138,11 @@ pub fn parity_tests(tr: &Translation<'_>) -> TestFile {
         let mut labels = bridge.to_vec();
         labels.push(("host", host));
         series("nagios_host_state", &labels, value)
+    };
+    let flag = |metric: &'static str, host: &'static str, service: &'static str, value: f64| {
+        let mut labels = bridge.to_vec();
+        labels.extend([("host", host), ("service", service)]);
+        series(metric, &labels, value)
     };
     let alert = |host: &'static str, service: &'static str, severity: &'static str| {
         series(
@@ -143,6 +183,36 @@ pub fn parity_tests(tr: &Translation<'_>) -> TestFile {
         alert("up-1", "severity low", "warning"),
         state("up-1", "severity high", 3.0),
         alert("up-1", "severity high", "critical"),
+        // The reasons: a missed problem acknowledged, one in downtime, one whose alert is
+        // pending; an extra alert that is only a no-data companion.
+        state("up-1", "missed acked", 2.0),
+        flag("nagios_service_acknowledged", "up-1", "missed acked", 1.0),
+        state("up-1", "missed downtime", 2.0),
+        flag("nagios_service_scheduled_downtime_depth", "up-1", "missed downtime", 1.0),
+        state("up-1", "missed pending", 1.0),
+        series(
+            "ALERTS",
+            &[
+                ("alertname", "NagiosCheckDisk"),
+                ("alertstate", "pending"),
+                ("host", "up-1"),
+                ("service", "missed pending"),
+                ("severity", "warning"),
+            ],
+            1.0,
+        ),
+        state("up-1", "extra no-data", 0.0),
+        series(
+            "ALERTS",
+            &[
+                ("alertname", "NagiosCheckDiskNoData"),
+                ("alertstate", "firing"),
+                ("host", "up-1"),
+                ("service", "extra no-data"),
+                ("severity", "warning"),
+            ],
+            1.0,
+        ),
         // Hosts: down-1 DOWN without NagiosHostDown (missed); up-2 UP with it (extra).
         series(
             "ALERTS",
@@ -155,19 +225,30 @@ pub fn parity_tests(tr: &Translation<'_>) -> TestFile {
             1.0,
         ),
     ];
-    let expected: BTreeMap<(&str, &str), f64> = [
-        (("service", "missed"), 1.0),
-        (("service", "extra"), 2.0),
-        (("service", "severity"), 2.0),
-        (("host", "missed"), 1.0),
-        (("host", "extra"), 1.0),
+    let expected: BTreeMap<(&str, &str, &str), f64> = [
+        (("service", "missed", "acknowledged"), 1.0),
+        (("service", "missed", "downtime"), 1.0),
+        (("service", "missed", "pending"), 1.0),
+        (("service", "missed", "thresholds"), 1.0),
+        (("service", "extra", "acknowledged"), 0.0),
+        (("service", "extra", "downtime"), 0.0),
+        (("service", "extra", "no-data"), 1.0),
+        (("service", "extra", "thresholds"), 2.0),
+        (("service", "severity", "acknowledged"), 0.0),
+        (("service", "severity", "downtime"), 0.0),
+        (("service", "severity", "no-data"), 0.0),
+        (("service", "severity", "thresholds"), 2.0),
+        (("host", "missed", "host-check"), 1.0),
+        (("host", "extra", "host-check"), 1.0),
     ]
     .into_iter()
     .collect();
     let exp_samples = expected
         .iter()
-        .map(|((object, kind), value)| ExpSample {
-            labels: format!("{PARITY_RECORD}{{kind=\"{kind}\",object=\"{object}\"}}"),
+        .map(|((object, kind, reason), value)| ExpSample {
+            labels: format!(
+                "{PARITY_RECORD}{{kind=\"{kind}\",object=\"{object}\",reason=\"{reason}\"}}"
+            ),
             value: *value,
         })
         .collect();
@@ -175,7 +256,7 @@ pub fn parity_tests(tr: &Translation<'_>) -> TestFile {
         rule_files: vec!["../rules/parity.yml".to_owned()],
         evaluation_interval: duration(interval),
         tests: vec![TestGroup {
-            name: "parity: one disagreement of every kind beside agreements".to_owned(),
+            name: "parity: one disagreement of every kind and reason beside agreements".to_owned(),
             interval: duration(interval),
             input_series,
             alert_rule_test: Vec::new(),
@@ -192,12 +273,12 @@ pub fn parity_tests(tr: &Translation<'_>) -> TestFile {
 mod tests {
     use super::*;
 
-    /// Every expression parses, and the five kinds are recorded once each.
+    /// Every expression parses; each service kind is recorded per reason, each host kind once.
     #[test]
     fn expressions_parse() {
         let file = parity_rules(&Translation { scrape_interval: 60, ..Translation::default() });
         let rules = &file.groups[0].rules;
-        assert_eq!(rules.len(), 5);
+        assert_eq!(rules.len(), 3 * 4 + 2);
         for r in rules {
             assert!(promql_parser::parser::parse(&r.expr).is_ok(), "{}", r.expr);
             assert_eq!(r.record.as_deref(), Some(PARITY_RECORD));

@@ -496,20 +496,24 @@ fn e2e_generated_alerts_agree_with_nagios() {
         assert!(["Current Users", "Missing Mount"].contains(&service), "a rule without data: {n}");
         assert!(n["covered_by"].is_string(), "not covered by a no-data companion: {n}");
     }
-    // rules/parity.yml records the same disagreements, by object and kind, for the dashboard:
-    // once its rules have run on the same states, its counts are the report's.
-    let mut want: BTreeMap<(String, String), f64> = BTreeMap::new();
-    for object in ["service", "host"] {
-        for kind in ["missed", "extra", "severity"] {
-            if object == "service" || kind != "severity" {
-                want.insert((object.to_owned(), kind.to_owned()), 0.0);
-            }
+    // rules/parity.yml records the same disagreements, by object, kind and reason, for the
+    // dashboard: once its rules have run on the same states, its counts are the report's.
+    type Key = (String, String, String);
+    let mut want: BTreeMap<Key, f64> = BTreeMap::new();
+    let key = |a: &str, b: &str, c: &str| (a.to_owned(), b.to_owned(), c.to_owned());
+    for kind in ["missed", "extra", "severity"] {
+        let explained = if kind == "missed" { "pending" } else { "no-data" };
+        for reason in ["acknowledged", "downtime", explained, "thresholds"] {
+            want.insert(key("service", kind, reason), 0.0);
+        }
+        if kind != "severity" {
+            want.insert(key("host", kind, "host-check"), 0.0);
         }
     }
     for d in report["agreement"]["disagreements"].as_array().unwrap() {
         let object = if d["service"].is_null() { "host" } else { "service" };
-        *want.entry((object.to_owned(), d["kind"].as_str().unwrap().to_owned())).or_default() +=
-            1.0;
+        let (kind, reason) = (d["kind"].as_str().unwrap(), d["reason"].as_str().unwrap());
+        *want.entry(key(object, kind, reason)).or_default() += 1.0;
     }
     let mut recorded = BTreeMap::new();
     let same = wait_for(Duration::from_secs(30), || {
@@ -521,7 +525,7 @@ fn e2e_generated_alerts_agree_with_nagios() {
                 let label = |k: &str| r["metric"][k].as_str().unwrap_or("").to_owned();
                 let value: f64 =
                     r["value"][1].as_str().and_then(|v| v.parse().ok()).unwrap_or(-1.0);
-                ((label("object"), label("kind")), value)
+                ((label("object"), label("kind"), label("reason")), value)
             })
             .collect();
         recorded == want
