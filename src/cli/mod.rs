@@ -199,8 +199,10 @@ pub enum Command {
     /// want no alert; a host not UP wants NagiosHostDown. With --rules, also lists the
     /// alerting rules that cannot fire because a series they need does not exist (a wrong
     /// metric name or label value, an exporter not scraped); --config converts nagios.cfg
-    /// in memory for the same check. Run it daily; a disagreement
-    /// right after a state change can be the rules' `for:` still running.
+    /// in memory for the same check. Each disagreement says why, the first reason that
+    /// applies: acknowledged, downtime, pending (the rule's `for:` still running), no-data
+    /// (only a no-data companion fires), timing (Nagios has not checked since the alert
+    /// began or resolved, or is retrying), host-check, else thresholds. Run it daily.
     ///
     /// Exit codes: 0 (with --exit-code: everything agrees and every rule has data), 1 (only
     /// with --exit-code: something disagrees or cannot fire), 2 (Prometheus unreachable, no

@@ -90,6 +90,10 @@ struct NagiosSide {
     hosts: BTreeMap<String, u8>,
     acknowledged: BTreeSet<(String, String)>,
     in_downtime: BTreeSet<(String, String)>,
+    /// Each service's last check (Unix seconds).
+    last_check: BTreeMap<(String, String), i64>,
+    /// Services whose current (SOFT) state is not the HARD one: Nagios is retrying.
+    soft: BTreeSet<(String, String)>,
 }
 
 /// Nagios' side from the bridge's series in Prometheus.
@@ -109,11 +113,25 @@ fn from_prometheus(client: &Client, url: &str) -> anyhow::Result<NagiosSide> {
      -> anyhow::Result<BTreeSet<(String, String)>> {
         Ok(client.states(family)?.into_iter().filter(|(_, v)| pick(*v)).map(|(k, _)| k).collect())
     };
+    let current = states(client.states("nagios_service_state")?);
+    let soft = current
+        .iter()
+        .filter(|(k, v)| services.get(*k).is_some_and(|hard| hard != *v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let last_check = client
+        .states("nagios_service_last_check_timestamp_seconds")?
+        .into_iter()
+        .filter(|(_, v)| v.is_finite() && *v > 0.0)
+        .map(|(k, v)| (k, v as i64))
+        .collect();
     Ok(NagiosSide {
-        services,
-        hosts,
         acknowledged: keys("nagios_service_acknowledged", |v| v == 1.0)?,
         in_downtime: keys("nagios_service_scheduled_downtime_depth", |v| v > 0.0)?,
+        services,
+        hosts,
+        last_check,
+        soft,
     })
 }
 
@@ -140,6 +158,8 @@ fn from_status(bytes: &[u8], max_age: u64, now: i64) -> anyhow::Result<NagiosSid
         hosts: BTreeMap::new(),
         acknowledged: BTreeSet::new(),
         in_downtime: BTreeSet::new(),
+        last_check: BTreeMap::new(),
+        soft: BTreeSet::new(),
     };
     for h in &snapshot.hosts {
         if let Some(state) = h.last_hard_state {
@@ -154,7 +174,13 @@ fn from_status(bytes: &[u8], max_age: u64, now: i64) -> anyhow::Result<NagiosSid
         if s.scheduled_downtime_depth.is_some_and(|d| d > 0) {
             side.in_downtime.insert(key.clone());
         }
+        if let Some(t) = s.last_check.filter(|t| *t > 0) {
+            side.last_check.insert(key.clone(), t);
+        }
         if let Some(state) = s.last_hard_state {
+            if s.current_state.is_some_and(|c| c != state) {
+                side.soft.insert(key.clone());
+            }
             side.services.insert(key, state);
         }
     }
@@ -181,6 +207,9 @@ fn rules_plan(args: &ParityArgs) -> anyhow::Result<Option<Plan>> {
     }
 }
 
+/// How far back `parity` looks for alerts that fired and resolved (the `timing` reason).
+const LAST_FIRED_WINDOW: &str = "1h";
+
 /// Run; `Ok` carries the exit code.
 pub(super) fn run(args: &ParityArgs) -> anyhow::Result<ExitCode> {
     let client = Client::new(&args.prometheus, super::seconds("--timeout", args.timeout)?);
@@ -197,13 +226,37 @@ pub(super) fn run(args: &ParityArgs) -> anyhow::Result<ExitCode> {
         }
         None => from_prometheus(&client, &args.prometheus)?,
     };
-    let NagiosSide { services, hosts, acknowledged, in_downtime } = nagios;
-    let active = client.alerts()?;
+    let NagiosSide { services, hosts, acknowledged, in_downtime, last_check, soft } = nagios;
+    let listed = client.active_alerts()?;
+    let mut active_since: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for a in listed.iter().filter(|a| a.state == "firing") {
+        let (Some(host), Some(service), Some(t)) =
+            (a.labels.get("host"), a.labels.get("service"), a.since)
+        else {
+            continue;
+        };
+        let slot = active_since.entry((host.clone(), service.clone())).or_insert(t);
+        *slot = (*slot).min(t);
+    }
+    let active: Vec<(String, parity::Labels)> =
+        listed.into_iter().map(|a| (a.state, a.labels)).collect();
     let alerts: Vec<parity::Labels> =
         active.iter().filter(|(state, _)| state == "firing").map(|(_, l)| l.clone()).collect();
     let mut agreement = parity::compare(&services, &hosts, &alerts);
     let (pending, no_data_only) = parity::alert_circumstances(&active);
-    let circumstances = parity::Circumstances { acknowledged, in_downtime, pending, no_data_only };
+    // Alerts that fired and resolved since Nagios' last check: an hour back covers check
+    // intervals up to an hour.
+    let last_fired = client.last_fired(LAST_FIRED_WINDOW)?;
+    let circumstances = parity::Circumstances {
+        acknowledged,
+        in_downtime,
+        pending,
+        no_data_only,
+        last_check,
+        soft,
+        active_since,
+        last_fired,
+    };
     parity::explain(&mut agreement, &circumstances);
     let (no_data, rules_checked) = match plan {
         None => (None, 0),

@@ -380,7 +380,10 @@ pub fn overview(groups: &Groups) -> Dashboard {
             "Services and hosts on which the generated alerts disagree with Nagios' HARD state \
              (rules/parity.yml, what `nag2prom parity` lists): missed (Nagios alerts, \
              Prometheus does not), extra (the reverse), severity (warning against critical). \
-             Each line is split by reason, the first that applies: acknowledged, downtime,              pending (the rule's for: still running), no-data (only a no-data companion fires),              thresholds (the rule and the plugin disagree on the same data), host-check.",
+             Each line is split by reason, the first that applies: acknowledged, downtime, \
+             pending (the rule's for: still running), no-data (only a no-data companion fires), \
+             timing (a check apart), thresholds (the rule and the plugin disagree on the same \
+             data), host-check.",
             g(12, 22, 12, 8),
             &[q(
                 &format!(

@@ -11,7 +11,9 @@
 //! (`NagiosHostDown` while UP). Services of a host that is not UP want no alert, as Nagios
 //! sends none. Each is split by the reason [`crate::parity::explain`] gives, the first that
 //! applies: `acknowledged`, `downtime`, `pending` (a missed alert whose `for:` is running),
-//! `no-data` (what fires is only a no-data companion), else `thresholds`; hosts `host-check`.
+//! `no-data` (what fires is only a no-data companion), `timing` (a check apart: a missed
+//! alert fired after Nagios' last check; one that fires began after it, or Nagios is
+//! retrying), else `thresholds`; hosts `host-check`.
 
 use std::collections::BTreeMap;
 
@@ -74,6 +76,14 @@ const PENDING: &str = "ALERTS{alertstate=\"pending\", service!=\"\"}";
 /// Services whose firing alerts are all no-data companions.
 const NO_DATA_ONLY: &str = "(max by(host, service) (ALERTS{alertstate=\"firing\", service!=\"\", alertname=~\".+NoData\"}) unless on(host, service) ALERTS{alertstate=\"firing\", service!=\"\", alertname!~\".+NoData\"})";
 
+/// Missed alerts a check apart: an alert of the service fired (and resolved) after Nagios'
+/// last check, within the hour `nag2prom parity` looks back.
+const MISSED_TIMING: &str = "(max by(host, service) (last_over_time(timestamp(ALERTS{alertstate=\"firing\", service!=\"\"})[1h:])) >= on(host, service) (max by(host, service) (nagios_service_last_check_timestamp_seconds) > 0))";
+
+/// Alerts that fire a check apart: the oldest firing alert of the service became active after
+/// Nagios' last check, or Nagios is retrying (its SOFT state is not the HARD one).
+const FIRING_TIMING: &str = "(((max by(host, service) (nagios_service_last_check_timestamp_seconds) > 0) < on(host, service) min by(host, service) (ALERTS_FOR_STATE{service!=\"\"} and ignoring(alertstate) ALERTS{alertstate=\"firing\", service!=\"\"})) or on(host, service) (nagios_service_state != nagios_service_hard_state))";
+
 /// The disagreements `expr` of `kind` split by reason, the first that applies, as
 /// [`crate::parity::explain`] gives them: `(reason, expression)`.
 fn by_reason(object: &str, kind: &str, expr: &str) -> Vec<(&'static str, String)> {
@@ -81,16 +91,25 @@ fn by_reason(object: &str, kind: &str, expr: &str) -> Vec<(&'static str, String)
         return vec![("host-check", expr.to_owned())];
     }
     let on = "on(host, service)";
-    let unexplained = format!("(({expr}) unless {on} {ACKNOWLEDGED}) unless {on} {IN_DOWNTIME}");
-    // `pending` explains a missed alert; `no-data` an alert that fires.
-    let (reason, why) =
-        if kind == "missed" { ("pending", PENDING) } else { ("no-data", NO_DATA_ONLY) };
-    vec![
+    // The reasons after acknowledged and downtime, in order: a missed alert may be pending
+    // or a check apart; one that fires may be only its no-data companion (missing data is
+    // no matter of timing) or a check apart.
+    let later: [(&'static str, &str); 2] = if kind == "missed" {
+        [("pending", PENDING), ("timing", MISSED_TIMING)]
+    } else {
+        [("no-data", NO_DATA_ONLY), ("timing", FIRING_TIMING)]
+    };
+    let mut rest = format!("(({expr}) unless {on} {ACKNOWLEDGED}) unless {on} {IN_DOWNTIME}");
+    let mut out = vec![
         ("acknowledged", format!("({expr}) and {on} {ACKNOWLEDGED}")),
         ("downtime", format!("(({expr}) unless {on} {ACKNOWLEDGED}) and {on} {IN_DOWNTIME}")),
-        (reason, format!("({unexplained}) and {on} {why}")),
-        ("thresholds", format!("({unexplained}) unless {on} {why}")),
-    ]
+    ];
+    for (reason, why) in later {
+        out.push((reason, format!("({rest}) and {on} {why}")));
+        rest = format!("({rest}) unless {on} {why}");
+    }
+    out.push(("thresholds", rest));
+    out
 }
 
 /// `rules/parity.yml`.
@@ -129,6 +148,7 @@ pub fn parity_tests(tr: &Translation<'_>) -> TestFile {
         }
     };
     let bridge = [("instance", "127.0.0.1:10460"), ("job", "nagios_bridge")];
+    let half = interval as f64 / 2.0;
     let state = |host: &'static str, service: &'static str, value: f64| {
         let mut labels = bridge.to_vec();
         labels.extend([("host", host), ("service", service)]);
@@ -213,6 +233,32 @@ pub fn parity_tests(tr: &Translation<'_>) -> TestFile {
             ],
             1.0,
         ),
+        // A check apart: a missed problem whose alert fired (at one interval) after Nagios'
+        // last check (at half of one) and resolved; an OK service whose alert became active
+        // (at 1.5 intervals) after the last check; an OK service Nagios is retrying (SOFT
+        // WARNING).
+        state("up-1", "missed timing", 2.0),
+        flag("nagios_service_last_check_timestamp_seconds", "up-1", "missed timing", half),
+        InputSeries {
+            series: "ALERTS{alertname=\"NagiosCheckDisk\",alertstate=\"firing\",host=\"up-1\",service=\"missed timing\",severity=\"critical\"}".to_owned(),
+            values: "_ 1 stale".to_owned(),
+        },
+        state("up-1", "extra timing", 0.0),
+        flag("nagios_service_last_check_timestamp_seconds", "up-1", "extra timing", half),
+        alert("up-1", "extra timing", "warning"),
+        series(
+            "ALERTS_FOR_STATE",
+            &[
+                ("alertname", "NagiosCheckDisk"),
+                ("host", "up-1"),
+                ("service", "extra timing"),
+                ("severity", "warning"),
+            ],
+            3.0 * half,
+        ),
+        state("up-1", "extra soft", 0.0),
+        flag("nagios_service_state", "up-1", "extra soft", 1.0),
+        alert("up-1", "extra soft", "warning"),
         // Hosts: down-1 DOWN without NagiosHostDown (missed); up-2 UP with it (extra).
         series(
             "ALERTS",
@@ -229,13 +275,16 @@ pub fn parity_tests(tr: &Translation<'_>) -> TestFile {
         (("service", "missed", "acknowledged"), 1.0),
         (("service", "missed", "downtime"), 1.0),
         (("service", "missed", "pending"), 1.0),
+        (("service", "missed", "timing"), 1.0),
         (("service", "missed", "thresholds"), 1.0),
         (("service", "extra", "acknowledged"), 0.0),
         (("service", "extra", "downtime"), 0.0),
+        (("service", "extra", "timing"), 2.0),
         (("service", "extra", "no-data"), 1.0),
         (("service", "extra", "thresholds"), 2.0),
         (("service", "severity", "acknowledged"), 0.0),
         (("service", "severity", "downtime"), 0.0),
+        (("service", "severity", "timing"), 0.0),
         (("service", "severity", "no-data"), 0.0),
         (("service", "severity", "thresholds"), 2.0),
         (("host", "missed", "host-check"), 1.0),
@@ -262,7 +311,7 @@ pub fn parity_tests(tr: &Translation<'_>) -> TestFile {
             alert_rule_test: Vec::new(),
             promql_expr_test: vec![ExprTest {
                 expr: PARITY_RECORD.to_owned(),
-                eval_time: duration(interval),
+                eval_time: duration(2 * interval),
                 exp_samples,
             }],
         }],
@@ -278,7 +327,7 @@ mod tests {
     fn expressions_parse() {
         let file = parity_rules(&Translation { scrape_interval: 60, ..Translation::default() });
         let rules = &file.groups[0].rules;
-        assert_eq!(rules.len(), 3 * 4 + 2);
+        assert_eq!(rules.len(), 3 * 5 + 2);
         for r in rules {
             assert!(promql_parser::parser::parse(&r.expr).is_ok(), "{}", r.expr);
             assert_eq!(r.record.as_deref(), Some(PARITY_RECORD));

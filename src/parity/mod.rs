@@ -58,14 +58,39 @@ pub struct Circumstances {
     /// Services whose firing alerts are all no-data companions (`…NoData`): the rule's data is
     /// missing.
     pub no_data_only: ServiceSet,
+    /// Nagios' last check of each service (Unix seconds; `last_check`).
+    pub last_check: BTreeMap<(String, String), i64>,
+    /// Services Nagios is retrying: the current (SOFT) state is not the HARD one.
+    pub soft: ServiceSet,
+    /// When the oldest firing alert of each service became active (`activeAt`).
+    pub active_since: BTreeMap<(String, String), i64>,
+    /// When an alert of each service last fired (within the window Prometheus was asked
+    /// about), for alerts that no longer fire as well.
+    pub last_fired: BTreeMap<(String, String), i64>,
+}
+
+impl Circumstances {
+    /// The two sides see the same problem a check apart: a missed alert fired after Nagios'
+    /// last check (the metric recovered since; Nagios sees it at its next check); an alert
+    /// that fires became active after Nagios' last check, or Nagios is retrying (SOFT).
+    fn a_check_apart(&self, kind: &str, key: &(String, String)) -> bool {
+        let Some(&checked) = self.last_check.get(key) else { return false };
+        if kind == "missed" {
+            self.last_fired.get(key).is_some_and(|&t| t >= checked)
+        } else {
+            self.soft.contains(key) || self.active_since.get(key).is_some_and(|&t| t > checked)
+        }
+    }
 }
 
 /// The reason of each disagreement, the first that applies: `acknowledged` or `downtime`
 /// (Nagios notifies no one; `nag2prom silences` mutes the same alerts in Alertmanager),
 /// `pending` (the generated rule's `for:` is still running: Nagios' retries and the rule's
 /// window are not in step), `no-data` (what fires is a no-data companion: the exporter does
-/// not have what the rule reads), else `thresholds` (the rule and the plugin disagree on the
-/// same data: compare the rule's expression with the plugin's output).
+/// not have what the rule reads), `timing` (the two see the same problem a check apart:
+/// Nagios has not checked since the alert began or ended, or is retrying), else `thresholds`
+/// (the rule and the plugin disagree on the same data: compare the rule's expression with the
+/// plugin's output).
 pub fn explain(agreement: &mut Agreement, circumstances: &Circumstances) {
     for d in &mut agreement.disagreements {
         let Some(service) = &d.service else {
@@ -81,6 +106,8 @@ pub fn explain(agreement: &mut Agreement, circumstances: &Circumstances) {
             "pending"
         } else if d.kind != "missed" && circumstances.no_data_only.contains(&key) {
             "no-data"
+        } else if circumstances.a_check_apart(d.kind, &key) {
+            "timing"
         } else {
             "thresholds"
         };
@@ -390,6 +417,7 @@ mod tests {
             in_downtime: [key("down")].into(),
             pending,
             no_data_only,
+            ..Circumstances::default()
         };
         explain(&mut got, &circumstances);
         let reasons: BTreeMap<&str, (&str, &str)> = got
@@ -414,6 +442,59 @@ mod tests {
             ),
         ];
         assert!(alert_circumstances(&both).1.is_empty());
+    }
+
+    /// A check apart: an alert that fired after Nagios' last check and resolved, an alert
+    /// newer than the last check, Nagios retrying; older alerts are not timing.
+    #[test]
+    fn disagreements_a_check_apart_are_timing() {
+        let key = |s: &str| ("h".to_owned(), s.to_owned());
+        let services: BTreeMap<(String, String), u8> = [
+            (key("recovered since"), 2),
+            (key("resolved before"), 2),
+            (key("new alert"), 0),
+            (key("old alert"), 0),
+            (key("retrying"), 0),
+        ]
+        .into();
+        let hosts: BTreeMap<String, u8> = [("h".to_owned(), 0)].into();
+        let firing: Vec<Labels> = ["new alert", "old alert", "retrying"]
+            .iter()
+            .map(|s| labels(&[("host", "h"), ("service", s), ("severity", "warning")]))
+            .collect();
+        let mut got = compare(&services, &hosts, &firing);
+        let circumstances = Circumstances {
+            last_check: [
+                "recovered since",
+                "resolved before",
+                "new alert",
+                "old alert",
+                "retrying",
+            ]
+            .iter()
+            .map(|s| (key(s), 1000))
+            .collect(),
+            soft: [key("retrying")].into(),
+            active_since: [
+                (key("new alert"), 1001),
+                (key("old alert"), 999),
+                (key("retrying"), 10),
+            ]
+            .into(),
+            last_fired: [(key("recovered since"), 1030), (key("resolved before"), 990)].into(),
+            ..Circumstances::default()
+        };
+        explain(&mut got, &circumstances);
+        let reasons: BTreeMap<&str, (&str, &str)> = got
+            .disagreements
+            .iter()
+            .map(|d| (d.service.as_deref().unwrap_or(""), (d.kind, d.reason)))
+            .collect();
+        assert_eq!(reasons["recovered since"], ("missed", "timing"));
+        assert_eq!(reasons["resolved before"], ("missed", "thresholds"));
+        assert_eq!(reasons["new alert"], ("extra", "timing"));
+        assert_eq!(reasons["old alert"], ("extra", "thresholds"));
+        assert_eq!(reasons["retrying"], ("extra", "timing"));
     }
 
     #[test]

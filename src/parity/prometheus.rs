@@ -71,6 +71,21 @@ struct AlertsData {
 struct Alert {
     labels: Labels,
     state: String,
+    /// RFC 3339, when the alert became active (pending).
+    #[serde(default, rename = "activeAt")]
+    active_at: Option<String>,
+}
+
+/// An active alert: its state (`firing`, `pending`), labels and when it became active (Unix
+/// seconds; `None` when Prometheus does not say).
+#[derive(Debug, Clone)]
+pub struct ActiveAlert {
+    /// `firing` or `pending`.
+    pub state: String,
+    /// Its labels.
+    pub labels: Labels,
+    /// `activeAt`.
+    pub since: Option<i64>,
 }
 
 impl Client {
@@ -122,8 +137,39 @@ impl Client {
 
     /// Every active alert: its state (`firing`, `pending`) and labels.
     pub fn alerts(&self) -> Result<Vec<(String, Labels)>, QueryError> {
+        Ok(self.active_alerts()?.into_iter().map(|a| (a.state, a.labels)).collect())
+    }
+
+    /// Every active alert, with when it became active.
+    pub fn active_alerts(&self) -> Result<Vec<ActiveAlert>, QueryError> {
         let data: AlertsData = self.get("/api/v1/alerts", &[])?;
-        Ok(data.alerts.into_iter().map(|a| (a.state, a.labels)).collect())
+        Ok(data
+            .alerts
+            .into_iter()
+            .map(|a| ActiveAlert {
+                since: a
+                    .active_at
+                    .as_deref()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| t.timestamp()),
+                state: a.state,
+                labels: a.labels,
+            })
+            .collect())
+    }
+
+    /// When an alert of each service last fired within the last `window` (a PromQL
+    /// duration), firing now or not: `(host, service) → Unix seconds`.
+    pub fn last_fired(&self, window: &str) -> Result<BTreeMap<(String, String), i64>, QueryError> {
+        let query = format!(
+            "max by (host, service) (last_over_time(timestamp(ALERTS{{alertstate=\"firing\", service!=\"\"}})[{window}:]))"
+        );
+        Ok(self
+            .states(&query)?
+            .into_iter()
+            .filter(|(_, v)| v.is_finite())
+            .map(|(k, v)| (k, v as i64))
+            .collect())
     }
 
     /// `(host, service) → value` and `host → value` of a per-object family.

@@ -503,7 +503,7 @@ fn e2e_generated_alerts_agree_with_nagios() {
     let key = |a: &str, b: &str, c: &str| (a.to_owned(), b.to_owned(), c.to_owned());
     for kind in ["missed", "extra", "severity"] {
         let explained = if kind == "missed" { "pending" } else { "no-data" };
-        for reason in ["acknowledged", "downtime", explained, "thresholds"] {
+        for reason in ["acknowledged", "downtime", explained, "timing", "thresholds"] {
             want.insert(key("service", kind, reason), 0.0);
         }
         if kind != "severity" {
