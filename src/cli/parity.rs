@@ -369,7 +369,7 @@ mod tests {
     const STATUS: &str = "info {\n\tcreated=1000\n\t}\n\
         hoststatus {\n\thost_name=a\n\tlast_hard_state=0\n\t}\n\
         hoststatus {\n\thost_name=b\n\tlast_hard_state=1\n\t}\n\
-        servicestatus {\n\thost_name=a\n\tservice_description=Disk\n\tcurrent_state=2\n\tlast_hard_state=1\n\tproblem_has_been_acknowledged=1\n\t}\n\
+        servicestatus {\n\thost_name=a\n\tservice_description=Disk\n\tcurrent_state=2\n\tlast_hard_state=1\n\tlast_check=990\n\tproblem_has_been_acknowledged=1\n\t}\n\
         servicestatus {\n\thost_name=a\n\tservice_description=Load\n\tlast_hard_state=2\n\tscheduled_downtime_depth=1\n\t}\n\
         servicestatus {\n\thost_name=b\n\tservice_description=Never checked\n\t}\n";
 
@@ -382,6 +382,9 @@ mod tests {
         assert_eq!(side.hosts, BTreeMap::from([("a".to_owned(), 0), ("b".to_owned(), 1)]));
         assert_eq!(side.acknowledged, BTreeSet::from([key("a", "Disk")]));
         assert_eq!(side.in_downtime, BTreeSet::from([key("a", "Load")]));
+        // For `timing`: when Nagios last checked, and that it is retrying (SOFT 2, HARD 1).
+        assert_eq!(side.last_check, BTreeMap::from([(key("a", "Disk"), 990)]));
+        assert_eq!(side.soft, BTreeSet::from([key("a", "Disk")]));
     }
 
     #[test]
